@@ -1,0 +1,153 @@
+//! Decoder tests: one line per case, as quick-xml's error tables are.
+
+use super::*;
+
+fn value(xml: &str) -> Result<Value, DecodeError> {
+    decode_value(xml.as_bytes(), &Limits::default())
+}
+
+fn call(xml: &str) -> Result<MethodCall, DecodeError> {
+    decode_call(xml.as_bytes(), &Limits::default())
+}
+
+/// `ok!(xml => value)` decodes; `err!(xml => code, "substring of the message")` fails.
+macro_rules! ok {
+    ($($name:ident: $xml:expr => $want:expr;)*) => {$(
+        #[test]
+        fn $name() {
+            assert_eq!(value($xml).unwrap(), $want);
+        }
+    )*};
+}
+
+macro_rules! err {
+    ($($name:ident: $xml:expr => $code:expr, $msg:expr;)*) => {$(
+        #[test]
+        fn $name() {
+            let e = value($xml).unwrap_err();
+            assert_eq!(e.fault_code(), $code, "{e}");
+            assert!(e.to_string().contains($msg), "{e}");
+        }
+    )*};
+}
+
+fn s(text: &str) -> Value {
+    Value::String(text.into())
+}
+
+ok! {
+    int: "<value><int>42</int></value>" => Value::Int(42);
+    i4_with_space_and_sign: "<value><i4> +7 </i4></value>" => Value::Int(7);
+    i1_i2: "<value><i1>-3</i1></value>" => Value::Int(-3);
+    i8: "<value><i8>-9223372036854775808</i8></value>" => Value::I8(i64::MIN);
+    ex_i8: "<value><ex:i8>5</ex:i8></value>" => Value::I8(5);
+    boolean: "<value><boolean>1</boolean></value>" => Value::Bool(true);
+    double: "<value><double>-1.5e+300</double></value>" => Value::Double(-1.5e300);
+    string_tag: "<value><string>a &amp; b &lt;c&gt; &#233;&#x263A;</string></value>" => s("a & b <c> é☺");
+    bare_text: "<value>bare</value>" => s("bare");
+    bare_empty: "<value></value>" => s("");
+    self_closed_value: "<value/>" => s("");
+    empty_string: "<value><string/></value>" => s("");
+    whitespace_string_kept: "<value><string>  </string></value>" => s("  ");
+    cdata: "<value><string><![CDATA[<x>]]></string></value>" => s("<x>");
+    cr_kept: "<value><string>a&#13;\r\nb</string></value>" => s("a\r\r\nb");
+    nil: "<value><nil/></value>" => Value::Nil;
+    ex_nil: "<value><ex:nil/></value>" => Value::Nil;
+    base64_lines: "<value><base64>aGVs\nbG8=\n</base64></value>" => Value::Base64(b"hello".to_vec());
+    base64_unpadded: "<value><base64>aGk</base64></value>" => Value::Base64(b"hi".to_vec());
+    datetime: "<value><dateTime.iso8601>20260125T09:30:00</dateTime.iso8601></value>" => Value::DateTime("20260125T09:30:00".parse().unwrap());
+    empty_array: "<value><array><data/></array></value>" => Value::Array(vec![]);
+    pretty_array: "<value>\n <array>\n  <data>\n   <value><int>1</int></value>\n  </data>\n </array>\n</value>" => Value::Array(vec![Value::Int(1)]);
+    comment_ignored: "<value><!-- hi --><int>1</int></value>" => Value::Int(1);
+}
+
+err! {
+    int_overflow: "<value><int>2147483648</int></value>" => -32602, "not a 32-bit integer";
+    int_text: "<value><int>12a</int></value>" => -32602, "\"12a\"";
+    int_empty: "<value><int/></value>" => -32602, "not a 32-bit integer";
+    bad_boolean: "<value><boolean>2</boolean></value>" => -32602, "not 0 or 1";
+    double_overflow: "<value><double>1e400</double></value>" => -32602, "not a finite number";
+    double_nan: "<value><double>nan</double></value>" => -32602, "not a finite number";
+    double_inf: "<value><double>inf</double></value>" => -32602, "not a finite number";
+    bad_base64: "<value><base64>@@@</base64></value>" => -32602, "invalid base64";
+    bad_date: "<value><dateTime.iso8601>20260230T00:00:00</dateTime.iso8601></value>" => -32602, "no such date";
+    unknown_type: "<value><ex:serializable>rO0</ex:serializable></value>" => -32600, "unknown value type <ex:serializable>";
+    text_and_element: "<value>x<int>1</int></value>" => -32600, "text before <int>";
+    element_in_int: "<value><int><b/></int></value>" => -32600, "cannot hold an element";
+    nil_with_text: "<value><nil>x</nil></value>" => -32602, "must be empty";
+    custom_entity: "<value>&foo;</value>" => -32700, "entity &foo; is not allowed";
+    zero_char_ref: "<value>&#0;</value>" => -32702, "not a valid character reference";
+    doctype: "<!DOCTYPE x [<!ENTITY a \"b\">]><value>&a;</value>" => -32700, "DOCTYPE";
+    unclosed: "<value><int>1</int>" => -32700, "";
+    mismatched: "<value><int>1</value></int>" => -32700, "";
+    trailing_junk: "<value>1</value><x/>" => -32600, "after the end";
+    member_without_name: "<value><struct><member><value>1</value></member></struct></value>" => -32600, "expected <name>";
+}
+
+#[test]
+fn struct_keeps_order_and_last_duplicate_wins_in_place() {
+    let v = value("<value><struct><member><name>b</name><value>1</value></member><member><name>a</name><value>2</value></member><member><name>b</name><value>3</value></member></struct></value>").unwrap();
+    let members: Vec<_> = v.as_struct().unwrap().iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    assert_eq!(members, vec![("b", s("3")), ("a", s("2"))]);
+}
+
+#[test]
+fn python_client_request_decodes() {
+    let body = "<?xml version='1.0'?>\n<methodCall>\n<methodName>pow</methodName>\n<params>\n<param>\n<value><int>2</int></value>\n</param>\n<param>\n<value><int>3</int></value>\n</param>\n</params>\n</methodCall>\n";
+    let c = call(body).unwrap();
+    assert_eq!(c, MethodCall::new("pow", vec![Value::Int(2), Value::Int(3)]));
+    assert_eq!(call("<methodCall><methodName>f</methodName></methodCall>").unwrap().params, vec![]);
+    assert_eq!(call("<methodCall><methodName>système.ÿ</methodName><params/></methodCall>").unwrap().method, "système.ÿ");
+}
+
+#[test]
+fn errors_carry_line_column_and_value_path() {
+    let body = "<methodCall><methodName>f</methodName><params>\n<param><value><int>1</int></value></param>\n<param><value><array><data><value><struct><member><name>x</name>\n<value><int>oops</int></value></member></struct></value></data></array></value></param></params></methodCall>";
+    let e = call(body).unwrap_err();
+    assert_eq!((e.line(), e.column()), (4, 8));
+    assert_eq!(
+        e.to_string(),
+        "line 4, column 8: <int> holds \"oops\", not a 32-bit integer (in param 2 › array item 1 › struct member \"x\")"
+    );
+}
+
+#[test]
+fn depth_limit_is_exact_and_deep_input_does_not_overflow_the_stack() {
+    let nested = |n: usize| format!("{}1{}", "<value><array><data>".repeat(n) + "<value>", "</value>".to_owned() + &"</data></array></value>".repeat(n));
+    assert!(value(&nested(64)).is_ok());
+    let e = value(&nested(65)).unwrap_err();
+    assert_eq!(e.fault_code(), -32600);
+    assert!(e.to_string().contains("deeper than the limit of 64"), "{e}");
+    let e = value(&nested(200_000)).unwrap_err();
+    assert!(e.to_string().contains("deeper than the limit"), "{e}");
+}
+
+#[test]
+fn size_limits_are_enforced() {
+    let limits = Limits::default().max_string_bytes(4).max_items(2).max_method_name_bytes(3).max_params(1);
+    let v = |x: &str| decode_value(x.as_bytes(), &limits);
+    assert!(v("<value>abcd</value>").is_ok());
+    assert!(v("<value>abcde</value>").unwrap_err().to_string().contains("limit of 4 bytes"));
+    assert!(v("<value><string>ab&amp;de</string></value>").is_err());
+    assert!(v("<value><array><data><value/><value/><value/></data></array></value>").unwrap_err().to_string().contains("more than 2 items"));
+    let c = |x: &str| decode_call(x.as_bytes(), &limits);
+    assert!(c("<methodCall><methodName>abcd</methodName></methodCall>").unwrap_err().to_string().contains("method name of 4 bytes"));
+    assert!(c("<methodCall><methodName>a</methodName><params><param><value/></param><param><value/></param></params></methodCall>").unwrap_err().to_string().contains("more than 1 parameters"));
+}
+
+#[test]
+fn responses_decode_values_and_faults() {
+    let ok = decode_response(b"<methodResponse><params><param><value><int>8</int></value></param></params></methodResponse>", &Limits::default()).unwrap();
+    assert_eq!(ok, Ok(Value::Int(8)));
+    let fault = decode_response(b"<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>4</int></value></member><member><name>faultString</name><value><string>Too many</string></value></member></struct></value></fault></methodResponse>", &Limits::default()).unwrap();
+    assert_eq!(fault, Err(Fault::new(4, "Too many")));
+    let bad = decode_response(b"<methodResponse><fault><value><int>1</int></value></fault></methodResponse>", &Limits::default()).unwrap_err();
+    assert!(bad.to_string().contains("faultCode"));
+}
+
+#[test]
+fn many_duplicate_members_stay_linear() {
+    let body = format!("<value><struct>{}</struct></value>", "<member><name>k</name><value>v</value></member>".repeat(100_000));
+    let v = value(&body).unwrap();
+    assert_eq!(v.as_struct().unwrap().len(), 1);
+}

@@ -1,0 +1,273 @@
+//! Encoding: values, calls and responses → bytes, in one buffer.
+
+use base64::Engine as _;
+
+use crate::{Fault, MethodCall, OutputEncoding, Response, Value};
+
+/// How documents are written.
+///
+/// ```
+/// use xmlrpc_codec::{EncodeOptions, OutputEncoding};
+/// let opts = EncodeOptions::default().allow_none(true).encoding(OutputEncoding::new("iso-8859-1").unwrap());
+/// assert!(opts.allow_none);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EncodeOptions {
+    /// Write [`Value::Nil`] as `<nil/>`; when off (the default, as in
+    /// Python), a nil is an [`EncodeError::NilNotAllowed`].
+    pub allow_none: bool,
+    /// The character encoding of the document. Default: UTF-8.
+    pub encoding: OutputEncoding,
+}
+
+impl EncodeOptions {
+    /// Sets [`allow_none`](Self::allow_none).
+    #[must_use]
+    pub fn allow_none(mut self, allow: bool) -> Self {
+        self.allow_none = allow;
+        self
+    }
+    /// Sets [`encoding`](Self::encoding).
+    #[must_use]
+    pub fn encoding(mut self, encoding: OutputEncoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+}
+
+/// Why a value could not be written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncodeError {
+    /// A [`Value::Nil`] while `allow_none` is off.
+    #[error("cannot marshal nil unless allow_none is enabled")]
+    NilNotAllowed,
+    /// A NaN or infinite double, which XML-RPC cannot express.
+    #[error("cannot marshal the non-finite double {0}")]
+    NonFiniteDouble(String),
+}
+
+/// Writes one `<value>…</value>` into `out`.
+pub fn encode_value(out: &mut Vec<u8>, value: &Value, opts: &EncodeOptions) -> Result<(), EncodeError> {
+    out.extend_from_slice(b"<value>");
+    match value {
+        Value::Int(i) => {
+            out.extend_from_slice(b"<int>");
+            out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes());
+            out.extend_from_slice(b"</int>");
+        }
+        Value::I8(i) => {
+            out.extend_from_slice(b"<i8>");
+            out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes());
+            out.extend_from_slice(b"</i8>");
+        }
+        Value::Bool(b) => {
+            out.extend_from_slice(if *b {
+                b"<boolean>1</boolean>"
+            } else {
+                b"<boolean>0</boolean>"
+            });
+        }
+        Value::String(s) => {
+            out.extend_from_slice(b"<string>");
+            escape_into(out, s);
+            out.extend_from_slice(b"</string>");
+        }
+        Value::Double(d) => {
+            if !d.is_finite() {
+                return Err(EncodeError::NonFiniteDouble(d.to_string()));
+            }
+            out.extend_from_slice(b"<double>");
+            out.extend_from_slice(ryu::Buffer::new().format_finite(*d).as_bytes());
+            out.extend_from_slice(b"</double>");
+        }
+        Value::DateTime(dt) => {
+            use std::io::Write as _;
+            out.extend_from_slice(b"<dateTime.iso8601>");
+            let _ = write!(out, "{dt}");
+            out.extend_from_slice(b"</dateTime.iso8601>");
+        }
+        Value::Base64(bytes) => {
+            out.extend_from_slice(b"<base64>");
+            let start = out.len();
+            out.resize(start + bytes.len().div_ceil(3) * 4, 0);
+            let written = base64::engine::general_purpose::STANDARD
+                .encode_slice(bytes, &mut out[start..])
+                .unwrap_or(0);
+            out.truncate(start + written);
+            out.extend_from_slice(b"</base64>");
+        }
+        Value::Array(items) => {
+            out.extend_from_slice(b"<array><data>");
+            for item in items {
+                encode_value(out, item, opts)?;
+            }
+            out.extend_from_slice(b"</data></array>");
+        }
+        Value::Struct(members) => {
+            out.extend_from_slice(b"<struct>");
+            for (name, member) in members {
+                out.extend_from_slice(b"<member><name>");
+                escape_into(out, name);
+                out.extend_from_slice(b"</name>");
+                encode_value(out, member, opts)?;
+                out.extend_from_slice(b"</member>");
+            }
+            out.extend_from_slice(b"</struct>");
+        }
+        Value::Nil if opts.allow_none => out.extend_from_slice(b"<nil/>"),
+        Value::Nil => return Err(EncodeError::NilNotAllowed),
+    }
+    out.extend_from_slice(b"</value>");
+    Ok(())
+}
+
+/// Writes a `<methodCall>` document.
+///
+/// ```
+/// use xmlrpc_codec::{encode_call, EncodeOptions, MethodCall, Value};
+/// let body = encode_call(&MethodCall::new("pow", vec![Value::Int(2), Value::Int(3)]), &EncodeOptions::default()).unwrap();
+/// assert_eq!(std::str::from_utf8(&body).unwrap(),
+///     "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<methodCall><methodName>pow</methodName><params><param><value><int>2</int></value></param><param><value><int>3</int></value></param></params></methodCall>");
+/// ```
+pub fn encode_call(call: &MethodCall, opts: &EncodeOptions) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::with_capacity(256);
+    header(&mut out, opts);
+    out.extend_from_slice(b"<methodCall><methodName>");
+    escape_into(&mut out, &call.method);
+    out.extend_from_slice(b"</methodName><params>");
+    for param in &call.params {
+        out.extend_from_slice(b"<param>");
+        encode_value(&mut out, param, opts)?;
+        out.extend_from_slice(b"</param>");
+    }
+    out.extend_from_slice(b"</params></methodCall>");
+    Ok(finish(out, opts))
+}
+
+/// Writes a `<methodResponse>` document: the value, or the fault.
+pub fn encode_response(response: &Response, opts: &EncodeOptions) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::with_capacity(256);
+    header(&mut out, opts);
+    match response {
+        Ok(value) => {
+            out.extend_from_slice(b"<methodResponse><params><param>");
+            encode_value(&mut out, value, opts)?;
+            out.extend_from_slice(b"</param></params></methodResponse>");
+        }
+        Err(fault) => encode_fault_body(&mut out, fault),
+    }
+    Ok(finish(out, opts))
+}
+
+fn encode_fault_body(out: &mut Vec<u8>, fault: &Fault) {
+    out.extend_from_slice(b"<methodResponse><fault>");
+    // A fault struct holds no nil or double, so it always encodes.
+    let _ = encode_value(out, &fault.to_value(), &EncodeOptions::default());
+    out.extend_from_slice(b"</fault></methodResponse>");
+}
+
+fn header(out: &mut Vec<u8>, opts: &EncodeOptions) {
+    out.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"");
+    escape_into(out, opts.encoding.name());
+    out.extend_from_slice(b"\"?>\n");
+}
+
+fn finish(out: Vec<u8>, opts: &EncodeOptions) -> Vec<u8> {
+    if opts.encoding.is_utf8() {
+        out
+    } else {
+        opts.encoding.encode(out)
+    }
+}
+
+/// Escapes text content: `&`, `<`, `>`, and `\r` (which an XML reader
+/// would otherwise normalise to `\n`), plus the control characters XML 1.0
+/// cannot hold raw.
+fn escape_into(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let replacement: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'\r' => b"&#13;",
+            b'\t' | b'\n' => continue,
+            0..=0x1F => {
+                out.extend_from_slice(&bytes[start..i]);
+                out.extend_from_slice(b"&#");
+                out.extend_from_slice(itoa::Buffer::new().format(b).as_bytes());
+                out.push(b';');
+                start = i + 1;
+                continue;
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(replacement);
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Limits, Struct, decode_response};
+
+    fn written(value: &Value) -> String {
+        let mut out = Vec::new();
+        encode_value(&mut out, value, &EncodeOptions::default().allow_none(true)).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn scalars_are_written_canonically() {
+        assert_eq!(written(&Value::Int(-5)), "<value><int>-5</int></value>");
+        assert_eq!(written(&Value::I8(1 << 40)), "<value><i8>1099511627776</i8></value>");
+        assert_eq!(written(&Value::Bool(true)), "<value><boolean>1</boolean></value>");
+        assert_eq!(written(&Value::Double(0.5)), "<value><double>0.5</double></value>");
+        assert_eq!(written(&Value::Double(3.0)), "<value><double>3.0</double></value>");
+        assert_eq!(written(&Value::Base64(b"hi!".to_vec())), "<value><base64>aGkh</base64></value>");
+        assert_eq!(written(&Value::Nil), "<value><nil/></value>");
+        assert_eq!(
+            written(&Value::String("a<b & c>\r\n\u{1}".into())),
+            "<value><string>a&lt;b &amp; c&gt;&#13;\n&#1;</string></value>"
+        );
+    }
+
+    #[test]
+    fn nil_needs_allow_none_and_nan_is_refused() {
+        let mut out = Vec::new();
+        assert_eq!(
+            encode_value(&mut out, &Value::Nil, &EncodeOptions::default()),
+            Err(EncodeError::NilNotAllowed)
+        );
+        assert!(matches!(
+            encode_value(&mut out, &Value::Double(f64::NAN), &EncodeOptions::default()),
+            Err(EncodeError::NonFiniteDouble(_))
+        ));
+    }
+
+    #[test]
+    fn faults_round_trip() {
+        let body = encode_response(&Err(Fault::new(-32601, "no <such> method")), &EncodeOptions::default()).unwrap();
+        assert_eq!(
+            decode_response(&body, &Limits::default()).unwrap(),
+            Err(Fault::new(-32601, "no <such> method"))
+        );
+    }
+
+    #[test]
+    fn latin1_response_declares_its_encoding_and_round_trips() {
+        let opts = EncodeOptions::default().encoding(OutputEncoding::new("iso-8859-1").unwrap());
+        let mut s = Struct::new();
+        s.insert("clé".into(), Value::String("é € 日本".into()));
+        let body = encode_response(&Ok(Value::Struct(s.clone())), &opts).unwrap();
+        assert!(body.starts_with(b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>"));
+        assert!(body.windows(7).any(|w| w == b"&#8364;"));
+        assert_eq!(decode_response(&body, &Limits::default()).unwrap(), Ok(Value::Struct(s)));
+    }
+}

@@ -1,0 +1,42 @@
+//! XML-RPC on the wire: values, calls, responses and faults, decoded with
+//! limits and encoded into one buffer. No I/O.
+//!
+//! ```
+//! use xmlrpc_codec::{decode_call, encode_response, Limits, EncodeOptions, Value};
+//!
+//! let body = b"<?xml version='1.0'?>
+//! <methodCall><methodName>add</methodName>
+//! <params><param><value><int>2</int></value></param>
+//! <param><value><i4>3</i4></value></param></params></methodCall>";
+//! let call = decode_call(body, &Limits::default()).unwrap();
+//! assert_eq!(call.method, "add");
+//! assert_eq!(call.params, vec![Value::Int(2), Value::Int(3)]);
+//!
+//! let out = encode_response(&Ok(Value::Int(5)), &EncodeOptions::default()).unwrap();
+//! assert!(std::str::from_utf8(&out).unwrap().contains("<int>5</int>"));
+//! ```
+//!
+//! The types follow the XML-RPC specification plus the two common
+//! extensions `<i8>` and `<nil/>`. On input the spellings other
+//! implementations send are accepted too (`ex:i8`, `ex:nil`, `i1`, `i2`,
+//! bare text inside `<value>`); on output the canonical ones are written.
+
+mod charset;
+mod convert;
+mod datetime;
+mod decode;
+mod encode;
+mod error;
+mod fault;
+mod limits;
+mod value;
+
+pub use charset::OutputEncoding;
+pub use convert::{Binary, ConvertError, FromValue, IntoParams, IntoValue};
+pub use datetime::{DateTime, ParseDateTimeError, Zone};
+pub use decode::{decode_call, decode_response, decode_value};
+pub use encode::{EncodeError, EncodeOptions, encode_call, encode_response, encode_value};
+pub use error::{DecodeError, DecodeErrorKind};
+pub use fault::{Fault, codes};
+pub use limits::Limits;
+pub use value::{MethodCall, Response, Struct, Value};
