@@ -207,6 +207,37 @@ impl IntoValue for () {
     }
 }
 
+/// What a handler may return: any [`IntoValue`], or a `Result` of one
+/// whose error converts into a [`Fault`](crate::Fault).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned from an XML-RPC handler",
+    note = "return a type that implements `IntoValue`, or `Result<T, E>` where `T: IntoValue` and `E: Into<Fault>`"
+)]
+pub trait IntoResponse {
+    /// The XML-RPC type name of the result, as `system.methodSignature` shows it.
+    fn type_name() -> &'static str;
+    /// The result value, or the fault to answer with.
+    fn into_response(self) -> Result<Value, crate::Fault>;
+}
+
+impl<T: IntoValue> IntoResponse for T {
+    fn type_name() -> &'static str {
+        <T as IntoValue>::type_name()
+    }
+    fn into_response(self) -> Result<Value, crate::Fault> {
+        Ok(self.into_value())
+    }
+}
+
+impl<T: IntoValue, E: Into<crate::Fault>> IntoResponse for Result<T, E> {
+    fn type_name() -> &'static str {
+        <T as IntoValue>::type_name()
+    }
+    fn into_response(self) -> Result<Value, crate::Fault> {
+        self.map(T::into_value).map_err(Into::into)
+    }
+}
+
 /// Bytes that travel as `<base64>` (a plain `Vec<u8>` is an array of ints).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Binary(pub Vec<u8>);

@@ -32,7 +32,7 @@ mod limits;
 mod value;
 
 pub use charset::OutputEncoding;
-pub use convert::{Binary, ConvertError, FromValue, IntoParams, IntoValue};
+pub use convert::{Binary, ConvertError, FromValue, IntoParams, IntoResponse, IntoValue};
 pub use datetime::{DateTime, ParseDateTimeError, Zone};
 pub use decode::{decode_call, decode_response, decode_value};
 pub use encode::{EncodeError, EncodeOptions, encode_call, encode_response, encode_value};

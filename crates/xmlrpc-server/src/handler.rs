@@ -1,0 +1,157 @@
+//! Handlers: plain Rust functions and closures, sync or `async`, whose
+//! parameters convert from XML-RPC values and whose result converts back.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use xmlrpc_codec::{Fault, FromValue, IntoResponse, Value};
+
+/// A call still running: the future of an `async` handler.
+pub type CallFuture = Pin<Box<dyn Future<Output = Result<Value, Fault>> + Send + 'static>>;
+
+/// The result of starting a call: ready at once (sync handlers, no
+/// allocation), or a future to await.
+#[allow(missing_debug_implementations)]
+pub enum Outcome {
+    /// The call finished.
+    Ready(Result<Value, Fault>),
+    /// The call is running.
+    Pending(CallFuture),
+}
+
+impl Outcome {
+    /// Waits for the call's result.
+    pub async fn finish(self) -> Result<Value, Fault> {
+        match self {
+            Outcome::Ready(result) => result,
+            Outcome::Pending(future) => future.await,
+        }
+    }
+}
+
+impl From<Result<Value, Fault>> for Outcome {
+    fn from(result: Result<Value, Fault>) -> Self {
+        Outcome::Ready(result)
+    }
+}
+
+/// Marks handlers that return their result directly.
+#[derive(Debug)]
+pub enum Sync {}
+/// Marks handlers that return a future.
+#[derive(Debug)]
+pub enum Async {}
+
+/// A function that can answer an XML-RPC method.
+///
+/// Implemented for every `Fn(A, B, …) -> R` (up to 12 parameters) whose
+/// parameters implement [`FromValue`] and whose result implements
+/// [`IntoResponse`], and for every `Fn(A, B, …) -> impl Future<Output = R>`.
+/// `M` only tells the two apart; it is inferred.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be registered as an XML-RPC method",
+    note = "a handler is a `Fn` (sync or async) of up to 12 parameters implementing `FromValue`, returning a type implementing `IntoResponse` (for example `i64`, `String`, `Value`, or `Result<T, Fault>`)"
+)]
+pub trait Handler<M>: Send + std::marker::Sync + 'static {
+    /// Converts the parameters, runs the function, converts the result.
+    /// `method` is used in fault messages only.
+    fn call(&self, method: &str, params: Vec<Value>) -> Outcome;
+
+    /// The XML-RPC signature: the result's type name, then each parameter's.
+    fn signature() -> Vec<&'static str>;
+}
+
+/// Reads parameter `index` (1-based) of `count`.
+fn param<T: FromValue>(
+    method: &str,
+    params: &mut std::vec::IntoIter<Value>,
+    index: usize,
+) -> Result<T, Fault> {
+    let value = params.next().unwrap_or(Value::Nil);
+    T::from_value(value).map_err(|e| {
+        Fault::invalid_params(format!("{method}: parameter {index}: {e}"))
+    })
+}
+
+fn check_count(method: &str, params: &[Value], types: &[&'static str]) -> Result<(), Fault> {
+    if params.len() == types.len() {
+        return Ok(());
+    }
+    Err(Fault::invalid_params(format!(
+        "{method} takes {} parameter{} ({}), got {}",
+        types.len(),
+        if types.len() == 1 { "" } else { "s" },
+        types.join(", "),
+        params.len()
+    )))
+}
+
+macro_rules! handlers {
+    ($($a:ident),*) => {
+        impl<F, R, $($a,)*> Handler<(Sync, R, $($a,)*)> for F
+        where
+            F: Fn($($a),*) -> R + Send + std::marker::Sync + 'static,
+            R: IntoResponse,
+            $($a: FromValue,)*
+        {
+            #[allow(non_snake_case, unused_mut, unused_variables)]
+            fn call(&self, method: &str, params: Vec<Value>) -> Outcome {
+                let types = [$($a::type_name()),*];
+                let run = || {
+                    check_count(method, &params, &types)?;
+                    let mut it = params.into_iter();
+                    let mut index = 0;
+                    $(index += 1; let $a = param::<$a>(method, &mut it, index)?;)*
+                    (self)($($a),*).into_response()
+                };
+                Outcome::Ready(run())
+            }
+
+            fn signature() -> Vec<&'static str> {
+                vec![R::type_name(), $($a::type_name()),*]
+            }
+        }
+
+        impl<F, Fut, $($a,)*> Handler<(Async, Fut, $($a,)*)> for F
+        where
+            F: Fn($($a),*) -> Fut + Send + std::marker::Sync + 'static,
+            Fut: Future + Send + 'static,
+            Fut::Output: IntoResponse,
+            $($a: FromValue,)*
+        {
+            #[allow(non_snake_case, unused_mut, unused_variables)]
+            fn call(&self, method: &str, params: Vec<Value>) -> Outcome {
+                let types = [$($a::type_name()),*];
+                let start = || -> Result<Fut, Fault> {
+                    check_count(method, &params, &types)?;
+                    let mut it = params.into_iter();
+                    let mut index = 0;
+                    $(index += 1; let $a = param::<$a>(method, &mut it, index)?;)*
+                    Ok((self)($($a),*))
+                };
+                match start() {
+                    Ok(future) => Outcome::Pending(Box::pin(async move { future.await.into_response() })),
+                    Err(fault) => Outcome::Ready(Err(fault)),
+                }
+            }
+
+            fn signature() -> Vec<&'static str> {
+                vec![<Fut::Output as IntoResponse>::type_name(), $($a::type_name()),*]
+            }
+        }
+    };
+}
+
+handlers!();
+handlers!(A1);
+handlers!(A1, A2);
+handlers!(A1, A2, A3);
+handlers!(A1, A2, A3, A4);
+handlers!(A1, A2, A3, A4, A5);
+handlers!(A1, A2, A3, A4, A5, A6);
+handlers!(A1, A2, A3, A4, A5, A6, A7);
+handlers!(A1, A2, A3, A4, A5, A6, A7, A8);
+handlers!(A1, A2, A3, A4, A5, A6, A7, A8, A9);
+handlers!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10);
+handlers!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11);
+handlers!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12);

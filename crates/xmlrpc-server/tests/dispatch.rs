@@ -1,0 +1,208 @@
+//! Behaviour of the dispatcher through its public API, socket-free.
+
+use futures::executor::block_on;
+use xmlrpc_server::codec::{decode_response, Limits};
+use xmlrpc_server::{DispatchOptions, Dispatcher, Exports, Fault, Instance, Methods, Outcome, Value};
+
+fn int(i: i32) -> Value {
+    Value::Int(i)
+}
+
+fn s(text: &str) -> Value {
+    Value::String(text.into())
+}
+
+fn demo() -> Dispatcher {
+    let mut m = Methods::new();
+    m.register_introspection_functions();
+    m.register_multicall_functions();
+    m.register_function("pow", |x: i64, y: u32| x.checked_pow(y).ok_or(Fault::application("overflow")))
+        .help("x to the power y");
+    m.register_function("add", |x: i32, y: i32| x + y);
+    m.register_function("slow.add", |x: i32, y: i32| async move { x + y });
+    m.register_function("boom", || -> i32 { panic!("kaboom") });
+    m.register_function("async.boom", || async { panic!("async kaboom") as i32 });
+    m.register_function("nothing", || ());
+    m.register_function("ünïcødé.名前", || "ok");
+    let mut funcs = Exports::new();
+    funcs.register_function("div", |x: i64, y: i64| if y == 0 { Err(Fault::application("division by zero")) } else { Ok(x / y) });
+    funcs.register_function("add", |_: i32, _: i32| "instance add must never be reached");
+    m.register_instance(funcs);
+    Dispatcher::new(m)
+}
+
+fn call(d: &Dispatcher, method: &str, params: Vec<Value>) -> Result<Value, Fault> {
+    block_on(d.call(method, params))
+}
+
+#[test]
+fn typed_functions_sync_and_async() {
+    let d = demo();
+    assert_eq!(call(&d, "pow", vec![int(2), int(10)]), Ok(int(1024)));
+    assert_eq!(call(&d, "slow.add", vec![int(2), int(3)]), Ok(int(5)));
+    assert_eq!(call(&d, "ünïcødé.名前", vec![]), Ok(s("ok")));
+}
+
+#[test]
+fn wrong_parameters_say_which_and_what() {
+    let d = demo();
+    let f = call(&d, "add", vec![int(1)]).unwrap_err();
+    assert_eq!(f, Fault::new(-32602, "add takes 2 parameters (int, int), got 1"));
+    let f = call(&d, "add", vec![int(1), s("x")]).unwrap_err();
+    assert_eq!(f, Fault::new(-32602, "add: parameter 2: expected int, got string"));
+    let f = call(&d, "pow", vec![int(2), int(-1)]).unwrap_err();
+    assert_eq!(f.string, "pow: parameter 2: expected i8 in the range of u32, got -1");
+}
+
+#[test]
+fn functions_take_precedence_over_the_instance() {
+    assert_eq!(call(&demo(), "add", vec![int(2), int(3)]), Ok(int(5)));
+    assert_eq!(call(&demo(), "div", vec![int(7), int(2)]), Ok(int(3)));
+}
+
+#[test]
+fn panics_become_internal_errors_and_the_dispatcher_goes_on() {
+    let d = demo();
+    assert_eq!(call(&d, "boom", vec![]).unwrap_err().code, -32603);
+    assert_eq!(call(&d, "async.boom", vec![]).unwrap_err().code, -32603);
+    assert_eq!(call(&d, "add", vec![int(1), int(1)]), Ok(int(2)));
+}
+
+#[test]
+fn unknown_and_unexported_names_are_not_found() {
+    let d = demo();
+    for name in ["nosuch", "div.__class__", "_dispatch", "__init__", "div.", ".div", "a..b", "system"] {
+        assert_eq!(call(&d, name, vec![]).unwrap_err().code, -32601, "{name}");
+    }
+}
+
+#[test]
+fn children_reach_only_what_they_export() {
+    let mut inner = Exports::new();
+    inner.register_function("hello", || "hi");
+    let mut root = Exports::new();
+    root.export_child("greeter", inner);
+    let mut m = Methods::new();
+    m.register_instance(root);
+    m.register_introspection_functions();
+    let d = Dispatcher::new(m);
+    assert_eq!(call(&d, "greeter.hello", vec![]), Ok(s("hi")));
+    for name in ["greeter", "greeter.", "greeter.hello.x", "greeter..hello", "hello", "greeter.__init__"] {
+        assert_eq!(call(&d, name, vec![]).unwrap_err().code, -32601, "{name}");
+    }
+    assert_eq!(call(&d, "system.methodSignature", vec![s("greeter.hello")]), Ok(Value::Array(vec![Value::Array(vec![s("string")])])));
+}
+
+#[test]
+fn custom_dispatch_hook_sees_every_unregistered_name() {
+    struct Echoer;
+    impl Instance for Echoer {
+        fn dispatch(&self, method: &str, params: Vec<Value>) -> Outcome {
+            Outcome::Ready(Ok(Value::Array(vec![s(method), Value::Array(params)])))
+        }
+        fn list_methods(&self) -> Vec<String> {
+            vec!["anything".into()]
+        }
+        fn method_help(&self, method: &str) -> Option<String> {
+            (method == "anything").then(|| "answers anything".into())
+        }
+    }
+    let mut m = Methods::new();
+    m.register_introspection_functions();
+    m.register_instance(Echoer);
+    let d = Dispatcher::new(m);
+    assert_eq!(call(&d, "x.y", vec![int(1)]), Ok(Value::Array(vec![s("x.y"), Value::Array(vec![int(1)])])));
+    assert_eq!(call(&d, "system.methodHelp", vec![s("anything")]), Ok(s("answers anything")));
+    assert_eq!(call(&d, "system.methodSignature", vec![s("anything")]), Ok(s("undef")));
+}
+
+#[test]
+fn introspection_derives_from_the_table() {
+    let d = demo();
+    let listed = call(&d, "system.listMethods", vec![]).unwrap();
+    let names: Vec<&str> = listed.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    assert!(names.contains(&"div") && names.contains(&"system.multicall") && names.contains(&"pow"));
+    assert_eq!(names.iter().filter(|n| **n == "add").count(), 1);
+    assert_eq!(call(&d, "system.methodHelp", vec![s("pow")]), Ok(s("x to the power y")));
+    assert_eq!(
+        call(&d, "system.methodSignature", vec![s("add")]),
+        Ok(Value::Array(vec![Value::Array(vec![s("int"), s("int"), s("int")])]))
+    );
+    assert_eq!(call(&d, "system.methodHelp", vec![s("nosuch")]).unwrap_err().code, -32601);
+    assert_eq!(call(&d, "system.methodHelp", vec![]).unwrap_err().code, -32602);
+    let caps = call(&d, "system.getCapabilities", vec![]).unwrap();
+    let faults = caps.as_struct().unwrap()["faults_interop"].as_struct().unwrap().clone();
+    assert_eq!(faults["specVersion"], int(20010516));
+}
+
+fn multicall_entry(method: &str, params: Vec<Value>) -> Value {
+    let mut s = xmlrpc_server::codec::Struct::new();
+    s.insert("methodName".into(), Value::String(method.into()));
+    s.insert("params".into(), Value::Array(params));
+    Value::Struct(s)
+}
+
+#[test]
+fn multicall_has_pythons_shape() {
+    let d = demo();
+    let calls = vec![
+        multicall_entry("pow", vec![int(2), int(3)]),
+        multicall_entry("div", vec![int(1), int(0)]),
+        multicall_entry("nosuch", vec![]),
+        multicall_entry("system.multicall", vec![Value::Array(vec![])]),
+        int(7),
+        multicall_entry("add", vec![int(2), int(3)]),
+    ];
+    let result = call(&d, "system.multicall", vec![Value::Array(calls)]).unwrap();
+    let items = result.as_array().unwrap();
+    assert_eq!(items.len(), 6);
+    assert_eq!(items[0], Value::Array(vec![int(8)]));
+    assert_eq!(Fault::from_value(&items[1]).unwrap(), Fault::application("division by zero"));
+    assert_eq!(Fault::from_value(&items[2]).unwrap().code, -32601);
+    assert_eq!(Fault::from_value(&items[3]).unwrap().code, -32600);
+    assert_eq!(Fault::from_value(&items[4]).unwrap().code, -32600);
+    assert_eq!(items[5], Value::Array(vec![int(5)]));
+}
+
+#[test]
+fn multicall_size_is_limited() {
+    let mut options = DispatchOptions::default();
+    options.max_multicall_calls = 3;
+    let mut m = Methods::new();
+    m.register_multicall_functions();
+    let d = Dispatcher::with_options(m, options);
+    let calls = Value::Array(vec![multicall_entry("x", vec![]); 4]);
+    let f = call(&d, "system.multicall", vec![calls]).unwrap_err();
+    assert_eq!(f.code, -32600);
+    assert!(f.string.contains("more than the limit of 3"), "{f}");
+}
+
+fn handle(d: &Dispatcher, body: &str) -> Result<Value, Fault> {
+    let out = block_on(d.handle(body.as_bytes()));
+    decode_response(&out, &Limits::default()).unwrap()
+}
+
+#[test]
+fn bodies_in_bodies_out() {
+    let d = demo();
+    let ok = handle(&d, "<methodCall><methodName>add</methodName><params><param><value><i4>2</i4></value></param><param><value><int>3</int></value></param></params></methodCall>");
+    assert_eq!(ok, Ok(int(5)));
+    let bad = handle(&d, "<methodCall><methodName>add</methodName><params><param><value><int>2</int></value>").unwrap_err();
+    assert_eq!(bad.code, -32700);
+    assert!(bad.string.starts_with("line 1, column "), "{bad}");
+}
+
+#[test]
+fn nil_needs_allow_none() {
+    let body = "<methodCall><methodName>nothing</methodName></methodCall>";
+    let f = handle(&demo(), body).unwrap_err();
+    assert_eq!(f, Fault::new(-32603, "cannot marshal nil unless allow_none is enabled"));
+    let mut m = Methods::new();
+    m.register_function("nothing", || ());
+    let mut options = DispatchOptions::default();
+    options.allow_none = true;
+    assert_eq!(handle(&Dispatcher::with_options(m, options), body), Ok(Value::Nil));
+}
