@@ -206,7 +206,9 @@ enum Tok<'a> {
     /// An element opens: its tag, whether it is empty (`<x/>`), its offset.
     Open(Tag, bool, usize),
     Close(Tag),
+    /// Raw text, or text whose line ends were normalised.
     Text(&'a str),
+    Normalized(String),
     Char(char),
     Eof,
 }
@@ -256,6 +258,15 @@ impl<'a> TextAcc<'a> {
             TextAcc::Owned(s) => s,
         }
     }
+}
+
+/// XML end-of-line handling: `\r\n` and a lone `\r` in raw text read as
+/// `\n` (a `&#13;` reference stays a carriage return).
+fn text_token(raw: &str) -> Tok<'_> {
+    if !raw.contains('\r') {
+        return Tok::Text(raw);
+    }
+    Tok::Normalized(raw.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 fn is_xml_space(text: &str) -> bool {
@@ -314,9 +325,9 @@ impl<'a> Parser<'a> {
                 Event::Start(e) => Tok::Open(self.tag(&e), false, self.tok_start),
                 Event::Empty(e) => Tok::Open(self.tag(&e), true, self.tok_start),
                 Event::End(e) => Tok::Close(Tag::from_name(e.name().as_ref())),
-                Event::Text(_) => Tok::Text(&self.src[self.tok_start..end]),
+                Event::Text(_) => text_token(&self.src[self.tok_start..end]),
                 Event::CData(_) => {
-                    Tok::Text(&self.src[self.tok_start + "<![CDATA[".len()..end - "]]>".len()])
+                    text_token(&self.src[self.tok_start + "<![CDATA[".len()..end - "]]>".len()])
                 }
                 Event::GeneralRef(r) => Tok::Char(self.resolve_reference(&r)?),
                 Event::Comment(_) | Event::PI(_) => continue,
@@ -371,7 +382,8 @@ impl<'a> Parser<'a> {
         loop {
             match self.next()? {
                 Tok::Text(t) if is_xml_space(t) => continue,
-                Tok::Text(_) | Tok::Char(_) => {
+                Tok::Normalized(t) if is_xml_space(&t) => continue,
+                Tok::Text(_) | Tok::Normalized(_) | Tok::Char(_) => {
                     return Err(self.error_here(DecodeErrorKind::Structure(
                         "unexpected text between elements".into(),
                     )));
@@ -385,7 +397,7 @@ impl<'a> Parser<'a> {
         let found = match tok {
             Tok::Open(tag, _, at) => return self.unexpected_open(&tag, wanted, at),
             Tok::Close(tag) => format!("</{}", &tag.describe()[1..]),
-            Tok::Text(_) | Tok::Char(_) => "text".into(),
+            Tok::Text(_) | Tok::Normalized(_) | Tok::Char(_) => "text".into(),
             Tok::Eof => {
                 return self.error_here(DecodeErrorKind::Syntax(format!(
                     "the document ends early: expected {wanted}"
@@ -461,6 +473,7 @@ impl<'a> Parser<'a> {
         loop {
             match self.next()? {
                 Tok::Text(t) => text.push_borrowed(t),
+                Tok::Normalized(t) => text.push(&t),
                 Tok::Char(c) => text.push(c.encode_utf8(&mut [0; 4])),
                 Tok::Close(_) => return Ok(text),
                 Tok::Open(inner, _, at) => {
@@ -525,6 +538,7 @@ impl<'a> Parser<'a> {
         loop {
             match self.next()? {
                 Tok::Text(t) => text.push_borrowed(t),
+                Tok::Normalized(t) => text.push(&t),
                 Tok::Char(c) => text.push(c.encode_utf8(&mut [0; 4])),
                 Tok::Close(_) => return Ok(Value::String(self.string(text)?)),
                 Tok::Open(tag, empty, at) => {

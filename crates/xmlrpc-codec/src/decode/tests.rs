@@ -50,7 +50,7 @@ ok! {
     empty_string: "<value><string/></value>" => s("");
     whitespace_string_kept: "<value><string>  </string></value>" => s("  ");
     cdata: "<value><string><![CDATA[<x>]]></string></value>" => s("<x>");
-    cr_kept: "<value><string>a&#13;\r\nb</string></value>" => s("a\r\r\nb");
+    raw_line_ends_normalized_cr_reference_kept: "<value><string>a&#13;\r\nb\rc</string></value>" => s("a\r\nb\nc");
     nil: "<value><nil/></value>" => Value::Nil;
     ex_nil: "<value><ex:nil/></value>" => Value::Nil;
     base64_lines: "<value><base64>aGVs\nbG8=\n</base64></value>" => Value::Base64(b"hello".to_vec());

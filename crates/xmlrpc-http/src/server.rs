@@ -1,0 +1,403 @@
+//! The standalone server (Python's `SimpleXMLRPCServer`) and the
+//! multi-path server (`MultiPathXMLRPCServer`): build, bind, activate, serve.
+
+use std::io;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use socket2::{Domain, Protocol, Socket, Type};
+use tokio::io::AsyncWriteExt as _;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, watch};
+use xmlrpc_codec::{Limits, OutputEncoding};
+use xmlrpc_server::{DispatchOptions, Dispatcher, Methods};
+
+use crate::config::HttpConfig;
+use crate::service::{Routes, RpcService, Shared};
+
+/// What a server serves: one method table, one dispatcher, or one per path.
+#[derive(Debug)]
+enum Target {
+    Methods(Methods),
+    Dispatcher(Dispatcher),
+    Paths(Vec<(String, Dispatcher)>),
+}
+
+/// Configures a server before it binds (Python's constructor arguments and
+/// class attributes). Every setting has a default; see [`HttpConfig`] and
+/// [`DispatchOptions`].
+///
+/// ```no_run
+/// use xmlrpc_http::Server;
+/// use xmlrpc_server::Methods;
+///
+/// let mut methods = Methods::new();
+/// methods.register_function("add", |x: i64, y: i64| x + y);
+/// methods.register_introspection_functions();
+/// let server = Server::builder(methods)
+///     .rpc_paths(["/RPC2"])
+///     .allow_none(true)
+///     .log_requests(false)
+///     .bind("127.0.0.1:8000")?;
+/// println!("serving on {}", server.local_addr()?);
+/// server.serve_forever()?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+#[must_use]
+pub struct ServerBuilder {
+    target: Target,
+    dispatch: DispatchOptions,
+    config: HttpConfig,
+}
+
+impl ServerBuilder {
+    /// Sets the paths that accept calls (Python's `rpc_paths`); an empty
+    /// list accepts every path. Not used by a multi-path server.
+    pub fn rpc_paths<I, S>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.config.rpc_paths = paths.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Turns request logging on or off (Python's `logRequests`).
+    pub fn log_requests(mut self, on: bool) -> Self {
+        self.config.log_requests = on;
+        self
+    }
+
+    /// Allows nil results (Python's `allow_none`). Not used when the server
+    /// was given ready-made dispatchers, which carry their own options.
+    pub fn allow_none(mut self, on: bool) -> Self {
+        self.dispatch.allow_none = on;
+        self
+    }
+
+    /// Sets the response encoding (Python's `encoding`); see [`OutputEncoding`].
+    pub fn encoding(mut self, encoding: OutputEncoding) -> Self {
+        self.dispatch.encoding = encoding;
+        self
+    }
+
+    /// Sets the limits on request documents.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.dispatch.limits = limits;
+        self
+    }
+
+    /// Sets the most calls one `system.multicall` may hold.
+    pub fn max_multicall_calls(mut self, calls: usize) -> Self {
+        self.dispatch.max_multicall_calls = calls;
+        self
+    }
+
+    /// Sets `SO_REUSEADDR` (Python's `allow_reuse_address`; default on).
+    pub fn reuse_address(mut self, on: bool) -> Self {
+        self.config.reuse_address = on;
+        self
+    }
+
+    /// Sets the largest request body.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_body_bytes = bytes;
+        self
+    }
+
+    /// Sets the time allowed for a request's headers.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.config.header_read_timeout = timeout;
+        self
+    }
+
+    /// Sets the time allowed for a request's body.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.config.body_read_timeout = timeout;
+        self
+    }
+
+    /// Sets the size above which responses are gzipped for clients that
+    /// accept it; `None` never compresses.
+    pub fn gzip_threshold(mut self, bytes: Option<usize>) -> Self {
+        self.config.gzip_threshold = bytes;
+        self
+    }
+
+    /// Sets the most connections served at once.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.config.max_connections = connections;
+        self
+    }
+
+    /// Replaces every HTTP setting at once.
+    pub fn http_config(mut self, config: HttpConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Adds `dispatcher` at `path` (Python's
+    /// `MultiPathXMLRPCServer.add_dispatcher`); the server becomes a
+    /// multi-path server if it was not one.
+    pub fn add_dispatcher(mut self, path: impl Into<String>, dispatcher: Dispatcher) -> Self {
+        let path = path.into();
+        match &mut self.target {
+            Target::Paths(paths) => {
+                paths.retain(|(p, _)| *p != path);
+                paths.push((path, dispatcher));
+            }
+            _ => self.target = Target::Paths(vec![(path, dispatcher)]),
+        }
+        self
+    }
+
+    fn into_shared(self) -> Shared {
+        let routes = match self.target {
+            Target::Methods(methods) => {
+                Routes::single(Dispatcher::with_options(methods, self.dispatch), &self.config.rpc_paths)
+            }
+            Target::Dispatcher(dispatcher) => Routes::single(dispatcher, &self.config.rpc_paths),
+            Target::Paths(paths) => Routes::multi(paths),
+        };
+        Shared {
+            routes,
+            config: self.config,
+        }
+    }
+
+    /// Binds to `addr` and starts listening (Python's default
+    /// `bind_and_activate=True`). The server accepts nothing until served.
+    pub fn bind(self, addr: impl ToSocketAddrs) -> io::Result<Server> {
+        let mut server = self.bind_without_activate(addr)?;
+        server.activate()?;
+        Ok(server)
+    }
+
+    /// Binds to `addr` without listening yet (Python's
+    /// `bind_and_activate=False` followed by `server_bind()`); call
+    /// [`Server::activate`], or just serve.
+    pub fn bind_without_activate(self, addr: impl ToSocketAddrs) -> io::Result<Server> {
+        let reuse = self.config.reuse_address;
+        let mut last_error = None;
+        for addr in addr.to_socket_addrs()? {
+            match bind_socket(addr, reuse) {
+                Ok(socket) => return Ok(Server::new(socket, false, self.into_shared())),
+                Err(e) => last_error = Some(e),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, "no address to bind to")
+        }))
+    }
+
+    /// Serves on a listener made elsewhere (systemd sockets, tests).
+    pub fn from_listener(self, listener: std::net::TcpListener) -> io::Result<Server> {
+        Ok(Server::new(Socket::from(listener), true, self.into_shared()))
+    }
+}
+
+fn bind_socket(addr: SocketAddr, reuse_address: bool) -> io::Result<Socket> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(reuse_address)?;
+    if addr.is_ipv6() {
+        socket.set_only_v6(true)?;
+    }
+    socket.bind(&addr.into())?;
+    Ok(socket)
+}
+
+/// Stops a running server: it stops accepting, lets calls in flight
+/// finish, and returns from `serve`. Cloneable; usable from any thread.
+#[derive(Debug, Clone)]
+pub struct ShutdownHandle {
+    signal: Arc<watch::Sender<bool>>,
+}
+
+impl ShutdownHandle {
+    /// Asks the server to stop (Python's `shutdown()`).
+    pub fn shutdown(&self) {
+        self.signal.send_replace(true);
+    }
+}
+
+/// A bound XML-RPC server (Python's `SimpleXMLRPCServer` after
+/// construction, or `MultiPathXMLRPCServer`).
+#[derive(Debug)]
+pub struct Server {
+    socket: Socket,
+    activated: bool,
+    shared: Arc<Shared>,
+    signal: Arc<watch::Sender<bool>>,
+}
+
+/// How long a stopping server waits for calls in flight.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Server {
+    /// Starts configuring a server for `methods`.
+    pub fn builder(methods: Methods) -> ServerBuilder {
+        ServerBuilder {
+            target: Target::Methods(methods),
+            dispatch: DispatchOptions::default(),
+            config: HttpConfig::default(),
+        }
+    }
+
+    /// Starts configuring a server for a ready-made `dispatcher`.
+    pub fn builder_for(dispatcher: Dispatcher) -> ServerBuilder {
+        ServerBuilder {
+            target: Target::Dispatcher(dispatcher),
+            dispatch: DispatchOptions::default(),
+            config: HttpConfig::default(),
+        }
+    }
+
+    fn new(socket: Socket, activated: bool, shared: Shared) -> Self {
+        Server {
+            socket,
+            activated,
+            shared: Arc::new(shared),
+            signal: Arc::new(watch::channel(false).0),
+        }
+    }
+
+    /// The address the server is bound to (with the port the OS picked for port 0).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.socket
+            .local_addr()?
+            .as_socket()
+            .ok_or_else(|| io::Error::other("not an internet socket"))
+    }
+
+    /// Starts listening (Python's `server_activate()`); serving does it if needed.
+    pub fn activate(&mut self) -> io::Result<()> {
+        if !self.activated {
+            let backlog = i32::try_from(self.shared.config.backlog).unwrap_or(i32::MAX);
+            self.socket.listen(backlog)?;
+            self.activated = true;
+        }
+        Ok(())
+    }
+
+    /// The dispatcher answering `path`, if any (Python's `get_dispatcher`).
+    pub fn dispatcher(&self, path: &str) -> Option<&Dispatcher> {
+        self.shared.routes.get(path)
+    }
+
+    /// A handle that stops this server.
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        ShutdownHandle {
+            signal: self.signal.clone(),
+        }
+    }
+
+    /// Serves until the [`ShutdownHandle`] is used, on a multi-threaded
+    /// tokio runtime sized to the machine's cores (Python's `serve_forever`).
+    pub fn serve_forever(self) -> io::Result<()> {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(self.serve())
+    }
+
+    /// Serves on the current tokio runtime until the [`ShutdownHandle`] is
+    /// used; then lets calls in flight finish (for up to 30 s) and returns.
+    pub async fn serve(mut self) -> io::Result<()> {
+        self.activate()?;
+        self.socket.set_nonblocking(true)?;
+        let listener = TcpListener::from_std(std::net::TcpListener::from(self.socket))?;
+        let shared = self.shared;
+        let mut stop = self.signal.subscribe();
+
+        let mut http = http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(shared.config.header_read_timeout)
+            .keep_alive(true)
+            .pipeline_flush(true);
+        let slots = Arc::new(Semaphore::new(shared.config.max_connections));
+        let graceful = GracefulShutdown::new();
+
+        loop {
+            let (stream, peer) = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok(pair) => pair,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off, keep serving.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        continue;
+                    }
+                },
+                _ = stop.wait_for(|stopped| *stopped) => break,
+            };
+            let _ = stream.set_nodelay(true);
+            let Ok(slot) = slots.clone().try_acquire_owned() else {
+                tokio::spawn(refuse_busy(stream));
+                continue;
+            };
+            let service = RpcService {
+                shared: shared.clone(),
+                peer,
+            };
+            let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+            tokio::spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::debug!(%peer, error = %e, "connection ended with an error");
+                }
+                drop(slot);
+            });
+        }
+        drop(listener);
+        if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await.is_err() {
+            tracing::warn!("calls still in flight after {DRAIN_TIMEOUT:?}; stopping anyway");
+        }
+        Ok(())
+    }
+}
+
+/// Answers a connection over the limit with 503 and closes it.
+async fn refuse_busy(mut stream: TcpStream) {
+    let body = "the server is serving too many connections; try again later\n";
+    let response = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.write_all(response.as_bytes())).await;
+}
+
+/// Several dispatchers on one port, one per path (Python's
+/// `MultiPathXMLRPCServer`).
+///
+/// ```no_run
+/// use xmlrpc_http::MultiPathServer;
+/// use xmlrpc_server::{Dispatcher, Methods};
+///
+/// let mut math = Methods::new();
+/// math.register_function("add", |x: i64, y: i64| x + y);
+/// let mut text = Methods::new();
+/// text.register_function("upper", |s: String| s.to_uppercase());
+/// let server = MultiPathServer::builder()
+///     .add_dispatcher("/math", Dispatcher::new(math))
+///     .add_dispatcher("/text", Dispatcher::new(text))
+///     .bind("127.0.0.1:0")?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct MultiPathServer;
+
+impl MultiPathServer {
+    /// Starts configuring a server with no paths yet; add them with
+    /// [`ServerBuilder::add_dispatcher`].
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder {
+            target: Target::Paths(Vec::new()),
+            dispatch: DispatchOptions::default(),
+            config: HttpConfig::default(),
+        }
+    }
+}

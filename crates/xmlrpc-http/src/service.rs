@@ -1,0 +1,311 @@
+//! One HTTP request → one HTTP response: path, method, length, gzip and
+//! timeouts checked here, then the body handed to the path's dispatcher.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use xmlrpc_server::Dispatcher;
+
+use crate::config::HttpConfig;
+use crate::gzip::{GunzipError, gunzip, gzip};
+
+/// Which dispatcher answers which path.
+#[derive(Debug, Clone)]
+pub(crate) struct Routes {
+    by_path: HashMap<String, Dispatcher>,
+    /// Answers every path (`rpc_paths` empty).
+    any_path: Option<Dispatcher>,
+}
+
+impl Routes {
+    /// One dispatcher on `paths`, or on every path when `paths` is empty.
+    pub(crate) fn single(dispatcher: Dispatcher, paths: &[String]) -> Self {
+        if paths.is_empty() {
+            return Routes {
+                by_path: HashMap::new(),
+                any_path: Some(dispatcher),
+            };
+        }
+        Routes {
+            by_path: paths.iter().map(|p| (p.clone(), dispatcher.clone())).collect(),
+            any_path: None,
+        }
+    }
+
+    /// One dispatcher per path.
+    pub(crate) fn multi(dispatchers: Vec<(String, Dispatcher)>) -> Self {
+        Routes {
+            by_path: dispatchers.into_iter().collect(),
+            any_path: None,
+        }
+    }
+
+    pub(crate) fn get(&self, path: &str) -> Option<&Dispatcher> {
+        self.by_path.get(path).or(self.any_path.as_ref())
+    }
+}
+
+/// What every connection of one server shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) routes: Routes,
+    pub(crate) config: HttpConfig,
+}
+
+/// The hyper service of one connection.
+#[derive(Debug, Clone)]
+pub(crate) struct RpcService {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) peer: SocketAddr,
+}
+
+type Reply = Response<Full<Bytes>>;
+
+impl hyper::service::Service<Request<Incoming>> for RpcService {
+    type Response = Reply;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Reply, Infallible>> + Send>>;
+
+    fn call(&self, request: Request<Incoming>) -> Self::Future {
+        let service = self.clone();
+        Box::pin(async move { Ok(service.respond(request).await) })
+    }
+}
+
+/// A refusal at the HTTP level: its status and a one-line explanation.
+struct Refusal(StatusCode, String);
+
+impl Refusal {
+    fn new(status: StatusCode, text: impl Into<String>) -> Self {
+        Refusal(status, text.into())
+    }
+}
+
+impl RpcService {
+    async fn respond(&self, request: Request<Incoming>) -> Reply {
+        let started = Instant::now();
+        let method = request.method().clone();
+        let path = request.uri().path().to_owned();
+        let version = request.version();
+        let (response, rpc_method) = match self.answer(request).await {
+            Ok((response, rpc_method)) => (response, rpc_method),
+            Err(Refusal(status, text)) => (plain(status, text), None),
+        };
+        if self.shared.config.log_requests {
+            let length = response
+                .headers()
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info!(
+                target: "xmlrpc_http::access",
+                "{} \"{} {} {:?}\" {} {} {} {:.3}ms",
+                self.peer.ip(),
+                method,
+                path,
+                version,
+                response.status().as_u16(),
+                length,
+                rpc_method.as_deref().unwrap_or("-"),
+                started.elapsed().as_secs_f64() * 1e3,
+            );
+        }
+        response
+    }
+
+    async fn answer(&self, request: Request<Incoming>) -> Result<(Reply, Option<String>), Refusal> {
+        let config = &self.shared.config;
+        if request.method() != Method::POST {
+            return Err(Refusal::new(
+                StatusCode::NOT_IMPLEMENTED,
+                format!("Unsupported method ('{}')", request.method()),
+            ));
+        }
+        let Some(dispatcher) = self.shared.routes.get(request.uri().path()) else {
+            return Err(Refusal::new(StatusCode::NOT_FOUND, "No such page"));
+        };
+        let headers = request.headers();
+        let gzipped = content_is_gzipped(headers)?;
+        check_length(headers, config.max_body_bytes)?;
+        let accepts_gzip = accepts_gzip(headers);
+
+        let body = Limited::new(request.into_body(), config.max_body_bytes);
+        let body = match tokio::time::timeout(config.body_read_timeout, body.collect()).await {
+            Err(_) => {
+                return Err(Refusal::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "the request body did not arrive in time",
+                ));
+            }
+            Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
+                return Err(too_large(config.max_body_bytes));
+            }
+            Ok(Err(e)) => {
+                return Err(Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("the request body could not be read: {e}"),
+                ));
+            }
+            Ok(Ok(collected)) => collected.to_bytes(),
+        };
+        let body = if gzipped {
+            match gunzip(&body, config.max_body_bytes) {
+                Ok(inflated) => Bytes::from(inflated),
+                Err(GunzipError::TooLarge) => {
+                    return Err(Refusal::new(
+                        StatusCode::BAD_REQUEST,
+                        format!(
+                            "the gzip request body inflates to more than the limit of {} bytes",
+                            config.max_body_bytes
+                        ),
+                    ));
+                }
+                Err(GunzipError::Corrupt(e)) => {
+                    return Err(Refusal::new(
+                        StatusCode::BAD_REQUEST,
+                        format!("the gzip request body is corrupt: {e}"),
+                    ));
+                }
+            }
+        } else {
+            body
+        };
+
+        let reply = dispatcher.handle_request(&body).await;
+        let mut response = Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, "text/xml");
+        let payload = match config.gzip_threshold {
+            Some(threshold) if accepts_gzip && reply.body.len() > threshold => {
+                response = response.header(header::CONTENT_ENCODING, "gzip");
+                gzip(&reply.body)
+            }
+            _ => reply.body,
+        };
+        let response = response
+            .header(header::CONTENT_LENGTH, payload.len())
+            .body(Full::new(Bytes::from(payload)))
+            .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "response"));
+        Ok((response, reply.method))
+    }
+}
+
+fn too_large(limit: usize) -> Refusal {
+    Refusal::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("the request body is larger than the limit of {limit} bytes"),
+    )
+}
+
+/// A length must be given (or the body chunked), and must fit the limit.
+fn check_length(headers: &HeaderMap, limit: usize) -> Result<(), Refusal> {
+    if headers.contains_key(header::TRANSFER_ENCODING) {
+        return Ok(());
+    }
+    let Some(length) = headers.get(header::CONTENT_LENGTH) else {
+        return Err(Refusal::new(
+            StatusCode::LENGTH_REQUIRED,
+            "a POST needs a Content-Length or a chunked body",
+        ));
+    };
+    // hyper has already refused lengths that are not plain decimal numbers.
+    let length: u64 = length.to_str().ok().and_then(|v| v.parse().ok()).unwrap_or(u64::MAX);
+    if length > limit as u64 {
+        return Err(too_large(limit));
+    }
+    Ok(())
+}
+
+fn content_is_gzipped(headers: &HeaderMap) -> Result<bool, Refusal> {
+    let Some(encoding) = headers.get(header::CONTENT_ENCODING) else {
+        return Ok(false);
+    };
+    match encoding.to_str().map(|e| e.trim().to_ascii_lowercase()).as_deref() {
+        Ok("gzip" | "x-gzip") => Ok(true),
+        Ok("identity" | "") => Ok(false),
+        _ => Err(Refusal::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("Content-Encoding {encoding:?} is not supported (gzip and identity are)"),
+        )),
+    }
+}
+
+/// Whether `Accept-Encoding` lists gzip with a non-zero quality.
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or("").trim();
+            let zero = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q == 0.0)
+            });
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !zero
+        })
+}
+
+fn plain(status: StatusCode, text: impl Into<String>) -> Reply {
+    let mut body = text.into();
+    body.push('\n');
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    if status == StatusCode::NOT_IMPLEMENTED {
+        headers.insert(header::ALLOW, HeaderValue::from_static("POST"));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| (header::HeaderName::from_static(k), HeaderValue::from_static(v)))
+            .collect()
+    }
+
+    #[test]
+    fn accept_encoding_is_parsed() {
+        assert!(accepts_gzip(&headers(&[("accept-encoding", "gzip")])));
+        assert!(accepts_gzip(&headers(&[("accept-encoding", "deflate, GZIP;q=0.5")])));
+        assert!(!accepts_gzip(&headers(&[("accept-encoding", "gzip;q=0")])));
+        assert!(!accepts_gzip(&headers(&[("accept-encoding", "br")])));
+        assert!(!accepts_gzip(&headers(&[])));
+    }
+
+    #[test]
+    fn lengths_are_checked_before_reading() {
+        assert!(check_length(&headers(&[("content-length", "10")]), 10).is_ok());
+        assert_eq!(check_length(&headers(&[("content-length", "11")]), 10).unwrap_err().0, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(check_length(&headers(&[]), 10).unwrap_err().0, StatusCode::LENGTH_REQUIRED);
+        assert!(check_length(&headers(&[("transfer-encoding", "chunked")]), 10).is_ok());
+    }
+
+    #[test]
+    fn routes_pick_by_path() {
+        let d = Dispatcher::new(xmlrpc_server::Methods::new());
+        let r = Routes::single(d.clone(), &["/RPC2".into()]);
+        assert!(r.get("/RPC2").is_some() && r.get("/").is_none());
+        assert!(Routes::single(d, &[]).get("/anything").is_some());
+    }
+}
