@@ -66,7 +66,11 @@ impl MyFuncs {
         let q = x
             .checked_div(y)
             .ok_or_else(|| Fault::application("the quotient does not fit in 64 bits"))?;
-        Ok(if x % y != 0 && ((x < 0) != (y < 0)) { q - 1 } else { q })
+        Ok(if x % y != 0 && ((x < 0) != (y < 0)) {
+            q - 1
+        } else {
+            q
+        })
     }
 
     /// Multiplication.
@@ -151,9 +155,23 @@ mod tests {
         assert_eq!(pow(2, 40), Ok(Value::I8(1 << 40)));
         assert_eq!(pow(2, -1), Ok(Value::Double(0.5)));
         assert!(pow(10, 30).is_err());
-        assert_eq!(adder_function(Value::Int(2), Value::Int(3)), Ok(Value::Int(5)));
-        assert_eq!(adder_function(Value::Int(2), Value::Double(0.5)), Ok(Value::Double(2.5)));
-        assert_eq!(adder_function(Value::String("a".into()), Value::String("b".into())), Ok(Value::String("ab".into())));
-        assert_eq!(adder_function(Value::Bool(true), Value::Nil).unwrap_err().code, -32602);
+        assert_eq!(
+            adder_function(Value::Int(2), Value::Int(3)),
+            Ok(Value::Int(5))
+        );
+        assert_eq!(
+            adder_function(Value::Int(2), Value::Double(0.5)),
+            Ok(Value::Double(2.5))
+        );
+        assert_eq!(
+            adder_function(Value::String("a".into()), Value::String("b".into())),
+            Ok(Value::String("ab".into()))
+        );
+        assert_eq!(
+            adder_function(Value::Bool(true), Value::Nil)
+                .unwrap_err()
+                .code,
+            -32602
+        );
     }
 }

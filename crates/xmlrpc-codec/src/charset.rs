@@ -92,7 +92,10 @@ fn declared_encoding(bytes: &[u8]) -> Option<&[u8]> {
     let end = decl.windows(2).take(256).position(|w| w == b"?>")?;
     let decl = &decl[..end];
     let at = decl.windows(8).position(|w| w == b"encoding")?;
-    let rest = decl[at + 8..].trim_ascii_start().strip_prefix(b"=")?.trim_ascii_start();
+    let rest = decl[at + 8..]
+        .trim_ascii_start()
+        .strip_prefix(b"=")?
+        .trim_ascii_start();
     let quote = *rest.first()?;
     if quote != b'"' && quote != b'\'' {
         return None;
@@ -104,9 +107,18 @@ fn declared_encoding(bytes: &[u8]) -> Option<&[u8]> {
 
 fn is_latin1(label: &[u8]) -> bool {
     let label = label.trim_ascii();
-    ["iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "iso_8859-1", "cp819", "ibm819"]
-        .iter()
-        .any(|known| label.eq_ignore_ascii_case(known.as_bytes()))
+    [
+        "iso-8859-1",
+        "iso8859-1",
+        "latin1",
+        "latin-1",
+        "l1",
+        "iso_8859-1",
+        "cp819",
+        "ibm819",
+    ]
+    .iter()
+    .any(|known| label.eq_ignore_ascii_case(known.as_bytes()))
 }
 
 /// The character encoding of written documents (Python's `encoding=`).
@@ -231,7 +243,10 @@ mod tests {
     #[test]
     fn declared_latin1_is_exact_not_windows_1252() {
         let doc = b"<?xml version='1.0' encoding='ISO-8859-1'?><a>\x80\xe9</a>";
-        assert_eq!(to_utf8(doc).unwrap(), "<?xml version='1.0' encoding='ISO-8859-1'?><a>\u{80}é</a>");
+        assert_eq!(
+            to_utf8(doc).unwrap(),
+            "<?xml version='1.0' encoding='ISO-8859-1'?><a>\u{80}é</a>"
+        );
     }
 
     #[test]

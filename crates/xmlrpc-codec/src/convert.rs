@@ -332,14 +332,15 @@ fn members<T: FromValue>(value: Value) -> impl Iterator<Item = Result<(String, T
         Ok(m) => (Some(m.into_iter()), None),
         Err(e) => (None, Some(Err(e))),
     };
-    err.into_iter().chain(ok.into_iter().flatten().map(|(name, v)| {
-        T::from_value(v)
-            .map(|t| (name.clone(), t))
-            .map_err(|e| ConvertError {
-                expected: e.expected,
-                found: format!("{} at struct member \"{name}\"", e.found),
-            })
-    }))
+    err.into_iter()
+        .chain(ok.into_iter().flatten().map(|(name, v)| {
+            T::from_value(v)
+                .map(|t| (name.clone(), t))
+                .map_err(|e| ConvertError {
+                    expected: e.expected,
+                    found: format!("{} at struct member \"{name}\"", e.found),
+                })
+        }))
 }
 
 impl<T: FromValue, S: BuildHasher + Default> FromValue for HashMap<String, T, S> {
@@ -441,7 +442,12 @@ mod tests {
         assert_eq!(i64::from_value(Value::I8(1 << 40)), Ok(1 << 40));
         assert_eq!((1i64 << 40).into_value(), Value::I8(1 << 40));
         assert_eq!(7i64.into_value(), Value::Int(7));
-        assert_eq!(i32::from_value(Value::String("7".into())).unwrap_err().to_string(), "expected int, got string");
+        assert_eq!(
+            i32::from_value(Value::String("7".into()))
+                .unwrap_err()
+                .to_string(),
+            "expected int, got string"
+        );
     }
 
     #[test]

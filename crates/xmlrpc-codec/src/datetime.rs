@@ -132,12 +132,17 @@ struct Cursor<'a> {
 impl Cursor<'_> {
     fn digits(&mut self, n: usize, what: &'static str) -> Result<u32, ParseDateTimeError> {
         let end = self.pos + n;
-        let chunk = self.bytes.get(self.pos..end).ok_or(ParseDateTimeError(what))?;
+        let chunk = self
+            .bytes
+            .get(self.pos..end)
+            .ok_or(ParseDateTimeError(what))?;
         if !chunk.iter().all(u8::is_ascii_digit) {
             return Err(ParseDateTimeError(what));
         }
         self.pos = end;
-        Ok(chunk.iter().fold(0, |acc, d| acc * 10 + u32::from(d - b'0')))
+        Ok(chunk
+            .iter()
+            .fold(0, |acc, d| acc * 10 + u32::from(d - b'0')))
     }
     fn eat(&mut self, byte: u8) -> bool {
         if self.bytes.get(self.pos) == Some(&byte) {
@@ -187,7 +192,9 @@ impl std::str::FromStr for DateTime {
             if written.is_empty() || written.len() > 9 {
                 return Err(ParseDateTimeError("expected 1 to 9 fraction digits"));
             }
-            let mut nanos = written.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+            let mut nanos = written
+                .iter()
+                .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
             for _ in written.len()..9 {
                 nanos *= 10;
             }
@@ -253,7 +260,12 @@ impl fmt::Display for DateTime {
             Zone::Utc => f.write_str("Z"),
             Zone::Offset(m) => {
                 let sign = if m < 0 { '-' } else { '+' };
-                write!(f, "{sign}{:02}:{:02}", m.unsigned_abs() / 60, m.unsigned_abs() % 60)
+                write!(
+                    f,
+                    "{sign}{:02}:{:02}",
+                    m.unsigned_abs() / 60,
+                    m.unsigned_abs() % 60
+                )
             }
         }
     }

@@ -49,7 +49,11 @@ pub enum EncodeError {
 }
 
 /// Writes one `<value>…</value>` into `out`.
-pub fn encode_value(out: &mut Vec<u8>, value: &Value, opts: &EncodeOptions) -> Result<(), EncodeError> {
+pub fn encode_value(
+    out: &mut Vec<u8>,
+    value: &Value,
+    opts: &EncodeOptions,
+) -> Result<(), EncodeError> {
     out.extend_from_slice(b"<value>");
     match value {
         Value::Int(i) => {
@@ -226,11 +230,26 @@ mod tests {
     #[test]
     fn scalars_are_written_canonically() {
         assert_eq!(written(&Value::Int(-5)), "<value><int>-5</int></value>");
-        assert_eq!(written(&Value::I8(1 << 40)), "<value><i8>1099511627776</i8></value>");
-        assert_eq!(written(&Value::Bool(true)), "<value><boolean>1</boolean></value>");
-        assert_eq!(written(&Value::Double(0.5)), "<value><double>0.5</double></value>");
-        assert_eq!(written(&Value::Double(3.0)), "<value><double>3.0</double></value>");
-        assert_eq!(written(&Value::Base64(b"hi!".to_vec())), "<value><base64>aGkh</base64></value>");
+        assert_eq!(
+            written(&Value::I8(1 << 40)),
+            "<value><i8>1099511627776</i8></value>"
+        );
+        assert_eq!(
+            written(&Value::Bool(true)),
+            "<value><boolean>1</boolean></value>"
+        );
+        assert_eq!(
+            written(&Value::Double(0.5)),
+            "<value><double>0.5</double></value>"
+        );
+        assert_eq!(
+            written(&Value::Double(3.0)),
+            "<value><double>3.0</double></value>"
+        );
+        assert_eq!(
+            written(&Value::Base64(b"hi!".to_vec())),
+            "<value><base64>aGkh</base64></value>"
+        );
         assert_eq!(written(&Value::Nil), "<value><nil/></value>");
         assert_eq!(
             written(&Value::String("a<b & c>\r\n\u{1}".into())),
@@ -246,14 +265,22 @@ mod tests {
             Err(EncodeError::NilNotAllowed)
         );
         assert!(matches!(
-            encode_value(&mut out, &Value::Double(f64::NAN), &EncodeOptions::default()),
+            encode_value(
+                &mut out,
+                &Value::Double(f64::NAN),
+                &EncodeOptions::default()
+            ),
             Err(EncodeError::NonFiniteDouble(_))
         ));
     }
 
     #[test]
     fn faults_round_trip() {
-        let body = encode_response(&Err(Fault::new(-32601, "no <such> method")), &EncodeOptions::default()).unwrap();
+        let body = encode_response(
+            &Err(Fault::new(-32601, "no <such> method")),
+            &EncodeOptions::default(),
+        )
+        .unwrap();
         assert_eq!(
             decode_response(&body, &Limits::default()).unwrap(),
             Err(Fault::new(-32601, "no <such> method"))
@@ -268,6 +295,9 @@ mod tests {
         let body = encode_response(&Ok(Value::Struct(s.clone())), &opts).unwrap();
         assert!(body.starts_with(b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>"));
         assert!(body.windows(7).any(|w| w == b"&#8364;"));
-        assert_eq!(decode_response(&body, &Limits::default()).unwrap(), Ok(Value::Struct(s)));
+        assert_eq!(
+            decode_response(&body, &Limits::default()).unwrap(),
+            Ok(Value::Struct(s))
+        );
     }
 }

@@ -158,9 +158,10 @@ impl ServerBuilder {
 
     fn into_shared(self) -> Shared {
         let routes = match self.target {
-            Target::Methods(methods) => {
-                Routes::single(Dispatcher::with_options(methods, self.dispatch), &self.config.rpc_paths)
-            }
+            Target::Methods(methods) => Routes::single(
+                Dispatcher::with_options(methods, self.dispatch),
+                &self.config.rpc_paths,
+            ),
             Target::Dispatcher(dispatcher) => Routes::single(dispatcher, &self.config.rpc_paths),
             Target::Paths(paths) => Routes::multi(paths),
         };
@@ -197,7 +198,11 @@ impl ServerBuilder {
 
     /// Serves on a listener made elsewhere (systemd sockets, tests).
     pub fn from_listener(self, listener: std::net::TcpListener) -> io::Result<Server> {
-        Ok(Server::new(Socket::from(listener), true, self.into_shared()))
+        Ok(Server::new(
+            Socket::from(listener),
+            true,
+            self.into_shared(),
+        ))
     }
 }
 
@@ -353,7 +358,10 @@ impl Server {
             });
         }
         drop(listener);
-        if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await.is_err() {
+        if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
+            .await
+            .is_err()
+        {
             tracing::warn!("calls still in flight after {DRAIN_TIMEOUT:?}; stopping anyway");
         }
         Ok(())
@@ -367,7 +375,11 @@ async fn refuse_busy(mut stream: TcpStream) {
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    let _ = tokio::time::timeout(Duration::from_secs(5), stream.write_all(response.as_bytes())).await;
+    let _ = tokio::time::timeout(
+        Duration::from_secs(5),
+        stream.write_all(response.as_bytes()),
+    )
+    .await;
 }
 
 /// Several dispatchers on one port, one per path (Python's

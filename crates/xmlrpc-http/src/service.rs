@@ -37,7 +37,10 @@ impl Routes {
             };
         }
         Routes {
-            by_path: paths.iter().map(|p| (p.clone(), dispatcher.clone())).collect(),
+            by_path: paths
+                .iter()
+                .map(|p| (p.clone(), dispatcher.clone()))
+                .collect(),
             any_path: None,
         }
     }
@@ -219,7 +222,11 @@ fn check_length(headers: &HeaderMap, limit: usize) -> Result<(), Refusal> {
         ));
     };
     // hyper has already refused lengths that are not plain decimal numbers.
-    let length: u64 = length.to_str().ok().and_then(|v| v.parse().ok()).unwrap_or(u64::MAX);
+    let length: u64 = length
+        .to_str()
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(u64::MAX);
     if length > limit as u64 {
         return Err(too_large(limit));
     }
@@ -230,7 +237,11 @@ fn content_is_gzipped(headers: &HeaderMap) -> Result<bool, Refusal> {
     let Some(encoding) = headers.get(header::CONTENT_ENCODING) else {
         return Ok(false);
     };
-    match encoding.to_str().map(|e| e.trim().to_ascii_lowercase()).as_deref() {
+    match encoding
+        .to_str()
+        .map(|e| e.trim().to_ascii_lowercase())
+        .as_deref()
+    {
         Ok("gzip" | "x-gzip") => Ok(true),
         Ok("identity" | "") => Ok(false),
         _ => Err(Refusal::new(
@@ -266,7 +277,10 @@ fn plain(status: StatusCode, text: impl Into<String>) -> Reply {
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     if status == StatusCode::NOT_IMPLEMENTED {
         headers.insert(header::ALLOW, HeaderValue::from_static("POST"));
     }
@@ -280,14 +294,22 @@ mod tests {
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         pairs
             .iter()
-            .map(|(k, v)| (header::HeaderName::from_static(k), HeaderValue::from_static(v)))
+            .map(|(k, v)| {
+                (
+                    header::HeaderName::from_static(k),
+                    HeaderValue::from_static(v),
+                )
+            })
             .collect()
     }
 
     #[test]
     fn accept_encoding_is_parsed() {
         assert!(accepts_gzip(&headers(&[("accept-encoding", "gzip")])));
-        assert!(accepts_gzip(&headers(&[("accept-encoding", "deflate, GZIP;q=0.5")])));
+        assert!(accepts_gzip(&headers(&[(
+            "accept-encoding",
+            "deflate, GZIP;q=0.5"
+        )])));
         assert!(!accepts_gzip(&headers(&[("accept-encoding", "gzip;q=0")])));
         assert!(!accepts_gzip(&headers(&[("accept-encoding", "br")])));
         assert!(!accepts_gzip(&headers(&[])));
@@ -296,8 +318,16 @@ mod tests {
     #[test]
     fn lengths_are_checked_before_reading() {
         assert!(check_length(&headers(&[("content-length", "10")]), 10).is_ok());
-        assert_eq!(check_length(&headers(&[("content-length", "11")]), 10).unwrap_err().0, StatusCode::PAYLOAD_TOO_LARGE);
-        assert_eq!(check_length(&headers(&[]), 10).unwrap_err().0, StatusCode::LENGTH_REQUIRED);
+        assert_eq!(
+            check_length(&headers(&[("content-length", "11")]), 10)
+                .unwrap_err()
+                .0,
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+        assert_eq!(
+            check_length(&headers(&[]), 10).unwrap_err().0,
+            StatusCode::LENGTH_REQUIRED
+        );
         assert!(check_length(&headers(&[("transfer-encoding", "chunked")]), 10).is_ok());
     }
 

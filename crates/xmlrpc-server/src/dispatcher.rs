@@ -216,9 +216,17 @@ impl Dispatcher {
         match kind {
             Kind::ListMethods => {
                 if !params.is_empty() {
-                    return Err(Fault::invalid_params("system.listMethods takes no parameters"));
+                    return Err(Fault::invalid_params(
+                        "system.listMethods takes no parameters",
+                    ));
                 }
-                Ok(Value::Array(methods.list_methods().into_iter().map(Value::String).collect()))
+                Ok(Value::Array(
+                    methods
+                        .list_methods()
+                        .into_iter()
+                        .map(Value::String)
+                        .collect(),
+                ))
             }
             Kind::MethodHelp => {
                 let name = name_param("system.methodHelp")?;
@@ -242,7 +250,9 @@ impl Dispatcher {
             }
             Kind::Capabilities => {
                 if !params.is_empty() {
-                    return Err(Fault::invalid_params("system.getCapabilities takes no parameters"));
+                    return Err(Fault::invalid_params(
+                        "system.getCapabilities takes no parameters",
+                    ));
                 }
                 Ok(self.capabilities())
             }
@@ -258,13 +268,13 @@ impl Dispatcher {
             Value::Struct(s)
         };
         let mut caps = Struct::new();
-        caps.insert(
-            "xmlrpc".into(),
-            spec("http://www.xmlrpc.com/spec", 1),
-        );
+        caps.insert("xmlrpc".into(), spec("http://www.xmlrpc.com/spec", 1));
         caps.insert(
             "faults_interop".into(),
-            spec("http://xmlrpc-epi.sourceforge.net/specs/rfc.fault_codes.php", 20010516),
+            spec(
+                "http://xmlrpc-epi.sourceforge.net/specs/rfc.fault_codes.php",
+                20010516,
+            ),
         );
         caps.insert(
             "introspect".into(),
@@ -298,7 +308,10 @@ impl Dispatcher {
         if calls.len() > max {
             return Err(Fault::new(
                 codes::INVALID_REQUEST,
-                format!("system.multicall holds {} calls, more than the limit of {max}", calls.len()),
+                format!(
+                    "system.multicall holds {} calls, more than the limit of {max}",
+                    calls.len()
+                ),
             ));
         }
         let mut results = Vec::with_capacity(calls.len());
@@ -322,12 +335,7 @@ impl Dispatcher {
 
 /// One `{methodName, params}` struct of a multicall.
 fn read_subcall(call: Value, index: usize) -> Result<(String, Vec<Value>), Fault> {
-    let bad = |what: &str| {
-        Fault::new(
-            codes::INVALID_REQUEST,
-            format!("call {index}: {what}"),
-        )
-    };
+    let bad = |what: &str| Fault::new(codes::INVALID_REQUEST, format!("call {index}: {what}"));
     let Value::Struct(mut members) = call else {
         return Err(bad("each call must be a struct {methodName, params}"));
     };
@@ -346,7 +354,10 @@ fn read_subcall(call: Value, index: usize) -> Result<(String, Vec<Value>), Fault
 
 /// Finishes a call whose start may have panicked, catching a panic of its
 /// future too: a panicking handler answers -32603 and the server goes on.
-async fn finish_guarded(method: &str, started: std::thread::Result<Outcome>) -> Result<Value, Fault> {
+async fn finish_guarded(
+    method: &str,
+    started: std::thread::Result<Outcome>,
+) -> Result<Value, Fault> {
     let finished = match started {
         Ok(Outcome::Ready(result)) => Ok(result),
         Ok(Outcome::Pending(future)) => AssertUnwindSafe(future).catch_unwind().await,

@@ -68,9 +68,8 @@ fn param<T: FromValue>(
     index: usize,
 ) -> Result<T, Fault> {
     let value = params.next().unwrap_or(Value::Nil);
-    T::from_value(value).map_err(|e| {
-        Fault::invalid_params(format!("{method}: parameter {index}: {e}"))
-    })
+    T::from_value(value)
+        .map_err(|e| Fault::invalid_params(format!("{method}: parameter {index}: {e}")))
 }
 
 fn check_count(method: &str, params: &[Value], types: &[&'static str]) -> Result<(), Fault> {

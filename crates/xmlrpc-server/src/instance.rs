@@ -165,7 +165,12 @@ impl Instance for Exports {
     fn list_methods(&self) -> Vec<String> {
         let mut names = self.functions.list_methods();
         for (prefix, child) in self.children.iter() {
-            names.extend(child.list_methods().into_iter().map(|n| format!("{prefix}.{n}")));
+            names.extend(
+                child
+                    .list_methods()
+                    .into_iter()
+                    .map(|n| format!("{prefix}.{n}")),
+            );
         }
         names
     }

@@ -130,7 +130,12 @@ impl Methods {
     ) -> MethodRef<'_> {
         let signature = H::signature().into_iter().map(String::from).collect();
         let call: Arc<Call> = Arc::new(move |method: &str, params| handler.call(method, params));
-        self.insert(name.into(), Kind::Function(call), vec![signature], String::new())
+        self.insert(
+            name.into(),
+            Kind::Function(call),
+            vec![signature],
+            String::new(),
+        )
     }
 
     fn insert(

@@ -1,8 +1,10 @@
 //! Behaviour of the dispatcher through its public API, socket-free.
 
 use futures::executor::block_on;
-use xmlrpc_server::codec::{decode_response, Limits};
-use xmlrpc_server::{DispatchOptions, Dispatcher, Exports, Fault, Instance, Methods, Outcome, Value};
+use xmlrpc_server::codec::{Limits, decode_response};
+use xmlrpc_server::{
+    DispatchOptions, Dispatcher, Exports, Fault, Instance, Methods, Outcome, Value,
+};
 
 fn int(i: i32) -> Value {
     Value::Int(i)
@@ -16,8 +18,10 @@ fn demo() -> Dispatcher {
     let mut m = Methods::new();
     m.register_introspection_functions();
     m.register_multicall_functions();
-    m.register_function("pow", |x: i64, y: u32| x.checked_pow(y).ok_or(Fault::application("overflow")))
-        .help("x to the power y");
+    m.register_function("pow", |x: i64, y: u32| {
+        x.checked_pow(y).ok_or(Fault::application("overflow"))
+    })
+    .help("x to the power y");
     m.register_function("add", |x: i32, y: i32| x + y);
     m.register_function("slow.add", |x: i32, y: i32| async move { x + y });
     m.register_function("boom", || -> i32 { panic!("kaboom") });
@@ -25,7 +29,13 @@ fn demo() -> Dispatcher {
     m.register_function("nothing", || ());
     m.register_function("ünïcødé.名前", || "ok");
     let mut funcs = Exports::new();
-    funcs.register_function("div", |x: i64, y: i64| if y == 0 { Err(Fault::application("division by zero")) } else { Ok(x / y) });
+    funcs.register_function("div", |x: i64, y: i64| {
+        if y == 0 {
+            Err(Fault::application("division by zero"))
+        } else {
+            Ok(x / y)
+        }
+    });
     funcs.register_function("add", |_: i32, _: i32| "instance add must never be reached");
     m.register_instance(funcs);
     Dispatcher::new(m)
@@ -47,11 +57,20 @@ fn typed_functions_sync_and_async() {
 fn wrong_parameters_say_which_and_what() {
     let d = demo();
     let f = call(&d, "add", vec![int(1)]).unwrap_err();
-    assert_eq!(f, Fault::new(-32602, "add takes 2 parameters (int, int), got 1"));
+    assert_eq!(
+        f,
+        Fault::new(-32602, "add takes 2 parameters (int, int), got 1")
+    );
     let f = call(&d, "add", vec![int(1), s("x")]).unwrap_err();
-    assert_eq!(f, Fault::new(-32602, "add: parameter 2: expected int, got string"));
+    assert_eq!(
+        f,
+        Fault::new(-32602, "add: parameter 2: expected int, got string")
+    );
     let f = call(&d, "pow", vec![int(2), int(-1)]).unwrap_err();
-    assert_eq!(f.string, "pow: parameter 2: expected i8 in the range of u32, got -1");
+    assert_eq!(
+        f.string,
+        "pow: parameter 2: expected i8 in the range of u32, got -1"
+    );
 }
 
 #[test]
@@ -71,7 +90,16 @@ fn panics_become_internal_errors_and_the_dispatcher_goes_on() {
 #[test]
 fn unknown_and_unexported_names_are_not_found() {
     let d = demo();
-    for name in ["nosuch", "div.__class__", "_dispatch", "__init__", "div.", ".div", "a..b", "system"] {
+    for name in [
+        "nosuch",
+        "div.__class__",
+        "_dispatch",
+        "__init__",
+        "div.",
+        ".div",
+        "a..b",
+        "system",
+    ] {
         assert_eq!(call(&d, name, vec![]).unwrap_err().code, -32601, "{name}");
     }
 }
@@ -87,10 +115,20 @@ fn children_reach_only_what_they_export() {
     m.register_introspection_functions();
     let d = Dispatcher::new(m);
     assert_eq!(call(&d, "greeter.hello", vec![]), Ok(s("hi")));
-    for name in ["greeter", "greeter.", "greeter.hello.x", "greeter..hello", "hello", "greeter.__init__"] {
+    for name in [
+        "greeter",
+        "greeter.",
+        "greeter.hello.x",
+        "greeter..hello",
+        "hello",
+        "greeter.__init__",
+    ] {
         assert_eq!(call(&d, name, vec![]).unwrap_err().code, -32601, "{name}");
     }
-    assert_eq!(call(&d, "system.methodSignature", vec![s("greeter.hello")]), Ok(Value::Array(vec![Value::Array(vec![s("string")])])));
+    assert_eq!(
+        call(&d, "system.methodSignature", vec![s("greeter.hello")]),
+        Ok(Value::Array(vec![Value::Array(vec![s("string")])]))
+    );
 }
 
 #[test]
@@ -111,30 +149,64 @@ fn custom_dispatch_hook_sees_every_unregistered_name() {
     m.register_introspection_functions();
     m.register_instance(Echoer);
     let d = Dispatcher::new(m);
-    assert_eq!(call(&d, "x.y", vec![int(1)]), Ok(Value::Array(vec![s("x.y"), Value::Array(vec![int(1)])])));
-    assert_eq!(call(&d, "system.methodHelp", vec![s("anything")]), Ok(s("answers anything")));
-    assert_eq!(call(&d, "system.methodSignature", vec![s("anything")]), Ok(s("undef")));
+    assert_eq!(
+        call(&d, "x.y", vec![int(1)]),
+        Ok(Value::Array(vec![s("x.y"), Value::Array(vec![int(1)])]))
+    );
+    assert_eq!(
+        call(&d, "system.methodHelp", vec![s("anything")]),
+        Ok(s("answers anything"))
+    );
+    assert_eq!(
+        call(&d, "system.methodSignature", vec![s("anything")]),
+        Ok(s("undef"))
+    );
 }
 
 #[test]
 fn introspection_derives_from_the_table() {
     let d = demo();
     let listed = call(&d, "system.listMethods", vec![]).unwrap();
-    let names: Vec<&str> = listed.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted);
-    assert!(names.contains(&"div") && names.contains(&"system.multicall") && names.contains(&"pow"));
+    assert!(
+        names.contains(&"div") && names.contains(&"system.multicall") && names.contains(&"pow")
+    );
     assert_eq!(names.iter().filter(|n| **n == "add").count(), 1);
-    assert_eq!(call(&d, "system.methodHelp", vec![s("pow")]), Ok(s("x to the power y")));
+    assert_eq!(
+        call(&d, "system.methodHelp", vec![s("pow")]),
+        Ok(s("x to the power y"))
+    );
     assert_eq!(
         call(&d, "system.methodSignature", vec![s("add")]),
-        Ok(Value::Array(vec![Value::Array(vec![s("int"), s("int"), s("int")])]))
+        Ok(Value::Array(vec![Value::Array(vec![
+            s("int"),
+            s("int"),
+            s("int")
+        ])]))
     );
-    assert_eq!(call(&d, "system.methodHelp", vec![s("nosuch")]).unwrap_err().code, -32601);
-    assert_eq!(call(&d, "system.methodHelp", vec![]).unwrap_err().code, -32602);
+    assert_eq!(
+        call(&d, "system.methodHelp", vec![s("nosuch")])
+            .unwrap_err()
+            .code,
+        -32601
+    );
+    assert_eq!(
+        call(&d, "system.methodHelp", vec![]).unwrap_err().code,
+        -32602
+    );
     let caps = call(&d, "system.getCapabilities", vec![]).unwrap();
-    let faults = caps.as_struct().unwrap()["faults_interop"].as_struct().unwrap().clone();
+    let faults = caps.as_struct().unwrap()["faults_interop"]
+        .as_struct()
+        .unwrap()
+        .clone();
     assert_eq!(faults["specVersion"], int(20010516));
 }
 
@@ -160,7 +232,10 @@ fn multicall_has_pythons_shape() {
     let items = result.as_array().unwrap();
     assert_eq!(items.len(), 6);
     assert_eq!(items[0], Value::Array(vec![int(8)]));
-    assert_eq!(Fault::from_value(&items[1]).unwrap(), Fault::application("division by zero"));
+    assert_eq!(
+        Fault::from_value(&items[1]).unwrap(),
+        Fault::application("division by zero")
+    );
     assert_eq!(Fault::from_value(&items[2]).unwrap().code, -32601);
     assert_eq!(Fault::from_value(&items[3]).unwrap().code, -32600);
     assert_eq!(Fault::from_value(&items[4]).unwrap().code, -32600);
@@ -188,9 +263,16 @@ fn handle(d: &Dispatcher, body: &str) -> Result<Value, Fault> {
 #[test]
 fn bodies_in_bodies_out() {
     let d = demo();
-    let ok = handle(&d, "<methodCall><methodName>add</methodName><params><param><value><i4>2</i4></value></param><param><value><int>3</int></value></param></params></methodCall>");
+    let ok = handle(
+        &d,
+        "<methodCall><methodName>add</methodName><params><param><value><i4>2</i4></value></param><param><value><int>3</int></value></param></params></methodCall>",
+    );
     assert_eq!(ok, Ok(int(5)));
-    let bad = handle(&d, "<methodCall><methodName>add</methodName><params><param><value><int>2</int></value>").unwrap_err();
+    let bad = handle(
+        &d,
+        "<methodCall><methodName>add</methodName><params><param><value><int>2</int></value>",
+    )
+    .unwrap_err();
     assert_eq!(bad.code, -32700);
     assert!(bad.string.starts_with("line 1, column "), "{bad}");
 }
@@ -199,10 +281,16 @@ fn bodies_in_bodies_out() {
 fn nil_needs_allow_none() {
     let body = "<methodCall><methodName>nothing</methodName></methodCall>";
     let f = handle(&demo(), body).unwrap_err();
-    assert_eq!(f, Fault::new(-32603, "cannot marshal nil unless allow_none is enabled"));
+    assert_eq!(
+        f,
+        Fault::new(-32603, "cannot marshal nil unless allow_none is enabled")
+    );
     let mut m = Methods::new();
     m.register_function("nothing", || ());
     let mut options = DispatchOptions::default();
     options.allow_none = true;
-    assert_eq!(handle(&Dispatcher::with_options(m, options), body), Ok(Value::Nil));
+    assert_eq!(
+        handle(&Dispatcher::with_options(m, options), body),
+        Ok(Value::Nil)
+    );
 }

@@ -223,11 +223,7 @@ enum TextAcc<'a> {
 impl<'a> TextAcc<'a> {
     fn push(&mut self, piece: &str) {
         match self {
-            TextAcc::Borrowed(s) if s.is_empty() => {
-                // Keep borrowing: reborrowing `piece` with lifetime 'a is not
-                // possible here, so copy only when a second piece arrives.
-                *self = TextAcc::Owned(piece.to_owned());
-            }
+            TextAcc::Borrowed("") => *self = TextAcc::Owned(piece.to_owned()),
             TextAcc::Borrowed(s) => {
                 let mut owned = String::with_capacity(s.len() + piece.len());
                 owned.push_str(s);
@@ -239,7 +235,7 @@ impl<'a> TextAcc<'a> {
     }
     fn push_borrowed(&mut self, piece: &'a str) {
         match self {
-            TextAcc::Borrowed(s) if s.is_empty() => *self = TextAcc::Borrowed(piece),
+            TextAcc::Borrowed("") => *self = TextAcc::Borrowed(piece),
             _ => self.push(piece),
         }
     }
@@ -270,7 +266,8 @@ fn text_token(raw: &str) -> Tok<'_> {
 }
 
 fn is_xml_space(text: &str) -> bool {
-    text.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    text.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 struct Parser<'a> {
@@ -414,10 +411,7 @@ impl<'a> Parser<'a> {
             Tag::Other(name) if wanted == "a value type" => {
                 DecodeErrorKind::Structure(format!("unknown value type <{name}>"))
             }
-            _ => DecodeErrorKind::Structure(format!(
-                "expected {wanted}, found {}",
-                tag.describe()
-            )),
+            _ => DecodeErrorKind::Structure(format!("expected {wanted}, found {}", tag.describe())),
         };
         self.error_at(kind, at)
     }
@@ -578,7 +572,13 @@ impl<'a> Parser<'a> {
     }
 
     /// A typed value whose element `tag` (at offset `at`) was just opened.
-    fn typed(&mut self, tag: Tag, empty: bool, at: usize, depth: u32) -> Result<Value, DecodeError> {
+    fn typed(
+        &mut self,
+        tag: Tag,
+        empty: bool,
+        at: usize,
+        depth: u32,
+    ) -> Result<Value, DecodeError> {
         let scalar_error = |p: &Self, what: String| p.error_at(DecodeErrorKind::Scalar(what), at);
         match tag {
             Tag::Array | Tag::Struct if depth >= self.limits.max_depth => Err(self.error_at(
@@ -596,21 +596,34 @@ impl<'a> Parser<'a> {
             }
             Tag::Int => {
                 let text = self.text_of(Tag::Int, empty)?;
-                let t = text.as_str().trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+                let t = text
+                    .as_str()
+                    .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
                 t.parse::<i32>().map(Value::Int).map_err(|_| {
-                    scalar_error(self, format!("<int> holds {}, not a 32-bit integer", quote(t)))
+                    scalar_error(
+                        self,
+                        format!("<int> holds {}, not a 32-bit integer", quote(t)),
+                    )
                 })
             }
             Tag::I8 => {
                 let text = self.text_of(Tag::I8, empty)?;
-                let t = text.as_str().trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+                let t = text
+                    .as_str()
+                    .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
                 t.parse::<i64>().map(Value::I8).map_err(|_| {
-                    scalar_error(self, format!("<i8> holds {}, not a 64-bit integer", quote(t)))
+                    scalar_error(
+                        self,
+                        format!("<i8> holds {}, not a 64-bit integer", quote(t)),
+                    )
                 })
             }
             Tag::Boolean => {
                 let text = self.text_of(Tag::Boolean, empty)?;
-                match text.as_str().trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n')) {
+                match text
+                    .as_str()
+                    .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+                {
                     "1" | "true" => Ok(Value::Bool(true)),
                     "0" | "false" => Ok(Value::Bool(false)),
                     t => Err(scalar_error(
@@ -621,9 +634,16 @@ impl<'a> Parser<'a> {
             }
             Tag::Double => {
                 let text = self.text_of(Tag::Double, empty)?;
-                let t = text.as_str().trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+                let t = text
+                    .as_str()
+                    .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
                 match t.parse::<f64>() {
-                    Ok(d) if d.is_finite() && !t.bytes().any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E') => {
+                    Ok(d)
+                        if d.is_finite()
+                            && !t
+                                .bytes()
+                                .any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E') =>
+                    {
                         Ok(Value::Double(d))
                     }
                     _ => Err(scalar_error(
@@ -634,12 +654,15 @@ impl<'a> Parser<'a> {
             }
             Tag::DateTime => {
                 let text = self.text_of(Tag::DateTime, empty)?;
-                text.as_str().parse::<DateTime>().map(Value::DateTime).map_err(|e| {
-                    scalar_error(
-                        self,
-                        format!("<dateTime.iso8601> holds {}: {e}", quote(text.as_str())),
-                    )
-                })
+                text.as_str()
+                    .parse::<DateTime>()
+                    .map(Value::DateTime)
+                    .map_err(|e| {
+                        scalar_error(
+                            self,
+                            format!("<dateTime.iso8601> holds {}: {e}", quote(text.as_str())),
+                        )
+                    })
             }
             Tag::Base64 => {
                 let text = self.text_of(Tag::Base64, empty)?;
@@ -657,9 +680,10 @@ impl<'a> Parser<'a> {
                         at,
                     ));
                 }
-                BASE64.decode(&compact).map(Value::Base64).map_err(|e| {
-                    scalar_error(self, format!("<base64> holds invalid base64: {e}"))
-                })
+                BASE64
+                    .decode(&compact)
+                    .map(Value::Base64)
+                    .map_err(|e| scalar_error(self, format!("<base64> holds invalid base64: {e}")))
             }
             Tag::Nil => {
                 let text = self.text_of(Tag::Nil, empty)?;
@@ -700,7 +724,8 @@ impl<'a> Parser<'a> {
                             Value::String(String::new())
                         } else {
                             let n = items.len() + 1;
-                            self.value_body(depth).map_err(|e| e.within(Segment::Item(n)))?
+                            self.value_body(depth)
+                                .map_err(|e| e.within(Segment::Item(n)))?
                         };
                         items.push(item);
                     }

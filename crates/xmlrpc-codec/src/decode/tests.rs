@@ -87,7 +87,12 @@ err! {
 #[test]
 fn struct_keeps_order_and_last_duplicate_wins_in_place() {
     let v = value("<value><struct><member><name>b</name><value>1</value></member><member><name>a</name><value>2</value></member><member><name>b</name><value>3</value></member></struct></value>").unwrap();
-    let members: Vec<_> = v.as_struct().unwrap().iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let members: Vec<_> = v
+        .as_struct()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
     assert_eq!(members, vec![("b", s("3")), ("a", s("2"))]);
 }
 
@@ -95,9 +100,22 @@ fn struct_keeps_order_and_last_duplicate_wins_in_place() {
 fn python_client_request_decodes() {
     let body = "<?xml version='1.0'?>\n<methodCall>\n<methodName>pow</methodName>\n<params>\n<param>\n<value><int>2</int></value>\n</param>\n<param>\n<value><int>3</int></value>\n</param>\n</params>\n</methodCall>\n";
     let c = call(body).unwrap();
-    assert_eq!(c, MethodCall::new("pow", vec![Value::Int(2), Value::Int(3)]));
-    assert_eq!(call("<methodCall><methodName>f</methodName></methodCall>").unwrap().params, vec![]);
-    assert_eq!(call("<methodCall><methodName>système.ÿ</methodName><params/></methodCall>").unwrap().method, "système.ÿ");
+    assert_eq!(
+        c,
+        MethodCall::new("pow", vec![Value::Int(2), Value::Int(3)])
+    );
+    assert_eq!(
+        call("<methodCall><methodName>f</methodName></methodCall>")
+            .unwrap()
+            .params,
+        vec![]
+    );
+    assert_eq!(
+        call("<methodCall><methodName>système.ÿ</methodName><params/></methodCall>")
+            .unwrap()
+            .method,
+        "système.ÿ"
+    );
 }
 
 #[test]
@@ -113,7 +131,13 @@ fn errors_carry_line_column_and_value_path() {
 
 #[test]
 fn depth_limit_is_exact_and_deep_input_does_not_overflow_the_stack() {
-    let nested = |n: usize| format!("{}1{}", "<value><array><data>".repeat(n) + "<value>", "</value>".to_owned() + &"</data></array></value>".repeat(n));
+    let nested = |n: usize| {
+        format!(
+            "{}1{}",
+            "<value><array><data>".repeat(n) + "<value>",
+            "</value>".to_owned() + &"</data></array></value>".repeat(n)
+        )
+    };
     assert!(value(&nested(64)).is_ok());
     let e = value(&nested(65)).unwrap_err();
     assert_eq!(e.fault_code(), -32600);
@@ -124,14 +148,33 @@ fn depth_limit_is_exact_and_deep_input_does_not_overflow_the_stack() {
 
 #[test]
 fn size_limits_are_enforced() {
-    let limits = Limits::default().max_string_bytes(4).max_items(2).max_method_name_bytes(3).max_params(1);
+    let limits = Limits::default()
+        .max_string_bytes(4)
+        .max_items(2)
+        .max_method_name_bytes(3)
+        .max_params(1);
     let v = |x: &str| decode_value(x.as_bytes(), &limits);
     assert!(v("<value>abcd</value>").is_ok());
-    assert!(v("<value>abcde</value>").unwrap_err().to_string().contains("limit of 4 bytes"));
+    assert!(
+        v("<value>abcde</value>")
+            .unwrap_err()
+            .to_string()
+            .contains("limit of 4 bytes")
+    );
     assert!(v("<value><string>ab&amp;de</string></value>").is_err());
-    assert!(v("<value><array><data><value/><value/><value/></data></array></value>").unwrap_err().to_string().contains("more than 2 items"));
+    assert!(
+        v("<value><array><data><value/><value/><value/></data></array></value>")
+            .unwrap_err()
+            .to_string()
+            .contains("more than 2 items")
+    );
     let c = |x: &str| decode_call(x.as_bytes(), &limits);
-    assert!(c("<methodCall><methodName>abcd</methodName></methodCall>").unwrap_err().to_string().contains("method name of 4 bytes"));
+    assert!(
+        c("<methodCall><methodName>abcd</methodName></methodCall>")
+            .unwrap_err()
+            .to_string()
+            .contains("method name of 4 bytes")
+    );
     assert!(c("<methodCall><methodName>a</methodName><params><param><value/></param><param><value/></param></params></methodCall>").unwrap_err().to_string().contains("more than 1 parameters"));
 }
 
@@ -141,13 +184,20 @@ fn responses_decode_values_and_faults() {
     assert_eq!(ok, Ok(Value::Int(8)));
     let fault = decode_response(b"<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>4</int></value></member><member><name>faultString</name><value><string>Too many</string></value></member></struct></value></fault></methodResponse>", &Limits::default()).unwrap();
     assert_eq!(fault, Err(Fault::new(4, "Too many")));
-    let bad = decode_response(b"<methodResponse><fault><value><int>1</int></value></fault></methodResponse>", &Limits::default()).unwrap_err();
+    let bad = decode_response(
+        b"<methodResponse><fault><value><int>1</int></value></fault></methodResponse>",
+        &Limits::default(),
+    )
+    .unwrap_err();
     assert!(bad.to_string().contains("faultCode"));
 }
 
 #[test]
 fn many_duplicate_members_stay_linear() {
-    let body = format!("<value><struct>{}</struct></value>", "<member><name>k</name><value>v</value></member>".repeat(100_000));
+    let body = format!(
+        "<value><struct>{}</struct></value>",
+        "<member><name>k</name><value>v</value></member>".repeat(100_000)
+    );
     let v = value(&body).unwrap();
     assert_eq!(v.as_struct().unwrap().len(), 1);
 }
