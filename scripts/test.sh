@@ -1,13 +1,27 @@
 #!/usr/bin/env bash
 # The whole test suite: what README.md's second command and .ci/run call.
 # Needs the Rust toolchain and python3 (Python's xmlrpc.client and
-# SimpleXMLRPCServer are the reference peers). Installs anything else the
-# tests need before running them; a missing tool fails its tests, never
-# skips them.
+# SimpleXMLRPCServer are the reference peers). Installs what else the tests
+# use when it is missing: lighttpd (a real CGI web server) and chromium (a
+# real browser for the documentation page), from Debian's packages. A tool
+# that is still missing fails its tests; none is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v python3 >/dev/null || { echo "scripts/test.sh: python3 is required" >&2; exit 1; }
+
+need=()
+[ -x /usr/sbin/lighttpd ] || need+=(lighttpd)
+command -v chromium >/dev/null || need+=(chromium fonts-dejavu-core)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "scripts/test.sh: installing ${need[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "scripts/test.sh: please install ${need[*]} (the tests that use them will fail otherwise)" >&2
+  fi
+fi
 
 cargo test --workspace --all-targets
 cargo test --workspace --doc

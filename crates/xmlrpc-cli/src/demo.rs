@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use xmlrpc_server::{Exports, Fault, Methods, Value};
+use xmlrpc_server::{CgiHandler, DispatchOptions, Documentation, Exports, Fault, Methods, Value};
 
 /// Python's `pow(x, y)` on integers: an int for `y >= 0`, a double for `y < 0`.
 pub fn pow(x: i64, y: i64) -> Result<Value, Fault> {
@@ -131,6 +131,28 @@ pub fn methods() -> Methods {
         .help("echo(x): returns x unchanged, whatever its type. See also system.multicall to echo many values at once.");
     methods.register_instance(Arc::new(MyFuncs).exports());
     methods
+}
+
+/// The demo's documentation page: title, heading and introduction.
+pub fn documentation() -> Documentation {
+    Documentation::default()
+        .server_title("xmlrpc demo")
+        .server_name("The seed's example server")
+        .server_documentation(
+            "This server exports the example methods of Python's xmlrpc.server documentation \
+             (https://docs.python.org/3/library/xmlrpc.server.html) through the XML-RPC protocol: \
+             pow, add, and an instance exporting div and mul, plus echo.\n\n\
+             POST a methodCall to this address with any XML-RPC client; \
+             system.listMethods, system.methodHelp and system.methodSignature describe every method, \
+             and system.multicall runs many calls in one request.",
+        )
+}
+
+/// The demo as a CGI program (`xmlrpc demo --cgi`): Python's
+/// `DocCGIXMLRPCRequestHandler` with the demo's methods, `allow_none` on.
+pub fn cgi_handler() -> CgiHandler {
+    CgiHandler::with_options(methods(), DispatchOptions::default().allow_none(true))
+        .documentation(documentation())
 }
 
 #[cfg(test)]

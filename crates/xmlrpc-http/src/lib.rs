@@ -26,4 +26,4 @@ mod server;
 mod service;
 
 pub use config::HttpConfig;
-pub use server::{MultiPathServer, Server, ServerBuilder, ShutdownHandle};
+pub use server::{DocServer, MultiPathServer, Server, ServerBuilder, ShutdownHandle};

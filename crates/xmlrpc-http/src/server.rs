@@ -14,10 +14,10 @@ use tokio::io::AsyncWriteExt as _;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use xmlrpc_codec::{Limits, OutputEncoding};
-use xmlrpc_server::{DispatchOptions, Dispatcher, Methods};
+use xmlrpc_server::{DispatchOptions, Dispatcher, Documentation, Methods};
 
 use crate::config::HttpConfig;
-use crate::service::{Routes, RpcService, Shared};
+use crate::service::{Endpoint, Routes, RpcService, Shared};
 
 /// What a server serves: one method table, one dispatcher, or one per path.
 #[derive(Debug)]
@@ -53,6 +53,7 @@ pub struct ServerBuilder {
     target: Target,
     dispatch: DispatchOptions,
     config: HttpConfig,
+    documentation: Option<Documentation>,
 }
 
 impl ServerBuilder {
@@ -141,6 +142,38 @@ impl ServerBuilder {
         self
     }
 
+    /// Serves a documentation page on GET (Python's `DocXMLRPCServer`),
+    /// rendered once when the server binds.
+    pub fn documentation(mut self, documentation: Documentation) -> Self {
+        self.documentation = Some(documentation);
+        self
+    }
+
+    /// Sets the page's `<title>` (Python's `set_server_title`); makes the
+    /// server a documenting one.
+    pub fn server_title(mut self, title: impl Into<String>) -> Self {
+        self.documentation = Some(self.documentation.unwrap_or_default().server_title(title));
+        self
+    }
+
+    /// Sets the page's `<h1>` (Python's `set_server_name`); makes the
+    /// server a documenting one.
+    pub fn server_name(mut self, name: impl Into<String>) -> Self {
+        self.documentation = Some(self.documentation.unwrap_or_default().server_name(name));
+        self
+    }
+
+    /// Sets the page's introduction (Python's `set_server_documentation`);
+    /// makes the server a documenting one.
+    pub fn server_documentation(mut self, text: impl Into<String>) -> Self {
+        self.documentation = Some(
+            self.documentation
+                .unwrap_or_default()
+                .server_documentation(text),
+        );
+        self
+    }
+
     /// Adds `dispatcher` at `path` (Python's
     /// `MultiPathXMLRPCServer.add_dispatcher`); the server becomes a
     /// multi-path server if it was not one.
@@ -157,13 +190,21 @@ impl ServerBuilder {
     }
 
     fn into_shared(self) -> Shared {
+        let doc = self.documentation.as_ref();
         let routes = match self.target {
             Target::Methods(methods) => Routes::single(
-                Dispatcher::with_options(methods, self.dispatch),
+                Endpoint::new(Dispatcher::with_options(methods, self.dispatch), doc),
                 &self.config.rpc_paths,
             ),
-            Target::Dispatcher(dispatcher) => Routes::single(dispatcher, &self.config.rpc_paths),
-            Target::Paths(paths) => Routes::multi(paths),
+            Target::Dispatcher(dispatcher) => {
+                Routes::single(Endpoint::new(dispatcher, doc), &self.config.rpc_paths)
+            }
+            Target::Paths(paths) => Routes::multi(
+                paths
+                    .into_iter()
+                    .map(|(path, dispatcher)| (path, Endpoint::new(dispatcher, doc)))
+                    .collect(),
+            ),
         };
         Shared {
             routes,
@@ -250,6 +291,7 @@ impl Server {
             target: Target::Methods(methods),
             dispatch: DispatchOptions::default(),
             config: HttpConfig::default(),
+            documentation: None,
         }
     }
 
@@ -259,6 +301,7 @@ impl Server {
             target: Target::Dispatcher(dispatcher),
             dispatch: DispatchOptions::default(),
             config: HttpConfig::default(),
+            documentation: None,
         }
     }
 
@@ -291,7 +334,7 @@ impl Server {
 
     /// The dispatcher answering `path`, if any (Python's `get_dispatcher`).
     pub fn dispatcher(&self, path: &str) -> Option<&Dispatcher> {
-        self.shared.routes.get(path)
+        self.shared.routes.get(path).map(|e| &e.dispatcher)
     }
 
     /// A handle that stops this server.
@@ -382,6 +425,35 @@ async fn refuse_busy(mut stream: TcpStream) {
     .await;
 }
 
+/// The self-documenting server (Python's `DocXMLRPCServer`): the standalone
+/// server whose GET on an RPC path answers an HTML page of every method.
+///
+/// ```no_run
+/// use xmlrpc_http::DocServer;
+/// use xmlrpc_server::Methods;
+///
+/// let mut methods = Methods::new();
+/// methods.register_function("add", |x: i64, y: i64| x + y).help("Adds two integers.");
+/// methods.register_introspection_functions();
+/// DocServer::builder(methods)
+///     .server_title("Adder")
+///     .server_name("The adding server")
+///     .server_documentation("It adds. See add.")
+///     .bind("127.0.0.1:8000")?
+///     .serve_forever()?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct DocServer;
+
+impl DocServer {
+    /// Starts configuring a documenting server for `methods`, with
+    /// Python's default title, name and documentation.
+    pub fn builder(methods: Methods) -> ServerBuilder {
+        Server::builder(methods).documentation(Documentation::default())
+    }
+}
+
 /// Several dispatchers on one port, one per path (Python's
 /// `MultiPathXMLRPCServer`).
 ///
@@ -410,6 +482,7 @@ impl MultiPathServer {
             target: Target::Paths(Vec::new()),
             dispatch: DispatchOptions::default(),
             config: HttpConfig::default(),
+            documentation: None,
         }
     }
 }

@@ -14,47 +14,84 @@ use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
-use xmlrpc_server::Dispatcher;
+use xmlrpc_server::{Dispatcher, Documentation};
 
 use crate::config::HttpConfig;
 use crate::gzip::{GunzipError, gunzip, gzip};
 
-/// Which dispatcher answers which path.
+/// What answers one path: a dispatcher for POST, and the documentation
+/// page for GET when the server documents itself.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoint {
+    pub(crate) dispatcher: Dispatcher,
+    pub(crate) page: Option<Page>,
+}
+
+/// The documentation page, rendered once, plain and gzipped.
+#[derive(Debug, Clone)]
+pub(crate) struct Page {
+    html: Bytes,
+    gzipped: Bytes,
+}
+
+impl Endpoint {
+    /// `dispatcher`, documented by `documentation` if given.
+    pub(crate) fn new(dispatcher: Dispatcher, documentation: Option<&Documentation>) -> Self {
+        let page = documentation.map(|doc| {
+            let html = doc.render(dispatcher.methods()).into_bytes();
+            Page {
+                gzipped: Bytes::from(gzip(&html)),
+                html: Bytes::from(html),
+            }
+        });
+        Endpoint { dispatcher, page }
+    }
+}
+
+/// Which endpoint answers which path.
 #[derive(Debug, Clone)]
 pub(crate) struct Routes {
-    by_path: HashMap<String, Dispatcher>,
+    by_path: HashMap<String, Endpoint>,
     /// Answers every path (`rpc_paths` empty).
-    any_path: Option<Dispatcher>,
+    any_path: Option<Endpoint>,
 }
 
 impl Routes {
-    /// One dispatcher on `paths`, or on every path when `paths` is empty.
-    pub(crate) fn single(dispatcher: Dispatcher, paths: &[String]) -> Self {
+    /// One endpoint on `paths`, or on every path when `paths` is empty.
+    pub(crate) fn single(endpoint: Endpoint, paths: &[String]) -> Self {
         if paths.is_empty() {
             return Routes {
                 by_path: HashMap::new(),
-                any_path: Some(dispatcher),
+                any_path: Some(endpoint),
             };
         }
         Routes {
             by_path: paths
                 .iter()
-                .map(|p| (p.clone(), dispatcher.clone()))
+                .map(|p| (p.clone(), endpoint.clone()))
                 .collect(),
             any_path: None,
         }
     }
 
-    /// One dispatcher per path.
-    pub(crate) fn multi(dispatchers: Vec<(String, Dispatcher)>) -> Self {
+    /// One endpoint per path.
+    pub(crate) fn multi(endpoints: Vec<(String, Endpoint)>) -> Self {
         Routes {
-            by_path: dispatchers.into_iter().collect(),
+            by_path: endpoints.into_iter().collect(),
             any_path: None,
         }
     }
 
-    pub(crate) fn get(&self, path: &str) -> Option<&Dispatcher> {
+    pub(crate) fn get(&self, path: &str) -> Option<&Endpoint> {
         self.by_path.get(path).or(self.any_path.as_ref())
+    }
+
+    /// Whether any endpoint serves a documentation page.
+    pub(crate) fn documents(&self) -> bool {
+        self.by_path
+            .values()
+            .chain(&self.any_path)
+            .any(|e| e.page.is_some())
     }
 }
 
@@ -128,14 +165,25 @@ impl RpcService {
 
     async fn answer(&self, request: Request<Incoming>) -> Result<(Reply, Option<String>), Refusal> {
         let config = &self.shared.config;
-        if request.method() != Method::POST {
-            return Err(Refusal::new(
-                StatusCode::NOT_IMPLEMENTED,
-                format!("Unsupported method ('{}')", request.method()),
-            ));
-        }
-        let Some(dispatcher) = self.shared.routes.get(request.uri().path()) else {
-            return Err(Refusal::new(StatusCode::NOT_FOUND, "No such page"));
+        let routes = &self.shared.routes;
+        let endpoint = routes.get(request.uri().path());
+        let is_get = matches!(*request.method(), Method::GET | Method::HEAD);
+        let dispatcher = match endpoint {
+            Some(endpoint) if request.method() == Method::POST => &endpoint.dispatcher,
+            Some(Endpoint {
+                page: Some(page), ..
+            }) if is_get => {
+                return Ok((self.page(page, accepts_gzip(request.headers())), None));
+            }
+            None if request.method() == Method::POST || (is_get && routes.documents()) => {
+                return Err(Refusal::new(StatusCode::NOT_FOUND, "No such page"));
+            }
+            _ => {
+                return Err(Refusal::new(
+                    StatusCode::NOT_IMPLEMENTED,
+                    format!("Unsupported method ('{}')", request.method()),
+                ));
+            }
         };
         let headers = request.headers();
         let gzipped = content_is_gzipped(headers)?;
@@ -200,6 +248,29 @@ impl RpcService {
             .body(Full::new(Bytes::from(payload)))
             .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "response"));
         Ok((response, reply.method))
+    }
+}
+
+impl RpcService {
+    fn page(&self, page: &Page, accepts_gzip: bool) -> Reply {
+        let gzipped = accepts_gzip
+            && self
+                .shared
+                .config
+                .gzip_threshold
+                .is_some_and(|threshold| page.html.len() > threshold);
+        let body = if gzipped { &page.gzipped } else { &page.html };
+        let mut response = Response::new(Full::new(body.clone()));
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+        if gzipped {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+        response
     }
 }
 
@@ -333,9 +404,10 @@ mod tests {
 
     #[test]
     fn routes_pick_by_path() {
-        let d = Dispatcher::new(xmlrpc_server::Methods::new());
-        let r = Routes::single(d.clone(), &["/RPC2".into()]);
+        let e = Endpoint::new(Dispatcher::new(xmlrpc_server::Methods::new()), None);
+        let r = Routes::single(e.clone(), &["/RPC2".into()]);
         assert!(r.get("/RPC2").is_some() && r.get("/").is_none());
-        assert!(Routes::single(d, &[]).get("/anything").is_some());
+        assert!(!r.documents());
+        assert!(Routes::single(e, &[]).get("/anything").is_some());
     }
 }

@@ -27,7 +27,10 @@ impl Write for Captured {
 fn log_of(log_requests: bool, requests: &[Vec<u8>]) -> String {
     let captured = Captured::default();
     let writer = captured.clone();
-    let server = Server::builder(methods()).log_requests(log_requests).bind("127.0.0.1:0").unwrap();
+    let server = Server::builder(methods())
+        .log_requests(log_requests)
+        .bind("127.0.0.1:0")
+        .unwrap();
     let addr = server.local_addr().unwrap();
     let handle = server.shutdown_handle();
     let thread = std::thread::spawn(move || {
@@ -57,7 +60,10 @@ fn one_line_per_request_when_on() {
     let log = log_of(true, &[add_request("/RPC2"), add_request("/nowhere")]);
     let lines: Vec<&str> = log.lines().collect();
     assert_eq!(lines.len(), 2, "{log}");
-    assert!(lines[0].contains("127.0.0.1 \"POST /RPC2 HTTP/1.1\" 200"), "{log}");
+    assert!(
+        lines[0].contains("127.0.0.1 \"POST /RPC2 HTTP/1.1\" 200"),
+        "{log}"
+    );
     assert!(lines[0].contains(" add "), "{log}");
     assert!(lines[1].contains("\"POST /nowhere HTTP/1.1\" 404"), "{log}");
 }

@@ -21,13 +21,25 @@
 //! assert_eq!(listed.as_array().unwrap().len(), 8);
 //! ```
 
+mod cgi;
 mod dispatcher;
+mod doc;
 mod handler;
 mod instance;
 mod methods;
 
+pub use cgi::{CgiEnv, CgiHandler};
 pub use dispatcher::{DispatchOptions, Dispatcher, Reply};
+pub use doc::Documentation;
 pub use handler::{Async, CallFuture, Handler, Outcome, Sync};
 pub use instance::{Exports, Instance};
 pub use methods::{Method, MethodRef, Methods};
 pub use xmlrpc_codec::{self as codec, Fault, Value};
+
+/// Shortens untrusted text quoted in a message.
+pub(crate) fn codec_truncate(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
+}

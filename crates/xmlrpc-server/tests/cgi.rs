@@ -1,0 +1,185 @@
+//! The CGI handlers through their public API: requests from a CGI
+//! environment and a stdin, responses with CGI headers.
+
+use std::io::Read;
+
+use xmlrpc_server::codec::{Limits, decode_response};
+use xmlrpc_server::{CgiEnv, CgiHandler, Documentation, Methods, Value};
+
+/// A stdin that must not be read: proves a refusal never waits for a body.
+struct Untouchable;
+
+impl Read for Untouchable {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        panic!("stdin was read")
+    }
+}
+
+fn methods() -> Methods {
+    let mut m = Methods::new();
+    m.register_introspection_functions();
+    m.register_function("add", |x: i32, y: i32| x + y)
+        .help("Adds two ints; see https://example.com.");
+    m
+}
+
+fn env(method: Option<&str>, length: Option<&str>) -> CgiEnv {
+    CgiEnv {
+        request_method: method.map(String::from),
+        content_length: length.map(String::from),
+        content_type: Some("text/xml".into()),
+    }
+}
+
+/// (headers, body) of the response.
+fn run(handler: &CgiHandler, env: &CgiEnv, stdin: &mut dyn Read) -> (String, Vec<u8>) {
+    let mut out = Vec::new();
+    handler.respond(env, stdin, &mut out).unwrap();
+    let split = out
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a header block");
+    let head = String::from_utf8(out[..split].to_vec()).unwrap();
+    let body = out[split + 4..].to_vec();
+    assert!(
+        head.contains(&format!("Content-Length: {}", body.len())),
+        "{head}"
+    );
+    (head, body)
+}
+
+const ADD: &str = "<?xml version='1.0'?><methodCall><methodName>add</methodName><params><param><value><int>2</int></value></param><param><value><int>3</int></value></param></params></methodCall>";
+
+#[test]
+fn post_is_answered_with_text_xml_and_no_status_line() {
+    let handler = CgiHandler::new(methods());
+    let (head, body) = run(
+        &handler,
+        &env(Some("POST"), Some(&ADD.len().to_string())),
+        &mut ADD.as_bytes(),
+    );
+    assert_eq!(
+        head,
+        format!("Content-Type: text/xml\r\nContent-Length: {}", body.len())
+    );
+    assert_eq!(
+        decode_response(&body, &Limits::default()).unwrap(),
+        Ok(Value::Int(5))
+    );
+}
+
+#[test]
+fn only_content_length_bytes_are_read() {
+    let handler = CgiHandler::new(methods());
+    let stdin = format!("{ADD}trailing bytes that belong to nobody");
+    let (_, body) = run(
+        &handler,
+        &env(Some("POST"), Some(&ADD.len().to_string())),
+        &mut stdin.as_bytes(),
+    );
+    assert_eq!(
+        decode_response(&body, &Limits::default()).unwrap(),
+        Ok(Value::Int(5))
+    );
+}
+
+#[test]
+fn without_request_method_stdin_is_the_request() {
+    // Run by hand (no CGI environment): all of stdin is the request.
+    let handler = CgiHandler::new(methods());
+    let mut out = Vec::new();
+    handler
+        .respond(&CgiEnv::default(), &mut ADD.as_bytes(), &mut out)
+        .unwrap();
+    assert!(String::from_utf8(out).unwrap().contains("<int>5</int>"));
+}
+
+#[test]
+fn get_is_400_on_the_plain_handler_and_the_page_on_the_documenting_one() {
+    let (head, body) = run(
+        &CgiHandler::new(methods()),
+        &env(Some("GET"), None),
+        &mut Untouchable,
+    );
+    assert!(
+        head.starts_with("Status: 400 Bad Request\r\nContent-Type: text/html"),
+        "{head}"
+    );
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .contains("XML-RPC endpoint")
+    );
+
+    let doc = Documentation::default()
+        .server_title("Sums <&>")
+        .server_name("Adder");
+    let handler = CgiHandler::new(methods()).documentation(doc);
+    let (head, body) = run(&handler, &env(Some("GET"), None), &mut Untouchable);
+    assert!(
+        head.starts_with("Content-Type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    let page = String::from_utf8(body).unwrap();
+    assert!(page.contains("<title>Sums &lt;&amp;&gt;</title>") && page.contains("<h1>Adder</h1>"));
+    assert!(page.contains(r#"id="method-add""#) && page.contains(r#"href="https://example.com""#));
+}
+
+#[test]
+fn edge_cases_get_a_clear_status_and_never_wait() {
+    let handler = CgiHandler::new(methods()).max_body_bytes(1000);
+    let status = |env: &CgiEnv, stdin: &mut dyn Read| {
+        run(&handler, env, stdin)
+            .0
+            .lines()
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        status(&env(Some("POST"), None), &mut Untouchable),
+        "Status: 411 Length Required"
+    );
+    assert_eq!(
+        status(&env(Some("POST"), Some("-5")), &mut Untouchable),
+        "Status: 400 Bad Request"
+    );
+    assert_eq!(
+        status(&env(Some("POST"), Some("ten")), &mut Untouchable),
+        "Status: 400 Bad Request"
+    );
+    assert_eq!(
+        status(&env(Some("POST"), Some("1001")), &mut Untouchable),
+        "Status: 413 Content Too Large"
+    );
+    assert_eq!(
+        status(
+            &env(Some("POST"), Some("99999999999999999999999")),
+            &mut Untouchable
+        ),
+        "Status: 400 Bad Request"
+    );
+    // A length larger than the body: the body ends early.
+    let (head, body) = run(
+        &handler,
+        &env(Some("POST"), Some("500")),
+        &mut &b"<methodCall>"[..],
+    );
+    assert!(head.starts_with("Status: 400 Bad Request"), "{head}");
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .contains("ended after 12 of the 500 bytes")
+    );
+    let (head, _) = run(&handler, &env(Some("DELETE"), Some("0")), &mut Untouchable);
+    assert!(
+        head.starts_with("Status: 501 Not Implemented") && head.contains("Allow: POST"),
+        "{head}"
+    );
+    // Without REQUEST_METHOD (run by hand), stdin is the request, within the limit.
+    let big = vec![b' '; 1001];
+    assert_eq!(
+        status(&CgiEnv::default(), &mut &big[..]),
+        "Status: 413 Content Too Large"
+    );
+}
