@@ -27,3 +27,4 @@ mod service;
 
 pub use config::HttpConfig;
 pub use server::{DocServer, MultiPathServer, Server, ServerBuilder, ShutdownHandle};
+pub use service::RpcService;

@@ -6,8 +6,7 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::io::AsyncWriteExt as _;
@@ -17,7 +16,7 @@ use xmlrpc_codec::{Limits, OutputEncoding};
 use xmlrpc_server::{DispatchOptions, Dispatcher, Documentation, Methods};
 
 use crate::config::HttpConfig;
-use crate::service::{Endpoint, Routes, RpcService, Shared};
+use crate::service::{Endpoint, Routes, RpcService, Shared, http1_builder};
 
 /// What a server serves: one method table, one dispatcher, or one per path.
 #[derive(Debug)]
@@ -212,6 +211,14 @@ impl ServerBuilder {
         }
     }
 
+    /// The server as a hyper service, without a socket: see [`RpcService`].
+    pub fn into_service(self) -> RpcService {
+        RpcService {
+            shared: Arc::new(self.into_shared()),
+            peer: None,
+        }
+    }
+
     /// Binds to `addr` and starts listening (Python's default
     /// `bind_and_activate=True`). The server accepts nothing until served.
     pub fn bind(self, addr: impl ToSocketAddrs) -> io::Result<Server> {
@@ -362,11 +369,7 @@ impl Server {
         let shared = self.shared;
         let mut stop = self.signal.subscribe();
 
-        let mut http = http1::Builder::new();
-        http.timer(TokioTimer::new())
-            .header_read_timeout(shared.config.header_read_timeout)
-            .keep_alive(true)
-            .pipeline_flush(true);
+        let http = http1_builder(&shared.config);
         let slots = Arc::new(Semaphore::new(shared.config.max_connections));
         let graceful = GracefulShutdown::new();
 
@@ -390,7 +393,7 @@ impl Server {
             };
             let service = RpcService {
                 shared: shared.clone(),
-                peer,
+                peer: Some(peer),
             };
             let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
             tokio::spawn(async move {

@@ -102,11 +102,59 @@ pub(crate) struct Shared {
     pub(crate) config: HttpConfig,
 }
 
-/// The hyper service of one connection.
+/// The server as a hyper [`Service`](hyper::service::Service): every
+/// check and behaviour of [`Server`](crate::Server), without its accept
+/// loop. Mount it in an existing hyper or axum application, or serve any
+/// byte stream with [`serve_connection`](Self::serve_connection).
+///
+/// ```
+/// use xmlrpc_http::Server;
+/// use xmlrpc_server::Methods;
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let mut methods = Methods::new();
+/// methods.register_function("add", |x: i32, y: i32| x + y);
+/// let service = Server::builder(methods).log_requests(false).into_service();
+///
+/// let (client, server) = tokio::io::duplex(4096);
+/// tokio::spawn(async move { service.serve_connection(server).await });
+/// # let _ = client;
+/// # }
+/// ```
 #[derive(Debug, Clone)]
-pub(crate) struct RpcService {
+pub struct RpcService {
     pub(crate) shared: Arc<Shared>,
-    pub(crate) peer: SocketAddr,
+    pub(crate) peer: Option<SocketAddr>,
+}
+
+impl RpcService {
+    /// The same service, logging `peer` as the client's address.
+    #[must_use]
+    pub fn with_peer(mut self, peer: SocketAddr) -> Self {
+        self.peer = Some(peer);
+        self
+    }
+
+    /// Serves HTTP/1.1 on `io` until the client closes it, with the
+    /// server's timeouts (keep-alive, pipelining, header read timeout).
+    pub async fn serve_connection<I>(&self, io: I) -> Result<(), hyper::Error>
+    where
+        I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        http1_builder(&self.shared.config)
+            .serve_connection(hyper_util::rt::TokioIo::new(io), self.clone())
+            .await
+    }
+}
+
+/// The HTTP/1 settings every connection of a server gets.
+pub(crate) fn http1_builder(config: &HttpConfig) -> hyper::server::conn::http1::Builder {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(config.header_read_timeout)
+        .keep_alive(true)
+        .pipeline_flush(true);
+    http
 }
 
 type Reply = Response<Full<Bytes>>;
@@ -150,7 +198,7 @@ impl RpcService {
             tracing::info!(
                 target: "xmlrpc_http::access",
                 "{} \"{} {} {:?}\" {} {} {} {:.3}ms",
-                self.peer.ip(),
+                self.peer.map_or_else(|| "-".to_owned(), |p| p.ip().to_string()),
                 method,
                 path,
                 version,
