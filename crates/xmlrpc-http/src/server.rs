@@ -50,7 +50,8 @@ enum Target {
 #[must_use]
 pub struct ServerBuilder {
     target: Target,
-    dispatch: DispatchOptions,
+    allow_none: bool,
+    encoding: OutputEncoding,
     config: HttpConfig,
     documentation: Option<Documentation>,
 }
@@ -76,25 +77,25 @@ impl ServerBuilder {
     /// Allows nil results (Python's `allow_none`). Not used when the server
     /// was given ready-made dispatchers, which carry their own options.
     pub fn allow_none(mut self, on: bool) -> Self {
-        self.dispatch.allow_none = on;
+        self.allow_none = on;
         self
     }
 
     /// Sets the response encoding (Python's `encoding`); see [`OutputEncoding`].
     pub fn encoding(mut self, encoding: OutputEncoding) -> Self {
-        self.dispatch.encoding = encoding;
+        self.encoding = encoding;
         self
     }
 
-    /// Sets the limits on request documents.
+    /// Sets every limit at once: sizes, counts and times (see [`Limits`]).
     pub fn limits(mut self, limits: Limits) -> Self {
-        self.dispatch.limits = limits;
+        self.config.limits = limits;
         self
     }
 
     /// Sets the most calls one `system.multicall` may hold.
     pub fn max_multicall_calls(mut self, calls: usize) -> Self {
-        self.dispatch.max_multicall_calls = calls;
+        self.config.limits.max_multicall_calls = calls;
         self
     }
 
@@ -106,19 +107,19 @@ impl ServerBuilder {
 
     /// Sets the largest request body.
     pub fn max_body_bytes(mut self, bytes: usize) -> Self {
-        self.config.max_body_bytes = bytes;
+        self.config.limits.max_body_bytes = bytes;
         self
     }
 
     /// Sets the time allowed for a request's headers.
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
-        self.config.header_read_timeout = timeout;
+        self.config.limits.header_read_timeout = timeout;
         self
     }
 
     /// Sets the time allowed for a request's body.
     pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
-        self.config.body_read_timeout = timeout;
+        self.config.limits.body_read_timeout = timeout;
         self
     }
 
@@ -131,7 +132,7 @@ impl ServerBuilder {
 
     /// Sets the most connections served at once.
     pub fn max_connections(mut self, connections: usize) -> Self {
-        self.config.max_connections = connections;
+        self.config.limits.max_connections = connections;
         self
     }
 
@@ -192,7 +193,16 @@ impl ServerBuilder {
         let doc = self.documentation.as_ref();
         let routes = match self.target {
             Target::Methods(methods) => Routes::single(
-                Endpoint::new(Dispatcher::with_options(methods, self.dispatch), doc),
+                Endpoint::new(
+                    Dispatcher::with_options(
+                        methods,
+                        DispatchOptions::default()
+                            .allow_none(self.allow_none)
+                            .encoding(self.encoding)
+                            .limits(self.config.limits.clone()),
+                    ),
+                    doc,
+                ),
                 &self.config.rpc_paths,
             ),
             Target::Dispatcher(dispatcher) => {
@@ -205,10 +215,7 @@ impl ServerBuilder {
                     .collect(),
             ),
         };
-        Shared {
-            routes,
-            config: self.config,
-        }
+        Shared::new(routes, self.config)
     }
 
     /// The server as a hyper service, without a socket: see [`RpcService`].
@@ -296,7 +303,8 @@ impl Server {
     pub fn builder(methods: Methods) -> ServerBuilder {
         ServerBuilder {
             target: Target::Methods(methods),
-            dispatch: DispatchOptions::default(),
+            allow_none: false,
+            encoding: OutputEncoding::default(),
             config: HttpConfig::default(),
             documentation: None,
         }
@@ -306,7 +314,8 @@ impl Server {
     pub fn builder_for(dispatcher: Dispatcher) -> ServerBuilder {
         ServerBuilder {
             target: Target::Dispatcher(dispatcher),
-            dispatch: DispatchOptions::default(),
+            allow_none: false,
+            encoding: OutputEncoding::default(),
             config: HttpConfig::default(),
             documentation: None,
         }
@@ -370,7 +379,7 @@ impl Server {
         let mut stop = self.signal.subscribe();
 
         let http = http1_builder(&shared.config);
-        let slots = Arc::new(Semaphore::new(shared.config.max_connections));
+        let slots = Arc::new(Semaphore::new(shared.config.limits.max_connections));
         let graceful = GracefulShutdown::new();
 
         loop {
@@ -483,7 +492,8 @@ impl MultiPathServer {
     pub fn builder() -> ServerBuilder {
         ServerBuilder {
             target: Target::Paths(Vec::new()),
-            dispatch: DispatchOptions::default(),
+            allow_none: false,
+            encoding: OutputEncoding::default(),
             config: HttpConfig::default(),
             documentation: None,
         }

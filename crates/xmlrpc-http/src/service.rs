@@ -10,10 +10,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt as _, Full};
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use xmlrpc_codec::{Fault, codes};
 use xmlrpc_server::{Dispatcher, Documentation};
 
 use crate::config::HttpConfig;
@@ -100,6 +102,70 @@ impl Routes {
 pub(crate) struct Shared {
     pub(crate) routes: Routes,
     pub(crate) config: HttpConfig,
+    /// Request bodies held at once, in KiB ([`Limits::max_buffered_body_bytes`]).
+    body_budget: Arc<Semaphore>,
+    /// Requests being processed ([`Limits::max_requests_in_flight`]).
+    in_flight: Arc<Semaphore>,
+}
+
+impl Shared {
+    pub(crate) fn new(routes: Routes, config: HttpConfig) -> Self {
+        let kib = (config.limits.max_buffered_body_bytes / 1024).clamp(1, Semaphore::MAX_PERMITS);
+        let in_flight = config
+            .limits
+            .max_requests_in_flight
+            .clamp(1, Semaphore::MAX_PERMITS);
+        Shared {
+            routes,
+            body_budget: Arc::new(Semaphore::new(kib)),
+            in_flight: Arc::new(Semaphore::new(in_flight)),
+            config,
+        }
+    }
+}
+
+/// The share of the body budget one request holds, grown as its body arrives.
+struct Reservation {
+    budget: Arc<Semaphore>,
+    held: Option<OwnedSemaphorePermit>,
+}
+
+impl Reservation {
+    fn new(budget: &Arc<Semaphore>) -> Self {
+        Reservation {
+            budget: budget.clone(),
+            held: None,
+        }
+    }
+
+    /// Holds at least `bytes` of the budget, or refuses with 503.
+    fn cover(&mut self, bytes: usize) -> Result<(), Refusal> {
+        let want = bytes.div_ceil(1024);
+        let have = self
+            .held
+            .as_ref()
+            .map_or(0, OwnedSemaphorePermit::num_permits);
+        if want <= have {
+            return Ok(());
+        }
+        // Grow in steps of 64 KiB, so a streamed body does not ask per chunk.
+        let more = (want - have).max(64).min(u32::MAX as usize) as u32;
+        let permit = self
+            .budget
+            .clone()
+            .try_acquire_many_owned(more)
+            .map_err(|_| {
+                Refusal::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the server holds too many request bodies right now; try again later",
+                )
+            })?;
+        match &mut self.held {
+            Some(held) => held.merge(permit),
+            None => self.held = Some(permit),
+        }
+        Ok(())
+    }
 }
 
 /// The server as a hyper [`Service`](hyper::service::Service): every
@@ -151,7 +217,9 @@ impl RpcService {
 pub(crate) fn http1_builder(config: &HttpConfig) -> hyper::server::conn::http1::Builder {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(config.header_read_timeout)
+        .header_read_timeout(config.limits.header_read_timeout)
+        .max_headers(config.limits.max_headers)
+        .max_buf_size(config.limits.max_header_bytes.max(8192))
         .keep_alive(true)
         .pipeline_flush(true);
     http
@@ -233,39 +301,49 @@ impl RpcService {
                 ));
             }
         };
+        let limits = &config.limits;
         let headers = request.headers();
         let gzipped = content_is_gzipped(headers)?;
-        check_length(headers, config.max_body_bytes)?;
+        let declared = check_length(headers, limits.max_body_bytes)?;
         let accepts_gzip = accepts_gzip(headers);
+        let _in_flight = self
+            .shared
+            .in_flight
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| {
+                Refusal::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the server is processing too many requests; try again later",
+                )
+            })?;
+        let mut reservation = Reservation::new(&self.shared.body_budget);
+        reservation.cover(declared.unwrap_or(0))?;
 
-        let body = Limited::new(request.into_body(), config.max_body_bytes);
-        let body = match tokio::time::timeout(config.body_read_timeout, body.collect()).await {
+        let read = read_body(
+            request.into_body(),
+            declared,
+            limits.max_body_bytes,
+            &mut reservation,
+        );
+        let body = match tokio::time::timeout(limits.body_read_timeout, read).await {
+            Ok(body) => body?,
             Err(_) => {
                 return Err(Refusal::new(
                     StatusCode::REQUEST_TIMEOUT,
                     "the request body did not arrive in time",
                 ));
             }
-            Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
-                return Err(too_large(config.max_body_bytes));
-            }
-            Ok(Err(e)) => {
-                return Err(Refusal::new(
-                    StatusCode::BAD_REQUEST,
-                    format!("the request body could not be read: {e}"),
-                ));
-            }
-            Ok(Ok(collected)) => collected.to_bytes(),
         };
         let body = if gzipped {
-            match gunzip(&body, config.max_body_bytes) {
-                Ok(inflated) => Bytes::from(inflated),
+            let inflated = match gunzip(&body, limits.max_inflated_bytes) {
+                Ok(inflated) => inflated,
                 Err(GunzipError::TooLarge) => {
                     return Err(Refusal::new(
                         StatusCode::BAD_REQUEST,
                         format!(
                             "the gzip request body inflates to more than the limit of {} bytes",
-                            config.max_body_bytes
+                            limits.max_inflated_bytes
                         ),
                     ));
                 }
@@ -275,12 +353,30 @@ impl RpcService {
                         format!("the gzip request body is corrupt: {e}"),
                     ));
                 }
-            }
+            };
+            reservation.cover(body.len() + inflated.len())?;
+            inflated
         } else {
             body
         };
 
-        let reply = dispatcher.handle_request(&body).await;
+        let reply = match limits.call_timeout {
+            None => dispatcher.handle_request(&body).await,
+            Some(limit) => {
+                match tokio::time::timeout(limit, dispatcher.handle_request(&body)).await {
+                    Ok(reply) => reply,
+                    Err(_) => dispatcher.fault_reply(
+                        None,
+                        Fault::new(
+                            codes::INTERNAL_ERROR,
+                            format!("the call took longer than the limit of {limit:?}"),
+                        ),
+                    ),
+                }
+            }
+        };
+        drop(body);
+        drop(reservation);
         let mut response = Response::builder()
             .status(StatusCode::OK)
             .header(header::CONTENT_TYPE, "text/xml");
@@ -329,10 +425,38 @@ fn too_large(limit: usize) -> Refusal {
     )
 }
 
-/// A length must be given (or the body chunked), and must fit the limit.
-fn check_length(headers: &HeaderMap, limit: usize) -> Result<(), Refusal> {
+/// Reads the whole body, refusing it past `limit` bytes and holding
+/// budget for what it has read.
+async fn read_body(
+    mut body: Incoming,
+    declared: Option<usize>,
+    limit: usize,
+    reservation: &mut Reservation,
+) -> Result<Vec<u8>, Refusal> {
+    let mut out = Vec::with_capacity(declared.unwrap_or(0).min(limit));
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            Refusal::new(
+                StatusCode::BAD_REQUEST,
+                format!("the request body could not be read: {e}"),
+            )
+        })?;
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > limit {
+                return Err(too_large(limit));
+            }
+            reservation.cover(out.len() + data.len())?;
+            out.extend_from_slice(&data);
+        }
+    }
+    Ok(out)
+}
+
+/// A length must be given (or the body chunked), and must fit the limit;
+/// returns the declared length.
+fn check_length(headers: &HeaderMap, limit: usize) -> Result<Option<usize>, Refusal> {
     if headers.contains_key(header::TRANSFER_ENCODING) {
-        return Ok(());
+        return Ok(None);
     }
     let Some(length) = headers.get(header::CONTENT_LENGTH) else {
         return Err(Refusal::new(
@@ -349,7 +473,7 @@ fn check_length(headers: &HeaderMap, limit: usize) -> Result<(), Refusal> {
     if length > limit as u64 {
         return Err(too_large(limit));
     }
-    Ok(())
+    Ok(Some(length as usize))
 }
 
 fn content_is_gzipped(headers: &HeaderMap) -> Result<bool, Refusal> {

@@ -5,6 +5,8 @@
 
 use std::io::{self, Read, Write};
 
+use xmlrpc_codec::Limits;
+
 use crate::{DispatchOptions, Dispatcher, Documentation, Methods};
 
 /// The CGI variables a handler reads (RFC 3875).
@@ -48,7 +50,7 @@ impl CgiEnv {
 pub struct CgiHandler {
     dispatcher: Dispatcher,
     documentation: Option<Documentation>,
-    max_body_bytes: usize,
+    limits: Limits,
 }
 
 /// A finished CGI response.
@@ -112,9 +114,9 @@ impl CgiHandler {
     /// A handler around a ready-made dispatcher.
     pub fn with_dispatcher(dispatcher: Dispatcher) -> Self {
         CgiHandler {
+            limits: dispatcher.options().limits.clone(),
             dispatcher,
             documentation: None,
-            max_body_bytes: 20 * 1024 * 1024,
         }
     }
 
@@ -126,10 +128,19 @@ impl CgiHandler {
         self
     }
 
-    /// Sets the largest request body (default 20 MiB); larger ones get 413.
+    /// Sets the largest request body ([`Limits::max_body_bytes`], default
+    /// 20 MiB); larger ones get 413 before they are read.
     #[must_use]
     pub fn max_body_bytes(mut self, bytes: usize) -> Self {
-        self.max_body_bytes = bytes;
+        self.limits.max_body_bytes = bytes;
+        self
+    }
+
+    /// Sets the transport limits the handler applies (the body size); the
+    /// document limits are the dispatcher's.
+    #[must_use]
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -169,7 +180,7 @@ impl CgiHandler {
                 Err(refusal) => refusal,
             },
             // Run by hand, outside a web server: the request is all of stdin.
-            None => match read_limited(stdin, self.max_body_bytes) {
+            None => match read_limited(stdin, self.limits.max_body_bytes) {
                 Ok(body) => self.respond_to_body(&body),
                 Err(refusal) => refusal,
             },
@@ -206,8 +217,8 @@ impl CgiHandler {
                 ),
             )
         })?;
-        if length > self.max_body_bytes as u64 {
-            return Err(too_large(self.max_body_bytes));
+        if length > self.limits.max_body_bytes as u64 {
+            return Err(too_large(self.limits.max_body_bytes));
         }
         let mut body = Vec::with_capacity(length as usize);
         stdin.take(length).read_to_end(&mut body).map_err(|e| {

@@ -20,7 +20,7 @@ use crate::methods::{Kind, Methods};
 /// use xmlrpc_server::DispatchOptions;
 /// let options = DispatchOptions::default();
 /// assert!(!options.allow_none);
-/// assert_eq!(options.max_multicall_calls, 1_000);
+/// assert_eq!(options.limits.max_multicall_calls, 1_000);
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -29,10 +29,8 @@ pub struct DispatchOptions {
     pub allow_none: bool,
     /// The response's character encoding (Python's `encoding`). Default: UTF-8.
     pub encoding: OutputEncoding,
-    /// Limits on the request document.
+    /// Limits on the request document (and the multicall size).
     pub limits: Limits,
-    /// Calls in one `system.multicall`. Default: 1,000.
-    pub max_multicall_calls: usize,
 }
 
 impl Default for DispatchOptions {
@@ -41,7 +39,6 @@ impl Default for DispatchOptions {
             allow_none: false,
             encoding: OutputEncoding::default(),
             limits: Limits::default(),
-            max_multicall_calls: 1_000,
         }
     }
 }
@@ -63,12 +60,6 @@ impl DispatchOptions {
     #[must_use]
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
-        self
-    }
-    /// Sets [`max_multicall_calls`](Self::max_multicall_calls).
-    #[must_use]
-    pub fn max_multicall_calls(mut self, calls: usize) -> Self {
-        self.max_multicall_calls = calls;
         self
     }
 }
@@ -164,6 +155,12 @@ impl Dispatcher {
             Err(e) => (None, Err(e.to_fault())),
         };
         self.reply(method, result)
+    }
+
+    /// The reply a transport sends when it answers with `fault` itself (a
+    /// call that ran out of time, say), encoded with this dispatcher's options.
+    pub fn fault_reply(&self, method: Option<String>, fault: Fault) -> Reply {
+        self.reply(method, Err(fault))
     }
 
     fn reply(&self, method: Option<String>, result: Result<Value, Fault>) -> Reply {
@@ -304,7 +301,7 @@ impl Dispatcher {
                 ));
             }
         };
-        let max = self.inner.options.max_multicall_calls;
+        let max = self.inner.options.limits.max_multicall_calls;
         if calls.len() > max {
             return Err(Fault::new(
                 codes::INVALID_REQUEST,

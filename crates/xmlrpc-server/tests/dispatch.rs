@@ -244,8 +244,8 @@ fn multicall_has_pythons_shape() {
 
 #[test]
 fn multicall_size_is_limited() {
-    let mut options = DispatchOptions::default();
-    options.max_multicall_calls = 3;
+    let options = DispatchOptions::default()
+        .limits(xmlrpc_server::codec::Limits::default().max_multicall_calls(3));
     let mut m = Methods::new();
     m.register_multicall_functions();
     let d = Dispatcher::with_options(m, options);
