@@ -82,8 +82,10 @@ pub struct Limits {
     /// Time one call (or one multicall) may run; past it the server answers
     /// fault -32603. `None`: no limit. Default: 60 s.
     pub call_timeout: Option<Duration>,
-    /// Connections a server serves at once; more are answered 503 and
-    /// closed. Default: 1,024.
+    /// Connections a server keeps open. A newcomer past it makes the server
+    /// close its oldest connection as soon as that one's request in progress
+    /// is answered (so a flood of idle connections cannot lock clients out);
+    /// past twice it, newcomers are answered 503 and closed. Default: 1,024.
     pub max_connections: usize,
     /// Requests a server processes at once; more are answered 503. Default: 1,024.
     pub max_requests_in_flight: usize,

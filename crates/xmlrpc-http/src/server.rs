@@ -7,11 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::io::AsyncWriteExt as _;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{Notify, watch};
 use xmlrpc_codec::{Limits, OutputEncoding};
 use xmlrpc_server::{DispatchOptions, Dispatcher, Documentation, Methods};
 
@@ -379,8 +378,8 @@ impl Server {
         let mut stop = self.signal.subscribe();
 
         let http = http1_builder(&shared.config);
-        let slots = Arc::new(Semaphore::new(shared.config.limits.max_connections));
-        let graceful = GracefulShutdown::new();
+        let connections = Arc::new(Connections::new(shared.config.limits.max_connections));
+        let mut tasks = tokio::task::JoinSet::new();
 
         loop {
             let (stream, peer) = tokio::select! {
@@ -393,10 +392,11 @@ impl Server {
                         continue;
                     }
                 },
-                _ = stop.wait_for(|stopped| *stopped) => break,
+                () = stopped(&mut stop) => break,
             };
+            while tasks.try_join_next().is_some() {}
             let _ = stream.set_nodelay(true);
-            let Ok(slot) = slots.clone().try_acquire_owned() else {
+            let Some((id, evict)) = connections.admit() else {
                 tokio::spawn(refuse_busy(stream));
                 continue;
             };
@@ -404,22 +404,99 @@ impl Server {
                 shared: shared.clone(),
                 peer: Some(peer),
             };
-            let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-            tokio::spawn(async move {
-                if let Err(e) = connection.await {
+            let connection = http.serve_connection(TokioIo::new(stream), service);
+            let mut stopping = self.signal.subscribe();
+            let connections = connections.clone();
+            tasks.spawn(async move {
+                let mut connection = std::pin::pin!(connection);
+                // Evicted or stopping: finish the request in progress, then close.
+                let result = tokio::select! {
+                    result = connection.as_mut() => result,
+                    _ = evict.notified() => {
+                        connection.as_mut().graceful_shutdown();
+                        connection.await
+                    }
+                    () = stopped(&mut stopping) => {
+                        connection.as_mut().graceful_shutdown();
+                        connection.await
+                    }
+                };
+                if let Err(e) = result {
                     tracing::debug!(%peer, error = %e, "connection ended with an error");
                 }
-                drop(slot);
+                connections.release(id);
             });
         }
         drop(listener);
-        if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
-            .await
-            .is_err()
-        {
+        let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
+            while tasks.join_next().await.is_some() {}
+        });
+        if drained.await.is_err() {
             tracing::warn!("calls still in flight after {DRAIN_TIMEOUT:?}; stopping anyway");
         }
         Ok(())
+    }
+}
+
+/// Resolves once the shutdown signal is given.
+async fn stopped(signal: &mut watch::Receiver<bool>) {
+    // An error means the sender is gone: nothing can stop us later either.
+    if signal.wait_for(|stopped| *stopped).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// The connections being served. Past `max`, the oldest is asked to close
+/// once its request in progress is answered (so a flood of idle
+/// connections cannot lock out new clients); past twice `max`, new
+/// connections are refused.
+#[derive(Debug)]
+struct Connections {
+    max: usize,
+    state: std::sync::Mutex<ConnectionState>,
+}
+
+#[derive(Debug, Default)]
+struct ConnectionState {
+    next_id: u64,
+    /// Connections not yet asked to close, oldest first.
+    open: std::collections::BTreeMap<u64, Arc<Notify>>,
+    /// Every connection still running, asked to close or not.
+    alive: usize,
+}
+
+impl Connections {
+    fn new(max: usize) -> Self {
+        Connections {
+            max: max.max(1),
+            state: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Admits a new connection, asking the oldest to close if needed;
+    /// `None` when even that leaves too many.
+    fn admit(&self) -> Option<(u64, Arc<Notify>)> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.alive >= self.max.saturating_mul(2) {
+            return None;
+        }
+        if state.open.len() >= self.max {
+            if let Some((_, oldest)) = state.open.pop_first() {
+                oldest.notify_one();
+            }
+        }
+        let id = state.next_id;
+        state.next_id += 1;
+        let notify = Arc::new(Notify::new());
+        state.open.insert(id, notify.clone());
+        state.alive += 1;
+        Some((id, notify))
+    }
+
+    fn release(&self, id: u64) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.open.remove(&id);
+        state.alive -= 1;
     }
 }
 

@@ -388,18 +388,49 @@ fn multipath_serves_one_dispatcher_per_path() {
 }
 
 #[test]
-fn too_many_connections_get_503_and_the_server_goes_on() {
+fn past_max_connections_the_oldest_idle_one_is_closed_for_the_newcomer() {
     let server = TestServer::start(
         Server::builder(methods())
             .max_connections(2)
             .log_requests(false),
     );
-    let held: Vec<_> = (0..2).map(|_| connect(server.addr)).collect();
+    let mut oldest = connect(server.addr);
+    let _second = connect(server.addr);
     std::thread::sleep(Duration::from_millis(100));
+    // A third client is served, and the oldest idle connection is closed.
+    assert_eq!(
+        result(&exchange(server.addr, &add_request("/"))),
+        Ok(Value::Int(5))
+    );
+    let mut rest = Vec::new();
+    assert_eq!(
+        std::io::Read::read_to_end(&mut oldest, &mut rest).unwrap(),
+        0
+    );
+}
+
+#[test]
+fn past_twice_max_connections_busy_ones_are_not_dropped_and_newcomers_get_503() {
+    let server = TestServer::start(
+        Server::builder(methods())
+            .max_connections(2)
+            .log_requests(false),
+    );
+    // Four connections in the middle of a request (a body still arriving).
+    let busy: Vec<_> = (0..4)
+        .map(|_| {
+            let mut s = connect(server.addr);
+            s.write_all(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n<")
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(50));
+            s
+        })
+        .collect();
     let r = exchange(server.addr, &add_request("/"));
     assert_eq!(r.status, 503);
-    drop(held);
-    std::thread::sleep(Duration::from_millis(100));
+    assert!(r.text().contains("too many connections"));
+    drop(busy);
+    std::thread::sleep(Duration::from_millis(200));
     assert_eq!(
         result(&exchange(server.addr, &add_request("/"))),
         Ok(Value::Int(5))
