@@ -9,7 +9,25 @@ use crate::error::{DecodeError, DecodeErrorKind};
 
 /// Turns a document into UTF-8 text, honouring a byte-order mark or the
 /// encoding named in its XML declaration. UTF-8 input is borrowed.
+///
+/// A U+FEFF left at the start after the byte-order mark (a document with
+/// two) is refused: quick-xml would skip it without counting its bytes, and
+/// every position after it would be off by three.
 pub(crate) fn to_utf8(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
+    let text = decode_text(bytes)?;
+    if text.starts_with('\u{feff}') {
+        return Err(DecodeError::at_line_column(
+            DecodeErrorKind::Syntax(
+                "the document starts with a second byte-order mark (U+FEFF)".into(),
+            ),
+            1,
+            1,
+        ));
+    }
+    Ok(text)
+}
+
+fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return utf8(rest);
     }
@@ -266,6 +284,25 @@ mod tests {
         assert_eq!(err.fault_code(), -32701);
         let err = to_utf8(b"<a>\n  \xff</a>").unwrap_err();
         assert_eq!((err.fault_code(), err.line(), err.column()), (-32702, 2, 3));
+    }
+
+    /// Found by the `decode_response` fuzz target: quick-xml skipped the
+    /// second mark without counting it, so `<value>abcdefgh</value>` read as
+    /// "ue>abcde", and a multi-byte character after it panicked.
+    #[test]
+    fn a_second_byte_order_mark_is_refused_not_misread() {
+        for doc in [
+            &b"\xEF\xBB\xBF\xEF\xBB\xBF<value>abcdefgh</value>"[..],
+            "\u{feff}\u{feff}<value>\u{e9}</value>".as_bytes(),
+            b"\xFE\xFF\xFE\xFF\x00<",
+            b"\xFF\xFE\xFF\xFE<\x00",
+        ] {
+            let err = to_utf8(doc).unwrap_err();
+            assert_eq!((err.fault_code(), err.line(), err.column()), (-32700, 1, 1));
+            assert!(err.to_string().contains("second byte-order mark"), "{err}");
+        }
+        let one = to_utf8(b"\xEF\xBB\xBF<value>x</value>").unwrap();
+        assert_eq!(one, "<value>x</value>");
     }
 
     #[test]

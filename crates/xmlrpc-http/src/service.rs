@@ -221,7 +221,11 @@ pub(crate) fn http1_builder(config: &HttpConfig) -> hyper::server::conn::http1::
         .max_headers(config.limits.max_headers)
         .max_buf_size(config.limits.max_header_bytes.max(8192))
         .keep_alive(true)
-        .pipeline_flush(true);
+        .pipeline_flush(false)
+        // A client may shut down its writing side once its request is sent
+        // (as `nc -N` does); it still gets its answer, as from Python's
+        // server. Without this, hyper drops the response on reading that EOF.
+        .half_close(true);
     http
 }
 
@@ -455,6 +459,8 @@ async fn read_body(
 /// A length must be given (or the body chunked), and must fit the limit;
 /// returns the declared length.
 fn check_length(headers: &HeaderMap, limit: usize) -> Result<Option<usize>, Refusal> {
+    // With Transfer-Encoding, hyper frames the body by it and drops any
+    // Content-Length (RFC 9112 §6.3), so the two cannot disagree here.
     if headers.contains_key(header::TRANSFER_ENCODING) {
         return Ok(None);
     }

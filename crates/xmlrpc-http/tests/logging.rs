@@ -51,8 +51,7 @@ fn log_of(log_requests: bool, requests: &[Vec<u8>]) -> String {
     }
     handle.shutdown();
     thread.join().unwrap().unwrap();
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    text
+    String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
 }
 
 #[test]

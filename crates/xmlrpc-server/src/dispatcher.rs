@@ -22,7 +22,7 @@ use crate::methods::{Kind, Methods};
 /// assert!(!options.allow_none);
 /// assert_eq!(options.limits.max_multicall_calls, 1_000);
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DispatchOptions {
     /// Write `None`/nil results as `<nil/>` (Python's `allow_none`). Default: off.
@@ -31,16 +31,6 @@ pub struct DispatchOptions {
     pub encoding: OutputEncoding,
     /// Limits on the request document (and the multicall size).
     pub limits: Limits,
-}
-
-impl Default for DispatchOptions {
-    fn default() -> Self {
-        DispatchOptions {
-            allow_none: false,
-            encoding: OutputEncoding::default(),
-            limits: Limits::default(),
-        }
-    }
 }
 
 impl DispatchOptions {

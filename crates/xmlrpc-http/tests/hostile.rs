@@ -1,0 +1,328 @@
+//! Hostile input over real sockets, one case per test: each gets the answer
+//! it deserves, and afterwards a normal `add(2,3)` on a new connection is
+//! answered within 1 s and the process's memory stays bounded.
+//! (CGI edge cases: crates/xmlrpc-server/tests/cgi.rs and the `xmlrpc demo
+//! --cgi` tests; the partial POST's CPU check: tests/partial_post.rs.)
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+use common::*;
+use xmlrpc_http::Server;
+use xmlrpc_server::codec::{Limits, decode_response};
+use xmlrpc_server::{Fault, Value};
+
+/// Short timeouts so the timeout cases finish quickly; other limits default.
+fn server() -> TestServer {
+    TestServer::start(
+        Server::builder(methods())
+            .header_read_timeout(Duration::from_secs(1))
+            .body_read_timeout(Duration::from_secs(1))
+            .log_requests(false),
+    )
+}
+
+/// After a hostile case: a new client is answered within 1 s, and memory is bounded.
+fn still_serving(addr: SocketAddr) {
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    stream.write_all(&add_request("/RPC2")).unwrap();
+    let r = read_response(&mut stream);
+    assert_eq!(
+        decode_response(&r.body, &Limits::default()).unwrap(),
+        Ok(Value::Int(5))
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        started.elapsed()
+    );
+    let rss = rss_mib();
+    assert!(rss < 1536, "the test process holds {rss} MiB");
+}
+
+fn rss_mib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse::<u64>()
+        .unwrap()
+        / 1024
+}
+
+fn status_of(addr: SocketAddr, raw: &[u8]) -> u16 {
+    exchange(addr, raw).status
+}
+
+fn fault_of(addr: SocketAddr, body: &str) -> Fault {
+    let r = exchange(addr, &post("/RPC2", body));
+    assert_eq!(r.status, 200);
+    decode_response(&r.body, &Limits::default())
+        .unwrap()
+        .unwrap_err()
+}
+
+fn value_of(addr: SocketAddr, body: &str) -> Value {
+    let r = exchange(addr, &post("/RPC2", body));
+    decode_response(&r.body, &Limits::default())
+        .unwrap()
+        .unwrap()
+}
+
+fn echo(value_xml: &str) -> String {
+    call_body("echo", &format!("<param>{value_xml}</param>"))
+}
+
+fn closed_by_server(stream: &mut TcpStream, within: Duration) -> bool {
+    stream.set_read_timeout(Some(within)).unwrap();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue, // a 408 before closing is fine
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+macro_rules! hostile {
+    ($($name:ident: |$addr:ident| $body:block)*) => {$(
+        #[test]
+        fn $name() {
+            let server = server();
+            let $addr = server.addr;
+            $body
+            still_serving($addr);
+        }
+    )*};
+}
+
+hostile! {
+    slowloris_hundreds_of_slow_header_senders: |addr| {
+        let mut slow: Vec<TcpStream> = (0..300).map(|_| {
+            let mut s = TcpStream::connect(addr).unwrap();
+            s.write_all(b"POST /RPC2 HTTP/1.1\r\nHost: t\r\nX-Slow: a").unwrap();
+            s
+        }).collect();
+        still_serving(addr);
+        for s in slow.iter_mut().take(3) {
+            assert!(closed_by_server(s, Duration::from_secs(3)), "a slow sender was not cut off");
+        }
+    }
+    slow_body_gets_408: |addr| {
+        let mut s = connect(addr);
+        s.write_all(b"POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n<methodCall>").unwrap();
+        let started = Instant::now();
+        assert_eq!(read_response(&mut s).status, 408);
+        assert!(started.elapsed() < Duration::from_secs(3));
+    }
+    huge_content_length_without_body_is_413_at_once: |addr| {
+        assert_eq!(status_of(addr, b"POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000000000\r\n\r\n"), 413);
+    }
+    chunked_body_streamed_past_the_limit_is_413: |addr| {
+        let mut s = connect(addr);
+        s.write_all(b"POST /RPC2 HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n").unwrap();
+        let chunk = format!("100000\r\n{}\r\n", "x".repeat(0x100000));
+        let mut status = None;
+        for _ in 0..30 {
+            if s.write_all(chunk.as_bytes()).is_err() { break; }
+        }
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut head = [0u8; 12];
+        if s.read_exact(&mut head).is_ok() { status = Some(String::from_utf8_lossy(&head[9..12]).into_owned()); }
+        assert_eq!(status.as_deref(), Some("413"));
+    }
+    content_length_with_transfer_encoding_is_framed_by_the_chunks_only: |addr| {
+        // A smuggling attempt: Content-Length says 4 bytes, the chunked body is
+        // the whole call. It is framed by the chunks (RFC 9112 §6.3), answered,
+        // and the connection is closed, so nothing after it can be smuggled.
+        let body = add_body();
+        let mut raw = format!("POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n", body.len()).into_bytes();
+        raw.extend(add_request("/RPC2"));
+        let mut s = connect(addr);
+        s.write_all(&raw).unwrap();
+        let r = read_response(&mut s);
+        assert_eq!(decode_response(&r.body, &Limits::default()).unwrap(), Ok(Value::Int(5)));
+        assert!(closed_by_server(&mut s, Duration::from_secs(2)));
+    }
+    two_different_lengths_are_refused: |addr| {
+        assert_eq!(status_of(addr, b"POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"), 400);
+    }
+    signed_content_length_is_refused: |addr| {
+        assert_eq!(status_of(addr, b"POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Length: +10\r\n\r\n0123456789"), 400);
+    }
+    huge_chunk_size_is_refused: |addr| {
+        assert_eq!(status_of(addr, b"POST /RPC2 HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffffff\r\nx\r\n0\r\n\r\n"), 400);
+    }
+    a_hundred_and_one_headers_are_431: |addr| {
+        let mut raw = String::from("POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n");
+        for i in 0..101 { raw.push_str(&format!("X-H{i}: v\r\n")); }
+        raw.push_str("\r\n");
+        assert_eq!(status_of(addr, raw.as_bytes()), 431);
+    }
+    a_500_kib_header_is_431: |addr| {
+        let raw = format!("POST /RPC2 HTTP/1.1\r\nHost: t\r\nX-Big: {}\r\nContent-Length: 0\r\n\r\n", "a".repeat(500 * 1024));
+        let mut s = connect(addr);
+        let _ = s.write_all(raw.as_bytes());
+        let mut head = [0u8; 12];
+        s.read_exact(&mut head).unwrap();
+        assert_eq!(&head[9..12], b"431");
+    }
+    a_thousand_pipelined_calls_answered_in_order: |addr| {
+        let mut s = connect(addr);
+        let mut all = Vec::new();
+        for n in 0..1000 {
+            all.extend(post("/RPC2", &echo(&format!("<value><int>{n}</int></value>"))));
+        }
+        let writer = { let mut w = s.try_clone().unwrap(); std::thread::spawn(move || w.write_all(&all)) };
+        for n in 0..1000 {
+            let r = read_response(&mut s);
+            assert_eq!(decode_response(&r.body, &Limits::default()).unwrap(), Ok(Value::Int(n)));
+        }
+        writer.join().unwrap().unwrap();
+    }
+    two_thousand_idle_connections_do_not_lock_clients_out: |addr| {
+        let idle: Vec<TcpStream> = (0..2000).map(|_| TcpStream::connect(addr).unwrap()).collect();
+        std::thread::sleep(Duration::from_millis(300));
+        still_serving(addr);
+        drop(idle);
+    }
+    empty_truncated_invalid_utf8_and_trailing_junk_bodies_are_faults: |addr| {
+        assert_eq!(fault_of(addr, "").code, -32700);
+        assert_eq!(fault_of(addr, "<methodCall><methodName>add</methodName><params><param><value><int>1").code, -32700);
+        let bad: &[u8] = b"<methodCall><methodName>\xff\xfe</methodName></methodCall>";
+        let mut raw = format!("POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Length: {}\r\n\r\n", bad.len()).into_bytes();
+        raw.extend_from_slice(bad);
+        let r = exchange(addr, &raw);
+        assert_eq!(decode_response(&r.body, &Limits::default()).unwrap().unwrap_err().code, -32702);
+        let junk = format!("{}<junk/>", add_body());
+        assert_eq!(fault_of(addr, &junk).code, -32600);
+    }
+    billion_laughs_is_refused_at_the_doctype: |addr| {
+        let mut doc = String::from("<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">");
+        for i in 1..10 { doc.push_str(&format!("<!ENTITY lol{i} \"{}\">", format!("&lol{};", if i == 1 { String::new() } else { (i - 1).to_string() }).repeat(10))); }
+        doc.push_str("]><methodCall><methodName>echo</methodName><params><param><value>&lol9;</value></param></params></methodCall>");
+        let f = fault_of(addr, &doc);
+        assert_eq!(f.code, -32700);
+        assert!(f.string.contains("DOCTYPE"), "{f}");
+    }
+    quadratic_blowup_is_refused: |addr| {
+        let doc = format!("<!DOCTYPE m [<!ENTITY a \"{}\">]><methodCall><methodName>echo</methodName><params><param><value>{}</value></param></params></methodCall>", "x".repeat(50_000), "&a;".repeat(50_000));
+        assert_eq!(fault_of(addr, &doc).code, -32700);
+    }
+    xxe_to_a_file_reads_nothing: |addr| {
+        let doc = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><methodCall><methodName>echo</methodName><params><param><value>&e;</value></param></params></methodCall>";
+        let f = fault_of(addr, doc);
+        assert_eq!(f.code, -32700);
+        assert!(!f.string.contains("root:"), "{f}");
+    }
+    xxe_to_a_local_listener_makes_no_connection: |addr| {
+        let bait = TcpListener::bind("127.0.0.1:0").unwrap();
+        bait.set_nonblocking(true).unwrap();
+        let port = bait.local_addr().unwrap().port();
+        let doc = format!("<!DOCTYPE x [<!ENTITY e SYSTEM \"http://127.0.0.1:{port}/xxe\">]><methodCall><methodName>echo</methodName><params><param><value>&e;</value></param></params></methodCall>");
+        assert_eq!(fault_of(addr, &doc).code, -32700);
+        // An entity used without a DOCTYPE is refused too.
+        assert_eq!(fault_of(addr, &echo("<value>&e;</value>")).code, -32700);
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(bait.accept().is_err(), "the server connected to the XXE target");
+    }
+    depth_64_accepted_65_refused_200000_refused_without_overflow: |addr| {
+        let nested = |n: usize| format!("{}<value>1</value>{}", "<value><array><data>".repeat(n), "</data></array></value>".repeat(n));
+        assert!(matches!(value_of(addr, &echo(&nested(64))), Value::Array(_)));
+        let f = fault_of(addr, &echo(&nested(65)));
+        assert_eq!(f.code, -32600);
+        assert!(f.string.contains("deeper than the limit of 64"), "{f}");
+        assert_eq!(fault_of(addr, &echo(&nested(200_000))).code, -32600);
+    }
+    eighty_thousand_attributes_are_cheap: |addr| {
+        let attrs: String = (0..80_000).map(|i| format!(" a{i}=\"v\"")).collect();
+        let body = format!("<methodCall{attrs}><methodName>add</methodName><params><param><value><int>2</int></value></param><param><value><int>3</int></value></param></params></methodCall>");
+        assert_eq!(value_of(addr, &body), Value::Int(5));
+    }
+    out_of_range_and_malformed_scalars_are_faults_naming_the_place: |addr| {
+        for (value, needle) in [
+            ("<int>2147483648</int>", "not a 32-bit integer"),
+            ("<i8>9223372036854775808</i8>", "not a 64-bit integer"),
+            ("<boolean>yes</boolean>", "not 0 or 1"),
+            ("<double>1e400</double>", "not a finite number"),
+            ("<double>nan</double>", "not a finite number"),
+            ("<base64>!!!!</base64>", "invalid base64"),
+            ("<dateTime.iso8601>20261301T00:00:00</dateTime.iso8601>", "no such date"),
+        ] {
+            let f = fault_of(addr, &echo(&format!("<value>{value}</value>")));
+            assert_eq!(f.code, -32602, "{value}: {f}");
+            assert!(f.string.contains(needle) && f.string.contains("line 1, column"), "{value}: {f}");
+        }
+    }
+    a_hundred_thousand_duplicate_members_keep_one: |addr| {
+        let members = "<member><name>k</name><value><int>1</int></value></member>".repeat(100_000);
+        let v = value_of(addr, &echo(&format!("<value><struct>{members}</struct></value>")));
+        assert_eq!(v.as_struct().unwrap().len(), 1);
+    }
+    java_serializable_is_an_unknown_type: |addr| {
+        let f = fault_of(addr, &echo("<value><ex:serializable>rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA==</ex:serializable></value>"));
+        assert_eq!(f.code, -32600);
+        assert!(f.string.contains("unknown value type <ex:serializable>"), "{f}");
+    }
+    hostile_method_names_are_not_found_or_too_long: |addr| {
+        for name in ["__class__.__init__", "_private", "a..b", "system.listMethods.__call__"] {
+            assert_eq!(fault_of(addr, &call_body(name, "")).code, -32601, "{name}");
+        }
+        let f = fault_of(addr, &call_body(&"m".repeat(100 * 1024), ""));
+        assert_eq!(f.code, -32600);
+        assert!(f.string.contains("longer than the limit of 256"), "{f}");
+    }
+    a_hundred_thousand_call_multicall_is_refused_whole: |addr| {
+        let call = "<value><struct><member><name>methodName</name><value>add</value></member></struct></value>";
+        let body = call_body("system.multicall", &format!("<param><value><array><data>{}</data></array></value></param>", call.repeat(100_000)));
+        let f = fault_of(addr, &body);
+        assert_eq!(f.code, -32600);
+        assert!(f.string.contains("100000 calls, more than the limit of 1000"), "{f}");
+    }
+    a_nested_multicall_is_refused: |addr| {
+        let inner = "<value><struct><member><name>methodName</name><value>system.multicall</value></member><member><name>params</name><value><array><data><value><array><data/></array></value></data></array></value></member></struct></value>";
+        let v = value_of(addr, &call_body("system.multicall", &format!("<param><value><array><data>{inner}</data></array></value></param>")));
+        let fault = Fault::from_value(&v.as_array().unwrap()[0]).unwrap();
+        assert_eq!(fault.code, -32600);
+        assert!(fault.string.contains("cannot be nested"));
+    }
+    a_gzip_bomb_is_refused: |addr| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        for _ in 0..1024 { e.write_all(&[b' '; 1 << 20]).unwrap(); }
+        let bomb = e.finish().unwrap();
+        assert!(bomb.len() < 2 << 20);
+        let mut raw = format!("POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n", bomb.len()).into_bytes();
+        raw.extend(bomb);
+        let r = exchange(addr, &raw);
+        assert_eq!(r.status, 400);
+        assert!(r.text().contains("inflates to more than the limit"));
+    }
+    a_panicking_handler_is_an_internal_error: |addr| {
+        assert_eq!(fault_of(addr, &call_body("panic", "")).code, -32603);
+    }
+    a_call_past_the_time_limit_is_an_internal_error: |addr| {
+        let server = TestServer::start(Server::builder(methods()).limits(Limits::default().call_timeout(Some(Duration::from_millis(200)))).log_requests(false));
+        let f = fault_of(server.addr, &call_body("sleep", "<param><value><int>5000</int></value></param>"));
+        assert_eq!(f.code, -32603);
+        assert!(f.string.contains("took longer than the limit"), "{f}");
+        still_serving(server.addr);
+        let _ = addr;
+    }
+}
+
+fn add_body() -> String {
+    call_body(
+        "add",
+        "<param><value><int>2</int></value></param><param><value><int>3</int></value></param>",
+    )
+}
