@@ -10,9 +10,14 @@ Once listening it writes its port number to PORTFILE (atomically: a reader
 never sees a half-written file), then serves until killed (SIGTERM or SIGINT
 stop it cleanly, exit status 0).
 
-    python3 reference_server.py PORTFILE [--encoding iso-8859-1]
+    python3 reference_server.py PORTFILE [--encoding iso-8859-1] [--headers]
 
 --encoding sets the encoding of the responses (default utf-8).
+--headers also registers request_headers(*ignored), which answers the
+headers of the request that called it as a struct (names in lower case), so
+a client's tests can see what reached the server (Authorization,
+Content-Encoding, Accept-Encoding); any arguments are ignored, so a large one
+makes a request large enough to be gzipped.
 
 Note: Python reports every fault with faultCode 1 (unknown method, bad
 params, division by zero alike) and answers system.methodSignature with the
@@ -67,14 +72,29 @@ def get_capabilities():
             for name, (url, version) in SPEC.items()}
 
 
+# The headers of the request being answered (the server is single-threaded).
+CURRENT_HEADERS = {}
+
+
+def request_headers(*ignored):
+    """Return the headers of this request, names in lower case."""
+    return dict(CURRENT_HEADERS)
+
+
 class Handler(SimpleXMLRPCRequestHandler):
     rpc_paths = ('/', '/RPC2')
+
+    def do_POST(self):
+        CURRENT_HEADERS.clear()
+        CURRENT_HEADERS.update((k.lower(), v) for k, v in self.headers.items())
+        super().do_POST()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('portfile')
     parser.add_argument('--encoding', default=None)
+    parser.add_argument('--headers', action='store_true')
     args = parser.parse_args()
 
     server = SimpleXMLRPCServer(('127.0.0.1', 0), requestHandler=Handler,
@@ -88,6 +108,8 @@ def main():
         server.register_introspection_functions()
         server.register_multicall_functions()
         server.register_function(get_capabilities, 'system.getCapabilities')
+        if args.headers:
+            server.register_function(request_headers)
 
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         tmp = args.portfile + '.tmp'

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use xmlrpc_codec::OutputEncoding;
 use xmlrpc_server::{CgiHandler, DispatchOptions, Documentation, Exports, Fault, Methods, Value};
 
 /// Python's `pow(x, y)` on integers: an int for `y >= 0`, a double for `y < 0`.
@@ -149,10 +150,16 @@ pub fn documentation() -> Documentation {
 }
 
 /// The demo as a CGI program (`xmlrpc demo --cgi`): Python's
-/// `DocCGIXMLRPCRequestHandler` with the demo's methods, `allow_none` on.
-pub fn cgi_handler() -> CgiHandler {
-    CgiHandler::with_options(methods(), DispatchOptions::default().allow_none(true))
-        .documentation(documentation())
+/// `DocCGIXMLRPCRequestHandler` with the demo's methods and documentation,
+/// `allow_none` on, responses in `encoding`.
+pub fn cgi_handler(encoding: OutputEncoding) -> CgiHandler {
+    CgiHandler::with_options(
+        methods(),
+        DispatchOptions::default()
+            .allow_none(true)
+            .encoding(encoding),
+    )
+    .documentation(documentation())
 }
 
 #[cfg(test)]

@@ -1,14 +1,17 @@
 //! `xmlrpc`: the command-line tool. A thin layer over the libraries.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use xmlrpc_cli::commands::{self, CallArgs, HelpArgs, ListArgs, MulticallArgs};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "xmlrpc",
     version,
-    about = "XML-RPC from the command line: servers and calls"
+    about = "XML-RPC from the command line: servers and calls",
+    disable_help_subcommand = true
 )]
 struct Cli {
     #[command(subcommand)]
@@ -18,9 +21,10 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the seed's example: pow, add, div, mul and echo, with
-    /// introspection and multicall, on / and /RPC2.
+    /// introspection and multicall, on / and /RPC2, and its documentation
+    /// page on GET.
     #[command(
-        after_help = "Examples:\n  xmlrpc demo\n  xmlrpc demo --port 9000 --quiet\n  python3 -c \"import xmlrpc.client as c; print(c.ServerProxy('http://127.0.0.1:8000').pow(2, 3))\""
+        after_help = "Examples:\n  xmlrpc demo                      # then open http://127.0.0.1:8000/ in a browser\n  xmlrpc demo --port 9000 --quiet\n  python3 -c \"import xmlrpc.client as c; print(c.ServerProxy('http://127.0.0.1:8000').pow(2, 3))\"\n  xmlrpc demo --cgi                # as a CGI program: point a web server's CGI configuration at it"
     )]
     Demo {
         /// Address to listen on.
@@ -35,22 +39,55 @@ enum Command {
         /// Character encoding of responses (Python's `encoding`), e.g. iso-8859-1.
         #[arg(long, default_value = "utf-8")]
         encoding: String,
+        /// Answer one request as a CGI program (REQUEST_METHOD, CONTENT_LENGTH
+        /// and stdin in, headers and body on stdout), then exit.
+        #[arg(long, conflicts_with_all = ["host", "port"])]
+        cgi: bool,
     },
+    /// Call a method and print its result.
+    #[command(after_help = commands::call_after_help())]
+    Call(CallArgs),
+    /// List the server's methods (system.listMethods).
+    #[command(after_help = commands::list_after_help())]
+    List(ListArgs),
+    /// Show a method's help text and signatures.
+    #[command(after_help = commands::help_after_help())]
+    Help(HelpArgs),
+    /// Make several calls in one request (system.multicall).
+    #[command(after_help = commands::multicall_after_help())]
+    Multicall(MulticallArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    let status = match cli.command {
         Command::Demo {
             host,
             port,
             quiet,
             encoding,
-        } => demo(&host, port, quiet, &encoding),
+            cgi,
+        } => return demo(&host, port, quiet, &encoding, cgi),
+        Command::Call(args) => commands::call(&args, &mut out, &mut err),
+        Command::List(args) => commands::list(&args, &mut out, &mut err),
+        Command::Help(args) => commands::help(&args, &mut out, &mut err),
+        Command::Multicall(args) => commands::multicall(&args, &mut out, &mut err),
+    };
+    let status = status.and_then(|code| out.flush().map(|()| code));
+    match status {
+        Ok(code) => ExitCode::from(code),
+        // Output cut short by a closed pipe (`xmlrpc list … | head`) is not a failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(err, "xmlrpc: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
-fn demo(host: &str, port: u16, quiet: bool, encoding: &str) -> ExitCode {
+fn demo(host: &str, port: u16, quiet: bool, encoding: &str, cgi: bool) -> ExitCode {
     let encoding = match xmlrpc_codec::OutputEncoding::new(encoding) {
         Ok(encoding) => encoding,
         Err(e) => {
@@ -65,7 +102,17 @@ fn demo(host: &str, port: u16, quiet: bool, encoding: &str) -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
+    if cgi {
+        return match xmlrpc_cli::demo::cgi_handler(encoding).handle_request(None) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("xmlrpc demo --cgi: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let server = xmlrpc_http::Server::builder(xmlrpc_cli::demo::methods())
+        .documentation(xmlrpc_cli::demo::documentation())
         .allow_none(true)
         .encoding(encoding)
         .log_requests(!quiet)

@@ -207,9 +207,15 @@ fn many_duplicate_members_stay_linear() {
 /// "me>system.listMeth", and a multi-byte character panicked.
 #[test]
 fn fuzz_double_byte_order_mark_is_an_error_not_a_misread() {
-    let e = call("\u{feff}\u{feff}<methodCall><methodName>system.listMethods</methodName></methodCall>")
-        .unwrap_err();
+    let e = call(
+        "\u{feff}\u{feff}<methodCall><methodName>system.listMethods</methodName></methodCall>",
+    )
+    .unwrap_err();
     assert_eq!(e.fault_code(), -32700, "{e}");
-    let e = decode_response(b"\xFE\xFF\xFE\xFF\x80\xFE\xFF\x00\x72\x00\x00\x80\xFE\xFF\x00\x72\x00\x00", &Limits::default()).unwrap_err();
+    let e = decode_response(
+        b"\xFE\xFF\xFE\xFF\x80\xFE\xFF\x00\x72\x00\x00\x80\xFE\xFF\x00\x72\x00\x00",
+        &Limits::default(),
+    )
+    .unwrap_err();
     assert_eq!(e.fault_code(), -32700, "{e}");
 }

@@ -1,0 +1,210 @@
+//! Values → text: pretty for people (the default), JSON for scripts.
+
+use base64::Engine as _;
+use xmlrpc_codec::{Fault, Value};
+
+/// A result as people read it: a string, date-time or base64 at the top
+/// as its bare text; anything else indented, with strings quoted and
+/// date-times and base64 in the argument syntax (`dt/…`, `b64/…`).
+///
+/// ```
+/// use xmlrpc_cli::output::human;
+/// use xmlrpc_codec::Value;
+/// assert_eq!(human(&Value::String("hi there".into())), "hi there");
+/// assert_eq!(human(&Value::Array(vec![Value::Int(1), Value::String("a".into())])), "[\n  1,\n  \"a\"\n]");
+/// ```
+pub fn human(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::DateTime(dt) => dt.to_string(),
+        Value::Base64(bytes) => base64::engine::general_purpose::STANDARD.encode(bytes),
+        other => {
+            let mut out = String::new();
+            write_nested(&mut out, other, 0);
+            out
+        }
+    }
+}
+
+fn write_nested(out: &mut String, value: &Value, indent: usize) {
+    match value {
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::I8(i) => out.push_str(&i.to_string()),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Double(d) => out.push_str(&format!("{d:?}")),
+        Value::String(s) => out.push_str(&quoted(s)),
+        Value::DateTime(dt) => out.push_str(&format!("dt/{dt}")),
+        Value::Base64(bytes) => {
+            out.push_str("b64/");
+            out.push_str(&base64::engine::general_purpose::STANDARD.encode(bytes));
+        }
+        Value::Nil => out.push_str("nil"),
+        Value::Array(items) if items.is_empty() => out.push_str("[]"),
+        Value::Array(items) => {
+            out.push_str("[\n");
+            for (i, item) in items.iter().enumerate() {
+                push_indent(out, indent + 2);
+                write_nested(out, item, indent + 2);
+                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+            }
+            push_indent(out, indent);
+            out.push(']');
+        }
+        Value::Struct(members) if members.is_empty() => out.push_str("{}"),
+        Value::Struct(members) => {
+            out.push_str("{\n");
+            for (i, (name, member)) in members.iter().enumerate() {
+                push_indent(out, indent + 2);
+                out.push_str(&quoted(name));
+                out.push_str(": ");
+                write_nested(out, member, indent + 2);
+                out.push_str(if i + 1 < members.len() { ",\n" } else { "\n" });
+            }
+            push_indent(out, indent);
+            out.push('}');
+        }
+    }
+}
+
+fn push_indent(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
+}
+
+/// A value as JSON: numbers as numbers, nil as `null`, structs as objects
+/// in their order; date-times as their XML-RPC text and base64 as base64
+/// text (JSON has no such types).
+///
+/// ```
+/// use xmlrpc_cli::output::to_json;
+/// use xmlrpc_codec::Value;
+/// assert_eq!(to_json(&Value::Array(vec![Value::Int(1), Value::Nil])).to_string(), "[1,null]");
+/// ```
+pub fn to_json(value: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        Value::Int(i) => J::from(*i),
+        Value::I8(i) => J::from(*i),
+        Value::Bool(b) => J::Bool(*b),
+        Value::Double(d) => serde_json::Number::from_f64(*d).map_or(J::Null, J::Number),
+        Value::String(s) => J::String(s.clone()),
+        Value::DateTime(dt) => J::String(dt.to_string()),
+        Value::Base64(bytes) => J::String(base64::engine::general_purpose::STANDARD.encode(bytes)),
+        Value::Nil => J::Null,
+        Value::Array(items) => J::Array(items.iter().map(to_json).collect()),
+        Value::Struct(members) => J::Object(
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// A fault as JSON: `{"faultCode": …, "faultString": …}`.
+pub fn fault_json(fault: &Fault) -> serde_json::Value {
+    serde_json::json!({ "faultCode": fault.code, "faultString": fault.string })
+}
+
+/// A signature as people read it: `pow(i8, i8) -> i8`.
+///
+/// ```
+/// assert_eq!(xmlrpc_cli::output::signature("pow", &["i8".into(), "i8".into(), "i8".into()]), "pow(i8, i8) -> i8");
+/// ```
+pub fn signature(method: &str, types: &[String]) -> String {
+    match types.split_first() {
+        Some((result, params)) => format!("{method}({}) -> {result}", params.join(", ")),
+        None => format!("{method}(?)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xmlrpc_codec::Struct;
+
+    #[test]
+    fn people_read_nested_values_indented() {
+        let mut inner = Struct::new();
+        inner.insert(
+            "when".into(),
+            Value::DateTime("20260125T09:30:00".parse().unwrap()),
+        );
+        inner.insert("bytes".into(), Value::Base64(b"hi!".to_vec()));
+        inner.insert("none".into(), Value::Nil);
+        inner.insert("empty".into(), Value::Array(vec![]));
+        let mut outer = Struct::new();
+        outer.insert("n".into(), Value::I8(1 << 40));
+        outer.insert("x \"q\"".into(), Value::Double(3.0));
+        outer.insert("inner".into(), Value::Struct(inner));
+        outer.insert(
+            "list".into(),
+            Value::Array(vec![Value::Bool(true), Value::String("a\nb".into())]),
+        );
+        assert_eq!(
+            human(&Value::Struct(outer)),
+            r#"{
+  "n": 1099511627776,
+  "x \"q\"": 3.0,
+  "inner": {
+    "when": dt/20260125T09:30:00,
+    "bytes": b64/aGkh,
+    "none": nil,
+    "empty": []
+  },
+  "list": [
+    true,
+    "a\nb"
+  ]
+}"#
+        );
+    }
+
+    #[test]
+    fn scalars_at_the_top_are_bare() {
+        #[rustfmt::skip]
+        let cases: &[(Value, &str)] = &[
+            (Value::Int(8), "8"),
+            (Value::I8(-1), "-1"),
+            (Value::Double(0.5), "0.5"),
+            (Value::Double(1e300), "1e300"),
+            (Value::Bool(false), "false"),
+            (Value::Nil, "nil"),
+            (Value::String("a \"b\"\nc".into()), "a \"b\"\nc"),
+            (Value::DateTime("20260125T09:30:00".parse().unwrap()), "20260125T09:30:00"),
+            (Value::Base64(vec![0xca, 0xfe]), "yv4="),
+            (Value::Struct(Struct::new()), "{}"),
+        ];
+        for (value, text) in cases {
+            assert_eq!(human(value), *text, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn json_for_scripts() {
+        let mut s = Struct::new();
+        s.insert("z".into(), Value::Int(1));
+        s.insert("a".into(), Value::Base64(b"hi!".to_vec()));
+        s.insert(
+            "d".into(),
+            Value::DateTime("20260125T09:30:00".parse().unwrap()),
+        );
+        let v = Value::Array(vec![
+            Value::Struct(s),
+            Value::Double(0.5),
+            Value::Nil,
+            Value::Bool(true),
+        ]);
+        assert_eq!(
+            to_json(&v).to_string(),
+            r#"[{"z":1,"a":"aGkh","d":"20260125T09:30:00"},0.5,null,true]"#
+        );
+        assert_eq!(
+            fault_json(&Fault::new(1, "no")).to_string(),
+            r#"{"faultCode":1,"faultString":"no"}"#
+        );
+    }
+}

@@ -1,0 +1,246 @@
+//! One POST, one response body: hyper's pooled HTTP/1.1 client (keep-alive,
+//! connection reuse), TLS through rustls, gzip both ways, the size limit
+//! checked on `Content-Length`, while streaming and while inflating.
+
+use std::io::{Read as _, Write as _};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Request, StatusCode};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client as PooledClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+
+use crate::endpoint::Endpoint;
+use crate::error::{Error, TransportError};
+
+/// The HTTP side of a client, shared by its clones.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    http: PooledClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) headers: HeaderMap,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) gzip_threshold: Option<usize>,
+    pub(crate) accept_gzip: bool,
+}
+
+/// What [`Transport::new`] needs beyond the endpoint and headers.
+#[derive(Debug)]
+pub(crate) struct TransportSettings {
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) pool_idle_timeout: Duration,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) gzip_threshold: Option<usize>,
+    pub(crate) accept_gzip: bool,
+    pub(crate) extra_roots: Vec<Vec<u8>>,
+}
+
+impl Transport {
+    pub(crate) fn new(
+        endpoint: Endpoint,
+        headers: HeaderMap,
+        settings: TransportSettings,
+    ) -> Result<Transport, Error> {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(settings.connect_timeout);
+
+        let mut roots = rustls::RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        for der in settings.extra_roots {
+            roots
+                .add(rustls::pki_types::CertificateDer::from(der))
+                .map_err(|e| Error::Config(format!("root certificate: {e}")))?;
+        }
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::Config(format!("TLS: {e}")))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+
+        let http = PooledClient::builder(TokioExecutor::new())
+            .pool_idle_timeout(settings.pool_idle_timeout)
+            .pool_timer(TokioTimer::new())
+            .timer(TokioTimer::new())
+            .build(connector);
+        Ok(Transport {
+            http,
+            endpoint,
+            headers,
+            timeout: settings.timeout,
+            max_response_bytes: settings.max_response_bytes,
+            gzip_threshold: settings.gzip_threshold,
+            accept_gzip: settings.accept_gzip,
+        })
+    }
+
+    /// Posts `body` and returns the response body (inflated), within the
+    /// call's timeout.
+    pub(crate) async fn post(&self, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+        let exchange = self.exchange(body);
+        match self.timeout {
+            None => exchange.await,
+            Some(limit) => tokio::time::timeout(limit, exchange)
+                .await
+                .map_err(|_| TransportError::timeout(&self.endpoint.target, limit))?,
+        }
+    }
+
+    async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+        let target = &self.endpoint.target;
+        let gzipped = self.gzip_threshold.is_some_and(|t| body.len() > t);
+        let body = if gzipped { gzip(&body) } else { body };
+
+        let mut request = Request::post(self.endpoint.uri.clone())
+            .body(Full::new(Bytes::from(body)))
+            .map_err(|e| TransportError::other(target, Box::new(e)))?;
+        let headers = request.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+        headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
+        if self.accept_gzip {
+            headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+        if gzipped {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+        if let Some(auth) = &self.endpoint.authorization {
+            headers.insert(header::AUTHORIZATION, auth.clone());
+        }
+        for (name, value) in &self.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+
+        let response = self.http.request(request).await.map_err(|e| {
+            if e.is_connect() {
+                TransportError::connect(target, Box::new(e))
+            } else {
+                TransportError::other(target, Box::new(e))
+            }
+        })?;
+        let status = response.status();
+        let limit = self.max_response_bytes;
+        if status != StatusCode::OK {
+            // A little of the body says why (our server and Python's write a line).
+            let snippet = Limited::new(response.into_body(), 4096)
+                .collect()
+                .await
+                .map(|c| c.to_bytes())
+                .unwrap_or_default();
+            return Err(TransportError::bad_status(
+                target,
+                status.as_u16(),
+                status.canonical_reason().unwrap_or(""),
+                &snippet,
+            )
+            .into());
+        }
+        let length = response
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if length.is_some_and(|n| n > limit as u64) {
+            return Err(TransportError::too_large(target, limit).into());
+        }
+        let encoding = response
+            .headers()
+            .get(header::CONTENT_ENCODING)
+            .map(|v| v.to_str().unwrap_or("?").trim().to_ascii_lowercase());
+        let body = match Limited::new(response.into_body(), limit).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+                return Err(TransportError::too_large(target, limit).into());
+            }
+            Err(e) => {
+                return Err(TransportError::body(
+                    target,
+                    "the response body could not be read",
+                    Some(e),
+                )
+                .into());
+            }
+        };
+        match encoding.as_deref() {
+            None | Some("" | "identity") => Ok(body.into()),
+            Some("gzip" | "x-gzip") => gunzip(&body, limit).map_err(|e| match e {
+                GunzipError::TooLarge => TransportError::too_large(target, limit).into(),
+                GunzipError::Corrupt(e) => {
+                    TransportError::body(target, "the gzip response is corrupt", Some(e.into()))
+                        .into()
+                }
+            }),
+            Some(other) => Err(TransportError::body(
+                target,
+                format!("the response has Content-Encoding {other:?}, which is not supported"),
+                None,
+            )
+            .into()),
+        }
+    }
+}
+
+const USER_AGENT: &str = concat!("xmlrpc-rs/", env!("CARGO_PKG_VERSION"));
+
+#[derive(Debug)]
+enum GunzipError {
+    TooLarge,
+    Corrupt(std::io::Error),
+}
+
+/// Inflates `data`, stopping as soon as the output passes `limit` bytes.
+fn gunzip(data: &[u8], limit: usize) -> Result<Vec<u8>, GunzipError> {
+    let mut out = Vec::with_capacity(data.len().saturating_mul(4).min(limit));
+    flate2::read::GzDecoder::new(data)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(GunzipError::Corrupt)?;
+    if out.len() > limit {
+        return Err(GunzipError::TooLarge);
+    }
+    Ok(out)
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(data.len() / 4 + 64),
+        flate2::Compression::fast(),
+    );
+    // Writing into a Vec cannot fail.
+    let _ = encoder.write_all(data);
+    encoder.finish().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_round_trips_and_stops_at_the_limit() {
+        let body = b"<methodResponse/>".repeat(100);
+        assert_eq!(gunzip(&gzip(&body), body.len()).unwrap(), body);
+        assert!(matches!(
+            gunzip(&gzip(&body), body.len() - 1),
+            Err(GunzipError::TooLarge)
+        ));
+        assert!(matches!(
+            gunzip(b"not gzip", 100),
+            Err(GunzipError::Corrupt(_))
+        ));
+        let bomb = gzip(&vec![0u8; 30 << 20]);
+        assert!(matches!(gunzip(&bomb, 1 << 20), Err(GunzipError::TooLarge)));
+    }
+}
