@@ -24,8 +24,7 @@ use crate::transport::{Transport, TransportSettings};
 /// | [`encoding`](Self::encoding) of requests | UTF-8 | `encoding=None` (UTF-8) |
 /// | [`gzip_requests_above`](Self::gzip_requests_above) | never | `Transport.encode_threshold = None` |
 /// | [`accept_gzip`](Self::accept_gzip) responses | on | on |
-/// | [`max_response_bytes`](Self::max_response_bytes) | 20 MiB | none |
-/// | [`limits`](Self::limits) on responses | [`Limits::default()`] (the server's) | none |
+/// | [`limits`](Self::limits) on responses: body 20 MiB as sent and inflated, the document limits | [`Limits::default()`] (the server's) | none |
 /// | [`pool_idle_timeout`](Self::pool_idle_timeout) | 90 s | one connection, kept |
 ///
 /// ```no_run
@@ -79,7 +78,6 @@ struct Settings {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     pool_idle_timeout: Duration,
-    max_response_bytes: usize,
     gzip_threshold: Option<usize>,
     accept_gzip: bool,
 }
@@ -99,7 +97,6 @@ impl ClientBuilder {
                 timeout: None,
                 connect_timeout: Some(Duration::from_secs(10)),
                 pool_idle_timeout: Duration::from_secs(90),
-                max_response_bytes: 20 * 1024 * 1024,
                 gzip_threshold: None,
                 accept_gzip: true,
             },
@@ -152,13 +149,18 @@ impl ClientBuilder {
         self
     }
 
-    /// The largest response body accepted, as sent and once inflated.
+    /// The largest response body accepted, as sent and once inflated (sets
+    /// [`Limits::max_body_bytes`] and [`Limits::max_inflated_bytes`]).
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.settings.max_response_bytes = bytes;
+        self.limits.max_body_bytes = bytes;
+        self.limits.max_inflated_bytes = bytes;
         self
     }
 
-    /// Limits on the response document (nesting depth, items, string sizes).
+    /// Limits on responses, the same [`Limits`] a server applies to
+    /// requests: the body as sent ([`max_body_bytes`](Limits::max_body_bytes))
+    /// and inflated ([`max_inflated_bytes`](Limits::max_inflated_bytes)), and
+    /// the document (nesting depth, items, string sizes).
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
@@ -259,7 +261,8 @@ impl ClientBuilder {
                 connect_timeout: s.connect_timeout,
                 pool_idle_timeout: s.pool_idle_timeout,
                 timeout: s.timeout,
-                max_response_bytes: s.max_response_bytes,
+                max_body_bytes: self.limits.max_body_bytes,
+                max_inflated_bytes: self.limits.max_inflated_bytes,
                 gzip_threshold: s.gzip_threshold,
                 accept_gzip: s.accept_gzip,
                 extra_roots: self.roots,

@@ -2,9 +2,9 @@
 //! connection reuse), TLS through rustls, gzip both ways, the size limit
 //! checked on `Content-Length`, while streaming and while inflating.
 
-use std::io::{Read as _, Write as _};
 use std::sync::Arc;
 use std::time::Duration;
+use xmlrpc_codec::gzip::{GunzipError, gunzip, gzip};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
@@ -25,7 +25,10 @@ pub(crate) struct Transport {
     pub(crate) endpoint: Endpoint,
     pub(crate) headers: HeaderMap,
     pub(crate) timeout: Option<Duration>,
-    pub(crate) max_response_bytes: usize,
+    /// The largest response body as sent (`Limits::max_body_bytes`).
+    pub(crate) max_body_bytes: usize,
+    /// The largest response body once inflated (`Limits::max_inflated_bytes`).
+    pub(crate) max_inflated_bytes: usize,
     pub(crate) gzip_threshold: Option<usize>,
     pub(crate) accept_gzip: bool,
 }
@@ -36,7 +39,8 @@ pub(crate) struct TransportSettings {
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) pool_idle_timeout: Duration,
     pub(crate) timeout: Option<Duration>,
-    pub(crate) max_response_bytes: usize,
+    pub(crate) max_body_bytes: usize,
+    pub(crate) max_inflated_bytes: usize,
     pub(crate) gzip_threshold: Option<usize>,
     pub(crate) accept_gzip: bool,
     pub(crate) extra_roots: Vec<Vec<u8>>,
@@ -82,7 +86,8 @@ impl Transport {
             endpoint,
             headers,
             timeout: settings.timeout,
-            max_response_bytes: settings.max_response_bytes,
+            max_body_bytes: settings.max_body_bytes,
+            max_inflated_bytes: settings.max_inflated_bytes,
             gzip_threshold: settings.gzip_threshold,
             accept_gzip: settings.accept_gzip,
         })
@@ -132,7 +137,7 @@ impl Transport {
             }
         })?;
         let status = response.status();
-        let limit = self.max_response_bytes;
+        let limit = self.max_body_bytes;
         if status != StatusCode::OK {
             // A little of the body says why (our server and Python's write a line).
             let snippet = Limited::new(response.into_body(), 4096)
@@ -176,13 +181,17 @@ impl Transport {
         };
         match encoding.as_deref() {
             None | Some("" | "identity") => Ok(body.into()),
-            Some("gzip" | "x-gzip") => gunzip(&body, limit).map_err(|e| match e {
-                GunzipError::TooLarge => TransportError::too_large(target, limit).into(),
-                GunzipError::Corrupt(e) => {
-                    TransportError::body(target, "the gzip response is corrupt", Some(e.into()))
-                        .into()
-                }
-            }),
+            Some("gzip" | "x-gzip") => {
+                gunzip(&body, self.max_inflated_bytes).map_err(|e| match e {
+                    GunzipError::TooLarge(limit) => TransportError::too_large(target, limit).into(),
+                    other => TransportError::body(
+                        target,
+                        "the gzip response is corrupt",
+                        Some(other.into()),
+                    )
+                    .into(),
+                })
+            }
             Some(other) => Err(TransportError::body(
                 target,
                 format!("the response has Content-Encoding {other:?}, which is not supported"),
@@ -194,53 +203,3 @@ impl Transport {
 }
 
 const USER_AGENT: &str = concat!("xmlrpc-rs/", env!("CARGO_PKG_VERSION"));
-
-#[derive(Debug)]
-enum GunzipError {
-    TooLarge,
-    Corrupt(std::io::Error),
-}
-
-/// Inflates `data`, stopping as soon as the output passes `limit` bytes.
-fn gunzip(data: &[u8], limit: usize) -> Result<Vec<u8>, GunzipError> {
-    let mut out = Vec::with_capacity(data.len().saturating_mul(4).min(limit));
-    flate2::read::GzDecoder::new(data)
-        .take(limit as u64 + 1)
-        .read_to_end(&mut out)
-        .map_err(GunzipError::Corrupt)?;
-    if out.len() > limit {
-        return Err(GunzipError::TooLarge);
-    }
-    Ok(out)
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(data.len() / 4 + 64),
-        flate2::Compression::fast(),
-    );
-    // Writing into a Vec cannot fail.
-    let _ = encoder.write_all(data);
-    encoder.finish().unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gzip_round_trips_and_stops_at_the_limit() {
-        let body = b"<methodResponse/>".repeat(100);
-        assert_eq!(gunzip(&gzip(&body), body.len()).unwrap(), body);
-        assert!(matches!(
-            gunzip(&gzip(&body), body.len() - 1),
-            Err(GunzipError::TooLarge)
-        ));
-        assert!(matches!(
-            gunzip(b"not gzip", 100),
-            Err(GunzipError::Corrupt(_))
-        ));
-        let bomb = gzip(&vec![0u8; 30 << 20]);
-        assert!(matches!(gunzip(&bomb, 1 << 20), Err(GunzipError::TooLarge)));
-    }
-}

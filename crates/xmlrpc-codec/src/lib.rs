@@ -28,6 +28,7 @@ mod decode;
 mod encode;
 mod error;
 mod fault;
+pub mod gzip;
 mod limits;
 mod value;
 

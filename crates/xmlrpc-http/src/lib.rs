@@ -21,7 +21,6 @@
 //! gzipped when the client accepts it and it is over the threshold.
 
 mod config;
-mod gzip;
 mod server;
 mod service;
 

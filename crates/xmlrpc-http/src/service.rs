@@ -19,7 +19,7 @@ use xmlrpc_codec::{Fault, codes};
 use xmlrpc_server::{Dispatcher, Documentation};
 
 use crate::config::HttpConfig;
-use crate::gzip::{GunzipError, gunzip, gzip};
+use xmlrpc_codec::gzip::{GunzipError, gunzip, gzip};
 
 /// What answers one path: a dispatcher for POST, and the documentation
 /// page for GET when the server documents itself.
@@ -340,24 +340,8 @@ impl RpcService {
             }
         };
         let body = if gzipped {
-            let inflated = match gunzip(&body, limits.max_inflated_bytes) {
-                Ok(inflated) => inflated,
-                Err(GunzipError::TooLarge) => {
-                    return Err(Refusal::new(
-                        StatusCode::BAD_REQUEST,
-                        format!(
-                            "the gzip request body inflates to more than the limit of {} bytes",
-                            limits.max_inflated_bytes
-                        ),
-                    ));
-                }
-                Err(GunzipError::Corrupt(e)) => {
-                    return Err(Refusal::new(
-                        StatusCode::BAD_REQUEST,
-                        format!("the gzip request body is corrupt: {e}"),
-                    ));
-                }
-            };
+            let inflated = gunzip(&body, limits.max_inflated_bytes)
+                .map_err(|e: GunzipError| Refusal::new(StatusCode::BAD_REQUEST, e.to_string()))?;
             reservation.cover(body.len() + inflated.len())?;
             inflated
         } else {
