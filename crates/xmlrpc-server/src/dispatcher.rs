@@ -18,32 +18,31 @@ use crate::methods::{Kind, Methods};
 ///
 /// ```
 /// use xmlrpc_server::DispatchOptions;
-/// let options = DispatchOptions::default();
-/// assert!(!options.allow_none);
+/// let options = DispatchOptions::default().allow_none(true);
+/// assert!(options.encode.allow_none);
 /// assert_eq!(options.limits.max_multicall_calls, 1_000);
 /// ```
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DispatchOptions {
-    /// Write `None`/nil results as `<nil/>` (Python's `allow_none`). Default: off.
-    pub allow_none: bool,
-    /// The response's character encoding (Python's `encoding`). Default: UTF-8.
-    pub encoding: OutputEncoding,
+    /// How responses are written: Python's `allow_none` (default off) and
+    /// `encoding` (default UTF-8).
+    pub encode: EncodeOptions,
     /// Limits on the request document (and the multicall size).
     pub limits: Limits,
 }
 
 impl DispatchOptions {
-    /// Sets [`allow_none`](Self::allow_none).
+    /// Writes nil results as `<nil/>` (Python's `allow_none`).
     #[must_use]
     pub fn allow_none(mut self, allow: bool) -> Self {
-        self.allow_none = allow;
+        self.encode.allow_none = allow;
         self
     }
-    /// Sets [`encoding`](Self::encoding).
+    /// Sets the responses' character encoding (Python's `encoding`).
     #[must_use]
     pub fn encoding(mut self, encoding: OutputEncoding) -> Self {
-        self.encoding = encoding;
+        self.encode.encoding = encoding;
         self
     }
     /// Sets [`limits`](Self::limits).
@@ -95,7 +94,6 @@ pub struct Dispatcher {
 struct Inner {
     methods: Methods,
     options: DispatchOptions,
-    encode: EncodeOptions,
 }
 
 impl Dispatcher {
@@ -106,15 +104,8 @@ impl Dispatcher {
 
     /// A dispatcher for `methods` with `options`.
     pub fn with_options(methods: Methods, options: DispatchOptions) -> Self {
-        let encode = EncodeOptions::default()
-            .allow_none(options.allow_none)
-            .encoding(options.encoding.clone());
         Dispatcher {
-            inner: Arc::new(Inner {
-                methods,
-                options,
-                encode,
-            }),
+            inner: Arc::new(Inner { methods, options }),
         }
     }
 
@@ -154,12 +145,12 @@ impl Dispatcher {
     }
 
     fn reply(&self, method: Option<String>, result: Result<Value, Fault>) -> Reply {
-        let encoded = encode_response(&result, &self.inner.encode);
+        let encoded = encode_response(&result, &self.inner.options.encode);
         let (body, fault_code) = match encoded {
             Ok(body) => (body, result.err().map(|f| f.code)),
             Err(e) => {
                 let fault = Fault::internal(e.to_string());
-                let body = encode_response(&Err(fault), &self.inner.encode)
+                let body = encode_response(&Err(fault), &self.inner.options.encode)
                     .expect("a fault always encodes");
                 (body, Some(codes::INTERNAL_ERROR))
             }
@@ -273,7 +264,7 @@ impl Dispatcher {
                 spec("https://web.archive.org/web/20060624230303/http://www.xmlrpc.com/discuss/msgReader$1208?mode=topic", 1),
             );
         }
-        if self.inner.options.allow_none {
+        if self.inner.options.encode.allow_none {
             caps.insert(
                 "nil".into(),
                 spec("http://ontosys.com/xml-rpc/extensions.php", 1),

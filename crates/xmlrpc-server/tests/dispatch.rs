@@ -287,8 +287,7 @@ fn nil_needs_allow_none() {
     );
     let mut m = Methods::new();
     m.register_function("nothing", || ());
-    let mut options = DispatchOptions::default();
-    options.allow_none = true;
+    let options = DispatchOptions::default().allow_none(true);
     assert_eq!(
         handle(&Dispatcher::with_options(m, options), body),
         Ok(Value::Nil)
