@@ -69,10 +69,8 @@ fn datetime() -> impl Strategy<Value = DateTime> {
     let zone = prop_oneof![
         Just(String::new()),
         Just("Z".to_owned()),
-        (any::<bool>(), 0u8..24, 0u8..60).prop_map(|(east, h, m)| format!(
-            "{}{h:02}:{m:02}",
-            if east { '+' } else { '-' }
-        )),
+        (any::<bool>(), 0u8..24, 0u8..60)
+            .prop_map(|(east, h, m)| format!("{}{h:02}:{m:02}", if east { '+' } else { '-' })),
     ];
     (
         (0u16..=9999, 1u8..=12, 1u8..=31),
@@ -380,11 +378,8 @@ proptest! {
 /// does not round-trip. Pinned here so a change is deliberate.
 #[test]
 fn nul_is_refused_by_the_decoder() {
-    let body = encode_response(
-        &Ok(Value::String("a\0b".into())),
-        &EncodeOptions::default(),
-    )
-    .unwrap();
+    let body =
+        encode_response(&Ok(Value::String("a\0b".into())), &EncodeOptions::default()).unwrap();
     assert!(String::from_utf8_lossy(&body).contains("a&#0;b"));
     let e = decode_response(&body, &Limits::default()).unwrap_err();
     assert_eq!(e.fault_code(), codes::INVALID_CHARACTER, "{e}");

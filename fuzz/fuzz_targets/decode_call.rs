@@ -1,0 +1,38 @@
+//! Any bytes → `decode_call` returns, never panics; with the default
+//! limits and with tiny ones. A call that decodes encodes again, and that
+//! document decodes to the same call.
+
+#![no_main]
+#![forbid(unsafe_code)]
+
+use libfuzzer_sys::fuzz_target;
+use xmlrpc_codec::{EncodeOptions, Limits, decode_call, encode_call};
+use xmlrpc_fuzz::{expect_nul_refused, holds_nul, identical, tiny_limits};
+
+fuzz_target!(|data: &[u8]| {
+    for limits in [Limits::default(), tiny_limits()] {
+        let call = match decode_call(data, &limits) {
+            Ok(call) => call,
+            Err(e) => {
+                // Every error renders, and maps to one of the server's fault codes.
+                let _ = e.to_string();
+                let code = e.fault_code();
+                assert!((-32702..=-32600).contains(&code), "{e}: {code}");
+                continue;
+            }
+        };
+        let body = encode_call(&call, &EncodeOptions::default().allow_none(true))
+            .expect("a decoded call encodes");
+        let again = decode_call(&body, &Limits::default());
+        if call.method.contains('\0') || call.params.iter().any(holds_nul) {
+            expect_nul_refused(again.map(|_| ()));
+            continue;
+        }
+        let again = again.unwrap_or_else(|e| panic!("a re-encoded call does not decode: {e}"));
+        assert_eq!(again.method, call.method);
+        assert_eq!(again.params.len(), call.params.len());
+        for (a, b) in again.params.iter().zip(&call.params) {
+            assert!(identical(a, b), "{a:?} != {b:?}");
+        }
+    }
+});
