@@ -1,6 +1,6 @@
 //! `xmlrpc`: the command-line tool. A thin layer over the libraries.
 
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -59,23 +59,35 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let mut out = std::io::stdout().lock();
-    let mut err = std::io::stderr().lock();
-    let status = match cli.command {
+    match Cli::parse().command {
+        // The server logs from its worker threads: no stream lock may be
+        // held while it runs (a held stderr lock blocks the first log line
+        // forever).
         Command::Demo {
             host,
             port,
             quiet,
             encoding,
             cgi,
-        } => return demo(&host, port, quiet, &encoding, cgi),
-        Command::Call(args) => commands::call(&args, &mut out, &mut err),
-        Command::List(args) => commands::list(&args, &mut out, &mut err),
-        Command::Help(args) => commands::help(&args, &mut out, &mut err),
-        Command::Multicall(args) => commands::multicall(&args, &mut out, &mut err),
-    };
-    let status = status.and_then(|code| out.flush().map(|()| code));
+        } => demo(&host, port, quiet, &encoding, cgi),
+        Command::Call(args) => one_shot(|out, err| commands::call(&args, out, err)),
+        Command::List(args) => one_shot(|out, err| commands::list(&args, out, err)),
+        Command::Help(args) => one_shot(|out, err| commands::help(&args, out, err)),
+        Command::Multicall(args) => one_shot(|out, err| commands::multicall(&args, out, err)),
+    }
+}
+
+/// Runs a one-shot command with stdout and stderr locked once (its output
+/// comes from this thread only) and turns its result into the exit code.
+fn one_shot(
+    command: impl FnOnce(
+        &mut std::io::StdoutLock<'static>,
+        &mut std::io::StderrLock<'static>,
+    ) -> std::io::Result<u8>,
+) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    let status = command(&mut out, &mut err).and_then(|code| out.flush().map(|()| code));
     match status {
         Ok(code) => ExitCode::from(code),
         // Output cut short by a closed pipe (`xmlrpc list … | head`) is not a failure.
@@ -97,6 +109,8 @@ fn demo(host: &str, port: u16, quiet: bool, encoding: &str, cgi: bool) -> ExitCo
     };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        // Colour only on a terminal: a log file or a pipe gets plain text.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
