@@ -17,7 +17,7 @@
 
 use std::io::Write;
 
-use xmlrpc_client::blocking::Client;
+use xmlrpc::blocking::Client;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     run(&mut std::io::stdout().lock())
@@ -25,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Serves the demo, runs the seed's client against it, writes to `out`.
 fn run(out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>> {
-    let server = xmlrpc_http::Server::builder(xmlrpc_cli::demo::methods())
+    let server = xmlrpc::Server::builder(xmlrpc::demo::methods())
         .allow_none(true)
         .log_requests(false)
         .bind("127.0.0.1:0")?;

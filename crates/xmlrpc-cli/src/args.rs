@@ -5,11 +5,11 @@
 use std::fmt;
 
 use base64::Engine as _;
-use xmlrpc_codec::{DateTime, Struct, Value};
+use xmlrpc::{DateTime, Struct, Value};
 
 /// The argument forms, shown by `xmlrpc call --help`; written once here so
 /// the help and the parser cannot drift apart.
-pub const ARGUMENT_HELP: &str = "\
+pub(crate) const ARGUMENT_HELP: &str = "\
 Arguments are typed as people expect:
   42  -7           int (i8 when it needs 64 bits)
   4.2  1e-3        double
@@ -33,11 +33,11 @@ A prefix sets the type when the guess is wrong (xmlrpc-c's forms, plus dt/ and b
 
 /// An argument that cannot become a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArgError {
+pub(crate) struct ArgError {
     /// The argument as given.
-    pub arg: String,
+    pub(crate) arg: String,
     /// What is wrong with it, and what to write instead.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 impl fmt::Display for ArgError {
@@ -56,15 +56,7 @@ fn error(arg: &str, reason: impl Into<String>) -> ArgError {
 }
 
 /// Reads one command-line argument as a value.
-///
-/// ```
-/// use xmlrpc_cli::args::parse_arg;
-/// use xmlrpc_codec::Value;
-/// assert_eq!(parse_arg("42").unwrap(), Value::Int(42));
-/// assert_eq!(parse_arg("s/42").unwrap(), Value::String("42".into()));
-/// assert_eq!(parse_arg("[1, true]").unwrap(), Value::Array(vec![Value::Int(1), Value::Bool(true)]));
-/// ```
-pub fn parse_arg(arg: &str) -> Result<Value, ArgError> {
+pub(crate) fn parse_arg(arg: &str) -> Result<Value, ArgError> {
     if let Some(value) = prefixed(arg)? {
         return Ok(value);
     }
@@ -200,7 +192,7 @@ fn json(arg: &str) -> Result<Value, ArgError> {
 
 /// A JSON value as an XML-RPC value: numbers as int, i8 or double, `null`
 /// as nil, objects as structs in their order.
-pub fn from_json(json: serde_json::Value) -> Result<Value, String> {
+pub(crate) fn from_json(json: serde_json::Value) -> Result<Value, String> {
     Ok(match json {
         serde_json::Value::Null => Value::Nil,
         serde_json::Value::Bool(b) => Value::Bool(b),
@@ -231,14 +223,7 @@ pub fn from_json(json: serde_json::Value) -> Result<Value, String> {
 /// Arguments are separated by commas outside brackets, braces and quotes,
 /// and read as [`parse_arg`] reads them; a quoted JSON string (`"a, b"`) is
 /// a string.
-///
-/// ```
-/// use xmlrpc_cli::args::parse_call;
-/// use xmlrpc_codec::Value;
-/// assert_eq!(parse_call("pow(2, 3)").unwrap(), ("pow".to_owned(), vec![Value::Int(2), Value::Int(3)]));
-/// assert_eq!(parse_call("system.listMethods").unwrap(), ("system.listMethods".to_owned(), vec![]));
-/// ```
-pub fn parse_call(spec: &str) -> Result<(String, Vec<Value>), ArgError> {
+pub(crate) fn parse_call(spec: &str) -> Result<(String, Vec<Value>), ArgError> {
     let spec_trimmed = spec.trim();
     let Some(open) = spec_trimmed.find('(') else {
         if spec_trimmed.is_empty() || spec_trimmed.contains(char::is_whitespace) {
@@ -321,6 +306,28 @@ fn split_top_level(text: &str) -> Result<Vec<&str>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documented_example_1() {
+        assert_eq!(parse_arg("42").unwrap(), Value::Int(42));
+        assert_eq!(parse_arg("s/42").unwrap(), Value::String("42".into()));
+        assert_eq!(
+            parse_arg("[1, true]").unwrap(),
+            Value::Array(vec![Value::Int(1), Value::Bool(true)])
+        );
+    }
+
+    #[test]
+    fn documented_example_2() {
+        assert_eq!(
+            parse_call("pow(2, 3)").unwrap(),
+            ("pow".to_owned(), vec![Value::Int(2), Value::Int(3)])
+        );
+        assert_eq!(
+            parse_call("system.listMethods").unwrap(),
+            ("system.listMethods".to_owned(), vec![])
+        );
+    }
 
     fn s(text: &str) -> Value {
         Value::String(text.into())

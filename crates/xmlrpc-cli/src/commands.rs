@@ -9,91 +9,91 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use xmlrpc_client::{Direction, Error, Fault, OutputEncoding, Value, blocking};
+use xmlrpc::{Direction, Error, Fault, OutputEncoding, Value, blocking};
 
 use crate::args::{ArgError, parse_arg, parse_call};
 use crate::output::{fault_json, human, signature, to_json};
 
 /// Exit code: the call succeeded.
-pub const EXIT_SUCCESS: u8 = 0;
+pub(crate) const EXIT_SUCCESS: u8 = 0;
 /// Exit code: the server answered with a fault.
-pub const EXIT_FAULT: u8 = 1;
+pub(crate) const EXIT_FAULT: u8 = 1;
 /// Exit code: the command line is wrong (an argument, the URL, an option).
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_USAGE: u8 = 2;
 /// Exit code: the server could not be reached, or did not answer XML-RPC.
-pub const EXIT_TRANSPORT: u8 = 3;
+pub(crate) const EXIT_TRANSPORT: u8 = 3;
 
 /// What every client subcommand accepts besides its own arguments.
 #[derive(Debug, Clone, clap::Args)]
-pub struct ClientOptions {
+pub(crate) struct ClientOptions {
     /// Give up after this many seconds (connecting included); 0 waits forever.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
-    pub timeout: f64,
+    pub(crate) timeout: f64,
     /// Print results as JSON, for scripts (a fault as {"faultCode", "faultString"}).
     #[arg(long, conflicts_with = "xml")]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Print the exact XML of each request and response instead of the result.
     #[arg(long)]
-    pub xml: bool,
+    pub(crate) xml: bool,
     /// Send a header with each request, as 'Name: value' (repeatable).
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
-    pub headers: Vec<String>,
+    pub(crate) headers: Vec<String>,
     /// Character encoding of requests (Python's `encoding`), e.g. iso-8859-1.
     #[arg(long, default_value = "utf-8")]
-    pub encoding: String,
+    pub(crate) encoding: String,
     /// Trust the CA certificates in this PEM file (for https).
     #[arg(long, value_name = "FILE")]
-    pub cacert: Option<PathBuf>,
+    pub(crate) cacert: Option<PathBuf>,
 }
 
 /// `xmlrpc call URL METHOD [ARG]...`
 #[derive(Debug, Clone, clap::Args)]
-pub struct CallArgs {
+pub(crate) struct CallArgs {
     /// The server's URL; http:// is assumed when no scheme is given, /RPC2 when no path.
-    pub url: String,
+    pub(crate) url: String,
     /// The method to call (dots allowed: system.listMethods).
-    pub method: String,
+    pub(crate) method: String,
     /// The arguments (see below for how they are typed).
     #[arg(allow_negative_numbers = true)]
-    pub args: Vec<String>,
+    pub(crate) args: Vec<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub options: ClientOptions,
+    pub(crate) options: ClientOptions,
 }
 
 /// `xmlrpc list URL`
 #[derive(Debug, Clone, clap::Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     /// The server's URL.
-    pub url: String,
+    pub(crate) url: String,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub options: ClientOptions,
+    pub(crate) options: ClientOptions,
 }
 
 /// `xmlrpc help URL METHOD`
 #[derive(Debug, Clone, clap::Args)]
-pub struct HelpArgs {
+pub(crate) struct HelpArgs {
     /// The server's URL.
-    pub url: String,
+    pub(crate) url: String,
     /// The method to describe.
-    pub method: String,
+    pub(crate) method: String,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub options: ClientOptions,
+    pub(crate) options: ClientOptions,
 }
 
 /// `xmlrpc multicall URL CALL...`
 #[derive(Debug, Clone, clap::Args)]
-pub struct MulticallArgs {
+pub(crate) struct MulticallArgs {
     /// The server's URL.
-    pub url: String,
+    pub(crate) url: String,
     /// The calls, each as 'name(arg, arg, ...)' (quote them for the shell).
     #[arg(required = true, value_name = "CALL")]
-    pub calls: Vec<String>,
+    pub(crate) calls: Vec<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub options: ClientOptions,
+    pub(crate) options: ClientOptions,
 }
 
 /// Documents seen by the client's inspector, printed with `--xml`.
@@ -109,7 +109,7 @@ struct Session<'a> {
 }
 
 /// Runs `xmlrpc call`; returns the exit code.
-pub fn call(args: &CallArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+pub(crate) fn call(args: &CallArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let params: Result<Vec<Value>, ArgError> = args.args.iter().map(|a| parse_arg(a)).collect();
     let params = match params {
         Ok(params) => params,
@@ -127,7 +127,7 @@ pub fn call(args: &CallArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Re
 }
 
 /// Runs `xmlrpc list`; returns the exit code.
-pub fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+pub(crate) fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let Some(mut session) = Session::start("list", &args.url, &args.options, out, err)? else {
         return Ok(EXIT_USAGE);
     };
@@ -150,7 +150,7 @@ pub fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Re
 }
 
 /// Runs `xmlrpc help`; returns the exit code.
-pub fn help(args: &HelpArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+pub(crate) fn help(args: &HelpArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let Some(mut session) = Session::start("help", &args.url, &args.options, out, err)? else {
         return Ok(EXIT_USAGE);
     };
@@ -207,7 +207,11 @@ pub fn help(args: &HelpArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Re
 }
 
 /// Runs `xmlrpc multicall`; returns the exit code (1 if any call faulted).
-pub fn multicall(args: &MulticallArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+pub(crate) fn multicall(
+    args: &MulticallArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
     let calls: Result<Vec<_>, ArgError> = args.calls.iter().map(|c| parse_call(c)).collect();
     let calls = match calls {
         Ok(calls) => calls,
@@ -392,7 +396,7 @@ status, a response that is not XML-RPC).";
 
 /// The text after `xmlrpc call --help`'s options: examples, argument forms,
 /// exit status.
-pub fn call_after_help() -> String {
+pub(crate) fn call_after_help() -> String {
     format!(
         "\
 Examples:
@@ -415,7 +419,7 @@ base64 as strings).
 }
 
 /// The text after `xmlrpc list --help`'s options.
-pub fn list_after_help() -> String {
+pub(crate) fn list_after_help() -> String {
     format!(
         "\
 Examples:
@@ -429,7 +433,7 @@ Calls system.listMethods and prints one name per line.
 }
 
 /// The text after `xmlrpc help --help`'s options.
-pub fn help_after_help() -> String {
+pub(crate) fn help_after_help() -> String {
     format!(
         "\
 Examples:
@@ -444,7 +448,7 @@ text, then each signature as name(parameter types) -> result type.
 }
 
 /// The text after `xmlrpc multicall --help`'s options.
-pub fn multicall_after_help() -> String {
+pub(crate) fn multicall_after_help() -> String {
     String::from(
         "\
 Examples:

@@ -1,10 +1,19 @@
-//! `xmlrpc`: the command-line tool. A thin layer over the libraries.
+//! `xmlrpc`: the command-line tool. A thin layer over the `xmlrpc` crate:
+//! the demo server (the seed's example, `xmlrpc::demo`) and the client
+//! subcommands (`call`, `list`, `help`, `multicall`): how arguments become
+//! values (`args`), how results are printed (`output`), and the exit codes
+//! (`commands`).
 
 use std::io::{IsTerminal as _, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xmlrpc_cli::commands::{self, CallArgs, HelpArgs, ListArgs, MulticallArgs};
+
+mod args;
+mod commands;
+mod output;
+
+use commands::{CallArgs, HelpArgs, ListArgs, MulticallArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -100,7 +109,7 @@ fn one_shot(
 }
 
 fn demo(host: &str, port: u16, quiet: bool, encoding: &str, cgi: bool) -> ExitCode {
-    let encoding = match xmlrpc_codec::OutputEncoding::new(encoding) {
+    let encoding = match xmlrpc::OutputEncoding::new(encoding) {
         Ok(encoding) => encoding,
         Err(e) => {
             eprintln!("xmlrpc demo: --encoding: {e}");
@@ -117,7 +126,8 @@ fn demo(host: &str, port: u16, quiet: bool, encoding: &str, cgi: bool) -> ExitCo
         )
         .init();
     if cgi {
-        return match xmlrpc_cli::demo::cgi_handler(encoding).handle_request(None) {
+        let handler = xmlrpc::demo::cgi_handler(encoding).log_requests(!quiet);
+        return match handler.handle_request(None) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("xmlrpc demo --cgi: {e}");
@@ -125,10 +135,8 @@ fn demo(host: &str, port: u16, quiet: bool, encoding: &str, cgi: bool) -> ExitCo
             }
         };
     }
-    let server = xmlrpc_http::Server::builder(xmlrpc_cli::demo::methods())
-        .documentation(xmlrpc_cli::demo::documentation())
-        .allow_none(true)
-        .encoding(encoding)
+    let server = xmlrpc::Server::builder_for(xmlrpc::demo::dispatcher(encoding))
+        .documentation(xmlrpc::demo::documentation())
         .log_requests(!quiet)
         .bind((host, port));
     let server = match server {

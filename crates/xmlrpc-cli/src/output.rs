@@ -1,19 +1,12 @@
 //! Values → text: pretty for people (the default), JSON for scripts.
 
 use base64::Engine as _;
-use xmlrpc_codec::{Fault, Value};
+use xmlrpc::{Fault, Value};
 
 /// A result as people read it: a string, date-time or base64 at the top
 /// as its bare text; anything else indented, with strings quoted and
 /// date-times and base64 in the argument syntax (`dt/…`, `b64/…`).
-///
-/// ```
-/// use xmlrpc_cli::output::human;
-/// use xmlrpc_codec::Value;
-/// assert_eq!(human(&Value::String("hi there".into())), "hi there");
-/// assert_eq!(human(&Value::Array(vec![Value::Int(1), Value::String("a".into())])), "[\n  1,\n  \"a\"\n]");
-/// ```
-pub fn human(value: &Value) -> String {
+pub(crate) fn human(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::DateTime(dt) => dt.to_string(),
@@ -77,13 +70,7 @@ fn quoted(text: &str) -> String {
 /// A value as JSON: numbers as numbers, nil as `null`, structs as objects
 /// in their order; date-times as their XML-RPC text and base64 as base64
 /// text (JSON has no such types).
-///
-/// ```
-/// use xmlrpc_cli::output::to_json;
-/// use xmlrpc_codec::Value;
-/// assert_eq!(to_json(&Value::Array(vec![Value::Int(1), Value::Nil])).to_string(), "[1,null]");
-/// ```
-pub fn to_json(value: &Value) -> serde_json::Value {
+pub(crate) fn to_json(value: &Value) -> serde_json::Value {
     use serde_json::Value as J;
     match value {
         Value::Int(i) => J::from(*i),
@@ -105,16 +92,12 @@ pub fn to_json(value: &Value) -> serde_json::Value {
 }
 
 /// A fault as JSON: `{"faultCode": …, "faultString": …}`.
-pub fn fault_json(fault: &Fault) -> serde_json::Value {
+pub(crate) fn fault_json(fault: &Fault) -> serde_json::Value {
     serde_json::json!({ "faultCode": fault.code, "faultString": fault.string })
 }
 
 /// A signature as people read it: `pow(i8, i8) -> i8`.
-///
-/// ```
-/// assert_eq!(xmlrpc_cli::output::signature("pow", &["i8".into(), "i8".into(), "i8".into()]), "pow(i8, i8) -> i8");
-/// ```
-pub fn signature(method: &str, types: &[String]) -> String {
+pub(crate) fn signature(method: &str, types: &[String]) -> String {
     match types.split_first() {
         Some((result, params)) => format!("{method}({}) -> {result}", params.join(", ")),
         None => format!("{method}(?)"),
@@ -124,7 +107,35 @@ pub fn signature(method: &str, types: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use xmlrpc_codec::Struct;
+
+    #[test]
+    fn documented_example_1() {
+        assert_eq!(human(&Value::String("hi there".into())), "hi there");
+        assert_eq!(
+            human(&Value::Array(vec![
+                Value::Int(1),
+                Value::String("a".into())
+            ])),
+            "[\n  1,\n  \"a\"\n]"
+        );
+    }
+
+    #[test]
+    fn documented_example_2() {
+        assert_eq!(
+            to_json(&Value::Array(vec![Value::Int(1), Value::Nil])).to_string(),
+            "[1,null]"
+        );
+    }
+
+    #[test]
+    fn documented_example_3() {
+        assert_eq!(
+            signature("pow", &["i8".into(), "i8".into(), "i8".into()]),
+            "pow(i8, i8) -> i8"
+        );
+    }
+    use xmlrpc::Struct;
 
     #[test]
     fn people_read_nested_values_indented() {

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::thread::JoinHandle;
 
-use xmlrpc_http::{DocServer, ShutdownHandle};
-use xmlrpc_server::Methods;
+use xmlrpc::Methods;
+use xmlrpc::{DocServer, ShutdownHandle};
 
 struct Serving {
     url: String,
@@ -25,7 +25,7 @@ impl Drop for Serving {
     }
 }
 
-fn serve(builder: xmlrpc_http::ServerBuilder) -> Serving {
+fn serve(builder: xmlrpc::ServerBuilder) -> Serving {
     let server = builder.log_requests(false).bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/", server.local_addr().unwrap());
     let handle = server.shutdown_handle();
@@ -96,7 +96,7 @@ const HELP: &str = "<script>document.body.setAttribute('data-pwned','help')</scr
 
 #[test]
 fn hostile_strings_render_as_text_and_run_nothing() {
-    let mut methods = xmlrpc_cli::demo::methods();
+    let mut methods = xmlrpc::demo::methods();
     methods.register_function(METHOD, || 1).help(HELP);
     let names = methods.list_methods();
     let server = serve(
@@ -142,8 +142,7 @@ fn hostile_strings_render_as_text_and_run_nothing() {
 #[test]
 fn the_demo_page_renders_and_a_screenshot_is_saved() {
     let server = serve(
-        DocServer::builder(xmlrpc_cli::demo::methods())
-            .documentation(xmlrpc_cli::demo::documentation()),
+        DocServer::builder(xmlrpc::demo::methods()).documentation(xmlrpc::demo::documentation()),
     );
     let dom = browse(
         &server.url,
@@ -152,7 +151,7 @@ fn the_demo_page_renders_and_a_screenshot_is_saved() {
     );
     assert!(dom.contains("<title>xmlrpc demo</title>"), "{dom}");
     assert!(dom.contains("<h1>The seed's example server</h1>"), "{dom}");
-    for name in Methods::list_methods(&xmlrpc_cli::demo::methods()) {
+    for name in Methods::list_methods(&xmlrpc::demo::methods()) {
         assert!(dom.contains(&format!("id=\"method-{name}\"")), "{name}");
     }
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));

@@ -70,6 +70,7 @@ server.document-root = "{dir}/www"
 server.bind = "127.0.0.1"
 server.port = {port}
 server.errorlog = "{dir}/error.log"
+server.breakagelog = "{dir}/cgi-stderr.log"
 alias.url = ( "/cgi-bin/" => "{dir}/cgi-bin/" )
 $HTTP["url"] =~ "^/cgi-bin/" {{ cgi.assign = ( ".cgi" => "" ) }}
 "#,
@@ -131,6 +132,38 @@ print(res)
          ['int', 'int', 'int']\n\
          [[1024], {'faultCode': -32500, 'faultString': 'integer division or modulo by zero'}, [None]]\n"
     );
+    // Request logging is on by default: each CGI run logs its line on
+    // stderr, which lighttpd keeps in its breakage log.
+    let request = "127.0.0.1 \"POST /cgi-bin/rpc.cgi HTTP/1.1\" 200 ";
+    let wanted = [
+        "pow",
+        "add",
+        "div",
+        "mul",
+        "system.listMethods",
+        "system.methodSignature",
+        "system.multicall",
+    ];
+    let started = Instant::now();
+    let log = loop {
+        let log = std::fs::read_to_string(dir.join("cgi-stderr.log")).unwrap_or_default();
+        let access: Vec<&str> = log
+            .lines()
+            .filter(|l| l.contains("/cgi-bin/rpc.cgi"))
+            .collect();
+        if access.len() >= wanted.len() || started.elapsed() > Duration::from_secs(5) {
+            break access.join("\n");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), wanted.len(), "{log}");
+    for (line, method) in lines.iter().zip(wanted) {
+        assert!(
+            line.contains(request) && line.contains(&format!(" {method} ")),
+            "{line:?} should hold {request:?} and {method:?}"
+        );
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
 

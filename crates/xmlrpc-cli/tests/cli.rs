@@ -6,7 +6,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::process::Command;
 use std::thread::JoinHandle;
 
-use xmlrpc_http::{Server, ShutdownHandle};
+use xmlrpc::{Server, ShutdownHandle};
 
 /// The demo's methods (what `xmlrpc demo` serves), stopped on drop.
 struct Demo {
@@ -17,7 +17,7 @@ struct Demo {
 
 impl Demo {
     fn start() -> Demo {
-        let server = Server::builder(xmlrpc_cli::demo::methods())
+        let server = Server::builder(xmlrpc::demo::methods())
             .allow_none(true)
             .log_requests(false)
             .bind("127.0.0.1:0")

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use xmlrpc_cli::soak::{SoakConfig, run};
+use xmlrpc_test_support::soak::{SoakConfig, run};
 
 #[test]
 fn a_short_soak_has_no_errors_and_flat_memory() {

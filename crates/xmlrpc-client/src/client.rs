@@ -4,13 +4,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+use xmlrpc_codec::wire::{multicall, names};
 use xmlrpc_codec::{
-    ConvertError, EncodeOptions, Fault, FromValue, IntoParams, Limits, MethodCall, OutputEncoding,
-    Struct, Value, decode_response, encode_call,
+    EncodeOptions, Fault, FromValue, IntoParams, MethodCall, OutputEncoding, Value,
+    decode_response, encode_call,
 };
 
 use crate::endpoint::Endpoint;
 use crate::error::Error;
+use crate::limits::ResponseLimits;
 use crate::transport::{Transport, TransportSettings};
 
 /// Configures a [`Client`] (or a [`blocking::Client`](crate::blocking::Client))
@@ -24,12 +26,12 @@ use crate::transport::{Transport, TransportSettings};
 /// | [`encoding`](Self::encoding) of requests | UTF-8 | `encoding=None` (UTF-8) |
 /// | [`gzip_requests_above`](Self::gzip_requests_above) | never | `Transport.encode_threshold = None` |
 /// | [`accept_gzip`](Self::accept_gzip) responses | on | on |
-/// | [`limits`](Self::limits) on responses: body 20 MiB as sent and inflated, the document limits | [`Limits::default()`] (the server's) | none |
+/// | [`limits`](Self::limits) on responses: body 20 MiB as sent and inflated, the document limits | [`ResponseLimits::default()`] (the server's) | none |
 /// | [`pool_idle_timeout`](Self::pool_idle_timeout) | 90 s | one connection, kept |
 ///
 /// ```no_run
 /// use std::time::Duration;
-/// use xmlrpc_client::Client;
+/// use xmlrpc::Client;
 ///
 /// let client = Client::builder("https://user:secret@example.com/RPC2")
 ///     .timeout(Duration::from_secs(5))
@@ -37,14 +39,14 @@ use crate::transport::{Transport, TransportSettings};
 ///     .gzip_requests_above(Some(1400))
 ///     .header("X-Request-Source", "docs")
 ///     .build()?;
-/// # Ok::<(), xmlrpc_client::Error>(())
+/// # Ok::<(), xmlrpc::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ClientBuilder {
     url: String,
     encode: EncodeOptions,
-    limits: Limits,
+    limits: ResponseLimits,
     headers: Vec<(String, String)>,
     basic_auth: Option<(String, String)>,
     roots: Vec<Vec<u8>>,
@@ -87,7 +89,7 @@ impl ClientBuilder {
         ClientBuilder {
             url: url.to_owned(),
             encode: EncodeOptions::default(),
-            limits: Limits::default(),
+            limits: ResponseLimits::default(),
             headers: Vec::new(),
             basic_auth: None,
             roots: Vec::new(),
@@ -150,18 +152,16 @@ impl ClientBuilder {
     }
 
     /// The largest response body accepted, as sent and once inflated (sets
-    /// [`Limits::max_body_bytes`] and [`Limits::max_inflated_bytes`]).
+    /// both of [`ResponseLimits::body`]).
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.limits.max_body_bytes = bytes;
-        self.limits.max_inflated_bytes = bytes;
+        self.limits.body.max_body_bytes = bytes;
+        self.limits.body.max_inflated_bytes = bytes;
         self
     }
 
-    /// Limits on responses, the same [`Limits`] a server applies to
-    /// requests: the body as sent ([`max_body_bytes`](Limits::max_body_bytes))
-    /// and inflated ([`max_inflated_bytes`](Limits::max_inflated_bytes)), and
-    /// the document (nesting depth, items, string sizes).
-    pub fn limits(mut self, limits: Limits) -> Self {
+    /// Limits on responses: the body as sent and inflated, and the
+    /// document (nesting depth, items, string sizes); see [`ResponseLimits`].
+    pub fn limits(mut self, limits: ResponseLimits) -> Self {
         self.limits = limits;
         self
     }
@@ -181,6 +181,7 @@ impl ClientBuilder {
 
     /// Trusts a certificate authority (DER) besides the Mozilla roots
     /// bundled with the client.
+    #[cfg(feature = "tls")]
     pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
         self.roots.push(der.into());
         self
@@ -188,6 +189,7 @@ impl ClientBuilder {
 
     /// Trusts every certificate in a PEM file's text besides the bundled
     /// roots; a text with none is reported by [`build`](Self::build).
+    #[cfg(feature = "tls")]
     pub fn add_root_certificates_pem(mut self, pem: &[u8]) -> Self {
         use rustls::pki_types::CertificateDer;
         use rustls::pki_types::pem::PemObject as _;
@@ -215,14 +217,14 @@ impl ClientBuilder {
     /// exact XML (as `xmlrpc call --xml` does).
     ///
     /// ```
-    /// use xmlrpc_client::{Client, Direction};
+    /// use xmlrpc::{Client, Direction};
     /// let client = Client::builder("http://127.0.0.1:8000/RPC2")
     ///     .inspect(|direction, body| {
     ///         let arrow = if direction == Direction::Request { ">" } else { "<" };
     ///         eprintln!("{arrow} {}", String::from_utf8_lossy(body));
     ///     })
     ///     .build()?;
-    /// # Ok::<(), xmlrpc_client::Error>(())
+    /// # Ok::<(), xmlrpc::Error>(())
     /// ```
     pub fn inspect(mut self, callback: impl Fn(Direction, &[u8]) + Send + Sync + 'static) -> Self {
         self.inspector = Some(Inspector(Arc::new(callback)));
@@ -261,8 +263,7 @@ impl ClientBuilder {
                 connect_timeout: s.connect_timeout,
                 pool_idle_timeout: s.pool_idle_timeout,
                 timeout: s.timeout,
-                max_body_bytes: self.limits.max_body_bytes,
-                max_inflated_bytes: self.limits.max_inflated_bytes,
+                limits: self.limits.body.clone(),
                 gzip_threshold: s.gzip_threshold,
                 accept_gzip: s.accept_gzip,
                 extra_roots: self.roots,
@@ -278,24 +279,18 @@ impl ClientBuilder {
             }),
         })
     }
-
-    /// Builds a [`blocking::Client`](crate::blocking::Client), for programs
-    /// without an async runtime.
-    pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
-        crate::blocking::Client::from_async(self.build()?)
-    }
 }
 
 /// An XML-RPC client for one server URL (Python's `ServerProxy`), async.
 ///
 /// Cheap to clone: clones share one pool of kept-alive connections, so
 /// concurrent calls each use their own connection and later calls reuse
-/// them. Needs a tokio runtime; see [`blocking::Client`](crate::blocking::Client)
-/// for programs without one.
+/// them. Needs a tokio runtime; programs without one use the blocking
+/// client (the `blocking` feature).
 ///
 /// ```no_run
-/// # async fn run() -> Result<(), xmlrpc_client::Error> {
-/// use xmlrpc_client::{Client, Value};
+/// # async fn run() -> Result<(), xmlrpc::Error> {
+/// use xmlrpc::{Client, Value};
 ///
 /// let client = Client::new("http://127.0.0.1:8000/RPC2")?;
 /// let eight: i64 = client.call("pow", (2, 3)).await?;
@@ -312,7 +307,7 @@ pub struct Client {
 struct Inner {
     transport: Transport,
     encode: EncodeOptions,
-    limits: Limits,
+    limits: ResponseLimits,
     url: String,
     inspector: Option<Inspector>,
 }
@@ -340,7 +335,7 @@ impl Client {
     /// `Vec<Value>`) and converts the result to `R`.
     ///
     /// ```no_run
-    /// # async fn run(client: xmlrpc_client::Client) -> Result<(), xmlrpc_client::Error> {
+    /// # async fn run(client: xmlrpc::Client) -> Result<(), xmlrpc::Error> {
     /// let n: i64 = client.call("add", (2, 3)).await?;
     /// let names: Vec<String> = client.call("system.listMethods", ()).await?;
     /// # Ok(()) }
@@ -386,17 +381,17 @@ impl Client {
     /// Reads a response document with this client's limits: its value, or
     /// [`Error::Fault`].
     pub fn decode_response(&self, body: &[u8]) -> Result<Value, Error> {
-        Ok(decode_response(body, &self.inner.limits)??)
+        Ok(decode_response(body, &self.inner.limits.document)??)
     }
 
     /// `system.listMethods`: the names of the server's methods.
     pub async fn list_methods(&self) -> Result<Vec<String>, Error> {
-        self.call("system.listMethods", ()).await
+        self.call(names::LIST_METHODS, ()).await
     }
 
     /// `system.methodHelp`: the help text of `method`.
     pub async fn method_help(&self, method: &str) -> Result<String, Error> {
-        self.call("system.methodHelp", (method,)).await
+        self.call(names::METHOD_HELP, (method,)).await
     }
 
     /// `system.methodSignature`: each signature of `method` as its result
@@ -406,18 +401,18 @@ impl Client {
     pub async fn method_signature(&self, method: &str) -> Result<Option<Vec<Vec<String>>>, Error> {
         let value = self
             .call_value(
-                "system.methodSignature",
+                names::METHOD_SIGNATURE,
                 vec![Value::String(method.to_owned())],
             )
             .await?;
-        signatures(value)
+        read_signatures(value)
     }
 
     /// Starts a `system.multicall` batch: queue calls, send them in one
     /// request, get one result or fault per call, in order.
     ///
     /// ```no_run
-    /// # async fn run(client: xmlrpc_client::Client) -> Result<(), xmlrpc_client::Error> {
+    /// # async fn run(client: xmlrpc::Client) -> Result<(), xmlrpc::Error> {
     /// let mut batch = client.batch();
     /// batch.add("pow", (2, 3)).add("add", (1, 2)).add("div", (1, 0));
     /// for result in batch.send().await? {
@@ -429,26 +424,31 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn batch(&self) -> Batch<'_> {
-        Batch {
-            client: self,
-            calls: Vec::new(),
-        }
+        Batch::new(self)
     }
 }
 
 /// Calls queued for one `system.multicall` request; see [`Client::batch`].
+/// `C` is the client that sends them: [`Client`], or the blocking one.
 #[derive(Debug)]
 #[must_use = "a batch does nothing until sent"]
-pub struct Batch<'a> {
-    client: &'a Client,
-    calls: Vec<Value>,
+pub struct Batch<'a, C = Client> {
+    pub(crate) client: &'a C,
+    pub(crate) calls: Vec<Value>,
 }
 
-impl Batch<'_> {
+impl<'a, C> Batch<'a, C> {
+    pub(crate) fn new(client: &'a C) -> Self {
+        Batch {
+            client,
+            calls: Vec::new(),
+        }
+    }
+
     /// Queues a call of `method` with `params`.
     pub fn add(&mut self, method: &str, params: impl IntoParams) -> &mut Self {
         self.calls
-            .push(multicall_entry(method, params.into_params()));
+            .push(multicall::call(method, params.into_params()));
         self
     }
 
@@ -461,7 +461,9 @@ impl Batch<'_> {
     pub fn is_empty(&self) -> bool {
         self.calls.is_empty()
     }
+}
 
+impl Batch<'_, Client> {
     /// Sends every queued call in one `system.multicall` and returns one
     /// result or fault per call, in order. An empty batch sends nothing.
     ///
@@ -474,54 +476,15 @@ impl Batch<'_> {
         let expected = self.calls.len();
         let value = self
             .client
-            .call_value("system.multicall", vec![Value::Array(self.calls)])
+            .call_value(names::MULTICALL, multicall::request(self.calls))
             .await?;
-        multicall_results(value, expected)
+        Ok(multicall::read_results(value, expected)?)
     }
 }
 
-pub(crate) fn multicall_entry(method: &str, params: Vec<Value>) -> Value {
-    let mut call = Struct::with_capacity(2);
-    call.insert("methodName".into(), Value::String(method.to_owned()));
-    call.insert("params".into(), Value::Array(params));
-    Value::Struct(call)
-}
-
-/// Unwraps multicall's answer: `[[result], {faultCode, faultString}, …]`.
-pub(crate) fn multicall_results(
-    value: Value,
-    expected: usize,
-) -> Result<Vec<Result<Value, Fault>>, Error> {
-    let shape = "an array with one result or fault per call";
-    let items = match value {
-        Value::Array(items) if items.len() == expected => items,
-        Value::Array(items) => {
-            return Err(ConvertError {
-                expected: shape,
-                found: format!("{} entries for {expected} calls", items.len()),
-            }
-            .into());
-        }
-        other => return Err(ConvertError::mismatch(shape, &other).into()),
-    };
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| match item {
-            Value::Array(mut one) if one.len() == 1 => Ok(Ok(one.remove(0))),
-            other => match Fault::from_value(&other) {
-                Some(fault) => Ok(Err(fault)),
-                None => Err(ConvertError {
-                    expected: "a one-element array or a fault struct",
-                    found: format!("{} at multicall entry {}", other.type_name(), i + 1),
-                }
-                .into()),
-            },
-        })
-        .collect()
-}
-
-pub(crate) fn signatures(value: Value) -> Result<Option<Vec<Vec<String>>>, Error> {
+/// Reads `system.methodSignature`'s answer: an array of signatures, or
+/// anything else for "not declared".
+fn read_signatures(value: Value) -> Result<Option<Vec<Vec<String>>>, Error> {
     match value {
         Value::Array(_) => Ok(Some(FromValue::from_value(value)?)),
         _ => Ok(None),
@@ -533,37 +496,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn multicall_answers_are_unwrapped_in_order() {
-        let fault = Fault::new(1, "no");
-        let answer = Value::Array(vec![Value::Array(vec![Value::Int(8)]), fault.to_value()]);
-        assert_eq!(
-            multicall_results(answer.clone(), 2).unwrap(),
-            vec![Ok(Value::Int(8)), Err(fault)]
-        );
-        assert_eq!(
-            multicall_results(answer, 3).unwrap_err().to_string(),
-            "unexpected result: expected an array with one result or fault per call, got 2 entries for 3 calls"
-        );
-        assert_eq!(
-            multicall_results(Value::Array(vec![Value::Int(1)]), 1)
-                .unwrap_err()
-                .to_string(),
-            "unexpected result: expected a one-element array or a fault struct, got int at multicall entry 1"
-        );
-    }
-
-    #[test]
     fn signatures_are_read_or_absent() {
         let sig = Value::Array(vec![Value::Array(vec![
             Value::String("int".into()),
             Value::String("int".into()),
         ])]);
         assert_eq!(
-            signatures(sig).unwrap(),
+            read_signatures(sig).unwrap(),
             Some(vec![vec!["int".to_owned(), "int".to_owned()]])
         );
         assert_eq!(
-            signatures(Value::String("signatures not supported".into())).unwrap(),
+            read_signatures(Value::String("signatures not supported".into())).unwrap(),
             None
         );
     }

@@ -1,34 +1,36 @@
 //! One POST, one response body: hyper's pooled HTTP/1.1 client (keep-alive,
-//! connection reuse), TLS through rustls, gzip both ways, the size limit
-//! checked on `Content-Length`, while streaming and while inflating.
+//! connection reuse), TLS through rustls (the `tls` feature), gzip both
+//! ways (the `gzip` feature), the size limit checked on `Content-Length`,
+//! while streaming and while inflating.
 
-use std::sync::Arc;
 use std::time::Duration;
-use xmlrpc_codec::gzip::{GunzipError, gunzip, gzip};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Request, StatusCode};
-use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as PooledClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
+use xmlrpc_codec::wire::{BodyLimits, ContentCoding, InflateError};
 
 use crate::endpoint::Endpoint;
 use crate::error::{Error, TransportError};
 
+#[cfg(feature = "tls")]
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+#[cfg(not(feature = "tls"))]
+type Connector = HttpConnector;
+
 /// The HTTP side of a client, shared by its clones.
 #[derive(Debug)]
 pub(crate) struct Transport {
-    http: PooledClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    http: PooledClient<Connector, Full<Bytes>>,
     pub(crate) endpoint: Endpoint,
     pub(crate) headers: HeaderMap,
     pub(crate) timeout: Option<Duration>,
-    /// The largest response body as sent (`Limits::max_body_bytes`).
-    pub(crate) max_body_bytes: usize,
-    /// The largest response body once inflated (`Limits::max_inflated_bytes`).
-    pub(crate) max_inflated_bytes: usize,
+    /// The limits on response bodies.
+    pub(crate) limits: BodyLimits,
     pub(crate) gzip_threshold: Option<usize>,
     pub(crate) accept_gzip: bool,
 }
@@ -39,11 +41,39 @@ pub(crate) struct TransportSettings {
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) pool_idle_timeout: Duration,
     pub(crate) timeout: Option<Duration>,
-    pub(crate) max_body_bytes: usize,
-    pub(crate) max_inflated_bytes: usize,
+    pub(crate) limits: BodyLimits,
     pub(crate) gzip_threshold: Option<usize>,
     pub(crate) accept_gzip: bool,
     pub(crate) extra_roots: Vec<Vec<u8>>,
+}
+
+/// The connector: plain TCP, and TLS when the `tls` feature is on.
+#[cfg(feature = "tls")]
+fn connector(http: HttpConnector, extra_roots: Vec<Vec<u8>>) -> Result<Connector, Error> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for der in extra_roots {
+        roots
+            .add(rustls::pki_types::CertificateDer::from(der))
+            .map_err(|e| Error::Config(format!("root certificate: {e}")))?;
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Config(format!("TLS: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http))
+}
+
+#[cfg(not(feature = "tls"))]
+fn connector(http: HttpConnector, extra_roots: Vec<Vec<u8>>) -> Result<Connector, Error> {
+    debug_assert!(extra_roots.is_empty(), "roots are only added with `tls`");
+    Ok(http)
 }
 
 impl Transport {
@@ -57,25 +87,12 @@ impl Transport {
         http.set_nodelay(true);
         http.set_connect_timeout(settings.connect_timeout);
 
-        let mut roots = rustls::RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        for der in settings.extra_roots {
-            roots
-                .add(rustls::pki_types::CertificateDer::from(der))
-                .map_err(|e| Error::Config(format!("root certificate: {e}")))?;
+        if endpoint.uri.scheme_str() == Some("https") && !cfg!(feature = "tls") {
+            return Err(Error::Config(
+                "https:// needs the client's `tls` feature".into(),
+            ));
         }
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| Error::Config(format!("TLS: {e}")))?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
-
+        let connector = connector(http, settings.extra_roots)?;
         let http = PooledClient::builder(TokioExecutor::new())
             .pool_idle_timeout(settings.pool_idle_timeout)
             .pool_timer(TokioTimer::new())
@@ -86,8 +103,7 @@ impl Transport {
             endpoint,
             headers,
             timeout: settings.timeout,
-            max_body_bytes: settings.max_body_bytes,
-            max_inflated_bytes: settings.max_inflated_bytes,
+            limits: settings.limits,
             gzip_threshold: settings.gzip_threshold,
             accept_gzip: settings.accept_gzip,
         })
@@ -107,8 +123,8 @@ impl Transport {
 
     async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, Error> {
         let target = &self.endpoint.target;
-        let gzipped = self.gzip_threshold.is_some_and(|t| body.len() > t);
-        let body = if gzipped { gzip(&body) } else { body };
+        let coding = ContentCoding::choose(body.len(), self.gzip_threshold, true);
+        let body = coding.encode(body);
 
         let mut request = Request::post(self.endpoint.uri.clone())
             .body(Full::new(Bytes::from(body)))
@@ -116,11 +132,11 @@ impl Transport {
         let headers = request.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
         headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
-        if self.accept_gzip {
+        if self.accept_gzip && ContentCoding::GZIP_BUILT_IN {
             headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
         }
-        if gzipped {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        if let Some(coding) = coding.header_value() {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
         }
         if let Some(auth) = &self.endpoint.authorization {
             headers.insert(header::AUTHORIZATION, auth.clone());
@@ -137,7 +153,7 @@ impl Transport {
             }
         })?;
         let status = response.status();
-        let limit = self.max_body_bytes;
+        let limit = self.limits.max_body_bytes;
         if status != StatusCode::OK {
             // A little of the body says why (our server and Python's write a line).
             let snippet = Limited::new(response.into_body(), 4096)
@@ -161,10 +177,13 @@ impl Transport {
         if length.is_some_and(|n| n > limit as u64) {
             return Err(TransportError::too_large(target, limit).into());
         }
-        let encoding = response
-            .headers()
-            .get(header::CONTENT_ENCODING)
-            .map(|v| v.to_str().unwrap_or("?").trim().to_ascii_lowercase());
+        let coding = ContentCoding::from_header(
+            response
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .map(HeaderValue::as_bytes),
+        )
+        .map_err(|e| TransportError::body(target, e.to_string(), None))?;
         let body = match Limited::new(response.into_body(), limit).collect().await {
             Ok(collected) => collected.to_bytes(),
             Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
@@ -179,26 +198,15 @@ impl Transport {
                 .into());
             }
         };
-        match encoding.as_deref() {
-            None | Some("" | "identity") => Ok(body.into()),
-            Some("gzip" | "x-gzip") => {
-                gunzip(&body, self.max_inflated_bytes).map_err(|e| match e {
-                    GunzipError::TooLarge(limit) => TransportError::too_large(target, limit).into(),
-                    other => TransportError::body(
-                        target,
-                        "the gzip response is corrupt",
-                        Some(other.into()),
-                    )
-                    .into(),
-                })
-            }
-            Some(other) => Err(TransportError::body(
-                target,
-                format!("the response has Content-Encoding {other:?}, which is not supported"),
-                None,
-            )
-            .into()),
-        }
+        coding
+            .decode(body.into(), self.limits.max_inflated_bytes)
+            .map_err(|e| match e {
+                InflateError::TooLarge(limit) => TransportError::too_large(target, limit).into(),
+                other => {
+                    TransportError::body(target, "the gzip response is corrupt", Some(other.into()))
+                        .into()
+                }
+            })
     }
 }
 

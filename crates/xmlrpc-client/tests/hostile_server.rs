@@ -5,10 +5,10 @@
 mod common;
 
 use common::*;
-use xmlrpc_client::{Client, Error};
+use xmlrpc::{Client, Error};
 
 fn gzip(data: &[u8]) -> Vec<u8> {
-    xmlrpc_codec::gzip::gzip(data)
+    xmlrpc::wire::gzip::gzip(data)
 }
 
 fn response(headers: &str, body: &[u8]) -> Vec<u8> {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use common::{FakeServer, Proxy, TestServer, TlsFront, closed_port, every_type};
-use xmlrpc_client::{Binary, Client, Error, Limits, OutputEncoding, Value, codes};
+use xmlrpc::{Binary, Client, DocumentLimits, Error, OutputEncoding, ResponseLimits, Value, codes};
 
 #[tokio::test]
 async fn every_type_round_trips_through_echo() {
@@ -401,7 +401,7 @@ async fn responses_over_the_limits_are_refused() {
 
     // Too deep for the client's limits.
     let shallow = Client::builder(&server.url())
-        .limits(Limits::default().max_depth(3))
+        .limits(ResponseLimits::default().document(DocumentLimits::default().max_depth(3)))
         .build()
         .unwrap();
     let mut deep = Value::Int(1);
@@ -479,7 +479,7 @@ async fn https_through_rustls() {
 fn the_blocking_client_has_the_same_api() {
     let server = TestServer::start();
     let proxy = Proxy::start(server.addr);
-    let client = xmlrpc_client::blocking::Client::builder(&proxy.url())
+    let client = xmlrpc::blocking::Client::builder(&proxy.url())
         .allow_none(true)
         .build_blocking()
         .unwrap();
@@ -507,8 +507,7 @@ fn the_blocking_client_has_the_same_api() {
     assert_eq!(proxy.connections(), 1);
 
     let unreachable =
-        xmlrpc_client::blocking::Client::new(&format!("http://127.0.0.1:{}/", closed_port()))
-            .unwrap();
+        xmlrpc::blocking::Client::new(&format!("http://127.0.0.1:{}/", closed_port())).unwrap();
     let e = unreachable.call::<i64>("add", (1, 2)).unwrap_err();
     assert!(e.transport().is_some_and(|t| t.is_connect()));
 }

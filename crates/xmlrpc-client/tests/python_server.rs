@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{Proxy, PythonServer, every_type};
-use xmlrpc_client::{Client, Error, Value};
+use xmlrpc::{Client, Error, Value};
 
 /// What Python sends back for `value`: it reads `<i8>` but writes every
 /// integer as `<int>`.
@@ -39,12 +39,10 @@ async fn every_type_round_trips_through_pythons_echo() {
             .unwrap();
         assert_eq!(echoed, as_python_returns(value));
     }
-    let date = "2026-01-25T09:30:00"
-        .parse::<xmlrpc_client::DateTime>()
-        .unwrap();
+    let date = "2026-01-25T09:30:00".parse::<xmlrpc::DateTime>().unwrap();
     assert_eq!(
         client
-            .call::<xmlrpc_client::DateTime>("echo", (date,))
+            .call::<xmlrpc::DateTime>("echo", (date,))
             .await
             .unwrap(),
         date
@@ -178,7 +176,7 @@ async fn python_sees_basic_auth_from_the_url() {
 #[test]
 fn the_blocking_client_against_python() {
     let python = PythonServer::start();
-    let client = xmlrpc_client::blocking::Client::new(&python.url()).unwrap();
+    let client = xmlrpc::blocking::Client::new(&python.url()).unwrap();
     assert_eq!(client.call::<i64>("pow", (2, 3)).unwrap(), 8);
     assert_eq!(
         client

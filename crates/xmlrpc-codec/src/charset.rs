@@ -145,7 +145,7 @@ fn is_latin1(label: &[u8]) -> bool {
 /// encoding cannot hold become character references (`&#8364;`), as Python does.
 ///
 /// ```
-/// use xmlrpc_codec::OutputEncoding;
+/// use xmlrpc::OutputEncoding;
 /// assert!(OutputEncoding::new("iso-8859-1").is_ok());
 /// assert!(OutputEncoding::new("no-such-charset").is_err());
 /// assert_eq!(OutputEncoding::default().name(), "utf-8");

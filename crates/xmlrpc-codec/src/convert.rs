@@ -383,7 +383,7 @@ impl<T: IntoValue> IntoValue for BTreeMap<String, T> {
 /// [`IntoValue`] items, `()`, or a `Vec<Value>`.
 ///
 /// ```
-/// use xmlrpc_codec::{IntoParams, Value};
+/// use xmlrpc::{IntoParams, Value};
 /// assert_eq!((2, "x").into_params(), vec![Value::Int(2), Value::String("x".into())]);
 /// ```
 pub trait IntoParams {

@@ -21,7 +21,7 @@ pub enum Zone {
 /// followed by the fraction and zone only when the value had them.
 ///
 /// ```
-/// use xmlrpc_codec::DateTime;
+/// use xmlrpc::DateTime;
 /// let dt: DateTime = "2026-01-25T09:30:00Z".parse().unwrap();
 /// assert_eq!(dt.to_string(), "20260125T09:30:00Z");
 /// assert_eq!(DateTime::new(2026, 1, 25, 9, 30, 0).unwrap().to_string(), "20260125T09:30:00");

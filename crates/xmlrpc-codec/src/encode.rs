@@ -7,7 +7,7 @@ use crate::{Fault, MethodCall, OutputEncoding, Response, Value};
 /// How documents are written.
 ///
 /// ```
-/// use xmlrpc_codec::{EncodeOptions, OutputEncoding};
+/// use xmlrpc::{EncodeOptions, OutputEncoding};
 /// let opts = EncodeOptions::default().allow_none(true).encoding(OutputEncoding::new("iso-8859-1").unwrap());
 /// assert!(opts.allow_none);
 /// ```
@@ -130,7 +130,7 @@ pub fn encode_value(
 /// Writes a `<methodCall>` document.
 ///
 /// ```
-/// use xmlrpc_codec::{encode_call, EncodeOptions, MethodCall, Value};
+/// use xmlrpc::{encode_call, EncodeOptions, MethodCall, Value};
 /// let body = encode_call(&MethodCall::new("pow", vec![Value::Int(2), Value::Int(3)]), &EncodeOptions::default()).unwrap();
 /// assert_eq!(std::str::from_utf8(&body).unwrap(),
 ///     "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<methodCall><methodName>pow</methodName><params><param><value><int>2</int></value></param><param><value><int>3</int></value></param></params></methodCall>");
@@ -219,7 +219,7 @@ fn escape_into(out: &mut Vec<u8>, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Limits, Struct, decode_response};
+    use crate::{DocumentLimits, Struct, decode_response};
 
     fn written(value: &Value) -> String {
         let mut out = Vec::new();
@@ -282,7 +282,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            decode_response(&body, &Limits::default()).unwrap(),
+            decode_response(&body, &DocumentLimits::default()).unwrap(),
             Err(Fault::new(-32601, "no <such> method"))
         );
     }
@@ -296,7 +296,7 @@ mod tests {
         assert!(body.starts_with(b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>"));
         assert!(body.windows(7).any(|w| w == b"&#8364;"));
         assert_eq!(
-            decode_response(&body, &Limits::default()).unwrap(),
+            decode_response(&body, &DocumentLimits::default()).unwrap(),
             Ok(Value::Struct(s))
         );
     }

@@ -20,7 +20,7 @@ pub enum DecodeErrorKind {
     Structure(String),
     /// A scalar whose text does not fit its type: `<int>x</int>` (fault -32602).
     Scalar(String),
-    /// A configured [`Limits`](crate::Limits) value was exceeded (fault -32600).
+    /// A configured [`DocumentLimits`](crate::DocumentLimits) value was exceeded (fault -32600).
     Limit(String),
 }
 
@@ -35,8 +35,8 @@ pub(crate) enum Segment {
 /// Why a document could not be decoded, with its position.
 ///
 /// ```
-/// use xmlrpc_codec::{decode_call, Limits};
-/// let err = decode_call(b"<methodCall>\n<methodName>f</methodName><params>\n<param><value><int>x</int></value></param></params></methodCall>", &Limits::default()).unwrap_err();
+/// use xmlrpc::{decode_call, DocumentLimits};
+/// let err = decode_call(b"<methodCall>\n<methodName>f</methodName><params>\n<param><value><int>x</int></value></param></params></methodCall>", &DocumentLimits::default()).unwrap_err();
 /// assert_eq!(err.line(), 3);
 /// assert_eq!(err.to_string(), "line 3, column 15: <int> holds \"x\", not a 32-bit integer (in param 1)");
 /// assert_eq!(err.to_fault().code, -32602);

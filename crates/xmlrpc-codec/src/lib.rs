@@ -2,13 +2,13 @@
 //! limits and encoded into one buffer. No I/O.
 //!
 //! ```
-//! use xmlrpc_codec::{decode_call, encode_response, Limits, EncodeOptions, Value};
+//! use xmlrpc::{decode_call, encode_response, DocumentLimits, EncodeOptions, Value};
 //!
 //! let body = b"<?xml version='1.0'?>
 //! <methodCall><methodName>add</methodName>
 //! <params><param><value><int>2</int></value></param>
 //! <param><value><i4>3</i4></value></param></params></methodCall>";
-//! let call = decode_call(body, &Limits::default()).unwrap();
+//! let call = decode_call(body, &DocumentLimits::default()).unwrap();
 //! assert_eq!(call.method, "add");
 //! assert_eq!(call.params, vec![Value::Int(2), Value::Int(3)]);
 //!
@@ -25,19 +25,19 @@ mod charset;
 mod convert;
 mod datetime;
 mod decode;
+mod document_limits;
 mod encode;
 mod error;
 mod fault;
-pub mod gzip;
-mod limits;
 mod value;
+pub mod wire;
 
 pub use charset::OutputEncoding;
 pub use convert::{Binary, ConvertError, FromValue, IntoParams, IntoResponse, IntoValue};
 pub use datetime::{DateTime, ParseDateTimeError, Zone};
 pub use decode::{decode_call, decode_response, decode_value};
+pub use document_limits::DocumentLimits;
 pub use encode::{EncodeError, EncodeOptions, encode_call, encode_response, encode_value};
 pub use error::{DecodeError, DecodeErrorKind};
 pub use fault::{Fault, codes};
-pub use limits::Limits;
 pub use value::{MethodCall, Response, Struct, Value};

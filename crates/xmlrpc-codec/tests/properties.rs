@@ -5,9 +5,10 @@
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use xmlrpc_codec::{
-    DateTime, EncodeError, EncodeOptions, Fault, Limits, MethodCall, OutputEncoding, Struct, Value,
-    codes, decode_call, decode_response, decode_value, encode_call, encode_response, encode_value,
+use xmlrpc::{
+    DateTime, DocumentLimits, EncodeError, EncodeOptions, Fault, MethodCall, OutputEncoding,
+    Struct, Value, codes, decode_call, decode_response, decode_value, encode_call, encode_response,
+    encode_value,
 };
 
 /// Characters that exercise escaping, line ends, control characters,
@@ -170,7 +171,7 @@ fn check_response_round_trip(value: &Value, allow_none: bool, encoding: &str) {
         return;
     }
     let body = encoded.unwrap();
-    match decode_response(&body, &Limits::default()) {
+    match decode_response(&body, &DocumentLimits::default()) {
         Ok(Ok(back)) => assert!(
             identical(&back, value),
             "{encoding}: {value:?} came back as {back:?}"
@@ -243,14 +244,14 @@ fn apply(doc: &mut Vec<u8>, edit: &Edit) {
 /// Decodes `doc` every way; a document that decodes encodes again to one
 /// that decodes the same (except for U+0000, which cannot be written).
 fn decode_every_way(doc: &[u8]) {
-    let tiny = Limits::default()
+    let tiny = DocumentLimits::default()
         .max_depth(2)
         .max_items(3)
         .max_string_bytes(8)
         .max_base64_bytes(8)
         .max_method_name_bytes(4)
         .max_params(2);
-    for limits in [Limits::default(), tiny] {
+    for limits in [DocumentLimits::default(), tiny] {
         if let Err(e) = decode_value(doc, &limits) {
             let _ = e.to_string();
         }
@@ -260,7 +261,7 @@ fn decode_every_way(doc: &[u8]) {
                     continue;
                 }
                 let body = encode_call(&call, &options(true, "utf-8")).unwrap();
-                let back = decode_call(&body, &Limits::default()).unwrap();
+                let back = decode_call(&body, &DocumentLimits::default()).unwrap();
                 assert_eq!(back.method, call.method);
                 assert!(identical(
                     &Value::Array(back.params),
@@ -272,7 +273,9 @@ fn decode_every_way(doc: &[u8]) {
         match decode_response(doc, &limits) {
             Ok(Ok(value)) if !holds_nul(&value) => {
                 let body = encode_response(&Ok(value.clone()), &options(true, "utf-8")).unwrap();
-                let back = decode_response(&body, &Limits::default()).unwrap().unwrap();
+                let back = decode_response(&body, &DocumentLimits::default())
+                    .unwrap()
+                    .unwrap();
                 assert!(identical(&back, &value), "{value:?} != {back:?}");
             }
             Ok(_) => {}
@@ -298,7 +301,7 @@ proptest! {
     fn bare_values_round_trip(v in value(true)) {
         let mut out = Vec::new();
         encode_value(&mut out, &v, &options(true, "utf-8")).unwrap();
-        let back = decode_value(&out, &Limits::default()).unwrap();
+        let back = decode_value(&out, &DocumentLimits::default()).unwrap();
         prop_assert!(identical(&back, &v), "{:?} != {:?}", v, back);
     }
 
@@ -311,7 +314,7 @@ proptest! {
         let call = MethodCall::new(method, params);
         let encoding = if latin1 { "iso-8859-1" } else { "utf-8" };
         let body = encode_call(&call, &options(false, encoding)).unwrap();
-        let back = decode_call(&body, &Limits::default().max_method_name_bytes(usize::MAX)).unwrap();
+        let back = decode_call(&body, &DocumentLimits::default().max_method_name_bytes(usize::MAX)).unwrap();
         prop_assert_eq!(&back.method, &call.method);
         prop_assert!(identical(&Value::Array(back.params), &Value::Array(call.params)));
     }
@@ -321,7 +324,7 @@ proptest! {
         let fault = Fault::new(code, string);
         let encoding = if latin1 { "iso-8859-1" } else { "utf-8" };
         let body = encode_response(&Err(fault.clone()), &options(false, encoding)).unwrap();
-        prop_assert_eq!(decode_response(&body, &Limits::default()), Ok(Err(fault)));
+        prop_assert_eq!(decode_response(&body, &DocumentLimits::default()), Ok(Err(fault)));
     }
 
     #[test]
@@ -381,6 +384,6 @@ fn nul_is_refused_by_the_decoder() {
     let body =
         encode_response(&Ok(Value::String("a\0b".into())), &EncodeOptions::default()).unwrap();
     assert!(String::from_utf8_lossy(&body).contains("a&#0;b"));
-    let e = decode_response(&body, &Limits::default()).unwrap_err();
+    let e = decode_response(&body, &DocumentLimits::default()).unwrap_err();
     assert_eq!(e.fault_code(), codes::INVALID_CHARACTER, "{e}");
 }

@@ -1,9 +1,9 @@
-//! XML-RPC over HTTP/1.1: Python's `SimpleXMLRPCServer` and
-//! `MultiPathXMLRPCServer`, on hyper and tokio.
+//! XML-RPC over HTTP/1.1: Python's `SimpleXMLRPCServer`,
+//! `DocXMLRPCServer` and `MultiPathXMLRPCServer`, on hyper and tokio. Use
+//! it through the `xmlrpc` crate (the `http` feature).
 //!
 //! ```no_run
-//! use xmlrpc_http::Server;
-//! use xmlrpc_server::{Exports, Fault, Methods, Value};
+//! use xmlrpc::{Fault, Methods, Server};
 //!
 //! let mut methods = Methods::new();
 //! methods.register_introspection_functions();
@@ -16,14 +16,28 @@
 //! Each request: the path is checked against `rpc_paths` (404), the method
 //! must be POST (501), the body must have a length within the limit (411,
 //! 413) and arrive in time (408); a gzip body is inflated with the same
-//! limit (400); the body goes to the path's
-//! [`Dispatcher`](xmlrpc_server::Dispatcher); the response is `text/xml`,
-//! gzipped when the client accepts it and it is over the threshold.
+//! limit (400); the body goes to the path's dispatcher; the response is
+//! `text/xml`, gzipped when the client accepts it and it is over the
+//! threshold. The statuses and texts are the CGI handler's too
+//! (`xmlrpc::http_rules`).
+//!
+//! The modules, one job each: `builder` (settings), `listener` (bind,
+//! accept, stop), `admission` (connections, requests and bodies at once),
+//! `routing` (path → endpoint), `body` (reading a request body), `service`
+//! (one request → one response), `response` (writing responses).
 
+mod admission;
+mod body;
+mod builder;
 mod config;
-mod server;
+mod limits;
+mod listener;
+mod response;
+mod routing;
 mod service;
 
+pub use builder::{DocServer, MultiPathServer, ServerBuilder, serves};
 pub use config::HttpConfig;
-pub use server::{DocServer, MultiPathServer, Server, ServerBuilder, ShutdownHandle};
+pub use limits::HttpLimits;
+pub use listener::{Server, ShutdownHandle};
 pub use service::RpcService;

@@ -5,9 +5,9 @@ mod common;
 use std::io::Read;
 
 use common::*;
-use xmlrpc_http::{DocServer, MultiPathServer, Server};
-use xmlrpc_server::codec::{Limits, decode_response};
-use xmlrpc_server::{Dispatcher, Documentation, Value};
+use xmlrpc::{Dispatcher, Documentation, Value};
+use xmlrpc::{DocServer, MultiPathServer, Server};
+use xmlrpc::{DocumentLimits, decode_response};
 
 fn get(path: &str, extra: &str) -> Vec<u8> {
     format!("GET {path} HTTP/1.1\r\nHost: t\r\n{extra}\r\n").into_bytes()
@@ -57,7 +57,7 @@ fn post_works_as_on_the_plain_server() {
     let server = documented();
     let r = exchange(server.addr, &add_request("/RPC2"));
     assert_eq!(
-        decode_response(&r.body, &Limits::default()).unwrap(),
+        decode_response(&r.body, &DocumentLimits::default()).unwrap(),
         Ok(Value::Int(5))
     );
 }
@@ -108,9 +108,9 @@ fn the_page_is_rendered_once_at_bind_time() {
 
 #[test]
 fn multipath_documents_each_path_with_its_own_methods() {
-    let mut a = xmlrpc_server::Methods::new();
+    let mut a = xmlrpc::Methods::new();
     a.register_function("alpha", || 1);
-    let mut b = xmlrpc_server::Methods::new();
+    let mut b = xmlrpc::Methods::new();
     b.register_function("beta", || 2);
     let server = TestServer::start(
         MultiPathServer::builder()

@@ -2,8 +2,8 @@
 //! after the target that found it.
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use xmlrpc_http::Server;
-use xmlrpc_server::Methods;
+use xmlrpc::Methods;
+use xmlrpc::Server;
 
 /// Found by `http_service`: a client that shut down its writing side
 /// right after a whole request (as `nc -N` does) got no response at all:

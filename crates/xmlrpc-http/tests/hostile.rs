@@ -11,9 +11,9 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::*;
-use xmlrpc_http::Server;
-use xmlrpc_server::codec::{Limits, decode_response};
-use xmlrpc_server::{Fault, Value};
+use xmlrpc::Server;
+use xmlrpc::{DocumentLimits, decode_response};
+use xmlrpc::{Fault, Value};
 
 /// Short timeouts so the timeout cases finish quickly; other limits default.
 fn server() -> TestServer {
@@ -35,7 +35,7 @@ fn still_serving(addr: SocketAddr) {
     stream.write_all(&add_request("/RPC2")).unwrap();
     let r = read_response(&mut stream);
     assert_eq!(
-        decode_response(&r.body, &Limits::default()).unwrap(),
+        decode_response(&r.body, &DocumentLimits::default()).unwrap(),
         Ok(Value::Int(5))
     );
     assert!(
@@ -65,14 +65,14 @@ fn status_of(addr: SocketAddr, raw: &[u8]) -> u16 {
 fn fault_of(addr: SocketAddr, body: &str) -> Fault {
     let r = exchange(addr, &post("/RPC2", body));
     assert_eq!(r.status, 200);
-    decode_response(&r.body, &Limits::default())
+    decode_response(&r.body, &DocumentLimits::default())
         .unwrap()
         .unwrap_err()
 }
 
 fn value_of(addr: SocketAddr, body: &str) -> Value {
     let r = exchange(addr, &post("/RPC2", body));
-    decode_response(&r.body, &Limits::default())
+    decode_response(&r.body, &DocumentLimits::default())
         .unwrap()
         .unwrap()
 }
@@ -151,7 +151,7 @@ hostile! {
         let mut s = connect(addr);
         s.write_all(&raw).unwrap();
         let r = read_response(&mut s);
-        assert_eq!(decode_response(&r.body, &Limits::default()).unwrap(), Ok(Value::Int(5)));
+        assert_eq!(decode_response(&r.body, &DocumentLimits::default()).unwrap(), Ok(Value::Int(5)));
         assert!(closed_by_server(&mut s, Duration::from_secs(2)));
     }
     two_different_lengths_are_refused: |addr| {
@@ -186,7 +186,7 @@ hostile! {
         let writer = { let mut w = s.try_clone().unwrap(); std::thread::spawn(move || w.write_all(&all)) };
         for n in 0..1000 {
             let r = read_response(&mut s);
-            assert_eq!(decode_response(&r.body, &Limits::default()).unwrap(), Ok(Value::Int(n)));
+            assert_eq!(decode_response(&r.body, &DocumentLimits::default()).unwrap(), Ok(Value::Int(n)));
         }
         writer.join().unwrap().unwrap();
     }
@@ -203,7 +203,7 @@ hostile! {
         let mut raw = format!("POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Length: {}\r\n\r\n", bad.len()).into_bytes();
         raw.extend_from_slice(bad);
         let r = exchange(addr, &raw);
-        assert_eq!(decode_response(&r.body, &Limits::default()).unwrap().unwrap_err().code, -32702);
+        assert_eq!(decode_response(&r.body, &DocumentLimits::default()).unwrap().unwrap_err().code, -32702);
         let junk = format!("{}<junk/>", add_body());
         assert_eq!(fault_of(addr, &junk).code, -32600);
     }
@@ -311,7 +311,7 @@ hostile! {
         assert_eq!(fault_of(addr, &call_body("panic", "")).code, -32603);
     }
     a_call_past_the_time_limit_is_an_internal_error: |addr| {
-        let server = TestServer::start(Server::builder(methods()).limits(Limits::default().call_timeout(Some(Duration::from_millis(200)))).log_requests(false));
+        let server = TestServer::start(Server::builder(methods()).limits(xmlrpc::HttpLimits::default().call_timeout(Some(Duration::from_millis(200)))).log_requests(false));
         let f = fault_of(server.addr, &call_body("sleep", "<param><value><int>5000</int></value></param>"));
         assert_eq!(f.code, -32603);
         assert!(f.string.contains("took longer than the limit"), "{f}");

@@ -7,12 +7,12 @@ use std::io::Write;
 use std::time::Duration;
 
 use common::*;
-use xmlrpc_http::{MultiPathServer, Server};
-use xmlrpc_server::codec::{Limits, decode_response};
-use xmlrpc_server::{Dispatcher, Fault, Methods, Value};
+use xmlrpc::{Dispatcher, Fault, Methods, Value};
+use xmlrpc::{DocumentLimits, decode_response};
+use xmlrpc::{MultiPathServer, Server};
 
 fn result(response: &HttpResponse) -> Result<Value, Fault> {
-    decode_response(&response.body, &Limits::default()).expect("an XML-RPC response")
+    decode_response(&response.body, &DocumentLimits::default()).expect("an XML-RPC response")
 }
 
 #[test]
@@ -190,7 +190,7 @@ fn gzip_both_ways_with_pythons_threshold() {
     assert_eq!(r.header("content-encoding"), Some("gzip"));
     let plain = gunzip(&r.body);
     assert_eq!(
-        decode_response(&plain, &Limits::default()).unwrap(),
+        decode_response(&plain, &DocumentLimits::default()).unwrap(),
         Ok(Value::String(big))
     );
     // Small responses are not compressed, nor for clients that did not ask.
@@ -256,7 +256,7 @@ fn allow_none_and_encoding_reach_the_responses() {
     let latin = TestServer::start(
         Server::builder(methods())
             .allow_none(true)
-            .encoding(xmlrpc_server::codec::OutputEncoding::new("iso-8859-1").unwrap())
+            .encoding(xmlrpc::OutputEncoding::new("iso-8859-1").unwrap())
             .log_requests(false),
     );
     assert_eq!(

@@ -9,9 +9,9 @@ use std::net::Shutdown;
 use std::time::Duration;
 
 use common::*;
-use xmlrpc_http::Server;
-use xmlrpc_server::Value;
-use xmlrpc_server::codec::{Limits, decode_response};
+use xmlrpc::Server;
+use xmlrpc::Value;
+use xmlrpc::{DocumentLimits, decode_response};
 
 /// CPU time this process has used (user + system), in seconds.
 fn cpu_seconds() -> f64 {
@@ -52,7 +52,7 @@ fn a_partial_post_neither_hangs_nor_spins() {
     );
     let r = exchange(server.addr, &add_request("/"));
     assert_eq!(
-        decode_response(&r.body, &Limits::default()).unwrap(),
+        decode_response(&r.body, &DocumentLimits::default()).unwrap(),
         Ok(Value::Int(5))
     );
 }

@@ -4,9 +4,11 @@
 //! by a minimal executor.
 
 use std::io::{self, Read, Write};
+use std::time::Instant;
 
-use xmlrpc_codec::Limits;
+use xmlrpc_codec::wire::BodyLimits;
 
+use crate::http_rules::{AccessLog, Rejection, check_streamed, content_length};
 use crate::{DispatchOptions, Dispatcher, Documentation, Methods};
 
 /// The CGI variables a handler reads (RFC 3875).
@@ -18,6 +20,13 @@ pub struct CgiEnv {
     pub content_length: Option<String>,
     /// `CONTENT_TYPE`.
     pub content_type: Option<String>,
+    /// `SCRIPT_NAME` followed by `PATH_INFO`: the path requested, for the
+    /// request log.
+    pub path: Option<String>,
+    /// `SERVER_PROTOCOL`, for the request log.
+    pub protocol: Option<String>,
+    /// `REMOTE_ADDR`, for the request log.
+    pub remote_addr: Option<String>,
 }
 
 impl CgiEnv {
@@ -28,6 +37,12 @@ impl CgiEnv {
             request_method: var("REQUEST_METHOD"),
             content_length: var("CONTENT_LENGTH"),
             content_type: var("CONTENT_TYPE"),
+            path: match (var("SCRIPT_NAME"), var("PATH_INFO")) {
+                (None, None) => None,
+                (script, info) => Some(script.unwrap_or_default() + &info.unwrap_or_default()),
+            },
+            protocol: var("SERVER_PROTOCOL"),
+            remote_addr: var("REMOTE_ADDR"),
         }
     }
 }
@@ -35,7 +50,7 @@ impl CgiEnv {
 /// An XML-RPC request handler for CGI programs.
 ///
 /// ```no_run
-/// use xmlrpc_server::{CgiHandler, Documentation, Methods};
+/// use xmlrpc::{CgiHandler, Documentation, Methods};
 ///
 /// let mut methods = Methods::new();
 /// methods.register_function("add", |x: i64, y: i64| x + y);
@@ -50,32 +65,39 @@ impl CgiEnv {
 pub struct CgiHandler {
     dispatcher: Dispatcher,
     documentation: Option<Documentation>,
-    limits: Limits,
+    limits: BodyLimits,
+    log_requests: bool,
 }
 
 /// A finished CGI response.
 struct CgiResponse {
-    status: Option<&'static str>,
+    status: Option<String>,
     content_type: &'static str,
     extra: Option<(&'static str, &'static str)>,
     body: Vec<u8>,
 }
 
 impl CgiResponse {
-    fn error(status: &'static str, message: impl Into<String>) -> Self {
-        let mut body = message.into().into_bytes();
-        body.push(b'\n');
+    fn rejected(rejection: &Rejection) -> Self {
         CgiResponse {
-            status: Some(status),
+            status: Some(rejection.status_line()),
             content_type: "text/plain; charset=utf-8",
             extra: None,
-            body,
+            body: rejection.body().into_bytes(),
         }
+    }
+
+    /// The status code, for the request log.
+    fn status_code(&self) -> u16 {
+        self.status
+            .as_deref()
+            .and_then(|s| s.split(' ').next()?.parse().ok())
+            .unwrap_or(200)
     }
 
     fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
         let mut head = String::new();
-        if let Some(status) = self.status {
+        if let Some(status) = &self.status {
             head.push_str("Status: ");
             head.push_str(status);
             head.push_str("\r\n");
@@ -114,9 +136,10 @@ impl CgiHandler {
     /// A handler around a ready-made dispatcher.
     pub fn with_dispatcher(dispatcher: Dispatcher) -> Self {
         CgiHandler {
-            limits: dispatcher.options().limits.clone(),
             dispatcher,
             documentation: None,
+            limits: BodyLimits::default(),
+            log_requests: false,
         }
     }
 
@@ -128,19 +151,28 @@ impl CgiHandler {
         self
     }
 
-    /// Sets the largest request body ([`Limits::max_body_bytes`], default
-    /// 20 MiB); larger ones get 413 before they are read.
+    /// Sets the largest request body (default 20 MiB); larger ones get
+    /// 413 before they are read.
     #[must_use]
     pub fn max_body_bytes(mut self, bytes: usize) -> Self {
         self.limits.max_body_bytes = bytes;
         self
     }
 
-    /// Sets the transport limits the handler applies (the body size); the
-    /// document limits are the dispatcher's.
+    /// Sets the limits on the request body; see [`BodyLimits`]. The
+    /// document limits are the dispatcher's ([`DispatchOptions`]).
     #[must_use]
-    pub fn limits(mut self, limits: Limits) -> Self {
+    pub fn body_limits(mut self, limits: BodyLimits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// Logs one line per request through `tracing`, to stderr where the
+    /// web server keeps CGI programs' errors (the HTTP server's
+    /// `log_requests` line). Default: off, as Python's CGI handler.
+    #[must_use]
+    pub fn log_requests(mut self, on: bool) -> Self {
+        self.log_requests = on;
         self
     }
 
@@ -156,7 +188,7 @@ impl CgiHandler {
         let stdout = io::stdout();
         let mut out = stdout.lock();
         match request_text {
-            Some(text) => self.respond_to_body(text).write_to(&mut out),
+            Some(text) => self.respond_to_body(text).0.write_to(&mut out),
             None => self.respond(&CgiEnv::from_process(), &mut io::stdin().lock(), &mut out),
         }
     }
@@ -169,81 +201,85 @@ impl CgiHandler {
         stdin: &mut dyn Read,
         stdout: &mut dyn Write,
     ) -> io::Result<()> {
-        self.response(env, stdin).write_to(stdout)
+        let started = Instant::now();
+        let (response, rpc_method) = self.response(env, stdin);
+        if self.log_requests {
+            AccessLog {
+                peer: env.remote_addr.as_deref().and_then(|a| a.parse().ok()),
+                method: env.request_method.as_deref().unwrap_or("-"),
+                path: env.path.as_deref().unwrap_or("-"),
+                protocol: env.protocol.as_deref().unwrap_or("CGI"),
+                status: response.status_code(),
+                length: Some(response.body.len()),
+                rpc_method: rpc_method.as_deref(),
+                elapsed: started.elapsed(),
+            }
+            .emit();
+        }
+        response.write_to(stdout)
     }
 
-    fn response(&self, env: &CgiEnv, stdin: &mut dyn Read) -> CgiResponse {
-        match env.request_method.as_deref() {
-            Some("GET" | "HEAD") => self.get(),
-            Some("POST") => match self.read_body(env, stdin) {
-                Ok(body) => self.respond_to_body(&body),
-                Err(refusal) => refusal,
-            },
+    /// The response, and the XML-RPC method called if one was.
+    fn response(&self, env: &CgiEnv, stdin: &mut dyn Read) -> (CgiResponse, Option<String>) {
+        let body = match env.request_method.as_deref() {
+            Some("GET" | "HEAD") => return (self.get(), None),
+            Some("POST") => self.read_body(env, stdin),
             // Run by hand, outside a web server: the request is all of stdin.
-            None => match read_limited(stdin, self.limits.max_body_bytes) {
-                Ok(body) => self.respond_to_body(&body),
-                Err(refusal) => refusal,
-            },
-            Some(other) => CgiResponse {
-                extra: Some((
-                    "Allow",
-                    if self.documentation.is_some() {
-                        "POST, GET, HEAD"
-                    } else {
-                        "POST"
-                    },
-                )),
-                ..CgiResponse::error(
-                    "501 Not Implemented",
-                    format!("Unsupported method ('{}')", crate::codec_truncate(other)),
-                )
-            },
+            None => self.read_to_end(stdin),
+            Some(other) => {
+                let response = CgiResponse {
+                    extra: Some((
+                        "Allow",
+                        if self.documentation.is_some() {
+                            "POST, GET, HEAD"
+                        } else {
+                            "POST"
+                        },
+                    )),
+                    ..CgiResponse::rejected(&Rejection::unsupported_method(other))
+                };
+                return (response, None);
+            }
+        };
+        match body {
+            Ok(body) => self.respond_to_body(&body),
+            Err(rejection) => (CgiResponse::rejected(&rejection), None),
         }
     }
 
-    fn read_body(&self, env: &CgiEnv, stdin: &mut dyn Read) -> Result<Vec<u8>, CgiResponse> {
-        let Some(length) = env.content_length.as_deref() else {
-            return Err(CgiResponse::error(
-                "411 Length Required",
-                "a POST needs CONTENT_LENGTH",
-            ));
-        };
-        let length: u64 = length.trim().parse().map_err(|_| {
-            CgiResponse::error(
-                "400 Bad Request",
-                format!(
-                    "CONTENT_LENGTH {:?} is not a byte count",
-                    crate::codec_truncate(length)
-                ),
-            )
-        })?;
-        if length > self.limits.max_body_bytes as u64 {
-            return Err(too_large(self.limits.max_body_bytes));
-        }
+    fn read_body(&self, env: &CgiEnv, stdin: &mut dyn Read) -> Result<Vec<u8>, Rejection> {
+        let length = content_length(env.content_length.as_deref(), false, &self.limits)?
+            .unwrap_or_default() as u64;
         let mut body = Vec::with_capacity(length as usize);
-        stdin.take(length).read_to_end(&mut body).map_err(|e| {
-            CgiResponse::error("400 Bad Request", format!("reading the body failed: {e}"))
-        })?;
+        stdin
+            .take(length)
+            .read_to_end(&mut body)
+            .map_err(Rejection::unreadable_body)?;
         if (body.len() as u64) < length {
-            return Err(CgiResponse::error(
-                "400 Bad Request",
-                format!(
-                    "the body ended after {} of the {length} bytes CONTENT_LENGTH announced",
-                    body.len()
-                ),
-            ));
+            return Err(Rejection::body_cut_short(body.len(), length));
         }
         Ok(body)
     }
 
-    fn respond_to_body(&self, body: &[u8]) -> CgiResponse {
-        let body = futures::executor::block_on(self.dispatcher.handle(body));
-        CgiResponse {
+    fn read_to_end(&self, stdin: &mut dyn Read) -> Result<Vec<u8>, Rejection> {
+        let mut body = Vec::new();
+        stdin
+            .take(self.limits.max_body_bytes as u64 + 1)
+            .read_to_end(&mut body)
+            .map_err(Rejection::unreadable_body)?;
+        check_streamed(body.len(), &self.limits)?;
+        Ok(body)
+    }
+
+    fn respond_to_body(&self, body: &[u8]) -> (CgiResponse, Option<String>) {
+        let reply = futures::executor::block_on(self.dispatcher.handle_request(body));
+        let response = CgiResponse {
             status: None,
             content_type: "text/xml",
             extra: None,
-            body,
-        }
+            body: reply.body,
+        };
+        (response, reply.method)
     }
 
     fn get(&self) -> CgiResponse {
@@ -256,32 +292,11 @@ impl CgiHandler {
             },
             // Python's CGIXMLRPCRequestHandler.handle_get.
             None => CgiResponse {
-                status: Some("400 Bad Request"),
+                status: Some("400 Bad Request".into()),
                 content_type: "text/html; charset=utf-8",
                 extra: None,
                 body: b"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error response</title></head><body><h1>Error response</h1><p>Error code: 400.</p><p>Message: Bad Request.</p><p>This is an XML-RPC endpoint: send it a POST with a methodCall document.</p></body></html>\n".to_vec(),
             },
         }
     }
-}
-
-fn too_large(limit: usize) -> CgiResponse {
-    CgiResponse::error(
-        "413 Content Too Large",
-        format!("the request body is larger than the limit of {limit} bytes"),
-    )
-}
-
-fn read_limited(stdin: &mut dyn Read, limit: usize) -> Result<Vec<u8>, CgiResponse> {
-    let mut body = Vec::new();
-    stdin
-        .take(limit as u64 + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| {
-            CgiResponse::error("400 Bad Request", format!("reading the body failed: {e}"))
-        })?;
-    if body.len() > limit {
-        return Err(too_large(limit));
-    }
-    Ok(body)
 }

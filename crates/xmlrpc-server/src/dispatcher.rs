@@ -6,30 +6,54 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use futures::FutureExt as _;
+use futures::future::BoxFuture;
 use xmlrpc_codec::{
-    EncodeOptions, Fault, Limits, OutputEncoding, Struct, Value, codes, decode_call,
+    DocumentLimits, EncodeOptions, Fault, OutputEncoding, Value, codes, decode_call,
     encode_response,
 };
 
 use crate::handler::Outcome;
-use crate::methods::{Kind, Methods};
+use crate::method::{Answer, Context};
+use crate::methods::Methods;
 
-/// How a [`Dispatcher`] reads requests and writes responses.
+/// How a [`Dispatcher`] reads requests and writes responses: what Python's
+/// `SimpleXMLRPCDispatcher(allow_none, encoding)` takes, the limits on the
+/// request document, and the multicall size.
 ///
 /// ```
-/// use xmlrpc_server::DispatchOptions;
-/// let options = DispatchOptions::default().allow_none(true);
-/// assert!(options.encode.allow_none);
-/// assert_eq!(options.limits.max_multicall_calls, 1_000);
+/// use xmlrpc::{DispatchOptions, DocumentLimits, OutputEncoding};
+///
+/// let options = DispatchOptions::default();
+/// assert!(!options.encode.allow_none);
+/// assert_eq!(options.encode.encoding, OutputEncoding::default()); // UTF-8
+/// assert_eq!(options.limits, DocumentLimits::default());
+/// assert_eq!(options.max_multicall_calls, 1_000);
+///
+/// let demo = DispatchOptions::default().allow_none(true).max_multicall_calls(50);
+/// assert!(demo.encode.allow_none);
+/// assert_eq!(demo.max_multicall_calls, 50);
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DispatchOptions {
     /// How responses are written: Python's `allow_none` (default off) and
     /// `encoding` (default UTF-8).
     pub encode: EncodeOptions,
-    /// Limits on the request document (and the multicall size).
-    pub limits: Limits,
+    /// Limits on the request document. Default: [`DocumentLimits::default()`].
+    pub limits: DocumentLimits,
+    /// Calls in one `system.multicall`; more are answered with fault
+    /// -32600. Default: 1,000.
+    pub max_multicall_calls: usize,
+}
+
+impl Default for DispatchOptions {
+    fn default() -> Self {
+        DispatchOptions {
+            encode: EncodeOptions::default(),
+            limits: DocumentLimits::default(),
+            max_multicall_calls: 1_000,
+        }
+    }
 }
 
 impl DispatchOptions {
@@ -47,8 +71,14 @@ impl DispatchOptions {
     }
     /// Sets [`limits`](Self::limits).
     #[must_use]
-    pub fn limits(mut self, limits: Limits) -> Self {
+    pub fn limits(mut self, limits: DocumentLimits) -> Self {
         self.limits = limits;
+        self
+    }
+    /// Sets [`max_multicall_calls`](Self::max_multicall_calls).
+    #[must_use]
+    pub fn max_multicall_calls(mut self, calls: usize) -> Self {
+        self.max_multicall_calls = calls;
         self
     }
 }
@@ -70,7 +100,7 @@ pub struct Reply {
 /// Cheap to clone (an `Arc`), immutable while serving.
 ///
 /// ```
-/// use xmlrpc_server::{Dispatcher, Methods, Value};
+/// use xmlrpc::{Dispatcher, Methods, Value};
 ///
 /// let mut methods = Methods::new();
 /// methods.register_function("add", |x: i64, y: i64| x + y);
@@ -164,13 +194,12 @@ impl Dispatcher {
 
     /// Calls `method` with `params` as if a request had named it.
     pub async fn call(&self, method: &str, params: Vec<Value>) -> Result<Value, Fault> {
-        match self.inner.methods.get(method).map(|m| m.kind.clone()) {
-            Some(Kind::Function(call)) => {
+        match self.inner.methods.get(method).map(|m| m.answer.clone()) {
+            Some(Answer::Function(call)) => {
                 let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| call(method, params)));
                 finish_guarded(method, outcome).await
             }
-            Some(Kind::Multicall) => self.multicall(params).await,
-            Some(builtin) => self.introspect(&builtin, params),
+            Some(Answer::Builtin(run)) => run(self, params).await,
             None => match self.inner.methods.instance() {
                 Some(instance) => {
                     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -182,152 +211,34 @@ impl Dispatcher {
             },
         }
     }
-
-    fn introspect(&self, kind: &Kind, params: Vec<Value>) -> Result<Value, Fault> {
-        let methods = &self.inner.methods;
-        let name_param = |what: &str| match params.as_slice() {
-            [Value::String(name)] => Ok(name.clone()),
-            _ => Err(Fault::invalid_params(format!(
-                "{what} takes one string parameter: a method name"
-            ))),
-        };
-        match kind {
-            Kind::ListMethods => {
-                if !params.is_empty() {
-                    return Err(Fault::invalid_params(
-                        "system.listMethods takes no parameters",
-                    ));
-                }
-                Ok(Value::Array(
-                    methods
-                        .list_methods()
-                        .into_iter()
-                        .map(Value::String)
-                        .collect(),
-                ))
-            }
-            Kind::MethodHelp => {
-                let name = name_param("system.methodHelp")?;
-                methods
-                    .method_help(&name)
-                    .map(Value::String)
-                    .ok_or_else(|| Fault::method_not_found(&name))
-            }
-            Kind::MethodSignature => {
-                let name = name_param("system.methodSignature")?;
-                match methods.method_signatures(&name) {
-                    None => Err(Fault::method_not_found(&name)),
-                    // The introspection specification's answer for "not declared".
-                    Some(sigs) if sigs.is_empty() => Ok(Value::String("undef".into())),
-                    Some(sigs) => Ok(Value::Array(
-                        sigs.into_iter()
-                            .map(|sig| Value::Array(sig.into_iter().map(Value::String).collect()))
-                            .collect(),
-                    )),
-                }
-            }
-            Kind::Capabilities => {
-                if !params.is_empty() {
-                    return Err(Fault::invalid_params(
-                        "system.getCapabilities takes no parameters",
-                    ));
-                }
-                Ok(self.capabilities())
-            }
-            Kind::Function(_) | Kind::Multicall => unreachable!("handled by call"),
-        }
-    }
-
-    fn capabilities(&self) -> Value {
-        let spec = |url: &str, version: i32| {
-            let mut s = Struct::new();
-            s.insert("specUrl".into(), Value::String(url.into()));
-            s.insert("specVersion".into(), Value::Int(version));
-            Value::Struct(s)
-        };
-        let mut caps = Struct::new();
-        caps.insert("xmlrpc".into(), spec("http://www.xmlrpc.com/spec", 1));
-        caps.insert(
-            "faults_interop".into(),
-            spec(
-                "http://xmlrpc-epi.sourceforge.net/specs/rfc.fault_codes.php",
-                20010516,
-            ),
-        );
-        caps.insert(
-            "introspect".into(),
-            spec("http://xmlrpc-c.sourceforge.net/introspection.html", 1),
-        );
-        if self.inner.methods.contains("system.multicall") {
-            caps.insert(
-                "system.multicall".into(),
-                spec("https://web.archive.org/web/20060624230303/http://www.xmlrpc.com/discuss/msgReader$1208?mode=topic", 1),
-            );
-        }
-        if self.inner.options.encode.allow_none {
-            caps.insert(
-                "nil".into(),
-                spec("http://ontosys.com/xml-rpc/extensions.php", 1),
-            );
-        }
-        Value::Struct(caps)
-    }
-
-    async fn multicall(&self, params: Vec<Value>) -> Result<Value, Fault> {
-        let calls = match <[Value; 1]>::try_from(params) {
-            Ok([Value::Array(calls)]) => calls,
-            _ => {
-                return Err(Fault::invalid_params(
-                    "system.multicall takes one parameter: an array of {methodName, params} structs",
-                ));
-            }
-        };
-        let max = self.inner.options.limits.max_multicall_calls;
-        if calls.len() > max {
-            return Err(Fault::new(
-                codes::INVALID_REQUEST,
-                format!(
-                    "system.multicall holds {} calls, more than the limit of {max}",
-                    calls.len()
-                ),
-            ));
-        }
-        let mut results = Vec::with_capacity(calls.len());
-        for (index, call) in calls.into_iter().enumerate() {
-            let result = match read_subcall(call, index + 1) {
-                Ok((method, _)) if method == "system.multicall" => Err(Fault::new(
-                    codes::INVALID_REQUEST,
-                    format!("call {}: system.multicall cannot be nested", index + 1),
-                )),
-                Ok((method, params)) => Box::pin(self.call(&method, params)).await,
-                Err(fault) => Err(fault),
-            };
-            results.push(match result {
-                Ok(value) => Value::Array(vec![value]),
-                Err(fault) => fault.to_value(),
-            });
-        }
-        Ok(Value::Array(results))
-    }
 }
 
-/// One `{methodName, params}` struct of a multicall.
-fn read_subcall(call: Value, index: usize) -> Result<(String, Vec<Value>), Fault> {
-    let bad = |what: &str| Fault::new(codes::INVALID_REQUEST, format!("call {index}: {what}"));
-    let Value::Struct(mut members) = call else {
-        return Err(bad("each call must be a struct {methodName, params}"));
-    };
-    let method = match members.swap_remove("methodName") {
-        Some(Value::String(name)) => name,
-        Some(_) => return Err(bad("methodName must be a string")),
-        None => return Err(bad("the struct has no methodName")),
-    };
-    let params = match members.swap_remove("params") {
-        Some(Value::Array(params)) => params,
-        None => Vec::new(),
-        Some(_) => return Err(bad("params must be an array")),
-    };
-    Ok((method, params))
+impl Context for Dispatcher {
+    fn list_methods(&self) -> Vec<String> {
+        self.inner.methods.list_methods()
+    }
+    fn method_help(&self, name: &str) -> Option<String> {
+        self.inner.methods.method_help(name)
+    }
+    fn method_signatures(&self, name: &str) -> Option<Vec<Vec<String>>> {
+        self.inner.methods.method_signatures(name)
+    }
+    fn has_method(&self, name: &str) -> bool {
+        self.inner.methods.contains(name)
+    }
+    fn allows_nil(&self) -> bool {
+        self.inner.options.encode.allow_none
+    }
+    fn max_multicall_calls(&self) -> usize {
+        self.inner.options.max_multicall_calls
+    }
+    fn call<'a>(
+        &'a self,
+        method: &'a str,
+        params: Vec<Value>,
+    ) -> BoxFuture<'a, Result<Value, Fault>> {
+        Dispatcher::call(self, method, params).boxed()
+    }
 }
 
 /// Finishes a call whose start may have panicked, catching a panic of its

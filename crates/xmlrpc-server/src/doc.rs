@@ -16,7 +16,7 @@ use crate::Methods;
 /// `set_server_title`, `set_server_name`, `set_server_documentation`).
 ///
 /// ```
-/// use xmlrpc_server::Documentation;
+/// use xmlrpc::Documentation;
 /// let doc = Documentation::default()
 ///     .server_title("Calculator")
 ///     .server_name("Calculator API")
@@ -71,7 +71,7 @@ impl Documentation {
     /// would name, in that order, with its signatures and help.
     ///
     /// ```
-    /// use xmlrpc_server::{Documentation, Methods};
+    /// use xmlrpc::{Documentation, Methods};
     /// let mut methods = Methods::new();
     /// methods.register_function("add", |x: i32, y: i32| x + y).help("Adds; see <https://example.com/add>.");
     /// let page = Documentation::default().server_title("<b>Adder</b>").render(&methods);

@@ -9,9 +9,9 @@ use indexmap::IndexMap;
 use xmlrpc_codec::{Fault, Value};
 
 use crate::handler::{Handler, Outcome};
-use crate::methods::{Kind, MethodRef, Methods};
+use crate::method::{Answer, MethodRef, Table};
 
-/// An object registered with [`Methods::register_instance`].
+/// An object registered with [`Methods::register_instance`](crate::Methods::register_instance).
 ///
 /// [`dispatch`](Self::dispatch) is Python's `_dispatch(method, params)`
 /// hook: it receives every method name that no registered function has, and
@@ -20,7 +20,7 @@ use crate::methods::{Kind, MethodRef, Methods};
 /// is no attribute lookup to escape through.
 ///
 /// ```
-/// use xmlrpc_server::{Fault, Instance, Outcome, Value};
+/// use xmlrpc::{Fault, Instance, Outcome, Value};
 ///
 /// struct Greeter;
 ///
@@ -84,7 +84,7 @@ impl<T: Instance + ?Sized> Instance for Arc<T> {
 ///
 /// ```
 /// use std::sync::Arc;
-/// use xmlrpc_server::{Exports, Fault, Methods};
+/// use xmlrpc::{Exports, Fault, Methods};
 ///
 /// struct Calculator { scale: i64 }
 ///
@@ -105,7 +105,7 @@ impl<T: Instance + ?Sized> Instance for Arc<T> {
 /// ```
 #[derive(Default)]
 pub struct Exports {
-    functions: Methods,
+    functions: Table,
     children: IndexMap<String, Arc<dyn Instance>>,
 }
 
@@ -123,13 +123,14 @@ impl Exports {
         Self::default()
     }
 
-    /// Exports `handler` under `name`; see [`Methods::register_function`].
+    /// Exports `handler` under `name`; see
+    /// [`Methods::register_function`](crate::Methods::register_function).
     pub fn register_function<M, H: Handler<M>>(
         &mut self,
         name: impl Into<String>,
         handler: H,
     ) -> MethodRef<'_> {
-        self.functions.register_function(name, handler)
+        self.functions.insert_function(name, handler)
     }
 
     /// Exports `child` under the prefix `name.` (`name` itself holds no dot).
@@ -153,7 +154,7 @@ impl Exports {
 
 impl Instance for Exports {
     fn dispatch(&self, method: &str, params: Vec<Value>) -> Outcome {
-        if let Some(Kind::Function(call)) = self.functions.get(method).map(|m| &m.kind) {
+        if let Some(Answer::Function(call)) = self.functions.get(method).map(|m| &m.answer) {
             return call(method, params);
         }
         match self.child_for(method) {
@@ -163,7 +164,8 @@ impl Instance for Exports {
     }
 
     fn list_methods(&self) -> Vec<String> {
-        let mut names = self.functions.list_methods();
+        let mut names: Vec<String> = self.functions.names().cloned().collect();
+        names.sort();
         for (prefix, child) in self.children.iter() {
             names.extend(
                 child

@@ -2,7 +2,7 @@
 //! server front end (HTTP, CGI, tests) shares.
 //!
 //! ```
-//! use xmlrpc_server::{Dispatcher, Exports, Fault, Methods, Value};
+//! use xmlrpc::{Dispatcher, Exports, Fault, Methods, Value};
 //!
 //! let mut methods = Methods::new();
 //! methods.register_introspection_functions();
@@ -21,11 +21,15 @@
 //! assert_eq!(listed.as_array().unwrap().len(), 8);
 //! ```
 
+mod builtins;
 mod cgi;
+pub mod demo;
 mod dispatcher;
 mod doc;
 mod handler;
+pub mod http_rules;
 mod instance;
+mod method;
 mod methods;
 
 pub use cgi::{CgiEnv, CgiHandler};
@@ -33,13 +37,5 @@ pub use dispatcher::{DispatchOptions, Dispatcher, Reply};
 pub use doc::Documentation;
 pub use handler::{Async, CallFuture, Handler, Outcome, Sync};
 pub use instance::{Exports, Instance};
-pub use methods::{Method, MethodRef, Methods};
-pub use xmlrpc_codec::{self as codec, Fault, Value};
-
-/// Shortens untrusted text quoted in a message.
-pub(crate) fn codec_truncate(text: &str) -> String {
-    match text.char_indices().nth(60) {
-        None => text.to_owned(),
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-    }
-}
+pub use method::{Method, MethodRef};
+pub use methods::Methods;

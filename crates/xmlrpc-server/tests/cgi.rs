@@ -3,8 +3,8 @@
 
 use std::io::Read;
 
-use xmlrpc_server::codec::{Limits, decode_response};
-use xmlrpc_server::{CgiEnv, CgiHandler, Documentation, Methods, Value};
+use xmlrpc::{CgiEnv, CgiHandler, Documentation, Methods, Value};
+use xmlrpc::{DocumentLimits, decode_response};
 
 /// A stdin that must not be read: proves a refusal never waits for a body.
 struct Untouchable;
@@ -28,6 +28,7 @@ fn env(method: Option<&str>, length: Option<&str>) -> CgiEnv {
         request_method: method.map(String::from),
         content_length: length.map(String::from),
         content_type: Some("text/xml".into()),
+        ..CgiEnv::default()
     }
 }
 
@@ -63,7 +64,7 @@ fn post_is_answered_with_text_xml_and_no_status_line() {
         format!("Content-Type: text/xml\r\nContent-Length: {}", body.len())
     );
     assert_eq!(
-        decode_response(&body, &Limits::default()).unwrap(),
+        decode_response(&body, &DocumentLimits::default()).unwrap(),
         Ok(Value::Int(5))
     );
 }
@@ -78,7 +79,7 @@ fn only_content_length_bytes_are_read() {
         &mut stdin.as_bytes(),
     );
     assert_eq!(
-        decode_response(&body, &Limits::default()).unwrap(),
+        decode_response(&body, &DocumentLimits::default()).unwrap(),
         Ok(Value::Int(5))
     );
 }

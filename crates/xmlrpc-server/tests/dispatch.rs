@@ -1,10 +1,8 @@
 //! Behaviour of the dispatcher through its public API, socket-free.
 
 use futures::executor::block_on;
-use xmlrpc_server::codec::{Limits, decode_response};
-use xmlrpc_server::{
-    DispatchOptions, Dispatcher, Exports, Fault, Instance, Methods, Outcome, Value,
-};
+use xmlrpc::{DispatchOptions, Dispatcher, Exports, Fault, Instance, Methods, Outcome, Value};
+use xmlrpc::{DocumentLimits, decode_response};
 
 fn int(i: i32) -> Value {
     Value::Int(i)
@@ -211,7 +209,7 @@ fn introspection_derives_from_the_table() {
 }
 
 fn multicall_entry(method: &str, params: Vec<Value>) -> Value {
-    let mut s = xmlrpc_server::codec::Struct::new();
+    let mut s = xmlrpc::Struct::new();
     s.insert("methodName".into(), Value::String(method.into()));
     s.insert("params".into(), Value::Array(params));
     Value::Struct(s)
@@ -244,8 +242,7 @@ fn multicall_has_pythons_shape() {
 
 #[test]
 fn multicall_size_is_limited() {
-    let options = DispatchOptions::default()
-        .limits(xmlrpc_server::codec::Limits::default().max_multicall_calls(3));
+    let options = DispatchOptions::default().max_multicall_calls(3);
     let mut m = Methods::new();
     m.register_multicall_functions();
     let d = Dispatcher::with_options(m, options);
@@ -257,7 +254,7 @@ fn multicall_size_is_limited() {
 
 fn handle(d: &Dispatcher, body: &str) -> Result<Value, Fault> {
     let out = block_on(d.handle(body.as_bytes()));
-    decode_response(&out, &Limits::default()).unwrap()
+    decode_response(&out, &DocumentLimits::default()).unwrap()
 }
 
 #[test]

@@ -16,8 +16,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use xmlrpc_http::{Server, ShutdownHandle};
-use xmlrpc_server::{Exports, Fault, Methods, Value};
+use xmlrpc::{Exports, Fault, Methods, Value};
+use xmlrpc::{Server, ShutdownHandle};
 
 /// Our server, serving [`methods`] with `allow_none`, on a background thread.
 pub struct TestServer {
@@ -462,7 +462,7 @@ pub fn closed_port() -> u16 {
 
 /// One of each XML-RPC type, nested too.
 pub fn every_type() -> Vec<Value> {
-    use xmlrpc_client::Struct;
+    use xmlrpc::Struct;
     let mut inner = Struct::new();
     inner.insert("x".into(), Value::Int(1));
     inner.insert("clé €".into(), Value::String("日本".into()));

@@ -12,13 +12,13 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::charset::to_utf8;
 use crate::error::{DecodeError, DecodeErrorKind, Segment};
-use crate::{DateTime, Fault, Limits, MethodCall, Response, Struct, Value};
+use crate::{DateTime, DocumentLimits, Fault, MethodCall, Response, Struct, Value};
 
 /// Decodes a `<methodCall>` document.
 ///
 /// The document may be in any encoding its XML declaration or byte-order
 /// mark names; whitespace between elements is ignored.
-pub fn decode_call(body: &[u8], limits: &Limits) -> Result<MethodCall, DecodeError> {
+pub fn decode_call(body: &[u8], limits: &DocumentLimits) -> Result<MethodCall, DecodeError> {
     let text = to_utf8(body)?;
     let mut p = Parser::new(&text, limits);
     p.root(Tag::MethodCall)?;
@@ -54,7 +54,7 @@ pub fn decode_call(body: &[u8], limits: &Limits) -> Result<MethodCall, DecodeErr
 ///
 /// A response with an empty `<params>` (sent by some servers for a
 /// procedure with no result) decodes as [`Value::Nil`].
-pub fn decode_response(body: &[u8], limits: &Limits) -> Result<Response, DecodeError> {
+pub fn decode_response(body: &[u8], limits: &DocumentLimits) -> Result<Response, DecodeError> {
     let text = to_utf8(body)?;
     let mut p = Parser::new(&text, limits);
     p.root(Tag::MethodResponse)?;
@@ -97,11 +97,11 @@ pub fn decode_response(body: &[u8], limits: &Limits) -> Result<Response, DecodeE
 /// Decodes a document whose root is a single `<value>`.
 ///
 /// ```
-/// use xmlrpc_codec::{decode_value, Limits, Value};
-/// let v = decode_value(b"<value><array><data><value>a</value><value><i8>5</i8></value></data></array></value>", &Limits::default()).unwrap();
+/// use xmlrpc::{decode_value, DocumentLimits, Value};
+/// let v = decode_value(b"<value><array><data><value>a</value><value><i8>5</i8></value></data></array></value>", &DocumentLimits::default()).unwrap();
 /// assert_eq!(v, Value::Array(vec![Value::String("a".into()), Value::I8(5)]));
 /// ```
-pub fn decode_value(body: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
+pub fn decode_value(body: &[u8], limits: &DocumentLimits) -> Result<Value, DecodeError> {
     let text = to_utf8(body)?;
     let mut p = Parser::new(&text, limits);
     let (tag, empty, at) = p.open_or_err("<value>")?;
@@ -273,14 +273,14 @@ fn is_xml_space(text: &str) -> bool {
 struct Parser<'a> {
     src: &'a str,
     reader: Reader<&'a [u8]>,
-    limits: &'a Limits,
+    limits: &'a DocumentLimits,
     /// Offset where the last token began.
     tok_start: usize,
     seen_markup: bool,
 }
 
 impl<'a> Parser<'a> {
-    fn new(src: &'a str, limits: &'a Limits) -> Self {
+    fn new(src: &'a str, limits: &'a DocumentLimits) -> Self {
         let mut reader = Reader::from_str(src);
         let config = reader.config_mut();
         config.check_end_names = true;

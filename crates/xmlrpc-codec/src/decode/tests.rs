@@ -3,11 +3,11 @@
 use super::*;
 
 fn value(xml: &str) -> Result<Value, DecodeError> {
-    decode_value(xml.as_bytes(), &Limits::default())
+    decode_value(xml.as_bytes(), &DocumentLimits::default())
 }
 
 fn call(xml: &str) -> Result<MethodCall, DecodeError> {
-    decode_call(xml.as_bytes(), &Limits::default())
+    decode_call(xml.as_bytes(), &DocumentLimits::default())
 }
 
 /// `ok!(xml => value)` decodes; `err!(xml => code, "substring of the message")` fails.
@@ -148,7 +148,7 @@ fn depth_limit_is_exact_and_deep_input_does_not_overflow_the_stack() {
 
 #[test]
 fn size_limits_are_enforced() {
-    let limits = Limits::default()
+    let limits = DocumentLimits::default()
         .max_string_bytes(4)
         .max_items(2)
         .max_method_name_bytes(3)
@@ -180,13 +180,13 @@ fn size_limits_are_enforced() {
 
 #[test]
 fn responses_decode_values_and_faults() {
-    let ok = decode_response(b"<methodResponse><params><param><value><int>8</int></value></param></params></methodResponse>", &Limits::default()).unwrap();
+    let ok = decode_response(b"<methodResponse><params><param><value><int>8</int></value></param></params></methodResponse>", &DocumentLimits::default()).unwrap();
     assert_eq!(ok, Ok(Value::Int(8)));
-    let fault = decode_response(b"<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>4</int></value></member><member><name>faultString</name><value><string>Too many</string></value></member></struct></value></fault></methodResponse>", &Limits::default()).unwrap();
+    let fault = decode_response(b"<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>4</int></value></member><member><name>faultString</name><value><string>Too many</string></value></member></struct></value></fault></methodResponse>", &DocumentLimits::default()).unwrap();
     assert_eq!(fault, Err(Fault::new(4, "Too many")));
     let bad = decode_response(
         b"<methodResponse><fault><value><int>1</int></value></fault></methodResponse>",
-        &Limits::default(),
+        &DocumentLimits::default(),
     )
     .unwrap_err();
     assert!(bad.to_string().contains("faultCode"));
@@ -214,7 +214,7 @@ fn fuzz_double_byte_order_mark_is_an_error_not_a_misread() {
     assert_eq!(e.fault_code(), -32700, "{e}");
     let e = decode_response(
         b"\xFE\xFF\xFE\xFF\x80\xFE\xFF\x00\x72\x00\x00\x80\xFE\xFF\x00\x72\x00\x00",
-        &Limits::default(),
+        &DocumentLimits::default(),
     )
     .unwrap_err();
     assert_eq!(e.fault_code(), -32700, "{e}");

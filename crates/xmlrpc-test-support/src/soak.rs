@@ -3,22 +3,25 @@
 //! in, while its memory is sampled. `examples/soak.rs` runs it for minutes;
 //! a test runs it for seconds.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use xmlrpc_codec::{
-    EncodeOptions, Fault, Limits, MethodCall, Struct, Value, decode_response, encode_call,
+use xmlrpc::wire::{gzip, multicall, names};
+use xmlrpc::{
+    DocumentLimits, EncodeOptions, Fault, MethodCall, Struct, Value, decode_response, encode_call,
 };
+
+use crate::process::Demo;
+use crate::raw_http::{post_bytes, read_from};
 
 /// What to run, and for how long.
 #[derive(Debug, Clone)]
 pub struct SoakConfig {
-    /// The `xmlrpc` binary to start as `xmlrpc demo --quiet --port 0`.
+    /// The `xmlrpc` binary to start as `xmlrpc demo --port 0 --quiet`.
     pub server_bin: PathBuf,
     /// How long to load it.
     pub duration: Duration,
@@ -58,31 +61,6 @@ impl SoakReport {
             at(n.saturating_sub(1)),
         )
     }
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(bin: &PathBuf) -> std::io::Result<(Server, SocketAddr)> {
-    let mut child = Command::new(bin)
-        .args(["demo", "--quiet", "--port", "0"])
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let mut line = String::new();
-    BufReader::new(child.stderr.take().expect("piped")).read_line(&mut line)?;
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .and_then(|a| a.parse().ok())
-        .ok_or_else(|| std::io::Error::other(format!("no address in {line:?}")))?;
-    Ok((Server(child), addr))
 }
 
 fn rss_kib(pid: u32) -> u64 {
@@ -151,22 +129,14 @@ fn valid_call(rng: &mut Rng) -> (MethodCall, Result<Value, Fault>) {
             )
         }
         3 => {
-            let calls: Vec<Value> = (0..10)
-                .map(|i| {
-                    let mut s = Struct::new();
-                    s.insert("methodName".into(), Value::String("add".into()));
-                    s.insert(
-                        "params".into(),
-                        Value::Array(vec![Value::Int(a), Value::Int(i)]),
-                    );
-                    Value::Struct(s)
-                })
+            let calls = (0..10)
+                .map(|i| multicall::call("add", vec![Value::Int(a), Value::Int(i)]))
                 .collect();
             let want = (0..10)
-                .map(|i| Value::Array(vec![Value::Int(a + i)]))
+                .map(|i| multicall::result(Ok(Value::Int(a + i))))
                 .collect();
             (
-                MethodCall::new("system.multicall", vec![Value::Array(calls)]),
+                MethodCall::new(names::MULTICALL, multicall::request(calls)),
                 Ok(Value::Array(want)),
             )
         }
@@ -186,46 +156,7 @@ fn valid_call(rng: &mut Rng) -> (MethodCall, Result<Value, Fault>) {
 }
 
 fn request(body: &[u8]) -> Vec<u8> {
-    let mut raw = format!(
-        "POST /RPC2 HTTP/1.1\r\nHost: soak\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    raw.extend_from_slice(body);
-    raw
-}
-
-/// Reads one response: status and body.
-fn read_response(reader: &mut BufReader<TcpStream>) -> std::io::Result<(u16, Vec<u8>)> {
-    let mut status_line = String::new();
-    if reader.read_line(&mut status_line)? == 0 {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::UnexpectedEof,
-            "closed",
-        ));
-    }
-    let status = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let mut length = 0usize;
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line)?;
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            if k.eq_ignore_ascii_case("content-length") {
-                length = v.trim().parse().unwrap_or(0);
-            }
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body)?;
-    Ok((status, body))
+    post_bytes("/RPC2", body)
 }
 
 /// The hostile inputs, rotated through by one thread.
@@ -236,11 +167,7 @@ fn hostile_inputs() -> Vec<Vec<u8>> {
         "</value>".to_owned() + &"</data></array></value>".repeat(100)
     );
     let laughs = "<!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><methodCall><methodName>echo</methodName><params><param><value>&b;</value></param></params></methodCall>";
-    let bomb = {
-        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        let _ = e.write_all(&vec![b'<'; 64 << 20]);
-        e.finish().unwrap_or_default()
-    };
+    let bomb = gzip::gzip(&vec![b'<'; 64 << 20]);
     let mut gz = format!(
         "POST /RPC2 HTTP/1.1\r\nHost: soak\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
         bomb.len()
@@ -263,8 +190,8 @@ fn hostile_inputs() -> Vec<Vec<u8>> {
 
 /// Runs the soak; the report says what happened.
 pub fn run(config: &SoakConfig) -> std::io::Result<SoakReport> {
-    let (server, addr) = start(&config.server_bin)?;
-    let pid = server.0.id();
+    let server = Demo::start(&config.server_bin, &["--quiet"])?;
+    let (addr, pid) = (server.addr, server.process.pid());
     let stop = Arc::new(AtomicBool::new(false));
     let valid_ok = Arc::new(AtomicU64::new(0));
     let valid_errors = Arc::new(AtomicU64::new(0));
@@ -297,11 +224,13 @@ pub fn run(config: &SoakConfig) -> std::io::Result<SoakReport> {
                     }
                     let (s, reader) = connection.as_mut().expect("connected");
                     s.write_all(&request(&body))?;
-                    let (status, body) = read_response(reader)?;
-                    if status != 200 {
+                    let response = read_from(reader)?;
+                    if response.status != 200 {
+                        let status = response.status;
                         return Err(std::io::Error::other(format!("HTTP {status}")));
                     }
-                    decode_response(&body, &Limits::default()).map_err(std::io::Error::other)
+                    decode_response(&response.body, &DocumentLimits::default())
+                        .map_err(std::io::Error::other)
                 })();
                 match outcome {
                     Ok(got) if got == want => {

@@ -1,38 +1,29 @@
 //! gzip bodies, inflated with a limit: what the server does with requests
 //! and the client with responses (Python's `encode_threshold` and
-//! `gzip_decode(max_decode)`).
+//! `gzip_decode(max_decode)`). Only with the `gzip` feature; most callers
+//! go through [`ContentCoding`](super::ContentCoding).
 
 use std::io::{Read, Write};
 
-/// Why a gzip body could not be inflated.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum GunzipError {
-    /// It inflates to more than the limit (a gzip bomb, or just too big).
-    #[error("the gzip body inflates to more than the limit of {0} bytes")]
-    TooLarge(usize),
-    /// It is not valid gzip.
-    #[error("the gzip body is corrupt: {0}")]
-    Corrupt(#[source] std::io::Error),
-}
+use super::InflateError;
 
 /// Inflates `data`, stopping as soon as the output passes `limit` bytes, so
 /// a bomb costs at most `limit` bytes of memory.
 ///
 /// ```
-/// use xmlrpc_codec::gzip::{gunzip, gzip, GunzipError};
+/// use xmlrpc::wire::{gzip::{gunzip, gzip}, InflateError};
 /// let packed = gzip(&[b'x'; 10_000]);
 /// assert_eq!(gunzip(&packed, 10_000).unwrap().len(), 10_000);
-/// assert!(matches!(gunzip(&packed, 9_999), Err(GunzipError::TooLarge(9_999))));
+/// assert!(matches!(gunzip(&packed, 9_999), Err(InflateError::TooLarge(9_999))));
 /// ```
-pub fn gunzip(data: &[u8], limit: usize) -> Result<Vec<u8>, GunzipError> {
+pub fn gunzip(data: &[u8], limit: usize) -> Result<Vec<u8>, InflateError> {
     let mut out = Vec::with_capacity(data.len().saturating_mul(4).min(limit));
     flate2::read::GzDecoder::new(data)
         .take(limit as u64 + 1)
         .read_to_end(&mut out)
-        .map_err(GunzipError::Corrupt)?;
+        .map_err(InflateError::Corrupt)?;
     if out.len() > limit {
-        return Err(GunzipError::TooLarge(limit));
+        return Err(InflateError::TooLarge(limit));
     }
     Ok(out)
 }
@@ -58,11 +49,11 @@ mod tests {
         assert_eq!(gunzip(&gzip(&body), body.len()).unwrap(), body);
         assert!(matches!(
             gunzip(&gzip(&body), body.len() - 1),
-            Err(GunzipError::TooLarge(_))
+            Err(InflateError::TooLarge(_))
         ));
         assert!(matches!(
             gunzip(b"not gzip", 100),
-            Err(GunzipError::Corrupt(_))
+            Err(InflateError::Corrupt(_))
         ));
         let bomb = gzip(&vec![0u8; 50 << 20]);
         assert!(
@@ -72,7 +63,7 @@ mod tests {
         );
         assert!(matches!(
             gunzip(&bomb, 1 << 20),
-            Err(GunzipError::TooLarge(_))
+            Err(InflateError::TooLarge(_))
         ));
     }
 }

@@ -1,11 +1,14 @@
-//! The seed's example server: `pow`, `add` (registered under a name other
-//! than its function's), an instance exporting `div` and `mul`, and `echo`,
-//! with introspection and multicall.
+//! The seed's example server, as `xmlrpc demo` serves it: `pow`, `add`
+//! (registered under a name other than its function's), an instance
+//! exporting `div` and `mul`, and `echo`, with introspection and
+//! multicall. Here so that the binary, tests, fuzz targets, examples and
+//! benchmarks all serve exactly the same thing.
 
 use std::sync::Arc;
 
-use xmlrpc_codec::OutputEncoding;
-use xmlrpc_server::{CgiHandler, DispatchOptions, Documentation, Exports, Fault, Methods, Value};
+use xmlrpc_codec::{Fault, OutputEncoding, Value};
+
+use crate::{CgiHandler, DispatchOptions, Dispatcher, Documentation, Exports, Methods};
 
 /// Python's `pow(x, y)` on integers: an int for `y >= 0`, a double for `y < 0`.
 pub fn pow(x: i64, y: i64) -> Result<Value, Fault> {
@@ -103,7 +106,7 @@ fn int(i: i64) -> Value {
 /// Every method `xmlrpc demo` serves.
 ///
 /// ```
-/// let methods = xmlrpc_cli::demo::methods();
+/// let methods = xmlrpc::demo::methods();
 /// assert_eq!(methods.list_methods(), [
 ///     "add", "div", "echo", "mul", "pow",
 ///     "system.getCapabilities", "system.listMethods", "system.methodHelp",
@@ -149,17 +152,22 @@ pub fn documentation() -> Documentation {
         )
 }
 
-/// The demo as a CGI program (`xmlrpc demo --cgi`): Python's
-/// `DocCGIXMLRPCRequestHandler` with the demo's methods and documentation,
-/// `allow_none` on, responses in `encoding`.
-pub fn cgi_handler(encoding: OutputEncoding) -> CgiHandler {
-    CgiHandler::with_options(
+/// The demo's dispatcher: its [`methods`], `allow_none` on, responses in
+/// `encoding`.
+pub fn dispatcher(encoding: OutputEncoding) -> Dispatcher {
+    Dispatcher::with_options(
         methods(),
         DispatchOptions::default()
             .allow_none(true)
             .encoding(encoding),
     )
-    .documentation(documentation())
+}
+
+/// The demo as a CGI program (`xmlrpc demo --cgi`): Python's
+/// `DocCGIXMLRPCRequestHandler` with the demo's [`dispatcher`] and
+/// [`documentation`].
+pub fn cgi_handler(encoding: OutputEncoding) -> CgiHandler {
+    CgiHandler::with_dispatcher(dispatcher(encoding)).documentation(documentation())
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Run with: cargo run --release -p xmlrpc-cli --example soak -- [SECONDS] [CONNECTIONS]
+//! Run with: cargo run --release -p xmlrpc-test-support --example soak -- [SECONDS] [CONNECTIONS]
 //!
 //! Soaks a real `xmlrpc demo` process (target/release/xmlrpc; build it
 //! first with `cargo build --release -p xmlrpc-cli`) with mixed valid calls
@@ -9,7 +9,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use xmlrpc_cli::soak::{SoakConfig, run};
+use xmlrpc_test_support::soak::{SoakConfig, run};
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);

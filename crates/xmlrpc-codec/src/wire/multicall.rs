@@ -1,0 +1,185 @@
+//! `system.multicall` on the wire: the request is one array of
+//! `{methodName, params}` structs; the response one array holding, in
+//! order, a one-element array with each call's value or a
+//! `{faultCode, faultString}` struct for each call that failed (Python's
+//! shape). The client writes requests and reads responses with these; the
+//! server reads requests and writes responses.
+//!
+//! ```
+//! use xmlrpc::wire::multicall;
+//! use xmlrpc::{Fault, Value};
+//!
+//! // The client's side: two calls in one request.
+//! let params = multicall::request(vec![
+//!     multicall::call("pow", vec![Value::Int(2), Value::Int(3)]),
+//!     multicall::call("div", vec![Value::Int(1), Value::Int(0)]),
+//! ]);
+//! // The server's side: each call read, run, and its result written.
+//! let calls = multicall::read_request(params).unwrap();
+//! let answers: Vec<Value> = calls
+//!     .into_iter()
+//!     .enumerate()
+//!     .map(|(i, call)| match multicall::read_call(call, i + 1).unwrap() {
+//!         (method, _) if method == "pow" => multicall::result(Ok(Value::Int(8))),
+//!         _ => multicall::result(Err(Fault::application("integer division by zero"))),
+//!     })
+//!     .collect();
+//! // The client reads one result per call, in order.
+//! let results = multicall::read_results(Value::Array(answers), 2).unwrap();
+//! assert_eq!(results[0], Ok(Value::Int(8)));
+//! assert_eq!(results[1].as_ref().unwrap_err().code, -32500);
+//! ```
+
+use crate::{ConvertError, Fault, Struct, Value, codes};
+
+/// One call of a multicall request: `{methodName, params}`.
+pub fn call(method: &str, params: Vec<Value>) -> Value {
+    let mut call = Struct::with_capacity(2);
+    call.insert("methodName".into(), Value::String(method.to_owned()));
+    call.insert("params".into(), Value::Array(params));
+    Value::Struct(call)
+}
+
+/// The parameters of a `system.multicall` request holding `calls` (each
+/// made by [`call`]).
+pub fn request(calls: Vec<Value>) -> Vec<Value> {
+    vec![Value::Array(calls)]
+}
+
+/// Reads the parameters of a `system.multicall` request: its calls, each
+/// still to be read with [`read_call`]. A fault -32602 if they are not one
+/// array.
+pub fn read_request(params: Vec<Value>) -> Result<Vec<Value>, Fault> {
+    match <[Value; 1]>::try_from(params) {
+        Ok([Value::Array(calls)]) => Ok(calls),
+        _ => Err(Fault::invalid_params(
+            "system.multicall takes one parameter: an array of {methodName, params} structs",
+        )),
+    }
+}
+
+/// Reads call number `index` (from 1, for messages) of a request: its
+/// method name and parameters, or a fault -32600 saying what is wrong.
+pub fn read_call(call: Value, index: usize) -> Result<(String, Vec<Value>), Fault> {
+    let bad = |what: &str| Fault::new(codes::INVALID_REQUEST, format!("call {index}: {what}"));
+    let Value::Struct(mut members) = call else {
+        return Err(bad("each call must be a struct {methodName, params}"));
+    };
+    let method = match members.swap_remove("methodName") {
+        Some(Value::String(name)) => name,
+        Some(_) => return Err(bad("methodName must be a string")),
+        None => return Err(bad("the struct has no methodName")),
+    };
+    let params = match members.swap_remove("params") {
+        Some(Value::Array(params)) => params,
+        None => Vec::new(),
+        Some(_) => return Err(bad("params must be an array")),
+    };
+    Ok((method, params))
+}
+
+/// One call's entry in the response: `[value]`, or the fault struct.
+pub fn result(result: Result<Value, Fault>) -> Value {
+    match result {
+        Ok(value) => Value::Array(vec![value]),
+        Err(fault) => fault.to_value(),
+    }
+}
+
+/// Reads a `system.multicall` response made for `expected` calls: one
+/// result or fault per call, in order.
+pub fn read_results(
+    value: Value,
+    expected: usize,
+) -> Result<Vec<Result<Value, Fault>>, ConvertError> {
+    let shape = "an array with one result or fault per call";
+    let items = match value {
+        Value::Array(items) if items.len() == expected => items,
+        Value::Array(items) => {
+            return Err(ConvertError {
+                expected: shape,
+                found: format!("{} entries for {expected} calls", items.len()),
+            });
+        }
+        other => return Err(ConvertError::mismatch(shape, &other)),
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::Array(mut one) if one.len() == 1 => Ok(Ok(one.remove(0))),
+            other => match Fault::from_value(&other) {
+                Some(fault) => Ok(Err(fault)),
+                None => Err(ConvertError {
+                    expected: "a one-element array or a fault struct",
+                    found: format!("{} at multicall entry {}", other.type_name(), i + 1),
+                }),
+            },
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_and_responses_round_trip() {
+        let sent = vec![
+            ("pow", vec![Value::Int(2), Value::Int(3)]),
+            ("system.listMethods", vec![]),
+        ];
+        let params = request(sent.iter().map(|(m, p)| call(m, p.clone())).collect());
+        let read: Vec<_> = read_request(params)
+            .unwrap()
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| read_call(c, i + 1).unwrap())
+            .collect();
+        let expected: Vec<_> = sent.into_iter().map(|(m, p)| (m.to_owned(), p)).collect();
+        assert_eq!(read, expected);
+
+        let answers = vec![Ok(Value::Int(8)), Err(Fault::new(1, "no"))];
+        let response = Value::Array(answers.iter().cloned().map(result).collect());
+        assert_eq!(read_results(response, 2).unwrap(), answers);
+    }
+
+    #[test]
+    fn malformed_shapes_say_what_is_wrong() {
+        assert_eq!(
+            read_request(vec![]).unwrap_err().code,
+            codes::INVALID_PARAMS
+        );
+        let cases = [
+            (
+                Value::Int(1),
+                "call 3: each call must be a struct {methodName, params}",
+            ),
+            (
+                Value::Struct(Struct::new()),
+                "call 3: the struct has no methodName",
+            ),
+        ];
+        for (call, message) in cases {
+            let fault = read_call(call, 3).unwrap_err();
+            assert_eq!(
+                (fault.code, fault.string.as_str()),
+                (codes::INVALID_REQUEST, message)
+            );
+        }
+        let no_params = call("f", vec![]);
+        assert_eq!(read_call(no_params, 1).unwrap(), ("f".to_owned(), vec![]));
+        assert_eq!(
+            read_results(Value::Array(vec![Value::Int(1)]), 2)
+                .unwrap_err()
+                .to_string(),
+            "expected an array with one result or fault per call, got 1 entries for 2 calls"
+        );
+        assert_eq!(
+            read_results(Value::Array(vec![Value::Int(1)]), 1)
+                .unwrap_err()
+                .to_string(),
+            "expected a one-element array or a fault struct, got int at multicall entry 1"
+        );
+    }
+}

@@ -1,0 +1,367 @@
+//! Configuring a server before it binds (Python's constructor arguments and
+//! class attributes): one builder for the HTTP settings, with the settings
+//! of what it serves — one method table, or a dispatcher per path — only
+//! where they apply.
+
+use std::io;
+use std::net::ToSocketAddrs;
+use std::sync::Arc;
+use std::time::Duration;
+
+use socket2::Socket;
+use xmlrpc_codec::{DocumentLimits, OutputEncoding};
+use xmlrpc_server::{DispatchOptions, Dispatcher, Documentation, Methods};
+
+use crate::config::HttpConfig;
+use crate::limits::HttpLimits;
+use crate::listener::{Server, bind_socket};
+use crate::routing::{Endpoint, Routes};
+use crate::service::{RpcService, Shared};
+
+/// What a server serves: the type parameter of [`ServerBuilder`].
+pub mod serves {
+    use super::*;
+
+    /// One method table on the `rpc_paths` (Python's `SimpleXMLRPCServer`):
+    /// the builder also takes the dispatcher's options.
+    #[derive(Debug)]
+    pub struct OneTable {
+        pub(crate) methods: Methods,
+        pub(crate) options: DispatchOptions,
+        pub(crate) rpc_paths: Vec<String>,
+    }
+
+    /// A dispatcher per path (Python's `MultiPathXMLRPCServer`): each
+    /// dispatcher carries its own options.
+    #[derive(Debug, Default)]
+    pub struct ByPath {
+        pub(crate) paths: Vec<(String, Dispatcher)>,
+    }
+
+    /// [`OneTable`] or [`ByPath`].
+    pub trait Target: std::fmt::Debug + sealed::Sealed {}
+    impl Target for OneTable {}
+    impl Target for ByPath {}
+
+    pub(crate) mod sealed {
+        use super::*;
+
+        // Sealed: nothing outside this crate can name or implement it, so
+        // the crate-private `Routes` in its signature is never exposed.
+        #[allow(private_interfaces)]
+        pub trait Sealed {
+            /// The routes, each path's endpoint documented by `documentation`.
+            fn routes(self, documentation: Option<&Documentation>) -> Routes;
+        }
+
+        #[allow(private_interfaces)]
+        impl Sealed for OneTable {
+            fn routes(self, documentation: Option<&Documentation>) -> Routes {
+                let dispatcher = Dispatcher::with_options(self.methods, self.options);
+                Routes::single(Endpoint::new(dispatcher, documentation), &self.rpc_paths)
+            }
+        }
+
+        #[allow(private_interfaces)]
+        impl Sealed for ByPath {
+            fn routes(self, documentation: Option<&Documentation>) -> Routes {
+                Routes::multi(
+                    self.paths
+                        .into_iter()
+                        .map(|(path, dispatcher)| (path, Endpoint::new(dispatcher, documentation)))
+                        .collect(),
+                )
+            }
+        }
+    }
+}
+
+use serves::{ByPath, OneTable, Target};
+
+/// Configures a server before it binds. Every setting has a default; see
+/// [`HttpConfig`], [`HttpLimits`] and [`DispatchOptions`].
+///
+/// ```no_run
+/// use xmlrpc::{Methods, Server};
+///
+/// let mut methods = Methods::new();
+/// methods.register_function("add", |x: i64, y: i64| x + y);
+/// methods.register_introspection_functions();
+/// let server = Server::builder(methods)
+///     .rpc_paths(["/RPC2"])
+///     .allow_none(true)
+///     .log_requests(false)
+///     .bind("127.0.0.1:8000")?;
+/// println!("serving on {}", server.local_addr()?);
+/// server.serve_forever()?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+#[must_use]
+pub struct ServerBuilder<T: Target = OneTable> {
+    target: T,
+    config: HttpConfig,
+    documentation: Option<Documentation>,
+}
+
+impl ServerBuilder<OneTable> {
+    pub(crate) fn one_table(methods: Methods, options: DispatchOptions) -> Self {
+        ServerBuilder {
+            target: OneTable {
+                methods,
+                options,
+                rpc_paths: vec!["/".into(), "/RPC2".into()],
+            },
+            config: HttpConfig::default(),
+            documentation: None,
+        }
+    }
+
+    /// Sets the paths that accept calls (Python's `rpc_paths`; default `/`
+    /// and `/RPC2`); an empty list accepts every path. Others answer 404.
+    pub fn rpc_paths<I, S>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.target.rpc_paths = paths.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Allows nil results (Python's `allow_none`).
+    pub fn allow_none(mut self, on: bool) -> Self {
+        self.target.options = self.target.options.allow_none(on);
+        self
+    }
+
+    /// Sets the response encoding (Python's `encoding`); see [`OutputEncoding`].
+    pub fn encoding(mut self, encoding: OutputEncoding) -> Self {
+        self.target.options = self.target.options.encoding(encoding);
+        self
+    }
+
+    /// Sets the most calls one `system.multicall` may hold.
+    pub fn max_multicall_calls(mut self, calls: usize) -> Self {
+        self.target.options = self.target.options.max_multicall_calls(calls);
+        self
+    }
+
+    /// Sets the limits on request documents (depth, items, sizes).
+    pub fn document_limits(mut self, limits: DocumentLimits) -> Self {
+        self.target.options = self.target.options.limits(limits);
+        self
+    }
+
+    /// Replaces every dispatcher option at once.
+    pub fn dispatch_options(mut self, options: DispatchOptions) -> Self {
+        self.target.options = options;
+        self
+    }
+}
+
+impl ServerBuilder<ByPath> {
+    /// Adds `dispatcher` at `path` (Python's
+    /// `MultiPathXMLRPCServer.add_dispatcher`); a path added twice keeps
+    /// the second.
+    pub fn add_dispatcher(mut self, path: impl Into<String>, dispatcher: Dispatcher) -> Self {
+        let path = path.into();
+        self.target.paths.retain(|(p, _)| *p != path);
+        self.target.paths.push((path, dispatcher));
+        self
+    }
+}
+
+impl<T: Target> ServerBuilder<T> {
+    /// Turns request logging on or off (Python's `logRequests`).
+    pub fn log_requests(mut self, on: bool) -> Self {
+        self.config.log_requests = on;
+        self
+    }
+
+    /// Sets `SO_REUSEADDR` (Python's `allow_reuse_address`; default on).
+    pub fn reuse_address(mut self, on: bool) -> Self {
+        self.config.reuse_address = on;
+        self
+    }
+
+    /// Sets the size above which responses are gzipped for clients that
+    /// accept it; `None` never compresses.
+    pub fn gzip_threshold(mut self, bytes: Option<usize>) -> Self {
+        self.config.gzip_threshold = bytes;
+        self
+    }
+
+    /// Sets every HTTP limit at once: sizes, counts and times (see [`HttpLimits`]).
+    pub fn limits(mut self, limits: HttpLimits) -> Self {
+        self.config.limits = limits;
+        self
+    }
+
+    /// Sets the largest request body.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.config.limits.body.max_body_bytes = bytes;
+        self
+    }
+
+    /// Sets the time allowed for a request's headers.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.config.limits.header_read_timeout = timeout;
+        self
+    }
+
+    /// Sets the time allowed for a request's body.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.config.limits.body_read_timeout = timeout;
+        self
+    }
+
+    /// Sets the most connections served at once.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.config.limits.max_connections = connections;
+        self
+    }
+
+    /// Replaces every HTTP setting at once.
+    pub fn http_config(mut self, config: HttpConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Serves a documentation page on GET (Python's `DocXMLRPCServer`),
+    /// rendered once when the server binds.
+    pub fn documentation(mut self, documentation: Documentation) -> Self {
+        self.documentation = Some(documentation);
+        self
+    }
+
+    /// Sets the page's `<title>` (Python's `set_server_title`); makes the
+    /// server a documenting one.
+    pub fn server_title(mut self, title: impl Into<String>) -> Self {
+        self.documentation = Some(self.documentation.unwrap_or_default().server_title(title));
+        self
+    }
+
+    /// Sets the page's `<h1>` (Python's `set_server_name`); makes the
+    /// server a documenting one.
+    pub fn server_name(mut self, name: impl Into<String>) -> Self {
+        self.documentation = Some(self.documentation.unwrap_or_default().server_name(name));
+        self
+    }
+
+    /// Sets the page's introduction (Python's `set_server_documentation`);
+    /// makes the server a documenting one.
+    pub fn server_documentation(mut self, text: impl Into<String>) -> Self {
+        self.documentation = Some(
+            self.documentation
+                .unwrap_or_default()
+                .server_documentation(text),
+        );
+        self
+    }
+
+    fn into_shared(self) -> Shared {
+        let routes = self.target.routes(self.documentation.as_ref());
+        Shared::new(routes, self.config)
+    }
+
+    /// The server as a hyper service, without a socket: see [`RpcService`].
+    pub fn into_service(self) -> RpcService {
+        RpcService {
+            shared: Arc::new(self.into_shared()),
+            peer: None,
+        }
+    }
+
+    /// Binds to `addr` and starts listening (Python's default
+    /// `bind_and_activate=True`). The server accepts nothing until served.
+    pub fn bind(self, addr: impl ToSocketAddrs) -> io::Result<Server> {
+        let mut server = self.bind_without_activate(addr)?;
+        server.activate()?;
+        Ok(server)
+    }
+
+    /// Binds to `addr` without listening yet (Python's
+    /// `bind_and_activate=False` followed by `server_bind()`); call
+    /// [`Server::activate`], or just serve.
+    pub fn bind_without_activate(self, addr: impl ToSocketAddrs) -> io::Result<Server> {
+        let reuse = self.config.reuse_address;
+        let mut last_error = None;
+        for addr in addr.to_socket_addrs()? {
+            match bind_socket(addr, reuse) {
+                Ok(socket) => return Ok(Server::new(socket, false, self.into_shared())),
+                Err(e) => last_error = Some(e),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, "no address to bind to")
+        }))
+    }
+
+    /// Serves on a listener made elsewhere (systemd sockets, tests).
+    pub fn from_listener(self, listener: std::net::TcpListener) -> io::Result<Server> {
+        Ok(Server::new(
+            Socket::from(listener),
+            true,
+            self.into_shared(),
+        ))
+    }
+}
+
+/// The self-documenting server (Python's `DocXMLRPCServer`): the standalone
+/// server whose GET on an RPC path answers an HTML page of every method.
+///
+/// ```no_run
+/// use xmlrpc::{DocServer, Methods};
+///
+/// let mut methods = Methods::new();
+/// methods.register_function("add", |x: i64, y: i64| x + y).help("Adds two integers.");
+/// methods.register_introspection_functions();
+/// DocServer::builder(methods)
+///     .server_title("Adder")
+///     .server_name("The adding server")
+///     .server_documentation("It adds. See add.")
+///     .bind("127.0.0.1:8000")?
+///     .serve_forever()?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct DocServer;
+
+impl DocServer {
+    /// Starts configuring a documenting server for `methods`, with
+    /// Python's default title, name and documentation.
+    pub fn builder(methods: Methods) -> ServerBuilder {
+        Server::builder(methods).documentation(Documentation::default())
+    }
+}
+
+/// Several dispatchers on one port, one per path (Python's
+/// `MultiPathXMLRPCServer`).
+///
+/// ```no_run
+/// use xmlrpc::{Dispatcher, Methods, MultiPathServer};
+///
+/// let mut math = Methods::new();
+/// math.register_function("add", |x: i64, y: i64| x + y);
+/// let mut text = Methods::new();
+/// text.register_function("upper", |s: String| s.to_uppercase());
+/// let server = MultiPathServer::builder()
+///     .add_dispatcher("/math", Dispatcher::new(math))
+///     .add_dispatcher("/text", Dispatcher::new(text))
+///     .bind("127.0.0.1:0")?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct MultiPathServer;
+
+impl MultiPathServer {
+    /// Starts configuring a server with no paths yet; add them with
+    /// [`ServerBuilder::add_dispatcher`].
+    pub fn builder() -> ServerBuilder<ByPath> {
+        ServerBuilder {
+            target: ByPath::default(),
+            config: HttpConfig::default(),
+            documentation: None,
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! The server's own methods, one record each: name, signature, help and
+//! behaviour side by side. Adding a built-in is adding an entry here.
+
+use futures::FutureExt as _;
+use xmlrpc_codec::wire::{multicall, names};
+use xmlrpc_codec::{Fault, Struct, Value, codes};
+
+use crate::method::{Builtin, Context, Method};
+
+/// A built-in method, as registered.
+pub(crate) struct Entry {
+    pub(crate) name: &'static str,
+    signature: &'static [&'static str],
+    help: &'static str,
+    run: Builtin,
+}
+
+impl Entry {
+    pub(crate) fn method(&self) -> Method {
+        Method::builtin(self.run, self.signature, self.help)
+    }
+}
+
+/// Python's `register_introspection_functions`, plus `system.getCapabilities`.
+pub(crate) const INTROSPECTION: [Entry; 4] = [
+    Entry {
+        name: names::LIST_METHODS,
+        signature: &["array"],
+        help: "Returns the names of every method the server answers, sorted.",
+        run: |server, params| {
+            let names = no_params(names::LIST_METHODS, &params).map(|()| {
+                Value::Array(
+                    server
+                        .list_methods()
+                        .into_iter()
+                        .map(Value::String)
+                        .collect(),
+                )
+            });
+            async move { names }.boxed()
+        },
+    },
+    Entry {
+        name: names::METHOD_HELP,
+        signature: &["string", "string"],
+        help: "Returns the help text of the method named by its parameter.",
+        run: |server, params| {
+            let help = name_param(names::METHOD_HELP, &params).and_then(|name| {
+                server
+                    .method_help(name)
+                    .map(Value::String)
+                    .ok_or_else(|| Fault::method_not_found(name))
+            });
+            async move { help }.boxed()
+        },
+    },
+    Entry {
+        name: names::METHOD_SIGNATURE,
+        signature: &["array", "string"],
+        help: "Returns the signatures of the method named by its parameter: an array of arrays of type names, the result's first.",
+        run: |server, params| {
+            let signatures = name_param(names::METHOD_SIGNATURE, &params).and_then(|name| {
+                match server.method_signatures(name) {
+                    None => Err(Fault::method_not_found(name)),
+                    // The introspection specification's answer for "not declared".
+                    Some(sigs) if sigs.is_empty() => Ok(Value::String("undef".into())),
+                    Some(sigs) => Ok(Value::Array(
+                        sigs.into_iter()
+                            .map(|sig| Value::Array(sig.into_iter().map(Value::String).collect()))
+                            .collect(),
+                    )),
+                }
+            });
+            async move { signatures }.boxed()
+        },
+    },
+    Entry {
+        name: names::GET_CAPABILITIES,
+        signature: &["struct"],
+        help: "Returns the specifications this server follows (fault codes, introspection, multicall), with their URLs and versions.",
+        run: |server, params| {
+            let capabilities =
+                no_params(names::GET_CAPABILITIES, &params).map(|()| capabilities(server));
+            async move { capabilities }.boxed()
+        },
+    },
+];
+
+/// Python's `register_multicall_functions`.
+pub(crate) const MULTICALL: Entry = Entry {
+    name: names::MULTICALL,
+    signature: &["array", "array"],
+    help: "Runs several calls in one request. The parameter is an array of structs {methodName, params}; the result holds, in order, a one-element array with each call's value, or a struct {faultCode, faultString} for each call that failed.",
+    run: |server, params| run_multicall(server, params).boxed(),
+};
+
+fn no_params(method: &str, params: &[Value]) -> Result<(), Fault> {
+    if params.is_empty() {
+        Ok(())
+    } else {
+        Err(Fault::invalid_params(format!(
+            "{method} takes no parameters"
+        )))
+    }
+}
+
+fn name_param<'a>(method: &str, params: &'a [Value]) -> Result<&'a str, Fault> {
+    match params {
+        [Value::String(name)] => Ok(name),
+        _ => Err(Fault::invalid_params(format!(
+            "{method} takes one string parameter: a method name"
+        ))),
+    }
+}
+
+fn capabilities(server: &dyn Context) -> Value {
+    let spec = |url: &str, version: i32| {
+        let mut s = Struct::new();
+        s.insert("specUrl".into(), Value::String(url.into()));
+        s.insert("specVersion".into(), Value::Int(version));
+        Value::Struct(s)
+    };
+    let mut caps = Struct::new();
+    caps.insert("xmlrpc".into(), spec("http://www.xmlrpc.com/spec", 1));
+    caps.insert(
+        "faults_interop".into(),
+        spec(
+            "http://xmlrpc-epi.sourceforge.net/specs/rfc.fault_codes.php",
+            20010516,
+        ),
+    );
+    caps.insert(
+        "introspect".into(),
+        spec("http://xmlrpc-c.sourceforge.net/introspection.html", 1),
+    );
+    if server.has_method(names::MULTICALL) {
+        caps.insert(
+            names::MULTICALL.into(),
+            spec("https://web.archive.org/web/20060624230303/http://www.xmlrpc.com/discuss/msgReader$1208?mode=topic", 1),
+        );
+    }
+    if server.allows_nil() {
+        caps.insert(
+            "nil".into(),
+            spec("http://ontosys.com/xml-rpc/extensions.php", 1),
+        );
+    }
+    Value::Struct(caps)
+}
+
+async fn run_multicall(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault> {
+    let calls = multicall::read_request(params)?;
+    let max = server.max_multicall_calls();
+    if calls.len() > max {
+        return Err(Fault::new(
+            codes::INVALID_REQUEST,
+            format!(
+                "{} holds {} calls, more than the limit of {max}",
+                names::MULTICALL,
+                calls.len()
+            ),
+        ));
+    }
+    let mut results = Vec::with_capacity(calls.len());
+    for (index, call) in calls.into_iter().enumerate() {
+        let result = match multicall::read_call(call, index + 1) {
+            Ok((method, _)) if method == names::MULTICALL => Err(Fault::new(
+                codes::INVALID_REQUEST,
+                format!("call {}: {} cannot be nested", index + 1, names::MULTICALL),
+            )),
+            Ok((method, params)) => server.call(&method, params).await,
+            Err(fault) => Err(fault),
+        };
+        results.push(multicall::result(result));
+    }
+    Ok(Value::Array(results))
+}

@@ -1,0 +1,320 @@
+//! The HTTP rules every front end follows, written once: the HTTP server
+//! and the CGI handler answer the same problems with the same status and
+//! text, measure bodies by the same policy, and log requests in the same
+//! line. Applications do not need this module; front ends do.
+
+use std::fmt;
+use std::time::Duration;
+
+use xmlrpc_codec::wire::{BodyLimits, InflateError, UnsupportedCoding};
+
+/// A request refused before it reached the dispatcher: an HTTP status and
+/// a one-line explanation for the client. One constructor per case.
+///
+/// ```
+/// use xmlrpc::http_rules::Rejection;
+///
+/// let r = Rejection::too_large(1000);
+/// assert_eq!(r.status(), 413);
+/// assert_eq!(r.status_line(), "413 Content Too Large");
+/// assert_eq!(r.text(), "the request body is larger than the limit of 1000 bytes");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    status: u16,
+    text: String,
+}
+
+impl Rejection {
+    fn new(status: u16, text: impl Into<String>) -> Self {
+        Rejection {
+            status,
+            text: text.into(),
+        }
+    }
+
+    /// 404: no dispatcher answers this path.
+    pub fn not_found() -> Self {
+        Self::new(404, "No such page")
+    }
+
+    /// 501: an HTTP method other than those the endpoint allows (Python's
+    /// answer; the response carries `Allow`).
+    pub fn unsupported_method(method: &str) -> Self {
+        Self::new(501, format!("Unsupported method ('{}')", truncate(method)))
+    }
+
+    /// 411: a POST with no length and no chunked framing.
+    pub fn length_required() -> Self {
+        Self::new(411, "a POST needs a Content-Length or a chunked body")
+    }
+
+    /// 400: a length that is not a byte count.
+    pub fn bad_length(value: &str) -> Self {
+        Self::new(
+            400,
+            format!("Content-Length {:?} is not a byte count", truncate(value)),
+        )
+    }
+
+    /// 413: the body is larger than `limit` bytes.
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            413,
+            format!("the request body is larger than the limit of {limit} bytes"),
+        )
+    }
+
+    /// 400: the body ended before the length announced.
+    pub fn body_cut_short(got: usize, announced: u64) -> Self {
+        Self::new(
+            400,
+            format!("the body ended after {got} of the {announced} bytes announced"),
+        )
+    }
+
+    /// 400: reading the body failed.
+    pub fn unreadable_body(error: impl fmt::Display) -> Self {
+        Self::new(400, format!("the request body could not be read: {error}"))
+    }
+
+    /// 408: the body did not arrive within `limit`.
+    pub fn body_timeout(limit: Duration) -> Self {
+        Self::new(
+            408,
+            format!("the request body did not arrive within {limit:?}"),
+        )
+    }
+
+    /// 415: a `Content-Encoding` this build cannot read.
+    pub fn unsupported_coding(coding: &UnsupportedCoding) -> Self {
+        Self::new(415, coding.to_string())
+    }
+
+    /// 400: a gzip body that is corrupt or inflates past the limit.
+    pub fn bad_coding(error: &InflateError) -> Self {
+        Self::new(400, error.to_string())
+    }
+
+    /// 503: too many requests are being processed.
+    pub fn busy_requests() -> Self {
+        Self::new(
+            503,
+            "the server is processing too many requests; try again later",
+        )
+    }
+
+    /// 503: too many request bodies are held in memory.
+    pub fn busy_bodies() -> Self {
+        Self::new(
+            503,
+            "the server holds too many request bodies right now; try again later",
+        )
+    }
+
+    /// 503: too many connections are open.
+    pub fn busy_connections() -> Self {
+        Self::new(
+            503,
+            "the server is serving too many connections; try again later",
+        )
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The status code and its reason phrase, as a CGI `Status:` header or
+    /// an HTTP status line carries them.
+    pub fn status_line(&self) -> String {
+        format!("{} {}", self.status, reason(self.status))
+    }
+
+    /// The explanation, one line without its newline.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The response body: the explanation and a newline.
+    pub fn body(&self) -> String {
+        format!("{}\n", self.text)
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.status_line(), self.text)
+    }
+}
+
+/// The reason phrase of the statuses front ends answer with (RFC 9110).
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        408 => "Request Timeout",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}
+
+/// The body-length policy: a POST's declared length, checked against the
+/// limits before anything is read. `declared` is the `Content-Length` (or
+/// CGI `CONTENT_LENGTH`) value; `chunked` says the body is framed by
+/// chunks instead (it is then measured while it streams, with
+/// [`check_streamed`]). Returns the declared length, if any.
+///
+/// ```
+/// use xmlrpc::http_rules::content_length;
+/// use xmlrpc::wire::BodyLimits;
+///
+/// let limits = BodyLimits::default().max_body_bytes(10);
+/// assert_eq!(content_length(Some(" 10 "), false, &limits), Ok(Some(10)));
+/// assert_eq!(content_length(None, true, &limits), Ok(None));
+/// assert_eq!(content_length(Some("11"), false, &limits).unwrap_err().status(), 413);
+/// assert_eq!(content_length(None, false, &limits).unwrap_err().status(), 411);
+/// assert_eq!(content_length(Some("-1"), false, &limits).unwrap_err().status(), 400);
+/// ```
+pub fn content_length(
+    declared: Option<&str>,
+    chunked: bool,
+    limits: &BodyLimits,
+) -> Result<Option<usize>, Rejection> {
+    if chunked {
+        return Ok(None);
+    }
+    let Some(text) = declared else {
+        return Err(Rejection::length_required());
+    };
+    let length: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| Rejection::bad_length(text))?;
+    if length > limits.max_body_bytes as u64 {
+        return Err(Rejection::too_large(limits.max_body_bytes));
+    }
+    Ok(Some(length as usize))
+}
+
+/// The same policy while a body streams in: `so_far` bytes read must stay
+/// within the limit.
+pub fn check_streamed(so_far: usize, limits: &BodyLimits) -> Result<(), Rejection> {
+    if so_far > limits.max_body_bytes {
+        Err(Rejection::too_large(limits.max_body_bytes))
+    } else {
+        Ok(())
+    }
+}
+
+/// One request as the access log records it (Python's `logRequests`,
+/// in the Common Log Format's spirit).
+#[derive(Debug, Clone)]
+pub struct AccessLog<'a> {
+    /// The client's address, if known.
+    pub peer: Option<std::net::IpAddr>,
+    /// The HTTP method.
+    pub method: &'a str,
+    /// The path requested.
+    pub path: &'a str,
+    /// The protocol, e.g. `HTTP/1.1` (CGI: `SERVER_PROTOCOL`).
+    pub protocol: &'a str,
+    /// The status answered.
+    pub status: u16,
+    /// The response body's length, if known.
+    pub length: Option<usize>,
+    /// The XML-RPC method called, if the request could be read.
+    pub rpc_method: Option<&'a str>,
+    /// How long answering took.
+    pub elapsed: Duration,
+}
+
+impl AccessLog<'_> {
+    /// Writes the line through `tracing` (target `xmlrpc::access`, level info):
+    /// `127.0.0.1 "POST /RPC2 HTTP/1.1" 200 131 pow 0.049ms`.
+    pub fn emit(&self) {
+        tracing::info!(target: "xmlrpc::access", "{self}");
+    }
+}
+
+impl fmt::Display for AccessLog<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.peer {
+            Some(ip) => write!(f, "{ip}")?,
+            None => f.write_str("-")?,
+        }
+        write!(
+            f,
+            " \"{} {} {}\" {} ",
+            truncate(self.method),
+            truncate(self.path),
+            self.protocol,
+            self.status
+        )?;
+        match self.length {
+            Some(n) => write!(f, "{n}")?,
+            None => f.write_str("-")?,
+        }
+        write!(
+            f,
+            " {} {:.3}ms",
+            self.rpc_method.map_or_else(|| "-".into(), truncate),
+            self.elapsed.as_secs_f64() * 1e3
+        )
+    }
+}
+
+/// Shortens untrusted text quoted in a message or a log line.
+pub(crate) fn truncate(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_lines_are_one_format() {
+        let line = AccessLog {
+            peer: Some([127, 0, 0, 1].into()),
+            method: "POST",
+            path: "/RPC2",
+            protocol: "HTTP/1.1",
+            status: 200,
+            length: Some(131),
+            rpc_method: Some("pow"),
+            elapsed: Duration::from_micros(49),
+        };
+        assert_eq!(
+            line.to_string(),
+            "127.0.0.1 \"POST /RPC2 HTTP/1.1\" 200 131 pow 0.049ms"
+        );
+        let unknown = AccessLog {
+            peer: None,
+            length: None,
+            rpc_method: None,
+            ..line
+        };
+        assert_eq!(
+            unknown.to_string(),
+            "- \"POST /RPC2 HTTP/1.1\" 200 - - 0.049ms"
+        );
+    }
+
+    #[test]
+    fn streamed_bodies_keep_to_the_limit() {
+        let limits = BodyLimits::default().max_body_bytes(4);
+        assert!(check_streamed(4, &limits).is_ok());
+        assert_eq!(check_streamed(5, &limits).unwrap_err().status(), 413);
+    }
+}
