@@ -6,11 +6,11 @@
 #![forbid(unsafe_code)]
 
 use libfuzzer_sys::fuzz_target;
-use xmlrpc_codec::{EncodeOptions, Limits, decode_call, encode_call};
+use xmlrpc::{DocumentLimits, EncodeOptions, decode_call, encode_call};
 use xmlrpc_fuzz::{expect_nul_refused, holds_nul, identical, tiny_limits};
 
 fuzz_target!(|data: &[u8]| {
-    for limits in [Limits::default(), tiny_limits()] {
+    for limits in [DocumentLimits::default(), tiny_limits()] {
         let call = match decode_call(data, &limits) {
             Ok(call) => call,
             Err(e) => {
@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
         };
         let body = encode_call(&call, &EncodeOptions::default().allow_none(true))
             .expect("a decoded call encodes");
-        let again = decode_call(&body, &Limits::default());
+        let again = decode_call(&body, &DocumentLimits::default());
         if call.method.contains('\0') || call.params.iter().any(holds_nul) {
             expect_nul_refused(again.map(|_| ()));
             continue;

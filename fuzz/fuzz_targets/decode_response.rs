@@ -6,11 +6,11 @@
 #![forbid(unsafe_code)]
 
 use libfuzzer_sys::fuzz_target;
-use xmlrpc_codec::{EncodeOptions, Limits, decode_response, decode_value, encode_response};
+use xmlrpc::{DocumentLimits, EncodeOptions, decode_response, decode_value, encode_response};
 use xmlrpc_fuzz::{expect_nul_refused, holds_nul, identical, tiny_limits};
 
 fuzz_target!(|data: &[u8]| {
-    for limits in [Limits::default(), tiny_limits()] {
+    for limits in [DocumentLimits::default(), tiny_limits()] {
         if let Err(e) = decode_value(data, &limits) {
             let _ = e.to_string();
         }
@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
         };
         let body = encode_response(&response, &EncodeOptions::default().allow_none(true))
             .expect("a decoded response encodes");
-        let again = decode_response(&body, &Limits::default());
+        let again = decode_response(&body, &DocumentLimits::default());
         let nul = match &response {
             Ok(v) => holds_nul(v),
             Err(f) => f.string.contains('\0'),

@@ -15,13 +15,13 @@
 
 use arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use xmlrpc_codec::{
-    EncodeError, EncodeOptions, Fault, Limits, MethodCall, OutputEncoding, Value, decode_call,
+use xmlrpc::{
+    DocumentLimits, EncodeError, EncodeOptions, Fault, MethodCall, OutputEncoding, decode_call,
     decode_response, decode_value, encode_call, encode_response, encode_value,
 };
 use xmlrpc_fuzz::{
-    MAX_DEPTH, MAX_NODES, arb_string, arb_value, expect_nul_refused, holds_nul, identical,
-    tiny_limits,
+    MAX_DEPTH, MAX_NODES, arb_string, arb_value, expect_nul_refused, holds_nil, holds_nul,
+    identical, tiny_limits,
 };
 
 /// Output encodings whose round trip is lossless: every character they
@@ -40,15 +40,6 @@ const ENCODINGS: &[&str] = &[
     "euc-kr",
 ];
 
-fn holds_nil(value: &Value) -> bool {
-    match value {
-        Value::Nil => true,
-        Value::Array(items) => items.iter().any(holds_nil),
-        Value::Struct(members) => members.values().any(holds_nil),
-        _ => false,
-    }
-}
-
 fn check(u: &mut Unstructured<'_>) -> Result<()> {
     let allow_none: bool = u.arbitrary()?;
     let encoding = *u.choose(ENCODINGS)?;
@@ -57,7 +48,7 @@ fn check(u: &mut Unstructured<'_>) -> Result<()> {
         .encoding(OutputEncoding::new(encoding).expect("a known encoding"));
     let mut budget = MAX_NODES;
     let value = arb_value(u, MAX_DEPTH, &mut budget, true)?;
-    let limits = Limits::default().max_method_name_bytes(usize::MAX);
+    let limits = DocumentLimits::default().max_method_name_bytes(usize::MAX);
 
     // A response holding the value.
     let encoded = encode_response(&Ok(value.clone()), &opts);

@@ -10,15 +10,10 @@ use std::time::Duration;
 
 use arbitrary::{Arbitrary, Result, Unstructured};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use xmlrpc_codec::{DateTime, Struct, Value};
-use xmlrpc_http::{RpcService, Server};
+use xmlrpc::{DateTime, DocumentLimits, HttpLimits, RpcService, Server, Struct, Value};
 
-/// The demo's methods and page, from the very file `xmlrpc demo` serves
-/// them from. (Included rather than depended on: the `xmlrpc-cli` crate
-/// brings the client, TLS and clap, which would triple the fuzz build.)
-#[path = "../../crates/xmlrpc-cli/src/demo.rs"]
-#[allow(dead_code)]
-pub mod demo;
+pub use xmlrpc::demo;
+pub use xmlrpc_test_support::values::{holds_nil, holds_nul, identical};
 
 /// How deep generated arrays and structs nest (the decoder's default limit is 64).
 pub const MAX_DEPTH: u32 = 6;
@@ -145,40 +140,6 @@ pub fn arb_datetime(u: &mut Unstructured<'_>) -> Result<DateTime> {
     })
 }
 
-/// Whether two values are the same, doubles compared bit for bit (so
-/// `-0.0` must come back as `-0.0`).
-pub fn identical(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Double(x), Value::Double(y)) => x.to_bits() == y.to_bits(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| identical(x, y))
-        }
-        (Value::Struct(x), Value::Struct(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|((kx, vx), (ky, vy))| kx == ky && identical(vx, vy))
-        }
-        _ => a == b,
-    }
-}
-
-/// Whether `value` holds U+0000 anywhere (in a string or a member name).
-///
-/// XML cannot hold that character at all: the encoder writes `&#0;`, which
-/// the decoder refuses, so such values cannot round-trip (see the report
-/// in `fuzz/README.md`).
-pub fn holds_nul(value: &Value) -> bool {
-    match value {
-        Value::String(s) => s.contains('\0'),
-        Value::Array(items) => items.iter().any(holds_nul),
-        Value::Struct(members) => members
-            .iter()
-            .any(|(name, v)| name.contains('\0') || holds_nul(v)),
-        _ => false,
-    }
-}
-
 /// A current-thread runtime with its clock paused: time advances only
 /// while every task waits, so a timer costs nothing and a connection that
 /// waits for one shows up as a hang at once.
@@ -196,14 +157,16 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
 /// The demo's methods and documentation page, served as `xmlrpc demo`
 /// serves them, with bodies (as sent, and inflated) limited to `max_body_bytes`.
 pub fn demo_service(max_body_bytes: usize) -> RpcService {
-    let limits = xmlrpc_codec::Limits::default()
-        .max_body_bytes(max_body_bytes)
-        .max_inflated_bytes(max_body_bytes)
+    let limits = HttpLimits::default()
+        .body(
+            xmlrpc::wire::BodyLimits::default()
+                .max_body_bytes(max_body_bytes)
+                .max_inflated_bytes(max_body_bytes),
+        )
         .header_read_timeout(SERVER_TIMEOUT)
         .body_read_timeout(SERVER_TIMEOUT);
-    Server::builder(demo::methods())
+    Server::builder_for(demo::dispatcher(xmlrpc::OutputEncoding::default()))
         .documentation(demo::documentation())
-        .allow_none(true)
         .log_requests(false)
         .limits(limits)
         .into_service()
@@ -303,8 +266,8 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Small limits, so that every limit is reached by small inputs.
-pub fn tiny_limits() -> xmlrpc_codec::Limits {
-    xmlrpc_codec::Limits::default()
+pub fn tiny_limits() -> DocumentLimits {
+    DocumentLimits::default()
         .max_depth(2)
         .max_items(3)
         .max_string_bytes(16)
@@ -316,9 +279,9 @@ pub fn tiny_limits() -> xmlrpc_codec::Limits {
 /// What decoding a document written from a value holding U+0000 gives
 /// today: the encoder writes `&#0;`, the decoder refuses it as an invalid
 /// character (-32702). Checked exactly, so a change there is noticed.
-pub fn expect_nul_refused(decoded: std::result::Result<(), xmlrpc_codec::DecodeError>) {
+pub fn expect_nul_refused(decoded: std::result::Result<(), xmlrpc::DecodeError>) {
     match decoded {
-        Err(e) if e.fault_code() == xmlrpc_codec::codes::INVALID_CHARACTER => {}
+        Err(e) if e.fault_code() == xmlrpc::codes::INVALID_CHARACTER => {}
         other => panic!("a value holding U+0000 decoded as {other:?}, not as -32702"),
     }
 }

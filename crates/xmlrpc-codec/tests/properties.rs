@@ -3,6 +3,7 @@
 //! date-times print and parse back. The fuzz targets in `fuzz/` check the
 //! same things for longer; these run in every `cargo test`.
 
+use xmlrpc_test_support::values::{holds_nil, holds_nul, identical};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use xmlrpc::{
@@ -117,43 +118,6 @@ fn value(nil: bool) -> impl Strategy<Value = Value> {
                 .prop_map(|members| Value::Struct(members.into_iter().collect::<Struct>())),
         ]
     })
-}
-
-/// Equal, with doubles compared bit for bit (`-0.0` must stay `-0.0`).
-fn identical(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Double(x), Value::Double(y)) => x.to_bits() == y.to_bits(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| identical(x, y))
-        }
-        (Value::Struct(x), Value::Struct(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|((kx, vx), (ky, vy))| kx == ky && identical(vx, vy))
-        }
-        _ => a == b,
-    }
-}
-
-fn holds_nil(value: &Value) -> bool {
-    match value {
-        Value::Nil => true,
-        Value::Array(items) => items.iter().any(holds_nil),
-        Value::Struct(members) => members.values().any(holds_nil),
-        _ => false,
-    }
-}
-
-fn holds_nul(value: &Value) -> bool {
-    match value {
-        Value::String(s) => s.contains('\0'),
-        Value::Array(items) => items.iter().any(holds_nul),
-        Value::Struct(members) => members
-            .iter()
-            .any(|(name, v)| name.contains('\0') || holds_nul(v)),
-        _ => false,
-    }
 }
 
 fn options(allow_none: bool, encoding: &str) -> EncodeOptions {

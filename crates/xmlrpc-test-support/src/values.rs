@@ -1,4 +1,5 @@
-//! Values for tests: one of each XML-RPC type, at its edges and nested.
+//! Values for tests: one of each XML-RPC type, at its edges and nested,
+//! and the exact comparisons round-trip checks need.
 
 use xmlrpc::{Struct, Value};
 
@@ -38,4 +39,48 @@ pub fn every_type() -> Vec<Value> {
         Value::Struct(outer),
         Value::Nil,
     ]
+}
+
+/// Whether two values are the same, doubles compared bit for bit (so
+/// `-0.0` must come back as `-0.0`) and struct members in order.
+pub fn identical(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Double(x), Value::Double(y)) => x.to_bits() == y.to_bits(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| identical(x, y))
+        }
+        (Value::Struct(x), Value::Struct(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((kx, vx), (ky, vy))| kx == ky && identical(vx, vy))
+        }
+        _ => a == b,
+    }
+}
+
+/// Whether `value` holds a nil anywhere.
+pub fn holds_nil(value: &Value) -> bool {
+    match value {
+        Value::Nil => true,
+        Value::Array(items) => items.iter().any(holds_nil),
+        Value::Struct(members) => members.values().any(holds_nil),
+        _ => false,
+    }
+}
+
+/// Whether `value` holds U+0000 anywhere (in a string or a member name).
+///
+/// XML cannot hold that character at all: the encoder writes `&#0;`, which
+/// the decoder refuses, so such values cannot round-trip (see the report
+/// in `fuzz/README.md`).
+pub fn holds_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(holds_nul),
+        Value::Struct(members) => members
+            .iter()
+            .any(|(name, v)| name.contains('\0') || holds_nul(v)),
+        _ => false,
+    }
 }
