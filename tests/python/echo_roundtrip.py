@@ -29,16 +29,11 @@ the path of the first difference) and exits 1.
 """
 import argparse
 import datetime
-import http.client
 import math
 import sys
-import urllib.parse
 import xmlrpc.client
 
-
-def short(value, limit=120):
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + '...(%d chars)' % len(text)
+from rawpost import post, short
 
 
 def diff(want, got, path='$'):
@@ -155,22 +150,6 @@ RAW_CASES = [
     ('character references', '<string>&#233;&#x1F600;&lt;&#38;</string>', 'é😀<&', False),
     ('CR kept (&#13;)', '<string>a&#13;&#10;b&#13;</string>', 'a\r\nb\r', True),
 ]
-
-
-def post(url, body):
-    """POST body (bytes) to url; return the response body (bytes)."""
-    parts = urllib.parse.urlsplit(url)
-    conn_class = http.client.HTTPSConnection if parts.scheme == 'https' else http.client.HTTPConnection
-    conn = conn_class(parts.hostname, parts.port, timeout=60)
-    try:
-        conn.request('POST', parts.path or '/', body, {'Content-Type': 'text/xml'})
-        resp = conn.getresponse()
-        data = resp.read()
-        if resp.status != 200:
-            raise RuntimeError('HTTP %d %s: %s' % (resp.status, resp.reason, short(data)))
-        return data
-    finally:
-        conn.close()
 
 
 def raw_echo(url, value_xml, encoding='utf-8'):

@@ -18,10 +18,10 @@ not -32601 (it is not a missing method).
 Prints `ok N names refused` and exits 0, or one line per problem and exits 1.
 """
 import argparse
-import http.client
 import sys
-import urllib.parse
 import xmlrpc.client
+
+from rawpost import post
 
 NAMES = ['div.__class__', 'div.__globals__', '_dispatch', '__init__', '__class__',
          '__class__.__init__', 'div.__call__', 'mul.__code__', '_private', 'a..b',
@@ -31,18 +31,7 @@ NAMES = ['div.__class__', 'div.__globals__', '_dispatch', '__init__', '__class__
 def call(url, method, *params):
     """Return the single result; raise xmlrpc.client.Fault for a fault response."""
     body = xmlrpc.client.dumps(params, methodname=method, allow_none=True).encode('utf-8')
-    parts = urllib.parse.urlsplit(url)
-    conn_class = http.client.HTTPSConnection if parts.scheme == 'https' else http.client.HTTPConnection
-    conn = conn_class(parts.hostname, parts.port, timeout=60)
-    try:
-        conn.request('POST', parts.path or '/', body, {'Content-Type': 'text/xml'})
-        resp = conn.getresponse()
-        data = resp.read()
-    finally:
-        conn.close()
-    if resp.status != 200:
-        raise RuntimeError('HTTP %d %s' % (resp.status, resp.reason))
-    return xmlrpc.client.loads(data)[0][0]
+    return xmlrpc.client.loads(post(url, body))[0][0]
 
 
 def outcome(url, method, *params):

@@ -5,36 +5,15 @@
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::thread::JoinHandle;
 
-use xmlrpc::Methods;
-use xmlrpc::{DocServer, ShutdownHandle};
+use xmlrpc::{DocServer, Methods};
+use xmlrpc_test_support::server::TestServer;
 
-struct Serving {
-    url: String,
-    handle: ShutdownHandle,
-    thread: Option<JoinHandle<std::io::Result<()>>>,
-}
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        self.handle.shutdown();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-fn serve(builder: xmlrpc::ServerBuilder) -> Serving {
-    let server = builder.log_requests(false).bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/", server.local_addr().unwrap());
-    let handle = server.shutdown_handle();
-    let thread = std::thread::spawn(move || server.serve_forever());
-    Serving {
-        url,
-        handle,
-        thread: Some(thread),
-    }
+/// Serves `builder` on 127.0.0.1 (stopped on drop); returns it and the page's URL.
+fn serve(builder: xmlrpc::ServerBuilder) -> (TestServer, String) {
+    let server = TestServer::start(builder.log_requests(false));
+    let url = format!("http://{}/", server.addr);
+    (server, url)
 }
 
 fn chromium() -> PathBuf {
@@ -99,14 +78,14 @@ fn hostile_strings_render_as_text_and_run_nothing() {
     let mut methods = xmlrpc::demo::methods();
     methods.register_function(METHOD, || 1).help(HELP);
     let names = methods.list_methods();
-    let server = serve(
+    let (_server, url) = serve(
         DocServer::builder(methods)
             .server_title(TITLE)
             .server_name(NAME)
             .server_documentation(DOC),
     );
     let dom = browse(
-        &server.url,
+        &url,
         "hostile",
         &["--virtual-time-budget=3000", "--dump-dom"],
     );
@@ -141,14 +120,10 @@ fn hostile_strings_render_as_text_and_run_nothing() {
 
 #[test]
 fn the_demo_page_renders_and_a_screenshot_is_saved() {
-    let server = serve(
+    let (_server, url) = serve(
         DocServer::builder(xmlrpc::demo::methods()).documentation(xmlrpc::demo::documentation()),
     );
-    let dom = browse(
-        &server.url,
-        "demo",
-        &["--virtual-time-budget=2000", "--dump-dom"],
-    );
+    let dom = browse(&url, "demo", &["--virtual-time-budget=2000", "--dump-dom"]);
     assert!(dom.contains("<title>xmlrpc demo</title>"), "{dom}");
     assert!(dom.contains("<h1>The seed's example server</h1>"), "{dom}");
     for name in Methods::list_methods(&xmlrpc::demo::methods()) {
@@ -162,7 +137,7 @@ fn the_demo_page_renders_and_a_screenshot_is_saved() {
         let path = shots.join(file);
         let _ = std::fs::remove_file(&path);
         browse(
-            &server.url,
+            &url,
             file,
             &[
                 &format!("--window-size={size}"),

@@ -4,19 +4,12 @@
 //! lighttpd fails this test.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use xmlrpc_test_support::process::{Running, closed_port};
 
 fn lighttpd() -> PathBuf {
     [
@@ -32,14 +25,6 @@ fn lighttpd() -> PathBuf {
     )
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn write_executable(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
     let mut perms = std::fs::metadata(path).unwrap().permissions();
@@ -49,8 +34,11 @@ fn write_executable(path: &Path, text: &str) {
 
 /// lighttpd serving `xmlrpc demo --cgi` at /cgi-bin/rpc.cgi; returns it, its URL and its folder.
 fn start() -> (Running, String, PathBuf) {
-    let dir =
-        std::env::temp_dir().join(format!("xmlrpc-cgi-{}-{}", std::process::id(), free_port()));
+    let dir = std::env::temp_dir().join(format!(
+        "xmlrpc-cgi-{}-{}",
+        std::process::id(),
+        closed_port()
+    ));
     std::fs::create_dir_all(dir.join("www")).unwrap();
     std::fs::create_dir_all(dir.join("cgi-bin")).unwrap();
     write_executable(
@@ -60,7 +48,7 @@ fn start() -> (Running, String, PathBuf) {
             env!("CARGO_BIN_EXE_xmlrpc")
         ),
     );
-    let port = free_port();
+    let port = closed_port();
     let conf = dir.join("lighttpd.conf");
     std::fs::write(
         &conf,

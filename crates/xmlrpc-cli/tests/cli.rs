@@ -2,44 +2,18 @@
 //! against the demo's methods served in-process on 127.0.0.1 (an
 //! OS-picked port), checking stdout, stderr and the exit code.
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::TcpListener;
 use std::process::Command;
-use std::thread::JoinHandle;
 
-use xmlrpc::{Server, ShutdownHandle};
+use xmlrpc::{OutputEncoding, Server};
+use xmlrpc_test_support::server::TestServer;
 
-/// The demo's methods (what `xmlrpc demo` serves), stopped on drop.
-struct Demo {
-    addr: SocketAddr,
-    stop: ShutdownHandle,
-    thread: Option<JoinHandle<std::io::Result<()>>>,
-}
-
-impl Demo {
-    fn start() -> Demo {
-        let server = Server::builder(xmlrpc::demo::methods())
-            .allow_none(true)
-            .log_requests(false)
-            .bind("127.0.0.1:0")
-            .unwrap();
-        let addr = server.local_addr().unwrap();
-        let stop = server.shutdown_handle();
-        let thread = Some(std::thread::spawn(move || server.serve_forever()));
-        Demo { addr, stop, thread }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}/RPC2", self.addr)
-    }
-}
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        self.stop.shutdown();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
+/// The demo's dispatcher (what `xmlrpc demo` serves), in-process.
+fn demo() -> TestServer {
+    TestServer::start(
+        Server::builder_for(xmlrpc::demo::dispatcher(OutputEncoding::default()))
+            .log_requests(false),
+    )
 }
 
 /// Runs `xmlrpc ARGS…`: exit code, stdout, stderr.
@@ -57,7 +31,7 @@ fn xmlrpc(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn a_success_prints_the_result_and_exits_0() {
-    let demo = Demo::start();
+    let demo = demo();
     let url = demo.url();
     assert_eq!(
         xmlrpc(&["call", &url, "pow", "2", "3"]),
@@ -90,7 +64,7 @@ fn a_success_prints_the_result_and_exits_0() {
 
 #[test]
 fn a_fault_exits_1_with_its_code_and_string_on_stderr() {
-    let demo = Demo::start();
+    let demo = demo();
     let url = demo.url();
     assert_eq!(
         xmlrpc(&["call", &url, "div", "1", "0"]),
@@ -160,7 +134,7 @@ fn a_silent_server_times_out_and_exits_3() {
 
 #[test]
 fn a_wrong_path_exits_3_with_the_http_status() {
-    let demo = Demo::start();
+    let demo = demo();
     let (code, _, err) = xmlrpc(&["list", &format!("http://{}/nowhere", demo.addr)]);
     assert_eq!(code, 3);
     assert_eq!(
@@ -174,7 +148,7 @@ fn a_wrong_path_exits_3_with_the_http_status() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let demo = Demo::start();
+    let demo = demo();
     let url = demo.url();
     #[rustfmt::skip]
     let cases: &[(&[&str], &str)] = &[
@@ -211,7 +185,7 @@ fn usage_errors_exit_2() {
 /// The value element each argument form puts into the request.
 #[test]
 fn each_argument_form_sends_the_type_it_says() {
-    let demo = Demo::start();
+    let demo = demo();
     let url = demo.url();
     #[rustfmt::skip]
     let cases: &[(&str, &str)] = &[
@@ -259,7 +233,7 @@ fn each_argument_form_sends_the_type_it_says() {
 
 #[test]
 fn json_and_xml_output() {
-    let demo = Demo::start();
+    let demo = demo();
     let url = demo.url();
     assert_eq!(
         xmlrpc(&[
@@ -294,7 +268,7 @@ fn json_and_xml_output() {
 
 #[test]
 fn list_help_and_multicall() {
-    let demo = Demo::start();
+    let demo = demo();
     let url = demo.url();
     assert_eq!(
         xmlrpc(&["list", &url]),

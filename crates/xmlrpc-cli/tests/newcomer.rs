@@ -4,53 +4,15 @@
 //! client verbatim and by a plain GET of the documentation page. Every
 //! other test may pass `--quiet`; this one must not.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// A process stopped when dropped.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `xmlrpc demo --port 0` with default flags; its stderr lines arrive on
-/// the returned channel as it writes them.
-fn start_demo() -> (Running, u16, mpsc::Receiver<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xmlrpc"))
-        .args(["demo", "--port", "0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start xmlrpc demo");
-    let stderr = child.stderr.take().unwrap();
-    let (lines_tx, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if lines_tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let running = Running(child);
-    let first = lines
-        .recv_timeout(Duration::from_secs(10))
-        .expect("xmlrpc demo says where it serves");
-    let port = first
-        .split("http://127.0.0.1:")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {first:?}"));
-    (running, port, lines)
-}
+use xmlrpc_test_support::process::Demo;
+use xmlrpc_test_support::python::scripts;
 
 /// Runs `program` with python3, failing the test if it takes over 30 s
 /// (a server that answers nothing makes the client wait forever).
@@ -125,11 +87,12 @@ fn log_lines_matching(lines: &mpsc::Receiver<String>, wanted: &[&str]) -> Vec<St
 
 #[test]
 fn the_readme_demo_answers_with_request_logging_on() {
-    let (_server, port, lines) = start_demo();
+    // `xmlrpc demo` with its default flags; only the port is the OS's pick.
+    let demo =
+        Demo::start(Path::new(env!("CARGO_BIN_EXE_xmlrpc")), &[]).expect("start xmlrpc demo");
+    let (port, lines) = (demo.port(), &demo.stderr);
 
-    let seed_path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/seed_client.py");
-    let seed = std::fs::read_to_string(seed_path).unwrap();
+    let seed = std::fs::read_to_string(scripts().join("seed_client.py")).unwrap();
     let program = seed.replace("localhost:8000", &format!("localhost:{port}"));
     assert_ne!(program, seed, "the seed's client names localhost:8000");
     assert_eq!(
@@ -149,7 +112,7 @@ fn the_readme_demo_answers_with_request_logging_on() {
         "\"POST /RPC2 HTTP/1.1\" 200 578 system.listMethods ",
         "\"GET / HTTP/1.1\" 200 ",
     ];
-    let seen = log_lines_matching(&lines, &wanted);
+    let seen = log_lines_matching(lines, &wanted);
     let access: Vec<&String> = seen.iter().filter(|l| l.contains("127.0.0.1 \"")).collect();
     assert_eq!(access.len(), wanted.len(), "access log lines: {seen:#?}");
     for (line, wanted) in access.iter().zip(wanted) {

@@ -2,65 +2,19 @@
 //! by side with Python's own `SimpleXMLRPCServer` (tests/python/*.py).
 //! python3 is required: a missing interpreter fails these tests.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
-/// A process stopped when dropped.
-struct Running(Child);
+use xmlrpc_test_support::process::Demo;
+use xmlrpc_test_support::python::{PythonServer, run_ok as python_ok, script, scripts};
 
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn scripts() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/python")
-}
-
-/// Starts `xmlrpc demo` on an OS-picked port; returns it and its port.
-fn demo(extra: &[&str]) -> (Running, u16) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xmlrpc"))
-        .args(["demo", "--port", "0", "--quiet"])
-        .args(extra)
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start xmlrpc demo");
-    let stderr = child.stderr.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stderr).read_line(&mut line).unwrap();
-    let port = line
-        .split("http://127.0.0.1:")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {line:?}"));
-    (Running(child), port)
-}
-
-fn python(args: &[&str]) -> Output {
-    Command::new("python3")
-        .args(args)
-        .output()
-        .expect("python3 is required by these tests")
-}
-
-fn python_ok(args: &[&str]) -> String {
-    let out = python(args);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "python3 {args:?} failed\nstdout:\n{stdout}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
-
-fn script(name: &str) -> String {
-    scripts().join(name).to_string_lossy().into_owned()
+/// Starts `xmlrpc demo --port 0 --quiet EXTRA…`; returns it and its port.
+/// (The default flags, request logging on, are tests/newcomer.rs's.)
+fn demo(extra: &[&str]) -> (Demo, u16) {
+    let args: Vec<&str> = ["--quiet"].iter().chain(extra).copied().collect();
+    let demo =
+        Demo::start(Path::new(env!("CARGO_BIN_EXE_xmlrpc")), &args).expect("start xmlrpc demo");
+    let port = demo.port();
+    (demo, port)
 }
 
 #[test]
@@ -117,30 +71,8 @@ fn the_instance_reaches_only_what_it_exports() {
 #[test]
 fn introspection_and_multicall_match_pythons_server() {
     let (_server, port) = demo(&[]);
-    let dir = std::env::temp_dir().join(format!("xmlrpc-ref-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let port_file = dir.join("port");
-    let _ = std::fs::remove_file(&port_file);
-    let reference = Running(
-        Command::new("python3")
-            .arg(script("reference_server.py"))
-            .arg(&port_file)
-            .spawn()
-            .expect("python3 is required by these tests"),
-    );
-    let started = Instant::now();
-    let ref_port = loop {
-        if let Ok(text) = std::fs::read_to_string(&port_file) {
-            if let Ok(port) = text.trim().parse::<u16>() {
-                break port;
-            }
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "reference server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let reference = PythonServer::start(&[]);
+    let ref_port = reference.port;
     let stdout = python_ok(&[
         &script("compare_introspection.py"),
         &format!("http://127.0.0.1:{port}/"),
@@ -152,6 +84,4 @@ fn introspection_and_multicall_match_pythons_server() {
         "{stdout}"
     );
     assert!(stdout.contains("raw multicall shape ok"), "{stdout}");
-    drop(reference);
-    let _ = std::fs::remove_dir_all(dir);
 }

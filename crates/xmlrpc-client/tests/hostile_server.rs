@@ -22,7 +22,7 @@ fn response(headers: &str, body: &[u8]) -> Vec<u8> {
 }
 
 async fn still_works() {
-    let server = TestServer::start();
+    let server = our_server();
     let client = Client::new(&server.url()).unwrap();
     assert_eq!(client.call::<i64>("add", (2, 3)).await.unwrap(), 5);
 }
@@ -32,11 +32,7 @@ async fn a_gzip_bomb_response_is_refused_while_inflating() {
     let bomb = gzip(&vec![b' '; 64 << 20]);
     assert!(bomb.len() < 1 << 20);
     let fake = FakeServer::start(response("Content-Encoding: gzip\r\n", &bomb));
-    let e = Client::new(&fake.url())
-        .unwrap()
-        .call_value("x", vec![])
-        .await
-        .unwrap_err();
+    let e = error_from(&fake).await;
     assert!(e.transport().is_some_and(|t| t.is_too_large()), "{e:?}");
     assert!(e.to_string().contains("20971520"), "{e}");
     still_works().await;
@@ -47,11 +43,7 @@ async fn an_oversized_response_is_refused_on_its_length() {
     let fake = FakeServer::start(
         b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 1000000000000\r\n\r\n<methodResponse>".to_vec(),
     );
-    let e = Client::new(&fake.url())
-        .unwrap()
-        .call_value("x", vec![])
-        .await
-        .unwrap_err();
+    let e = error_from(&fake).await;
     assert!(e.transport().is_some_and(|t| t.is_too_large()), "{e:?}");
     // And one streamed in chunks past the limit.
     let mut chunked =
@@ -60,11 +52,7 @@ async fn an_oversized_response_is_refused_on_its_length() {
         chunked.extend(format!("100000\r\n{}\r\n", "x".repeat(0x100000)).as_bytes());
     }
     let fake = FakeServer::start(chunked);
-    let e = Client::new(&fake.url())
-        .unwrap()
-        .call_value("x", vec![])
-        .await
-        .unwrap_err();
+    let e = error_from(&fake).await;
     assert!(e.transport().is_some_and(|t| t.is_too_large()), "{e:?}");
     still_works().await;
 }
@@ -77,11 +65,7 @@ async fn a_too_deep_response_is_a_decode_error() {
         "</data></array></value>".repeat(65)
     );
     let fake = FakeServer::xml(&deep);
-    let e = Client::new(&fake.url())
-        .unwrap()
-        .call_value("x", vec![])
-        .await
-        .unwrap_err();
+    let e = error_from(&fake).await;
     match &e {
         Error::Decode(d) => assert!(d.to_string().contains("deeper than the limit of 64"), "{d}"),
         other => panic!("{other:?}"),
@@ -109,14 +93,19 @@ async fn a_malformed_fault_is_a_decode_error_not_a_fault() {
     let fake = FakeServer::xml(
         "<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>7</int></value></member><member><name>faultString</name><value>no</value></member></struct></value></fault></methodResponse>",
     );
-    let e = Client::new(&fake.url())
-        .unwrap()
-        .call_value("x", vec![])
-        .await
-        .unwrap_err();
+    let e = error_from(&fake).await;
     assert!(
         matches!(e, Error::Fault(ref f) if f.code == 7 && f.string == "no"),
         "{e:?}"
     );
     still_works().await;
+}
+
+/// What a call to `fake` fails with.
+async fn error_from(fake: &FakeServer) -> Error {
+    Client::new(&fake.url())
+        .unwrap()
+        .call_value("x", vec![])
+        .await
+        .unwrap_err()
 }

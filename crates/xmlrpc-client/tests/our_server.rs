@@ -7,23 +7,19 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::{FakeServer, Proxy, TestServer, TlsFront, closed_port, every_type};
+use common::{
+    FakeServer, Proxy, TlsFront, assert_echoes_every_type, closed_port, every_type, our_server,
+};
 use xmlrpc::{Binary, Client, DocumentLimits, Error, OutputEncoding, ResponseLimits, Value, codes};
 
 #[tokio::test]
 async fn every_type_round_trips_through_echo() {
-    let server = TestServer::start();
+    let server = our_server();
+    assert_echoes_every_type(&server.url(), |value| value).await;
     let client = Client::builder(&server.url())
         .allow_none(true)
         .build()
         .unwrap();
-    for value in every_type() {
-        let echoed = client
-            .call_value("echo", vec![value.clone()])
-            .await
-            .unwrap();
-        assert_eq!(echoed, value);
-    }
     // Large i8 and '\r' survive with our server (Python's cannot send them back).
     for value in [
         Value::I8(i64::MIN),
@@ -59,7 +55,7 @@ async fn every_type_round_trips_through_echo() {
 
 #[tokio::test]
 async fn calls_with_rust_arguments_and_dotted_names() {
-    let server = TestServer::start();
+    let server = our_server();
     let client = Client::new(&server.url()).unwrap();
     assert_eq!(client.call::<i64>("pow", (2, 3)).await.unwrap(), 8);
     assert_eq!(client.call::<i64>("add", (2, 3)).await.unwrap(), 5);
@@ -73,7 +69,7 @@ async fn calls_with_rust_arguments_and_dotted_names() {
 
 #[tokio::test]
 async fn faults_are_errors_with_code_and_string() {
-    let server = TestServer::start();
+    let server = our_server();
     let client = Client::new(&server.url()).unwrap();
     let fault = |e: Error| match e {
         Error::Fault(f) => (f.code, f.string),
@@ -101,7 +97,7 @@ async fn faults_are_errors_with_code_and_string() {
 
 #[tokio::test]
 async fn a_result_of_the_wrong_type_is_a_conversion_error() {
-    let server = TestServer::start();
+    let server = our_server();
     let client = Client::new(&server.url()).unwrap();
     let e = client.call::<String>("add", (1, 2)).await.unwrap_err();
     assert!(matches!(e, Error::Convert(_)), "{e:?}");
@@ -110,7 +106,7 @@ async fn a_result_of_the_wrong_type_is_a_conversion_error() {
 
 #[tokio::test]
 async fn multicall_gives_one_result_or_fault_per_call_in_order() {
-    let server = TestServer::start();
+    let server = our_server();
     let client = Client::new(&server.url()).unwrap();
     let mut batch = client.batch();
     batch
@@ -138,7 +134,7 @@ async fn multicall_gives_one_result_or_fault_per_call_in_order() {
 
 #[tokio::test]
 async fn introspection_helpers() {
-    let server = TestServer::start();
+    let server = our_server();
     let client = Client::new(&server.url()).unwrap();
     assert_eq!(
         client.list_methods().await.unwrap(),
@@ -176,7 +172,7 @@ async fn introspection_helpers() {
 
 #[tokio::test]
 async fn keep_alive_reuses_one_connection_for_many_calls() {
-    let server = TestServer::start();
+    let server = our_server();
     let proxy = Proxy::start(server.addr);
     let client = Client::new(&proxy.url()).unwrap();
     for i in 0..50 {
@@ -193,7 +189,7 @@ async fn keep_alive_reuses_one_connection_for_many_calls() {
 
 #[tokio::test]
 async fn concurrent_calls_use_a_connection_each_then_reuse_them() {
-    let server = TestServer::start();
+    let server = our_server();
     let proxy = Proxy::start(server.addr);
     let client = Client::new(&proxy.url()).unwrap();
     for _round in 0..3 {
@@ -229,7 +225,7 @@ where
 
 #[tokio::test]
 async fn gzip_both_ways() {
-    let server = TestServer::start();
+    let server = our_server();
     let proxy = Proxy::start(server.addr);
     let client = Client::builder(&proxy.url())
         .gzip_requests_above(Some(1400))
@@ -277,7 +273,7 @@ async fn gzip_both_ways() {
 
 #[tokio::test]
 async fn basic_auth_from_the_url_and_custom_headers_are_sent() {
-    let server = TestServer::start();
+    let server = our_server();
     let proxy = Proxy::start(server.addr);
     let client = Client::builder(&format!("http://us%40er:p%3Ass@{}/RPC2", proxy.addr))
         .header("X-Trace", "abc123")
@@ -316,7 +312,7 @@ async fn an_unreachable_server_is_a_connect_error() {
 
 #[tokio::test]
 async fn a_slow_server_is_a_timeout() {
-    let server = TestServer::start();
+    let server = our_server();
     let client = Client::builder(&server.url())
         .timeout(Duration::from_millis(200))
         .build()
@@ -334,7 +330,7 @@ async fn a_slow_server_is_a_timeout() {
 
 #[tokio::test]
 async fn an_http_error_status_is_reported_with_the_servers_words() {
-    let server = TestServer::start();
+    let server = our_server();
     let client = Client::new(&format!("http://{}/nowhere", server.addr)).unwrap();
     let e = client.call::<i64>("add", (1, 2)).await.unwrap_err();
     assert_eq!(e.transport().and_then(|t| t.status()), Some(404));
@@ -372,7 +368,7 @@ async fn bad_xml_is_a_decode_error_with_line_and_column() {
 
 #[tokio::test]
 async fn responses_over_the_limits_are_refused() {
-    let server = TestServer::start();
+    let server = our_server();
     // Over the size limit, as sent...
     let small = Client::builder(&server.url())
         .max_response_bytes(1000)
@@ -414,7 +410,7 @@ async fn responses_over_the_limits_are_refused() {
 
 #[tokio::test]
 async fn nil_needs_allow_none_and_requests_take_the_chosen_encoding() {
-    let server = TestServer::start();
+    let server = our_server();
     let client = Client::new(&server.url()).unwrap();
     let e = client
         .call_value("echo", vec![Value::Nil])
@@ -443,7 +439,7 @@ async fn nil_needs_allow_none_and_requests_take_the_chosen_encoding() {
 
 #[tokio::test]
 async fn https_through_rustls() {
-    let server = TestServer::start();
+    let server = our_server();
     let front = TlsFront::start(server.addr);
     // Trusted by DER, or by PEM.
     let client = Client::builder(&front.url())
@@ -477,7 +473,7 @@ async fn https_through_rustls() {
 
 #[test]
 fn the_blocking_client_has_the_same_api() {
-    let server = TestServer::start();
+    let server = our_server();
     let proxy = Proxy::start(server.addr);
     let client = xmlrpc::blocking::Client::builder(&proxy.url())
         .allow_none(true)

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Proxy, PythonServer, every_type};
+use common::{Proxy, PythonServer, assert_echoes_every_type};
 use xmlrpc::{Client, Error, Value};
 
 /// What Python sends back for `value`: it reads `<i8>` but writes every
@@ -27,18 +27,12 @@ fn as_python_returns(value: Value) -> Value {
 
 #[tokio::test]
 async fn every_type_round_trips_through_pythons_echo() {
-    let python = PythonServer::start();
+    let python = PythonServer::start(&["--headers"]);
+    assert_echoes_every_type(&python.url(), as_python_returns).await;
     let client = Client::builder(&python.url())
         .allow_none(true)
         .build()
         .unwrap();
-    for value in every_type() {
-        let echoed = client
-            .call_value("echo", vec![value.clone()])
-            .await
-            .unwrap();
-        assert_eq!(echoed, as_python_returns(value));
-    }
     let date = "2026-01-25T09:30:00".parse::<xmlrpc::DateTime>().unwrap();
     assert_eq!(
         client
@@ -51,7 +45,7 @@ async fn every_type_round_trips_through_pythons_echo() {
 
 #[tokio::test]
 async fn pythons_faults_are_errors_with_its_code_and_string() {
-    let python = PythonServer::start();
+    let python = PythonServer::start(&["--headers"]);
     let client = Client::new(&python.url()).unwrap();
     let e = client.call::<i64>("div", (1, 0)).await.unwrap_err();
     let Error::Fault(fault) = e else {
@@ -71,7 +65,7 @@ async fn pythons_faults_are_errors_with_its_code_and_string() {
 
 #[tokio::test]
 async fn calls_and_multicall_against_python() {
-    let python = PythonServer::start();
+    let python = PythonServer::start(&["--headers"]);
     let client = Client::new(&format!("http://127.0.0.1:{}", python.port)).unwrap();
     assert_eq!(client.call::<i64>("pow", (2, 3)).await.unwrap(), 8);
     assert_eq!(client.call::<i64>("add", (2, 3)).await.unwrap(), 5);
@@ -98,7 +92,7 @@ async fn calls_and_multicall_against_python() {
 
 #[tokio::test]
 async fn introspection_against_python() {
-    let python = PythonServer::start();
+    let python = PythonServer::start(&["--headers"]);
     let client = Client::new(&python.url()).unwrap();
     assert_eq!(
         client.list_methods().await.unwrap(),
@@ -126,7 +120,7 @@ async fn introspection_against_python() {
 
 #[tokio::test]
 async fn gzip_both_ways_with_python() {
-    let python = PythonServer::start();
+    let python = PythonServer::start(&["--headers"]);
     let proxy = Proxy::start(([127, 0, 0, 1], python.port).into());
     let client = Client::builder(&proxy.url())
         .gzip_requests_above(Some(1400))
@@ -157,7 +151,7 @@ async fn gzip_both_ways_with_python() {
 
 #[tokio::test]
 async fn python_sees_basic_auth_from_the_url() {
-    let python = PythonServer::start();
+    let python = PythonServer::start(&["--headers"]);
     let client = Client::builder(&format!(
         "http://alice:s%3Acret@127.0.0.1:{}/RPC2",
         python.port
@@ -175,7 +169,7 @@ async fn python_sees_basic_auth_from_the_url() {
 
 #[test]
 fn the_blocking_client_against_python() {
-    let python = PythonServer::start();
+    let python = PythonServer::start(&["--headers"]);
     let client = xmlrpc::blocking::Client::new(&python.url()).unwrap();
     assert_eq!(client.call::<i64>("pow", (2, 3)).unwrap(), 8);
     assert_eq!(

@@ -415,18 +415,28 @@ macro_rules! tuple_params {
     };
 }
 
-tuple_params!(A);
-tuple_params!(A, B);
-tuple_params!(A, B, C);
-tuple_params!(A, B, C, D);
-tuple_params!(A, B, C, D, E);
-tuple_params!(A, B, C, D, E, F);
-tuple_params!(A, B, C, D, E, F, G);
-tuple_params!(A, B, C, D, E, F, G, H);
-tuple_params!(A, B, C, D, E, F, G, H, I);
-tuple_params!(A, B, C, D, E, F, G, H, I, J);
-tuple_params!(A, B, C, D, E, F, G, H, I, J, K);
-tuple_params!(A, B, C, D, E, F, G, H, I, J, K, L);
+/// Invokes `$m!(A1)`, `$m!(A1, A2)`, … up to twelve: the arities of
+/// parameter tuples and of handlers, written once.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __for_each_arity {
+    ($m:ident) => {
+        $m!(A1);
+        $m!(A1, A2);
+        $m!(A1, A2, A3);
+        $m!(A1, A2, A3, A4);
+        $m!(A1, A2, A3, A4, A5);
+        $m!(A1, A2, A3, A4, A5, A6);
+        $m!(A1, A2, A3, A4, A5, A6, A7);
+        $m!(A1, A2, A3, A4, A5, A6, A7, A8);
+        $m!(A1, A2, A3, A4, A5, A6, A7, A8, A9);
+        $m!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10);
+        $m!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11);
+        $m!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12);
+    };
+}
+
+__for_each_arity!(tuple_params);
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,6 @@
 //! date-times print and parse back. The fuzz targets in `fuzz/` check the
 //! same things for longer; these run in every `cargo test`.
 
-use xmlrpc_test_support::values::{holds_nil, holds_nul, identical};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use xmlrpc::{
@@ -11,6 +10,7 @@ use xmlrpc::{
     Struct, Value, codes, decode_call, decode_response, decode_value, encode_call, encode_response,
     encode_value,
 };
+use xmlrpc_test_support::values::{holds_nil, holds_nul, identical};
 
 /// Characters that exercise escaping, line ends, control characters,
 /// non-ASCII (in and out of ISO-8859-1) and astral planes.

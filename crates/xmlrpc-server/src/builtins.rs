@@ -27,62 +27,25 @@ pub(crate) const INTROSPECTION: [Entry; 4] = [
         name: names::LIST_METHODS,
         signature: &["array"],
         help: "Returns the names of every method the server answers, sorted.",
-        run: |server, params| {
-            let names = no_params(names::LIST_METHODS, &params).map(|()| {
-                Value::Array(
-                    server
-                        .list_methods()
-                        .into_iter()
-                        .map(Value::String)
-                        .collect(),
-                )
-            });
-            async move { names }.boxed()
-        },
+        run: Builtin::Now(list_methods),
     },
     Entry {
         name: names::METHOD_HELP,
         signature: &["string", "string"],
         help: "Returns the help text of the method named by its parameter.",
-        run: |server, params| {
-            let help = name_param(names::METHOD_HELP, &params).and_then(|name| {
-                server
-                    .method_help(name)
-                    .map(Value::String)
-                    .ok_or_else(|| Fault::method_not_found(name))
-            });
-            async move { help }.boxed()
-        },
+        run: Builtin::Now(method_help),
     },
     Entry {
         name: names::METHOD_SIGNATURE,
         signature: &["array", "string"],
         help: "Returns the signatures of the method named by its parameter: an array of arrays of type names, the result's first.",
-        run: |server, params| {
-            let signatures = name_param(names::METHOD_SIGNATURE, &params).and_then(|name| {
-                match server.method_signatures(name) {
-                    None => Err(Fault::method_not_found(name)),
-                    // The introspection specification's answer for "not declared".
-                    Some(sigs) if sigs.is_empty() => Ok(Value::String("undef".into())),
-                    Some(sigs) => Ok(Value::Array(
-                        sigs.into_iter()
-                            .map(|sig| Value::Array(sig.into_iter().map(Value::String).collect()))
-                            .collect(),
-                    )),
-                }
-            });
-            async move { signatures }.boxed()
-        },
+        run: Builtin::Now(method_signature),
     },
     Entry {
         name: names::GET_CAPABILITIES,
         signature: &["struct"],
         help: "Returns the specifications this server follows (fault codes, introspection, multicall), with their URLs and versions.",
-        run: |server, params| {
-            let capabilities =
-                no_params(names::GET_CAPABILITIES, &params).map(|()| capabilities(server));
-            async move { capabilities }.boxed()
-        },
+        run: Builtin::Now(capabilities),
     },
 ];
 
@@ -91,8 +54,36 @@ pub(crate) const MULTICALL: Entry = Entry {
     name: names::MULTICALL,
     signature: &["array", "array"],
     help: "Runs several calls in one request. The parameter is an array of structs {methodName, params}; the result holds, in order, a one-element array with each call's value, or a struct {faultCode, faultString} for each call that failed.",
-    run: |server, params| run_multicall(server, params).boxed(),
+    run: Builtin::Later(|server, params| multicall(server, params).boxed()),
 };
+
+fn list_methods(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault> {
+    no_params(names::LIST_METHODS, &params)?;
+    let names = server.list_methods().into_iter().map(Value::String);
+    Ok(Value::Array(names.collect()))
+}
+
+fn method_help(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault> {
+    let name = name_param(names::METHOD_HELP, &params)?;
+    server
+        .method_help(name)
+        .map(Value::String)
+        .ok_or_else(|| Fault::method_not_found(name))
+}
+
+fn method_signature(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault> {
+    let name = name_param(names::METHOD_SIGNATURE, &params)?;
+    match server.method_signatures(name) {
+        None => Err(Fault::method_not_found(name)),
+        // The introspection specification's answer for "not declared".
+        Some(sigs) if sigs.is_empty() => Ok(Value::String("undef".into())),
+        Some(sigs) => Ok(Value::Array(
+            sigs.into_iter()
+                .map(|sig| Value::Array(sig.into_iter().map(Value::String).collect()))
+                .collect(),
+        )),
+    }
+}
 
 fn no_params(method: &str, params: &[Value]) -> Result<(), Fault> {
     if params.is_empty() {
@@ -113,7 +104,8 @@ fn name_param<'a>(method: &str, params: &'a [Value]) -> Result<&'a str, Fault> {
     }
 }
 
-fn capabilities(server: &dyn Context) -> Value {
+fn capabilities(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault> {
+    no_params(names::GET_CAPABILITIES, &params)?;
     let spec = |url: &str, version: i32| {
         let mut s = Struct::new();
         s.insert("specUrl".into(), Value::String(url.into()));
@@ -145,10 +137,10 @@ fn capabilities(server: &dyn Context) -> Value {
             spec("http://ontosys.com/xml-rpc/extensions.php", 1),
         );
     }
-    Value::Struct(caps)
+    Ok(Value::Struct(caps))
 }
 
-async fn run_multicall(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault> {
+async fn multicall(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault> {
     let calls = multicall::read_request(params)?;
     let max = server.max_multicall_calls();
     if calls.len() > max {

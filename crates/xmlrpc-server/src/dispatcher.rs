@@ -13,7 +13,7 @@ use xmlrpc_codec::{
 };
 
 use crate::handler::Outcome;
-use crate::method::{Answer, Context};
+use crate::method::{Answer, Builtin, Context};
 use crate::methods::Methods;
 
 /// How a [`Dispatcher`] reads requests and writes responses: what Python's
@@ -199,7 +199,8 @@ impl Dispatcher {
                 let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| call(method, params)));
                 finish_guarded(method, outcome).await
             }
-            Some(Answer::Builtin(run)) => run(self, params).await,
+            Some(Answer::Builtin(Builtin::Now(run))) => run(self, params),
+            Some(Answer::Builtin(Builtin::Later(run))) => run(self, params).await,
             None => match self.inner.methods.instance() {
                 Some(instance) => {
                     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {

@@ -142,15 +142,4 @@ macro_rules! handlers {
 }
 
 handlers!();
-handlers!(A1);
-handlers!(A1, A2);
-handlers!(A1, A2, A3);
-handlers!(A1, A2, A3, A4);
-handlers!(A1, A2, A3, A4, A5);
-handlers!(A1, A2, A3, A4, A5, A6);
-handlers!(A1, A2, A3, A4, A5, A6, A7);
-handlers!(A1, A2, A3, A4, A5, A6, A7, A8);
-handlers!(A1, A2, A3, A4, A5, A6, A7, A8, A9);
-handlers!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10);
-handlers!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11);
-handlers!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12);
+xmlrpc_codec::__for_each_arity!(handlers);

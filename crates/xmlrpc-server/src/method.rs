@@ -36,9 +36,20 @@ pub(crate) trait Context: Send + Sync {
     ) -> BoxFuture<'a, Result<Value, Fault>>;
 }
 
-/// A built-in method's behaviour.
-pub(crate) type Builtin =
+/// A built-in that answers at once.
+pub(crate) type Now = fn(&dyn Context, Vec<Value>) -> Result<Value, Fault>;
+
+/// A built-in that runs other calls first.
+pub(crate) type Later =
     for<'a> fn(&'a dyn Context, Vec<Value>) -> BoxFuture<'a, Result<Value, Fault>>;
+
+/// A built-in method's behaviour: answered at once (introspection), or a
+/// future (multicall, which runs other calls).
+#[derive(Clone, Copy)]
+pub(crate) enum Builtin {
+    Now(Now),
+    Later(Later),
+}
 
 /// What answers a method.
 #[derive(Clone)]

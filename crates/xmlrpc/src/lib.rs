@@ -81,3 +81,8 @@ pub use xmlrpc_client::{
 
 #[cfg(feature = "blocking")]
 pub use xmlrpc_client::blocking;
+
+/// The README's examples, compiled as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExamples;

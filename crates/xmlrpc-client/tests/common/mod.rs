@@ -4,62 +4,42 @@
 //! counts connections and records what passes, a TLS front, and a fake
 //! server that answers one fixed response.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, unused_imports)]
 
+use std::future::Future;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::path::PathBuf;
-use std::process::{Child, Command};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use xmlrpc::{Exports, Fault, Methods, Value};
-use xmlrpc::{Server, ShutdownHandle};
+use xmlrpc::{Client, Exports, Fault, Methods, Server, Value};
+pub use xmlrpc_test_support::process::closed_port;
+pub use xmlrpc_test_support::python::PythonServer;
+pub use xmlrpc_test_support::server::TestServer;
+pub use xmlrpc_test_support::values::every_type;
 
 /// Our server, serving [`methods`] with `allow_none`, on a background thread.
-pub struct TestServer {
-    pub addr: SocketAddr,
-    handle: ShutdownHandle,
-    thread: Option<JoinHandle<std::io::Result<()>>>,
-}
-
-impl TestServer {
-    pub fn start() -> Self {
-        let server = Server::builder(methods())
+pub fn our_server() -> TestServer {
+    TestServer::start(
+        Server::builder(methods())
             .allow_none(true)
-            .log_requests(false)
-            .bind("127.0.0.1:0")
-            .expect("bind");
-        let addr = server.local_addr().unwrap();
-        let handle = server.shutdown_handle();
-        let thread = std::thread::spawn(move || {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()?
-                .block_on(server.serve())
-        });
-        TestServer {
-            addr,
-            handle,
-            thread: Some(thread),
-        }
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://{}/RPC2", self.addr)
-    }
+            .log_requests(false),
+    )
 }
 
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.handle.shutdown();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+/// Calls `echo` with one value of each type on `url` and checks each comes
+/// back as `as_returned` says the server returns it.
+pub async fn assert_echoes_every_type(url: &str, as_returned: fn(Value) -> Value) {
+    let client = Client::builder(url).allow_none(true).build().unwrap();
+    for value in every_type() {
+        let echoed = client
+            .call_value("echo", vec![value.clone()])
+            .await
+            .unwrap();
+        assert_eq!(echoed, as_returned(value));
     }
 }
 
@@ -95,75 +75,6 @@ pub fn methods() -> Methods {
     m
 }
 
-/// A process stopped when dropped.
-pub struct Running(pub Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Python's own `SimpleXMLRPCServer` with the demo's methods and
-/// `request_headers` (tests/python/reference_server.py --headers).
-pub struct PythonServer {
-    pub port: u16,
-    _process: Running,
-    dir: PathBuf,
-}
-
-impl PythonServer {
-    pub fn start() -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "xmlrpc-client-py-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let port_file = dir.join("port");
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../tests/python/reference_server.py");
-        let process = Running(
-            Command::new("python3")
-                .arg(script)
-                .arg(&port_file)
-                .arg("--headers")
-                .spawn()
-                .expect("python3 is required by these tests"),
-        );
-        let started = Instant::now();
-        let port = loop {
-            if let Ok(text) = std::fs::read_to_string(&port_file) {
-                if let Ok(port) = text.trim().parse::<u16>() {
-                    break port;
-                }
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "Python's reference server did not start"
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        };
-        PythonServer {
-            port,
-            _process: process,
-            dir,
-        }
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/RPC2", self.port)
-    }
-}
-
-impl Drop for PythonServer {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 /// What a [`Proxy`] saw.
 #[derive(Default)]
 pub struct Seen {
@@ -177,23 +88,25 @@ pub struct Seen {
     pub upstream: Mutex<Vec<u8>>,
 }
 
-/// A TCP proxy in front of `upstream` that counts connections and bytes and
-/// records what clients send (their request headers, in plain text).
-pub struct Proxy {
+/// A listener on 127.0.0.1 with an OS-picked port whose connections are
+/// handed to `serve` on a background current-thread runtime; stopped (and
+/// its thread joined) when dropped.
+pub struct AcceptLoop {
     pub addr: SocketAddr,
-    pub seen: Arc<Seen>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
-impl Proxy {
-    pub fn start(upstream: SocketAddr) -> Self {
+impl AcceptLoop {
+    pub fn start<F, Fut>(serve: F) -> Self
+    where
+        F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let addr = listener.local_addr().unwrap();
-        let seen = Arc::new(Seen::default());
         let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
-        let shared = seen.clone();
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -206,58 +119,92 @@ impl Proxy {
                         accepted = listener.accept() => accepted.unwrap(),
                         _ = &mut stopped => break,
                     };
-                    shared.connections.fetch_add(1, Ordering::SeqCst);
-                    let seen = shared.clone();
-                    tokio::spawn(async move {
-                        let Ok(server) = tokio::net::TcpStream::connect(upstream).await else {
-                            return;
-                        };
-                        let (mut client_read, mut client_write) = client.into_split();
-                        let (mut server_read, mut server_write) = server.into_split();
-                        let up_seen = seen.clone();
-                        let up = async move {
-                            let mut buf = vec![0u8; 16 * 1024];
-                            loop {
-                                let n = match client_read.read(&mut buf).await {
-                                    Ok(0) | Err(_) => break,
-                                    Ok(n) => n,
-                                };
-                                up_seen.upstream_bytes.fetch_add(n, Ordering::SeqCst);
-                                {
-                                    let mut log = up_seen.upstream.lock().unwrap();
-                                    let room = (1usize << 20).saturating_sub(log.len());
-                                    log.extend_from_slice(&buf[..n.min(room)]);
-                                }
-                                if server_write.write_all(&buf[..n]).await.is_err() {
-                                    break;
-                                }
-                            }
-                            let _ = server_write.shutdown().await;
-                        };
-                        let down = async move {
-                            let mut buf = vec![0u8; 16 * 1024];
-                            loop {
-                                let n = match server_read.read(&mut buf).await {
-                                    Ok(0) | Err(_) => break,
-                                    Ok(n) => n,
-                                };
-                                seen.downstream_bytes.fetch_add(n, Ordering::SeqCst);
-                                if client_write.write_all(&buf[..n]).await.is_err() {
-                                    break;
-                                }
-                            }
-                            let _ = client_write.shutdown().await;
-                        };
-                        tokio::join!(up, down);
-                    });
+                    tokio::spawn(serve(client));
                 }
             });
         });
-        Proxy {
+        AcceptLoop {
             addr,
-            seen,
             stop: Some(stop),
             thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for AcceptLoop {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A TCP proxy in front of `upstream` that counts connections and bytes and
+/// records what clients send (their request headers, in plain text).
+pub struct Proxy {
+    pub addr: SocketAddr,
+    pub seen: Arc<Seen>,
+    _accept: AcceptLoop,
+}
+
+/// Copies `from` to `to` until either ends, counting the bytes in
+/// `counter` and keeping the first MiB in `log` if given.
+async fn pump(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    counter: &AtomicUsize,
+    log: Option<&Mutex<Vec<u8>>>,
+) {
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        counter.fetch_add(n, Ordering::SeqCst);
+        if let Some(log) = log {
+            let mut log = log.lock().unwrap();
+            let room = (1usize << 20).saturating_sub(log.len());
+            log.extend_from_slice(&buf[..n.min(room)]);
+        }
+        if to.write_all(&buf[..n]).await.is_err() {
+            break;
+        }
+    }
+    let _ = to.shutdown().await;
+}
+
+impl Proxy {
+    pub fn start(upstream: SocketAddr) -> Self {
+        let seen = Arc::new(Seen::default());
+        let shared = seen.clone();
+        let accept = AcceptLoop::start(move |client| {
+            let seen = shared.clone();
+            async move {
+                seen.connections.fetch_add(1, Ordering::SeqCst);
+                let Ok(server) = tokio::net::TcpStream::connect(upstream).await else {
+                    return;
+                };
+                let (client_read, client_write) = client.into_split();
+                let (server_read, server_write) = server.into_split();
+                tokio::join!(
+                    pump(
+                        client_read,
+                        server_write,
+                        &seen.upstream_bytes,
+                        Some(&seen.upstream)
+                    ),
+                    pump(server_read, client_write, &seen.downstream_bytes, None),
+                );
+            }
+        });
+        Proxy {
+            addr: accept.addr,
+            seen,
+            _accept: accept,
         }
     }
 
@@ -280,17 +227,6 @@ impl Proxy {
     /// What clients sent, as text (bodies that are gzip show as noise).
     pub fn upstream_text(&self) -> String {
         String::from_utf8_lossy(&self.seen.upstream.lock().unwrap()).into_owned()
-    }
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 
@@ -372,8 +308,7 @@ pub struct TlsFront {
     pub certificate_der: Vec<u8>,
     /// The certificate (PEM).
     pub certificate_pem: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
+    _accept: AcceptLoop,
 }
 
 impl TlsFront {
@@ -400,101 +335,27 @@ impl TlsFront {
         )
         .unwrap();
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                loop {
-                    let (client, _) = tokio::select! {
-                        accepted = listener.accept() => accepted.unwrap(),
-                        _ = &mut stopped => break,
-                    };
-                    let acceptor = acceptor.clone();
-                    tokio::spawn(async move {
-                        let Ok(mut tls) = acceptor.accept(client).await else {
-                            return;
-                        };
-                        let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await else {
-                            return;
-                        };
-                        let _ = tokio::io::copy_bidirectional(&mut tls, &mut server).await;
-                    });
-                }
-            });
+        let accept = AcceptLoop::start(move |client| {
+            let acceptor = acceptor.clone();
+            async move {
+                let Ok(mut tls) = acceptor.accept(client).await else {
+                    return;
+                };
+                let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await else {
+                    return;
+                };
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut server).await;
+            }
         });
         TlsFront {
-            addr,
+            addr: accept.addr,
             certificate_der,
             certificate_pem,
-            stop: Some(stop),
-            thread: Some(thread),
+            _accept: accept,
         }
     }
 
     pub fn url(&self) -> String {
         format!("https://localhost:{}/RPC2", self.addr.port())
     }
-}
-
-impl Drop for TlsFront {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// A port on 127.0.0.1 that nothing listens on (bound, then released).
-pub fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-/// One of each XML-RPC type, nested too.
-pub fn every_type() -> Vec<Value> {
-    use xmlrpc::Struct;
-    let mut inner = Struct::new();
-    inner.insert("x".into(), Value::Int(1));
-    inner.insert("clé €".into(), Value::String("日本".into()));
-    let mut outer = Struct::new();
-    outer.insert("z first".into(), Value::Bool(false));
-    outer.insert("a second".into(), Value::Struct(inner));
-    outer.insert(
-        "list".into(),
-        Value::Array(vec![Value::Double(-0.25), Value::Array(vec![])]),
-    );
-    outer.insert("empty".into(), Value::Struct(Struct::new()));
-    vec![
-        Value::Int(0),
-        Value::Int(i32::MIN),
-        Value::Int(i32::MAX),
-        Value::I8(7),
-        Value::Bool(true),
-        Value::Bool(false),
-        Value::String(String::new()),
-        Value::String("plain".into()),
-        Value::String("<&> \"quotes\" 'single' ]]> tab\there\nnewline".into()),
-        Value::String("é € 日本 😀".into()),
-        Value::Double(0.5),
-        Value::Double(-1.0e300),
-        Value::Double(3.0),
-        Value::DateTime("20260125T09:30:00".parse().unwrap()),
-        Value::Base64(vec![]),
-        Value::Base64((0..=255).collect()),
-        Value::Array(vec![]),
-        Value::Array(vec![Value::Int(1), Value::String("two".into()), Value::Nil]),
-        Value::Struct(Struct::new()),
-        Value::Struct(outer),
-        Value::Nil,
-    ]
 }

@@ -1,13 +1,12 @@
 //! The HTTP tests' method table; the server on 127.0.0.1:0 (stopped on
 //! drop) and the raw HTTP client come from xmlrpc-test-support.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, unused_imports)]
 
 use std::time::Duration;
 
 use xmlrpc::{Fault, Methods, Value};
 pub use xmlrpc_test_support::raw_http::*;
-#[allow(unused_imports)]
 pub use xmlrpc_test_support::server::TestServer;
 
 /// A few methods for testing transports: add, echo, a panic, nothing, sleep.

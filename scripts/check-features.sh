@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the `xmlrpc` facade with every feature set on its own, with
+# clippy's -D warnings (so no feature combination leaves dead or broken
+# code), and checks what the two slim sets pull in:
+#   client only: no server code, no maud, no clap;
+#   server only: no tokio, no hyper.
+# Run by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sets=("" "server" "http" "client" "blocking" "tls" "gzip" "server,gzip" "client,gzip" "http,client" "default")
+for features in "${sets[@]}"; do
+  if [ "$features" = default ]; then
+    args=()
+  else
+    args=(--no-default-features --features "$features")
+  fi
+  echo "scripts/check-features.sh: xmlrpc with [${features}]" >&2
+  cargo clippy -q -p xmlrpc "${args[@]}" -- -D warnings
+done
+echo "scripts/check-features.sh: xmlrpc with every feature" >&2
+cargo clippy -q -p xmlrpc --all-features -- -D warnings
+# The crates underneath, each on its own with the least it can have.
+for crate in xmlrpc-codec xmlrpc-server xmlrpc-http xmlrpc-client; do
+  echo "scripts/check-features.sh: $crate with no default features" >&2
+  cargo clippy -q -p "$crate" --no-default-features -- -D warnings
+done
+
+deps() { cargo tree -q -p xmlrpc -e normal --prefix none --no-default-features --features "$1" | sed 's/ .*//' | sort -u; }
+refuse() {
+  local set=$1; shift
+  local pulled
+  pulled=$(deps "$set")
+  for crate in "$@"; do
+    if grep -qx "$crate" <<<"$pulled"; then
+      echo "scripts/check-features.sh: features [$set] pull in $crate" >&2
+      exit 1
+    fi
+  done
+  echo "scripts/check-features.sh: [$set] pulls $(wc -l <<<"$pulled") crates, none of: $*" >&2
+}
+refuse client xmlrpc-server xmlrpc-http maud clap
+refuse server tokio hyper hyper-util xmlrpc-http xmlrpc-client
+echo "scripts/check-features.sh: every feature set builds"
