@@ -85,7 +85,7 @@ impl From<Fault> for Error {
 /// The URL given to a client cannot be used.
 ///
 /// ```
-/// let err = xmlrpc_client::Client::new("ftp://example.com/").unwrap_err();
+/// let err = xmlrpc::Client::new("ftp://example.com/").unwrap_err();
 /// assert_eq!(err.to_string(), "invalid URL \"ftp://example.com/\": the scheme must be http or https");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]

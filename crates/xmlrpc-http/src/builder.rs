@@ -307,6 +307,20 @@ impl<T: Target> ServerBuilder<T> {
     }
 }
 
+impl Server {
+    /// Starts configuring a server for `methods`, with default
+    /// [`DispatchOptions`](xmlrpc_server::DispatchOptions).
+    pub fn builder(methods: Methods) -> ServerBuilder {
+        ServerBuilder::one_table(methods, DispatchOptions::default())
+    }
+
+    /// Starts configuring a server for a ready-made `dispatcher`: its
+    /// method table and options, which the builder's setters may still change.
+    pub fn builder_for(dispatcher: Dispatcher) -> ServerBuilder {
+        ServerBuilder::one_table(dispatcher.methods().clone(), dispatcher.options().clone())
+    }
+}
+
 /// The self-documenting server (Python's `DocXMLRPCServer`): the standalone
 /// server whose GET on an RPC path answers an HTML page of every method.
 ///

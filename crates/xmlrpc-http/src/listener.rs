@@ -11,10 +11,9 @@ use hyper_util::rt::TokioIo;
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use xmlrpc_server::{DispatchOptions, Dispatcher, Methods};
+use xmlrpc_server::Dispatcher;
 
 use crate::admission::{Connections, refuse_busy};
-use crate::builder::ServerBuilder;
 use crate::service::{RpcService, Shared, http1_builder};
 
 pub(crate) fn bind_socket(addr: SocketAddr, reuse_address: bool) -> io::Result<Socket> {
@@ -55,18 +54,6 @@ pub struct Server {
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Server {
-    /// Starts configuring a server for `methods`, with default
-    /// [`DispatchOptions`](xmlrpc_server::DispatchOptions).
-    pub fn builder(methods: Methods) -> ServerBuilder {
-        ServerBuilder::one_table(methods, DispatchOptions::default())
-    }
-
-    /// Starts configuring a server for a ready-made `dispatcher`: its
-    /// method table and options, which the builder's setters may still change.
-    pub fn builder_for(dispatcher: Dispatcher) -> ServerBuilder {
-        ServerBuilder::one_table(dispatcher.methods().clone(), dispatcher.options().clone())
-    }
-
     pub(crate) fn new(socket: Socket, activated: bool, shared: Shared) -> Self {
         Server {
             socket,

@@ -52,9 +52,10 @@ pub fn request(calls: Vec<Value>) -> Vec<Value> {
 pub fn read_request(params: Vec<Value>) -> Result<Vec<Value>, Fault> {
     match <[Value; 1]>::try_from(params) {
         Ok([Value::Array(calls)]) => Ok(calls),
-        _ => Err(Fault::invalid_params(
-            "system.multicall takes one parameter: an array of {methodName, params} structs",
-        )),
+        _ => Err(Fault::invalid_params(format!(
+            "{} takes one parameter: an array of {{methodName, params}} structs",
+            super::names::MULTICALL
+        ))),
     }
 }
 
