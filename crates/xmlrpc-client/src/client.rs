@@ -139,13 +139,16 @@ impl ClientBuilder {
 
     /// Gzips request bodies larger than `bytes` (Python's
     /// `Transport.encode_threshold`; Python's server and ours accept it);
-    /// `None` never does.
+    /// `None` never does. (The `gzip` feature.)
+    #[cfg(feature = "gzip")]
     pub fn gzip_requests_above(mut self, bytes: Option<usize>) -> Self {
         self.settings.gzip_threshold = bytes;
         self
     }
 
     /// Sends `Accept-Encoding: gzip`, so a server may gzip large responses.
+    /// (The `gzip` feature; without it no gzip is asked for.)
+    #[cfg(feature = "gzip")]
     pub fn accept_gzip(mut self, accept: bool) -> Self {
         self.settings.accept_gzip = accept;
         self

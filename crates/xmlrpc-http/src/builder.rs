@@ -185,7 +185,8 @@ impl<T: Target> ServerBuilder<T> {
     }
 
     /// Sets the size above which responses are gzipped for clients that
-    /// accept it; `None` never compresses.
+    /// accept it; `None` never compresses. (The `gzip` feature.)
+    #[cfg(feature = "gzip")]
     pub fn gzip_threshold(mut self, bytes: Option<usize>) -> Self {
         self.config.gzip_threshold = bytes;
         self
@@ -297,7 +298,9 @@ impl<T: Target> ServerBuilder<T> {
         }))
     }
 
-    /// Serves on a listener made elsewhere (systemd sockets, tests).
+    /// Serves on a listener made elsewhere (systemd sockets, tests); it is
+    /// used as it is, so [`reuse_address`](Self::reuse_address) and the
+    /// backlog, which apply when the server binds, do not apply to it.
     pub fn from_listener(self, listener: std::net::TcpListener) -> io::Result<Server> {
         Ok(Server::new(
             Socket::from(listener),

@@ -10,6 +10,7 @@ use crate::limits::HttpLimits;
 /// let config = HttpConfig::default();
 /// assert!(config.log_requests);
 /// assert!(config.reuse_address);
+/// # #[cfg(feature = "gzip")]
 /// assert_eq!(config.gzip_threshold, Some(1400));
 /// assert_eq!(config.backlog, 1024);
 /// assert_eq!(config.limits, HttpLimits::default());
@@ -24,7 +25,9 @@ pub struct HttpConfig {
     /// Default: on.
     pub reuse_address: bool,
     /// Gzip responses larger than this when the client accepts gzip
-    /// (Python's `encode_threshold`); `None` never compresses. Default: 1,400 bytes.
+    /// (Python's `encode_threshold`); `None` never compresses. Default:
+    /// 1,400 bytes. (The `gzip` feature; without it nothing is compressed.)
+    #[cfg(feature = "gzip")]
     pub gzip_threshold: Option<usize>,
     /// The listen backlog (Python's `request_queue_size`). Default: 1,024.
     pub backlog: u32,
@@ -32,11 +35,22 @@ pub struct HttpConfig {
     pub limits: HttpLimits,
 }
 
+impl HttpConfig {
+    /// The size above which responses are gzipped, if ever.
+    pub(crate) fn response_gzip_threshold(&self) -> Option<usize> {
+        #[cfg(feature = "gzip")]
+        return self.gzip_threshold;
+        #[cfg(not(feature = "gzip"))]
+        return None;
+    }
+}
+
 impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
             log_requests: true,
             reuse_address: true,
+            #[cfg(feature = "gzip")]
             gzip_threshold: Some(1400),
             backlog: 1024,
             limits: HttpLimits::default(),

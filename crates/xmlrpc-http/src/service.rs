@@ -173,7 +173,7 @@ impl RpcService {
         drop(reservation);
         let coding = ContentCoding::choose(
             reply.body.len(),
-            self.shared.config.gzip_threshold,
+            self.shared.config.response_gzip_threshold(),
             coding == ContentCoding::Gzip,
         );
         Ok((response::xml(reply.body, coding), reply.method))
@@ -213,7 +213,7 @@ impl RpcService {
     fn page(&self, page: &Page, headers: &HeaderMap) -> Reply {
         let coding = ContentCoding::choose(
             page.html.len(),
-            self.shared.config.gzip_threshold,
+            self.shared.config.response_gzip_threshold(),
             self.response_coding(headers) == ContentCoding::Gzip,
         );
         response::page(page.body(coding).clone(), coding)
