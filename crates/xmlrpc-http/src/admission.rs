@@ -1,84 +1,143 @@
 //! Admission: how many connections, requests and request bodies a server
-//! takes on at once, and what happens past each limit.
+//! takes on at once, and what happens past each limit: connections wait in
+//! the backlog, requests and bodies past their budget get 503.
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use tokio::io::AsyncWriteExt as _;
-use tokio::net::TcpStream;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use xmlrpc_server::http_rules::Rejection;
 
 use crate::limits::HttpLimits;
 
-/// The connections being served. Past `max`, the oldest is asked to close
-/// once its request in progress is answered (so a flood of idle
-/// connections cannot lock out new clients); past twice `max`, new
-/// connections are refused.
+/// The connections being served, and how the accept loop makes room when
+/// they reach the limit: it stops accepting (newcomers wait in the listen
+/// backlog) and closes connections idle for longer than the pressure idle
+/// timeout, oldest first. A connection with a request in progress is never
+/// asked to close.
 #[derive(Debug)]
 pub(crate) struct Connections {
     max: usize,
-    state: std::sync::Mutex<ConnectionState>,
+    epoch: Instant,
+    next_id: AtomicU64,
+    open: Mutex<BTreeMap<u64, Arc<Conn>>>,
+    /// Signalled each time a connection ends.
+    freed: Notify,
 }
 
-#[derive(Debug, Default)]
-struct ConnectionState {
-    next_id: u64,
-    /// Connections not yet asked to close, oldest first.
-    open: std::collections::BTreeMap<u64, Arc<Notify>>,
-    /// Every connection still running, asked to close or not.
-    alive: usize,
+/// One connection's state, shared by its task and its service.
+#[derive(Debug)]
+pub(crate) struct Conn {
+    /// Signalled to ask the connection to close once idle.
+    pub(crate) close: Notify,
+    asked_to_close: AtomicBool,
+    /// Requests in progress on it.
+    busy: AtomicUsize,
+    /// When it last finished a request (or opened), in ms since `epoch`.
+    idle_since_ms: AtomicU64,
+    epoch: Instant,
+}
+
+impl Conn {
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Whether a request is in progress (its head read, its answer not yet
+    /// sent).
+    pub(crate) fn is_busy(&self) -> bool {
+        self.busy.load(Ordering::SeqCst) > 0
+    }
+
+    /// Marks a request in progress until the returned guard is dropped.
+    pub(crate) fn start_request(self: &Arc<Self>) -> RequestInProgress {
+        self.busy.fetch_add(1, Ordering::SeqCst);
+        RequestInProgress(self.clone())
+    }
+}
+
+/// A request in progress on a connection (see [`Conn::start_request`]).
+#[derive(Debug)]
+pub(crate) struct RequestInProgress(Arc<Conn>);
+
+impl Drop for RequestInProgress {
+    fn drop(&mut self) {
+        self.0
+            .idle_since_ms
+            .store(self.0.now_ms(), Ordering::SeqCst);
+        self.0.busy.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Connections {
     pub(crate) fn new(max: usize) -> Self {
         Connections {
             max: max.max(1),
-            state: std::sync::Mutex::default(),
+            epoch: Instant::now(),
+            next_id: AtomicU64::new(0),
+            open: Mutex::default(),
+            freed: Notify::new(),
         }
     }
 
-    /// Admits a new connection, asking the oldest to close if needed;
-    /// `None` when even that leaves too many.
-    pub(crate) fn admit(&self) -> Option<(u64, Arc<Notify>)> {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if state.alive >= self.max.saturating_mul(2) {
-            return None;
-        }
-        if state.open.len() >= self.max {
-            if let Some((_, oldest)) = state.open.pop_first() {
-                oldest.notify_one();
+    fn open(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, Arc<Conn>>> {
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether the limit is reached (the accept loop then waits).
+    pub(crate) fn is_full(&self) -> bool {
+        self.open().len() >= self.max
+    }
+
+    /// Registers a new connection.
+    pub(crate) fn admit(&self) -> (u64, Arc<Conn>) {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let conn = Arc::new(Conn {
+            close: Notify::new(),
+            asked_to_close: AtomicBool::new(false),
+            busy: AtomicUsize::new(0),
+            idle_since_ms: AtomicU64::new(0),
+            epoch: self.epoch,
+        });
+        conn.idle_since_ms.store(conn.now_ms(), Ordering::SeqCst);
+        self.open().insert(id, conn.clone());
+        (id, conn)
+    }
+
+    /// Forgets a connection that ended, and wakes the accept loop.
+    pub(crate) fn release(&self, id: u64) {
+        self.open().remove(&id);
+        self.freed.notify_one();
+    }
+
+    /// Under pressure: asks every connection idle (no request in
+    /// progress) for longer than `min_idle` to close; returns how many it
+    /// asked.
+    pub(crate) fn make_room(&self, min_idle: Duration) -> usize {
+        let min_idle_ms = u64::try_from(min_idle.as_millis()).unwrap_or(u64::MAX);
+        let mut asked = 0;
+        for conn in self.open().values() {
+            let idle_for = conn
+                .now_ms()
+                .saturating_sub(conn.idle_since_ms.load(Ordering::SeqCst));
+            if !conn.is_busy()
+                && idle_for >= min_idle_ms
+                && !conn.asked_to_close.swap(true, Ordering::SeqCst)
+            {
+                conn.close.notify_one();
+                asked += 1;
             }
         }
-        let id = state.next_id;
-        state.next_id += 1;
-        let notify = Arc::new(Notify::new());
-        state.open.insert(id, notify.clone());
-        state.alive += 1;
-        Some((id, notify))
+        asked
     }
 
-    pub(crate) fn release(&self, id: u64) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.open.remove(&id);
-        state.alive -= 1;
+    /// Resolves when a connection ends (or at once if one ended since the
+    /// last call).
+    pub(crate) async fn one_freed(&self) {
+        self.freed.notified().await;
     }
-}
-
-/// Answers a connection over the limit with 503 and closes it.
-pub(crate) async fn refuse_busy(mut stream: TcpStream) {
-    let rejection = Rejection::busy_connections();
-    let body = rejection.body();
-    let response = format!(
-        "HTTP/1.1 {}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{body}",
-        rejection.status_line(),
-        body.len()
-    );
-    let _ = tokio::time::timeout(
-        Duration::from_secs(5),
-        stream.write_all(response.as_bytes()),
-    )
-    .await;
 }
 
 /// The requests in flight and the request bodies held, over all
@@ -150,5 +209,30 @@ impl Reservation {
             None => self.held = Some(permit),
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_is_made_only_from_connections_idle_long_enough() {
+        let connections = Connections::new(2);
+        let (_, first) = connections.admit();
+        let (_, second) = connections.admit();
+        assert!(connections.is_full());
+        // The first is busy: never asked; the second is idle but only just.
+        let request = first.start_request();
+        assert_eq!(connections.make_room(Duration::from_millis(50)), 0);
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(connections.make_room(Duration::from_millis(50)), 1);
+        assert!(second.asked_to_close.load(Ordering::SeqCst));
+        // Asked once is enough.
+        assert_eq!(connections.make_room(Duration::ZERO), 0);
+        // Once its request is answered, the first is idle too.
+        drop(request);
+        assert!(!first.asked_to_close.load(Ordering::SeqCst));
+        assert_eq!(connections.make_room(Duration::ZERO), 1);
     }
 }

@@ -218,7 +218,7 @@ impl<T: Target> ServerBuilder<T> {
 
     /// Sets the most connections served at once.
     pub fn max_connections(mut self, connections: usize) -> Self {
-        self.config.limits.max_connections = connections;
+        self.config.limits.max_connections = Some(connections);
         self
     }
 
@@ -270,6 +270,7 @@ impl<T: Target> ServerBuilder<T> {
         RpcService {
             shared: Arc::new(self.into_shared()),
             peer: None,
+            conn: None,
         }
     }
 

@@ -1,5 +1,7 @@
 //! The HTTP server's settings, each with its default.
 
+use std::time::Duration;
+
 use crate::limits::HttpLimits;
 
 /// HTTP-level settings of a server (Python's constructor arguments and
@@ -13,6 +15,8 @@ use crate::limits::HttpLimits;
 /// # #[cfg(feature = "gzip")]
 /// assert_eq!(config.gzip_threshold, Some(1400));
 /// assert_eq!(config.backlog, 1024);
+/// assert!(config.stop_on_signals);
+/// assert_eq!(config.shutdown_grace, std::time::Duration::from_secs(30));
 /// assert_eq!(config.limits, HttpLimits::default());
 /// ```
 #[derive(Debug, Clone)]
@@ -29,8 +33,20 @@ pub struct HttpConfig {
     /// 1,400 bytes. (The `gzip` feature; without it nothing is compressed.)
     #[cfg(feature = "gzip")]
     pub gzip_threshold: Option<usize>,
-    /// The listen backlog (Python's `request_queue_size`). Default: 1,024.
+    /// The listen backlog (Python's `request_queue_size`): where newcomers
+    /// wait while the server is at its connection limit. Default: 1,024.
     pub backlog: u32,
+    /// Whether [`serve_forever`](crate::Server::serve_forever) stops on
+    /// SIGTERM and SIGINT: the first stops accepting and lets calls in
+    /// flight finish within [`shutdown_grace`](Self::shutdown_grace), then
+    /// returns (so the process can exit 0, as systemd and Kubernetes
+    /// expect); a second stops at once. This registers process-wide signal
+    /// handlers; the async [`serve`](crate::Server::serve) never does (use
+    /// a [`ShutdownHandle`](crate::ShutdownHandle)). Default: on.
+    pub stop_on_signals: bool,
+    /// How long a stopping server lets calls in flight finish before it
+    /// returns anyway. Default: 30 s.
+    pub shutdown_grace: Duration,
     /// Sizes, counts and times. Default: [`HttpLimits::default()`].
     pub limits: HttpLimits,
 }
@@ -53,6 +69,8 @@ impl Default for HttpConfig {
             #[cfg(feature = "gzip")]
             gzip_threshold: Some(1400),
             backlog: 1024,
+            stop_on_signals: true,
+            shutdown_grace: Duration::from_secs(30),
             limits: HttpLimits::default(),
         }
     }

@@ -24,11 +24,12 @@ use xmlrpc_codec::wire::BodyLimits;
 /// assert_eq!(limits.header_read_timeout, Duration::from_secs(30));
 /// assert_eq!(limits.body_read_timeout, Duration::from_secs(30));
 /// assert_eq!(limits.call_timeout, Some(Duration::from_secs(60)));
-/// assert_eq!(limits.max_connections, 1024);
+/// assert_eq!(limits.max_connections, None); // derived from the open-file limit
+/// assert_eq!(limits.pressure_idle_timeout, Duration::from_secs(1));
 /// assert_eq!(limits.max_requests_in_flight, 1024);
 ///
 /// let strict = HttpLimits::default().max_connections(64).max_body_bytes(1 << 20);
-/// assert_eq!((strict.max_connections, strict.body.max_body_bytes), (64, 1 << 20));
+/// assert_eq!((strict.max_connections, strict.body.max_body_bytes), (Some(64), 1 << 20));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -54,12 +55,19 @@ pub struct HttpLimits {
     /// Time one call (or one multicall) may run; past it the server answers
     /// fault -32603. `None`: no limit. Default: 60 s.
     pub call_timeout: Option<Duration>,
-    /// Connections the server keeps open. A newcomer past it makes the
-    /// server close its oldest connection as soon as that one's request in
-    /// progress is answered (so a flood of idle connections cannot lock
-    /// clients out); past twice it, newcomers are answered 503 and closed.
-    /// Default: 1,024.
-    pub max_connections: usize,
+    /// Connections the server serves at once. Past it the server stops
+    /// accepting, so newcomers wait in the listen backlog (back-pressure,
+    /// as nginx and HAProxy do) until a connection closes; busy connections
+    /// are never evicted. `None`, the default: derived when serving starts
+    /// from the process's open-file limit (whose soft value the server
+    /// first raises to the hard one), less 64 for other files, between 16
+    /// and 16,384.
+    pub max_connections: Option<usize>,
+    /// At the connection limit, connections idle (no request in progress)
+    /// for longer than this are closed, oldest first, to make room: the
+    /// idle timeout shortens under pressure, so idle floods and slow
+    /// headers cannot keep clients out. Default: 1 s.
+    pub pressure_idle_timeout: Duration,
     /// Requests processed at once; more are answered 503. Default: 1,024.
     pub max_requests_in_flight: usize,
 }
@@ -74,7 +82,8 @@ impl Default for HttpLimits {
             header_read_timeout: Duration::from_secs(30),
             body_read_timeout: Duration::from_secs(30),
             call_timeout: Some(Duration::from_secs(60)),
-            max_connections: 1024,
+            max_connections: None,
+            pressure_idle_timeout: Duration::from_secs(1),
             max_requests_in_flight: 1024,
         }
     }
@@ -88,15 +97,51 @@ xmlrpc_codec::__limit_setters!(HttpLimits {
     header_read_timeout: Duration,
     body_read_timeout: Duration,
     call_timeout: Option<Duration>,
-    max_connections: usize,
+    pressure_idle_timeout: Duration,
     max_requests_in_flight: usize,
 });
 
 impl HttpLimits {
+    /// Sets [`max_connections`](Self::max_connections) to `connections`.
+    #[must_use]
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = Some(connections);
+        self
+    }
+
+    /// The connection limit to serve with: the one set, or one derived
+    /// from the open-file limit (raising its soft value to the hard one).
+    pub(crate) fn resolved_max_connections(&self) -> usize {
+        self.max_connections.unwrap_or_else(|| {
+            let files = raise_open_file_limit();
+            usize::try_from(files.saturating_sub(64))
+                .unwrap_or(usize::MAX)
+                .clamp(16, 16_384)
+        })
+    }
+
     /// Sets the largest request body as sent ([`BodyLimits::max_body_bytes`]).
     #[must_use]
     pub fn max_body_bytes(mut self, bytes: usize) -> Self {
         self.body.max_body_bytes = bytes;
         self
     }
+}
+
+/// Raises the soft open-file limit to the hard one; returns the soft limit
+/// in force afterwards (1,024, the usual default, if it cannot be read).
+#[cfg(unix)]
+fn raise_open_file_limit() -> u64 {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => limit,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read or raise the open-file limit");
+            rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _)| soft)
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn raise_open_file_limit() -> u64 {
+    1024
 }

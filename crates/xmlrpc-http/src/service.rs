@@ -17,7 +17,7 @@ use xmlrpc_codec::{Fault, codes};
 use xmlrpc_server::http_rules::{AccessLog, Rejection};
 use xmlrpc_server::{Dispatcher, Reply as DispatchReply};
 
-use crate::admission::Budgets;
+use crate::admission::{Budgets, Conn};
 use crate::body::BodyHeaders;
 use crate::config::HttpConfig;
 use crate::response::{self, Reply};
@@ -63,6 +63,9 @@ impl Shared {
 pub struct RpcService {
     pub(crate) shared: Arc<Shared>,
     pub(crate) peer: Option<SocketAddr>,
+    /// The connection's admission state, when the server's own listener
+    /// accepted it.
+    pub(crate) conn: Option<Arc<Conn>>,
 }
 
 impl RpcService {
@@ -108,7 +111,12 @@ impl hyper::service::Service<Request<Incoming>> for RpcService {
 
     fn call(&self, request: Request<Incoming>) -> Self::Future {
         let service = self.clone();
-        Box::pin(async move { Ok(service.respond(request).await) })
+        let in_progress = self.conn.as_ref().map(Conn::start_request);
+        Box::pin(async move {
+            let response = service.respond(request).await;
+            drop(in_progress);
+            Ok(response)
+        })
     }
 }
 

@@ -410,29 +410,67 @@ fn past_max_connections_the_oldest_idle_one_is_closed_for_the_newcomer() {
 }
 
 #[test]
-fn past_twice_max_connections_busy_ones_are_not_dropped_and_newcomers_get_503() {
+fn past_max_connections_busy_ones_are_never_evicted_and_newcomers_wait() {
     let server = TestServer::start(
         Server::builder(methods())
             .max_connections(2)
             .log_requests(false),
     );
-    // Four connections in the middle of a request (a body still arriving).
-    let busy: Vec<_> = (0..4)
+    // Two connections in the middle of a request (a body still arriving).
+    let mut busy: Vec<_> = (0..2)
         .map(|_| {
             let mut s = connect(server.addr);
-            s.write_all(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n<")
+            s.write_all(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 9\r\n\r\n<")
                 .unwrap();
             std::thread::sleep(Duration::from_millis(50));
             s
         })
         .collect();
-    let r = exchange(server.addr, &add_request("/"));
-    assert_eq!(r.status, 503);
-    assert!(r.text().contains("too many connections"));
+    // A newcomer waits in the backlog: no answer, no refusal.
+    let addr = server.addr;
+    let newcomer = std::thread::spawn(move || exchange(addr, &add_request("/")));
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        !newcomer.is_finished(),
+        "the newcomer was answered while both slots were busy"
+    );
+    // The busy connections were not evicted: each finishes its request.
+    for s in &mut busy {
+        s.write_all(b"whatever").unwrap();
+        assert_eq!(read_response(s).status, 200);
+    }
+    // Once one closes, the newcomer is served.
     drop(busy);
+    assert_eq!(result(&newcomer.join().unwrap()), Ok(Value::Int(5)));
+}
+
+#[test]
+fn under_pressure_idle_and_slow_header_connections_are_closed_for_newcomers() {
+    let server = TestServer::start(
+        Server::builder(methods())
+            .max_connections(50)
+            .log_requests(false),
+    );
+    // 50 connections that never send a request, and 50 that send half a
+    // header block: twice the limit, none of them busy.
+    let mut flood: Vec<_> = (0..50).map(|_| connect(server.addr)).collect();
+    for _ in 0..50 {
+        let mut s = connect(server.addr);
+        s.write_all(b"POST / HTTP/1.1\r\nHost: t\r\n").unwrap();
+        flood.push(s);
+    }
     std::thread::sleep(Duration::from_millis(200));
+    // The idle timeout shortens to one second under pressure: a newcomer
+    // is served soon after, not after the 30 s header timeout.
+    let started = std::time::Instant::now();
     assert_eq!(
         result(&exchange(server.addr, &add_request("/"))),
         Ok(Value::Int(5))
     );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    drop(flood);
 }

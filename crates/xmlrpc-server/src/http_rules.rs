@@ -112,14 +112,6 @@ impl Rejection {
         )
     }
 
-    /// 503: too many connections are open.
-    pub fn busy_connections() -> Self {
-        Self::new(
-            503,
-            "the server is serving too many connections; try again later",
-        )
-    }
-
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         self.status
