@@ -27,32 +27,41 @@ struct Cli {
     command: Command,
 }
 
+/// `xmlrpc demo`'s options.
+#[derive(Debug, clap::Args)]
+struct DemoArgs {
+    /// Address to listen on (shorthand for --listen http://HOST:PORT).
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on (0 lets the OS pick one).
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// Listen on ADDR; may be repeated: http://HOST:PORT, unix:///PATH.sock
+    /// (HTTP on a Unix socket), scgi://HOST:PORT or scgi:///PATH.sock.
+    /// Default: http://127.0.0.1:8000.
+    #[arg(long, value_name = "ADDR", conflicts_with_all = ["host", "port"])]
+    listen: Vec<String>,
+    /// Do not log requests.
+    #[arg(long)]
+    quiet: bool,
+    /// Character encoding of responses (Python's `encoding`), e.g. iso-8859-1.
+    #[arg(long, default_value = "utf-8")]
+    encoding: String,
+    /// Answer one request as a CGI program (REQUEST_METHOD, CONTENT_LENGTH
+    /// and stdin in, headers and body on stdout), then exit.
+    #[arg(long, conflicts_with_all = ["host", "port", "listen"])]
+    cgi: bool,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the seed's example: pow, add, div, mul and echo, with
     /// introspection and multicall, on / and /RPC2, and its documentation
     /// page on GET.
     #[command(
-        after_help = "Examples:\n  xmlrpc demo                      # then open http://127.0.0.1:8000/ in a browser\n  xmlrpc demo --port 9000 --quiet\n  python3 -c \"import xmlrpc.client as c; print(c.ServerProxy('http://127.0.0.1:8000').pow(2, 3))\"\n  xmlrpc demo --cgi                # as a CGI program: point a web server's CGI configuration at it"
+        after_help = "Examples:\n  xmlrpc demo                      # then open http://127.0.0.1:8000/ in a browser\n  xmlrpc demo --port 9000 --quiet\n  xmlrpc demo --listen http://127.0.0.1:8000 --listen unix:///tmp/demo.sock --listen scgi://127.0.0.1:5000\n  python3 -c \"import xmlrpc.client as c; print(c.ServerProxy('http://127.0.0.1:8000').pow(2, 3))\"\n  xmlrpc demo --cgi                # as a CGI program: point a web server's CGI configuration at it"
     )]
-    Demo {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1")]
-        host: String,
-        /// Port to listen on (0 lets the OS pick one).
-        #[arg(long, default_value_t = 8000)]
-        port: u16,
-        /// Do not log requests.
-        #[arg(long)]
-        quiet: bool,
-        /// Character encoding of responses (Python's `encoding`), e.g. iso-8859-1.
-        #[arg(long, default_value = "utf-8")]
-        encoding: String,
-        /// Answer one request as a CGI program (REQUEST_METHOD, CONTENT_LENGTH
-        /// and stdin in, headers and body on stdout), then exit.
-        #[arg(long, conflicts_with_all = ["host", "port"])]
-        cgi: bool,
-    },
+    Demo(DemoArgs),
     /// Call a method and print its result.
     #[command(after_help = commands::call_after_help())]
     Call(CallArgs),
@@ -72,13 +81,7 @@ fn main() -> ExitCode {
         // The server logs from its worker threads: no stream lock may be
         // held while it runs (a held stderr lock blocks the first log line
         // forever).
-        Command::Demo {
-            host,
-            port,
-            quiet,
-            encoding,
-            cgi,
-        } => demo(&host, port, quiet, &encoding, cgi),
+        Command::Demo(args) => demo(&args),
         Command::Call(args) => one_shot(|out, err| commands::call(&args, out, err)),
         Command::List(args) => one_shot(|out, err| commands::list(&args, out, err)),
         Command::Help(args) => one_shot(|out, err| commands::help(&args, out, err)),
@@ -108,8 +111,8 @@ fn one_shot(
     }
 }
 
-fn demo(host: &str, port: u16, quiet: bool, encoding: &str, cgi: bool) -> ExitCode {
-    let encoding = match xmlrpc::OutputEncoding::new(encoding) {
+fn demo(args: &DemoArgs) -> ExitCode {
+    let encoding = match xmlrpc::OutputEncoding::new(&args.encoding) {
         Ok(encoding) => encoding,
         Err(e) => {
             eprintln!("xmlrpc demo: --encoding: {e}");
@@ -125,8 +128,8 @@ fn demo(host: &str, port: u16, quiet: bool, encoding: &str, cgi: bool) -> ExitCo
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    if cgi {
-        let handler = xmlrpc::demo::cgi_handler(encoding).log_requests(!quiet);
+    if args.cgi {
+        let handler = xmlrpc::demo::cgi_handler(encoding).log_requests(!args.quiet);
         return match handler.handle_request(None) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -135,26 +138,50 @@ fn demo(host: &str, port: u16, quiet: bool, encoding: &str, cgi: bool) -> ExitCo
             }
         };
     }
+    let listen = if args.listen.is_empty() {
+        let host = if args.host.contains(':') {
+            format!("[{}]", args.host)
+        } else {
+            args.host.clone()
+        };
+        vec![format!("http://{host}:{}", args.port)]
+    } else {
+        args.listen.clone()
+    };
     let server = xmlrpc::Server::builder_for(xmlrpc::demo::dispatcher(encoding))
         .documentation(xmlrpc::demo::documentation())
-        .log_requests(!quiet)
-        .bind((host, port));
+        .log_requests(!args.quiet)
+        .listen(&listen);
     let server = match server {
         Ok(server) => server,
         Err(e) => {
-            eprintln!("xmlrpc demo: cannot listen on {host}:{port}: {e}");
+            eprintln!("xmlrpc demo: cannot listen on {}: {e}", listen.join(", "));
             return ExitCode::from(3);
         }
     };
-    match server.local_addr() {
-        Ok(addr) => eprintln!("xmlrpc demo: serving on http://{addr}/ and http://{addr}/RPC2"),
-        Err(e) => eprintln!("xmlrpc demo: serving (address unknown: {e})"),
-    }
-    match server.serve_forever() {
+    match serve_announced(server) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("xmlrpc demo: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Serves until SIGTERM or SIGINT (graceful; a second one stops at once),
+/// announcing each address once the signal handlers are in place.
+fn serve_announced(server: xmlrpc::Server) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        tokio::spawn(server.shutdown_handle().on_signals()?);
+        for address in server.addresses()? {
+            match address {
+                xmlrpc::wire::Address::Http { .. } => {
+                    eprintln!("xmlrpc demo: serving on {address}/ and {address}/RPC2");
+                }
+                other => eprintln!("xmlrpc demo: serving on {other}"),
+            }
+        }
+        server.serve().await
+    })
 }

@@ -110,6 +110,25 @@ impl Connections {
     pub(crate) fn release(&self, id: u64) {
         self.open().remove(&id);
         self.freed.notify_one();
+        self.freed.notify_waiters();
+    }
+
+    /// Connections open now.
+    pub(crate) fn count(&self) -> usize {
+        self.open().len()
+    }
+
+    /// Resolves once no connection is open.
+    pub(crate) async fn all_closed(&self) {
+        loop {
+            let freed = self.freed.notified();
+            let mut freed = std::pin::pin!(freed);
+            freed.as_mut().enable();
+            if self.count() == 0 {
+                return;
+            }
+            freed.await;
+        }
     }
 
     /// Under pressure: asks every connection idle (no request in

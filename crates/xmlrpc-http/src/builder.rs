@@ -14,9 +14,11 @@ use xmlrpc_server::{DispatchOptions, Dispatcher, Documentation, Methods};
 
 use crate::config::HttpConfig;
 use crate::limits::HttpLimits;
-use crate::listener::{Server, bind_socket};
+use crate::listener::{Listener, Protocol, Server};
 use crate::routing::{Endpoint, Routes};
 use crate::service::{RpcService, Shared};
+use crate::socket::{bind_tcp, bind_unix};
+use xmlrpc_codec::wire::Address;
 
 /// What a server serves: the type parameter of [`ServerBuilder`].
 pub mod serves {
@@ -286,11 +288,23 @@ impl<T: Target> ServerBuilder<T> {
     /// `bind_and_activate=False` followed by `server_bind()`); call
     /// [`Server::activate`], or just serve.
     pub fn bind_without_activate(self, addr: impl ToSocketAddrs) -> io::Result<Server> {
+        let listener = self.bind_tcp(addr, Protocol::Http)?;
+        Ok(Server::new(vec![listener], self.into_shared()))
+    }
+
+    fn bind_tcp(&self, addr: impl ToSocketAddrs, protocol: Protocol) -> io::Result<Listener> {
         let reuse = self.config.reuse_address;
         let mut last_error = None;
         for addr in addr.to_socket_addrs()? {
-            match bind_socket(addr, reuse) {
-                Ok(socket) => return Ok(Server::new(socket, false, self.into_shared())),
+            match bind_tcp(addr, reuse) {
+                Ok(socket) => {
+                    return Ok(Listener {
+                        socket,
+                        file: None,
+                        protocol,
+                        listening: false,
+                    });
+                }
                 Err(e) => last_error = Some(e),
             }
         }
@@ -299,15 +313,116 @@ impl<T: Target> ServerBuilder<T> {
         }))
     }
 
+    /// Binds every address and starts listening on each, in the address
+    /// syntax ([`Address`]): `http://HOST:PORT`, `unix:///abs/path.sock`
+    /// (HTTP on a Unix socket), `scgi://HOST:PORT`, `scgi:///abs/path.sock`.
+    /// All serve the same dispatchers with the same limits and logging.
+    /// The paths served are `rpc_paths` (SCGI requests are routed by their
+    /// `REQUEST_URI`), so an address names none.
+    ///
+    /// ```no_run
+    /// use xmlrpc::{Methods, Server};
+    ///
+    /// let mut methods = Methods::new();
+    /// methods.register_function("add", |x: i64, y: i64| x + y);
+    /// let server = Server::builder(methods)
+    ///     .unix_socket_mode(0o660)
+    ///     .listen(["http://127.0.0.1:8000", "unix:///run/adder.sock", "scgi://127.0.0.1:5000"])?;
+    /// for address in server.addresses()? {
+    ///     println!("serving on {address}");
+    /// }
+    /// server.serve_forever()?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn listen<I, S>(self, addresses: I) -> io::Result<Server>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut listeners = Vec::new();
+        for text in addresses {
+            let address: Address = text
+                .as_ref()
+                .parse()
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+            listeners.push(self.bind_address(&address)?);
+        }
+        if listeners.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "no address to listen on",
+            ));
+        }
+        let mut server = Server::new(listeners, self.into_shared());
+        server.activate()?;
+        Ok(server)
+    }
+
+    fn bind_address(&self, address: &Address) -> io::Result<Listener> {
+        let no_path = |path: &Option<String>| match path {
+            Some(path) => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "{address}: a listen address names no path ({path}); set rpc_paths instead"
+                ),
+            )),
+            None => Ok(()),
+        };
+        let unix = |socket, protocol| {
+            let (socket, file) = bind_unix(socket, self.config.unix_socket_mode)?;
+            Ok(Listener {
+                socket,
+                file: Some(file),
+                protocol,
+                listening: false,
+            })
+        };
+        match address {
+            Address::Http { tls: true, .. } => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!(
+                    "{address}: the server has no TLS yet; put a TLS proxy in front, or listen on http://"
+                ),
+            )),
+            Address::Http {
+                host, port, path, ..
+            } => {
+                no_path(path)?;
+                self.bind_tcp((host.as_str(), *port), Protocol::Http)
+            }
+            Address::HttpUnix { socket, path } => {
+                no_path(path)?;
+                unix(socket, Protocol::Http)
+            }
+            Address::ScgiTcp { host, port } => {
+                self.bind_tcp((host.as_str(), *port), Protocol::Scgi)
+            }
+            Address::ScgiUnix { socket } => unix(socket, Protocol::Scgi),
+            _ => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!("{address}: not an address this server can listen on"),
+            )),
+        }
+    }
+
+    /// Sets the file mode of Unix sockets the server makes (default: as
+    /// the process's umask leaves it).
+    pub fn unix_socket_mode(mut self, mode: u32) -> Self {
+        self.config.unix_socket_mode = Some(mode);
+        self
+    }
+
     /// Serves on a listener made elsewhere (systemd sockets, tests); it is
     /// used as it is, so [`reuse_address`](Self::reuse_address) and the
     /// backlog, which apply when the server binds, do not apply to it.
     pub fn from_listener(self, listener: std::net::TcpListener) -> io::Result<Server> {
-        Ok(Server::new(
-            Socket::from(listener),
-            true,
-            self.into_shared(),
-        ))
+        let listener = Listener {
+            socket: Socket::from(listener),
+            file: None,
+            protocol: Protocol::Http,
+            listening: true,
+        };
+        Ok(Server::new(vec![listener], self.into_shared()))
     }
 }
 

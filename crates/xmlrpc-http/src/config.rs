@@ -16,6 +16,7 @@ use crate::limits::HttpLimits;
 /// assert_eq!(config.gzip_threshold, Some(1400));
 /// assert_eq!(config.backlog, 1024);
 /// assert!(config.stop_on_signals);
+/// assert_eq!(config.unix_socket_mode, None);
 /// assert_eq!(config.shutdown_grace, std::time::Duration::from_secs(30));
 /// assert_eq!(config.limits, HttpLimits::default());
 /// ```
@@ -47,6 +48,9 @@ pub struct HttpConfig {
     /// How long a stopping server lets calls in flight finish before it
     /// returns anyway. Default: 30 s.
     pub shutdown_grace: Duration,
+    /// The file mode of Unix sockets the server makes, e.g. `0o660`;
+    /// `None` leaves it as the process's umask makes it. Default: `None`.
+    pub unix_socket_mode: Option<u32>,
     /// Sizes, counts and times. Default: [`HttpLimits::default()`].
     pub limits: HttpLimits,
 }
@@ -71,6 +75,7 @@ impl Default for HttpConfig {
             backlog: 1024,
             stop_on_signals: true,
             shutdown_grace: Duration::from_secs(30),
+            unix_socket_mode: None,
             limits: HttpLimits::default(),
         }
     }

@@ -34,7 +34,9 @@ mod limits;
 mod listener;
 mod response;
 mod routing;
+mod scgi;
 mod service;
+mod socket;
 
 pub use builder::{DocServer, MultiPathServer, ServerBuilder, serves};
 pub use config::HttpConfig;

@@ -1,6 +1,6 @@
-//! The listener: a bound socket (Python's `server_bind` and
-//! `server_activate`), the accept loop with its admission of connections,
-//! and stopping.
+//! The listener: the bound sockets (Python's `server_bind` and
+//! `server_activate`), one accept loop per socket with the admission of
+//! connections, and stopping.
 
 use std::future::Future;
 use std::io;
@@ -9,27 +9,74 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hyper_util::rt::TokioIo;
-use socket2::{Domain, Protocol, Socket, Type};
-use tokio::net::TcpListener;
+use socket2::Socket;
 use tokio::sync::watch;
+use xmlrpc_codec::wire::Address;
 use xmlrpc_server::Dispatcher;
 
-use crate::admission::Connections;
+use crate::admission::{Conn, Connections};
+use crate::scgi;
 use crate::service::{RpcService, Shared, http1_builder};
+use crate::socket::{Accepting, SocketFile, Stream};
 
-pub(crate) fn bind_socket(addr: SocketAddr, reuse_address: bool) -> io::Result<Socket> {
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    socket.set_reuse_address(reuse_address)?;
-    if addr.is_ipv6() {
-        socket.set_only_v6(true)?;
+/// How a listener's connections are spoken to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Protocol {
+    /// HTTP/1.1 (and 1.0), keep-alive.
+    Http,
+    /// SCGI: one request per connection.
+    Scgi,
+}
+
+/// One bound socket, and what it speaks.
+#[derive(Debug)]
+pub(crate) struct Listener {
+    pub(crate) socket: Socket,
+    /// The socket file, for a Unix socket.
+    pub(crate) file: Option<SocketFile>,
+    pub(crate) protocol: Protocol,
+    /// Whether `listen` was called on it.
+    pub(crate) listening: bool,
+}
+
+impl Listener {
+    /// The address it serves on, in the address syntax (with the port the
+    /// OS picked).
+    fn address(&self) -> io::Result<Address> {
+        if let Some(file) = &self.file {
+            let socket = file.path().to_owned();
+            return Ok(match self.protocol {
+                Protocol::Http => Address::HttpUnix { socket, path: None },
+                Protocol::Scgi => Address::ScgiUnix { socket },
+            });
+        }
+        let addr = self.tcp_addr()?;
+        let host = addr.ip().to_string();
+        Ok(match self.protocol {
+            Protocol::Http => Address::Http {
+                tls: false,
+                host,
+                port: addr.port(),
+                path: None,
+            },
+            Protocol::Scgi => Address::ScgiTcp {
+                host,
+                port: addr.port(),
+            },
+        })
     }
-    socket.bind(&addr.into())?;
-    Ok(socket)
+
+    fn tcp_addr(&self) -> io::Result<SocketAddr> {
+        self.socket
+            .local_addr()?
+            .as_socket()
+            .ok_or_else(|| io::Error::other("not an internet socket"))
+    }
 }
 
 /// Where a server is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stop {
+pub(crate) enum Stop {
     /// Serving.
     No,
     /// Not accepting; calls in flight finish within the grace period.
@@ -63,42 +110,71 @@ impl ShutdownHandle {
     pub fn shutdown_now(&self) {
         self.signal.send_replace(Stop::Now);
     }
+
+    /// Registers SIGTERM and SIGINT handlers (Ctrl-C elsewhere) and
+    /// returns the future that watches them, to spawn on the runtime the
+    /// server runs on: the first signal stops the server gracefully, the
+    /// second at once. [`Server::serve_forever`] does this itself; with
+    /// [`Server::serve`], spawn it before announcing the server, so that no
+    /// signal can come before the handlers are in place.
+    ///
+    /// ```no_run
+    /// # async fn run(server: xmlrpc::Server) -> std::io::Result<()> {
+    /// tokio::spawn(server.shutdown_handle().on_signals()?);
+    /// println!("serving on {:?}", server.addresses()?);
+    /// server.serve().await
+    /// # }
+    /// ```
+    pub fn on_signals(self) -> io::Result<impl Future<Output = ()> + Send + 'static> {
+        stop_on_signals(self)
+    }
 }
 
 /// A bound XML-RPC server (Python's `SimpleXMLRPCServer` after
-/// construction, or `MultiPathXMLRPCServer`).
+/// construction, or `MultiPathXMLRPCServer`): one or more listening
+/// sockets, HTTP or SCGI, TCP or Unix, all with the same dispatchers,
+/// limits and logging.
 #[derive(Debug)]
 pub struct Server {
-    socket: Socket,
-    activated: bool,
+    listeners: Vec<Listener>,
     shared: Arc<Shared>,
     signal: Arc<watch::Sender<Stop>>,
 }
 
 impl Server {
-    pub(crate) fn new(socket: Socket, activated: bool, shared: Shared) -> Self {
+    pub(crate) fn new(listeners: Vec<Listener>, shared: Shared) -> Self {
         Server {
-            socket,
-            activated,
+            listeners,
             shared: Arc::new(shared),
             signal: Arc::new(watch::channel(Stop::No).0),
         }
     }
 
-    /// The address the server is bound to (with the port the OS picked for port 0).
+    /// The address of the first TCP socket the server is bound to (with
+    /// the port the OS picked for port 0).
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.socket
-            .local_addr()?
-            .as_socket()
-            .ok_or_else(|| io::Error::other("not an internet socket"))
+        self.listeners
+            .iter()
+            .find(|l| l.file.is_none())
+            .ok_or_else(|| io::Error::other("the server has no TCP socket"))?
+            .tcp_addr()
+    }
+
+    /// Every address the server serves on, in the order given (ports as
+    /// the OS picked them), in the address syntax: `http://127.0.0.1:8000`,
+    /// `unix:///run/x.sock`, `scgi://…`.
+    pub fn addresses(&self) -> io::Result<Vec<Address>> {
+        self.listeners.iter().map(Listener::address).collect()
     }
 
     /// Starts listening (Python's `server_activate()`); serving does it if needed.
     pub fn activate(&mut self) -> io::Result<()> {
-        if !self.activated {
-            let backlog = i32::try_from(self.shared.config.backlog).unwrap_or(i32::MAX);
-            self.socket.listen(backlog)?;
-            self.activated = true;
+        let backlog = i32::try_from(self.shared.config.backlog).unwrap_or(i32::MAX);
+        for listener in &mut self.listeners {
+            if !listener.listening {
+                listener.socket.listen(backlog)?;
+                listener.listening = true;
+            }
         }
         Ok(())
     }
@@ -129,102 +205,41 @@ impl Server {
         let handle = self.shutdown_handle();
         runtime.block_on(async move {
             if on_signals {
-                tokio::spawn(stop_on_signals(handle)?);
+                tokio::spawn(handle.on_signals()?);
             }
             self.serve().await
         })
     }
 
     /// Serves on the current tokio runtime until the [`ShutdownHandle`] is
-    /// used; then lets calls in flight finish (within
+    /// used; then stops accepting (Unix socket files are removed), lets
+    /// calls in flight finish (within
     /// [`HttpConfig::shutdown_grace`](crate::HttpConfig::shutdown_grace))
     /// and returns. Installs no signal handler.
     pub async fn serve(mut self) -> io::Result<()> {
         self.activate()?;
-        self.socket.set_nonblocking(true)?;
-        let listener = TcpListener::from_std(std::net::TcpListener::from(self.socket))?;
         let shared = self.shared;
         let limits = &shared.config.limits;
-        let mut stop = self.signal.subscribe();
-
-        let http = http1_builder(&shared.config);
         let connections = Arc::new(Connections::new(limits.resolved_max_connections()));
-        let mut tasks = tokio::task::JoinSet::new();
-
-        'serve: loop {
-            // At the limit, accept nothing (newcomers wait in the backlog)
-            // until a connection ends; idle ones are closed to make room.
-            while connections.is_full() {
-                connections.make_room(limits.pressure_idle_timeout);
-                tokio::select! {
-                    () = connections.one_freed() => {}
-                    () = tokio::time::sleep(limits.pressure_idle_timeout.min(Duration::from_millis(100))) => {}
-                    () = reached(&mut stop, Stop::Graceful) => break 'serve,
-                }
-                while tasks.try_join_next().is_some() {}
-            }
-            let (stream, peer) = tokio::select! {
-                accepted = listener.accept() => match accepted {
-                    Ok(pair) => pair,
-                    Err(e) => {
-                        // Out of file descriptors and the like: back off, keep serving.
-                        tracing::warn!(error = %e, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                        continue;
-                    }
-                },
-                () = reached(&mut stop, Stop::Graceful) => break,
-            };
-            while tasks.try_join_next().is_some() {}
-            let _ = stream.set_nodelay(true);
-            let (id, conn) = connections.admit();
-            let service = RpcService {
-                shared: shared.clone(),
-                peer: Some(peer),
-                conn: Some(conn.clone()),
-            };
-            let connection = http.serve_connection(TokioIo::new(stream), service);
-            let mut stopping = self.signal.subscribe();
-            let connections = connections.clone();
-            tasks.spawn(async move {
-                let mut connection = std::pin::pin!(connection);
-                // Asked to close (idle under pressure) or stopping: finish
-                // the request in progress, then close.
-                let result = tokio::select! {
-                    result = connection.as_mut() => result,
-                    () = conn.close.notified() => {
-                        // Idle under pressure. hyper closes an idle
-                        // connection at once but waits out a half-sent
-                        // request head; no call has started on one, so it
-                        // is closed here.
-                        connection.as_mut().graceful_shutdown();
-                        loop {
-                            tokio::select! {
-                                result = connection.as_mut() => break result,
-                                () = tokio::time::sleep(Duration::from_millis(100)) => {
-                                    if !conn.is_busy() {
-                                        break Ok(());
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    () = reached(&mut stopping, Stop::Graceful) => {
-                        connection.as_mut().graceful_shutdown();
-                        connection.await
-                    }
-                };
-                if let Err(e) = result {
-                    tracing::debug!(%peer, error = %e, "connection ended with an error");
-                }
-                connections.release(id);
-            });
+        let mut accepting = tokio::task::JoinSet::new();
+        for listener in self.listeners {
+            let socket = Accepting::new(listener.socket, listener.file)?;
+            accepting.spawn(accept_loop(
+                socket,
+                listener.protocol,
+                shared.clone(),
+                connections.clone(),
+                self.signal.clone(),
+            ));
         }
-        drop(listener);
+        let mut stop = self.signal.subscribe();
+        reached(&mut stop, Stop::Graceful).await;
+        // The accept loops end, dropping their sockets (and socket files).
+        while accepting.join_next().await.is_some() {}
         let grace = shared.config.shutdown_grace;
         let drained = tokio::time::timeout(grace, async {
             tokio::select! {
-                () = async { while tasks.join_next().await.is_some() {} } => true,
+                () = connections.all_closed() => true,
                 () = reached(&mut stop, Stop::Now) => false,
             }
         })
@@ -232,22 +247,122 @@ impl Server {
         match drained {
             Ok(true) => {}
             Ok(false) => tracing::warn!(
-                connections = tasks.len(),
+                connections = connections.count(),
                 "stopped at once; calls in flight dropped"
             ),
-            Err(_) => tracing::warn!(
-                connections = tasks.len(),
-                "calls still in flight after {grace:?}; stopping anyway"
-            ),
+            Err(_) => {
+                tracing::warn!(
+                    connections = connections.count(),
+                    "calls still in flight after {grace:?}; stopping anyway"
+                );
+                self.signal.send_replace(Stop::Now);
+            }
         }
-        tasks.abort_all();
         Ok(())
+    }
+}
+
+/// Accepts on one socket until the server stops: at the limit it accepts
+/// nothing (newcomers wait in the backlog) and closes idle connections to
+/// make room.
+async fn accept_loop(
+    socket: Accepting,
+    protocol: Protocol,
+    shared: Arc<Shared>,
+    connections: Arc<Connections>,
+    signal: Arc<watch::Sender<Stop>>,
+) {
+    let limits = &shared.config.limits;
+    let mut stop = signal.subscribe();
+    loop {
+        while connections.is_full() {
+            connections.make_room(limits.pressure_idle_timeout);
+            tokio::select! {
+                () = connections.one_freed() => {}
+                () = tokio::time::sleep(limits.pressure_idle_timeout.min(Duration::from_millis(100))) => {}
+                () = reached(&mut stop, Stop::Graceful) => return,
+            }
+        }
+        let (stream, peer) = tokio::select! {
+            accepted = socket.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off, keep serving.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            () = reached(&mut stop, Stop::Graceful) => return,
+        };
+        let (id, conn) = connections.admit();
+        let shared = shared.clone();
+        let connections = connections.clone();
+        let stopping = signal.subscribe();
+        tokio::spawn(async move {
+            match protocol {
+                Protocol::Http => serve_http(stream, peer, shared, conn, stopping).await,
+                Protocol::Scgi => {
+                    scgi::serve_connection(stream, peer, &shared, &conn, stopping).await;
+                }
+            }
+            connections.release(id);
+        });
+    }
+}
+
+/// One HTTP connection, until the client closes it, the server asks it to
+/// close (idle under pressure), or the server stops.
+async fn serve_http(
+    stream: Stream,
+    peer: Option<SocketAddr>,
+    shared: Arc<Shared>,
+    conn: Arc<Conn>,
+    mut stopping: watch::Receiver<Stop>,
+) {
+    let service = RpcService {
+        shared: shared.clone(),
+        peer,
+        conn: Some(conn.clone()),
+    };
+    let connection = http1_builder(&shared.config).serve_connection(TokioIo::new(stream), service);
+    let mut connection = std::pin::pin!(connection);
+    let result = tokio::select! {
+        result = connection.as_mut() => result,
+        () = conn.close.notified() => {
+            // Idle under pressure. hyper closes an idle connection at once
+            // but waits out a half-sent request head; no call has started
+            // on one, so it is closed here.
+            connection.as_mut().graceful_shutdown();
+            loop {
+                tokio::select! {
+                    result = connection.as_mut() => break result,
+                    () = tokio::time::sleep(Duration::from_millis(100)) => {
+                        if !conn.is_busy() {
+                            break Ok(());
+                        }
+                    }
+                }
+            }
+        }
+        () = reached(&mut stopping, Stop::Graceful) => {
+            // Stopping: finish the request in progress, then close; or
+            // drop it when told to stop at once.
+            connection.as_mut().graceful_shutdown();
+            tokio::select! {
+                result = connection.as_mut() => result,
+                () = reached(&mut stopping, Stop::Now) => Ok(()),
+            }
+        }
+    };
+    if let Err(e) = result {
+        tracing::debug!(?peer, error = %e, "connection ended with an error");
     }
 }
 
 /// Resolves once the server is stopping at least as far as `at`
 /// (`Graceful` also fires on `Now`).
-async fn reached(signal: &mut watch::Receiver<Stop>, at: Stop) {
+pub(crate) async fn reached(signal: &mut watch::Receiver<Stop>, at: Stop) {
     let reached = |stop: &Stop| match at {
         Stop::No => true,
         Stop::Graceful => *stop != Stop::No,
@@ -261,7 +376,9 @@ async fn reached(signal: &mut watch::Receiver<Stop>, at: Stop) {
 
 /// Watches SIGTERM and SIGINT: the first stops `server` gracefully, the
 /// second at once.
-fn stop_on_signals(server: ShutdownHandle) -> io::Result<impl Future<Output = ()>> {
+fn stop_on_signals(
+    server: ShutdownHandle,
+) -> io::Result<impl Future<Output = ()> + Send + 'static> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

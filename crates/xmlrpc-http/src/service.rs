@@ -28,7 +28,7 @@ use crate::routing::{Page, Routes};
 pub(crate) struct Shared {
     pub(crate) routes: Routes,
     pub(crate) config: HttpConfig,
-    budgets: Budgets,
+    pub(crate) budgets: Budgets,
 }
 
 impl Shared {
@@ -176,7 +176,7 @@ impl RpcService {
         let body = body_headers
             .read(request.into_body(), limits, &mut reservation)
             .await?;
-        let reply = self.dispatch(dispatcher, &body).await;
+        let reply = self.shared.dispatch(dispatcher, &body).await;
         drop(body);
         drop(reservation);
         let coding = ContentCoding::choose(
@@ -186,10 +186,12 @@ impl RpcService {
         );
         Ok((response::xml(reply.body, coding), reply.method))
     }
+}
 
+impl Shared {
     /// Runs the call within its time limit.
-    async fn dispatch(&self, dispatcher: &Dispatcher, body: &[u8]) -> DispatchReply {
-        let Some(limit) = self.shared.config.limits.call_timeout else {
+    pub(crate) async fn dispatch(&self, dispatcher: &Dispatcher, body: &[u8]) -> DispatchReply {
+        let Some(limit) = self.config.limits.call_timeout else {
             return dispatcher.handle_request(body).await;
         };
         match tokio::time::timeout(limit, dispatcher.handle_request(body)).await {
@@ -203,7 +205,9 @@ impl RpcService {
             ),
         }
     }
+}
 
+impl RpcService {
     /// Gzip when the client accepts it (and this build has it).
     fn response_coding(&self, headers: &HeaderMap) -> ContentCoding {
         if accepts_gzip(

@@ -112,6 +112,27 @@ impl Rejection {
         )
     }
 
+    /// 400: an SCGI request head that is not well formed.
+    pub fn bad_scgi_head(what: impl fmt::Display) -> Self {
+        Self::new(400, format!("not an SCGI request: {what}"))
+    }
+
+    /// 431: a request head larger than `limit` bytes.
+    pub fn head_too_large(limit: usize) -> Self {
+        Self::new(
+            431,
+            format!("the request head is larger than the limit of {limit} bytes"),
+        )
+    }
+
+    /// 431: more header fields than `limit`.
+    pub fn too_many_headers(limit: usize) -> Self {
+        Self::new(
+            431,
+            format!("the request has more than {limit} header fields"),
+        )
+    }
+
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         self.status

@@ -40,11 +40,18 @@ pub struct Demo {
 }
 
 impl Demo {
-    /// Starts `bin demo --port 0 ARGS…` and waits for the line saying
-    /// where it serves.
+    /// Starts `bin demo --port 0 ARGS…` (without `--port 0` when ARGS hold
+    /// `--listen`; the first address must then be `http://`) and waits for
+    /// the line saying where it serves.
     pub fn start(bin: &Path, args: &[&str]) -> std::io::Result<Demo> {
+        let port: &[&str] = if args.contains(&"--listen") {
+            &[]
+        } else {
+            &["--port", "0"]
+        };
         let mut child = Command::new(bin)
-            .args(["demo", "--port", "0"])
+            .arg("demo")
+            .args(port)
             .args(args)
             .stderr(Stdio::piped())
             .spawn()?;

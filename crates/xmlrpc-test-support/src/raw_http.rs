@@ -132,3 +132,32 @@ pub fn add_request(path: &str) -> Vec<u8> {
         ),
     )
 }
+
+/// An SCGI request: the netstring of `headers` (`CONTENT_LENGTH` first,
+/// as SCGI requires, then `SCGI: 1`, then the rest), then `body`.
+pub fn scgi_request(headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let length = body.len().to_string();
+    let mut block = Vec::new();
+    for (name, value) in [("CONTENT_LENGTH", length.as_str()), ("SCGI", "1")]
+        .iter()
+        .chain(headers)
+    {
+        block.extend_from_slice(name.as_bytes());
+        block.push(0);
+        block.extend_from_slice(value.as_bytes());
+        block.push(0);
+    }
+    let mut raw = format!("{}:", block.len()).into_bytes();
+    raw.extend(block);
+    raw.push(b',');
+    raw.extend_from_slice(body);
+    raw
+}
+
+/// Sends `raw` on a new connection (TCP or Unix socket) and reads the
+/// response to the end of the stream: SCGI answers `Status: 200 OK`,
+/// headers and the body, then closes.
+pub fn exchange_on<S: io::Read + Write>(mut stream: S, raw: &[u8]) -> HttpResponse {
+    stream.write_all(raw).expect("send the request");
+    read_from(&mut BufReader::new(stream)).expect("a response")
+}

@@ -10,7 +10,7 @@ use xmlrpc::{Server, ServerBuilder, ShutdownHandle};
 /// A server serving on a background thread (a two-worker tokio runtime).
 #[derive(Debug)]
 pub struct TestServer {
-    /// Where it serves.
+    /// Where it serves over TCP (`0.0.0.0:0` when it has only Unix sockets).
     pub addr: SocketAddr,
     handle: ShutdownHandle,
     thread: Option<JoinHandle<std::io::Result<()>>>,
@@ -24,7 +24,9 @@ impl TestServer {
 
     /// Serves a bound server.
     pub fn serve(server: Server) -> Self {
-        let addr = server.local_addr().expect("a bound address");
+        let addr = server
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
         let handle = server.shutdown_handle();
         let thread = std::thread::spawn(move || {
             tokio::runtime::Builder::new_multi_thread()

@@ -1,0 +1,331 @@
+//! SCGI, as rTorrent and nginx's `scgi_pass` speak it: one request per
+//! connection, a netstring of NUL-separated header pairs (read with limits
+//! on its length and count; `CONTENT_LENGTH` required and checked by the
+//! same body policy as HTTP), the body, and a CGI-style response
+//! (`Status: 200 OK`, headers, body).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::sync::watch;
+use xmlrpc_codec::wire::{ContentCoding, accepts_gzip};
+use xmlrpc_server::http_rules::{AccessLog, Rejection, check_streamed, content_length, reason};
+
+use crate::admission::Conn;
+use crate::limits::HttpLimits;
+use crate::listener::{Stop, reached};
+use crate::service::Shared;
+use crate::socket::Stream;
+
+/// Why a request head could not be read.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum HeadError {
+    /// The connection closed, or the head did not arrive in time: nothing
+    /// to answer.
+    Gone,
+    /// The first bytes are an HTTP request line: this port speaks SCGI.
+    Http,
+    /// Not a well-formed SCGI head: answered with this refusal.
+    Bad(Rejection),
+}
+
+/// The header pairs of one SCGI request.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Head {
+    pairs: Vec<(String, String)>,
+}
+
+impl Head {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The path the request is for: `REQUEST_URI` without its query, else
+    /// `SCRIPT_NAME` + `PATH_INFO`, else `/`.
+    fn path(&self) -> String {
+        if let Some(uri) = self.get("REQUEST_URI") {
+            return uri.split('?').next().unwrap_or("/").to_owned();
+        }
+        match (self.get("SCRIPT_NAME"), self.get("PATH_INFO")) {
+            (None, None) => "/".to_owned(),
+            (script, info) => format!("{}{}", script.unwrap_or(""), info.unwrap_or("")),
+        }
+    }
+}
+
+/// Most header pairs in one request: the HTTP server's header count, plus
+/// room for the CGI variables a front server adds.
+fn max_pairs(limits: &HttpLimits) -> usize {
+    limits.max_headers + 64
+}
+
+/// Reads the netstring `LEN:HEADERS,` and its NUL-separated pairs.
+pub(crate) async fn read_head(
+    stream: &mut (impl AsyncRead + Unpin),
+    limits: &HttpLimits,
+) -> Result<Head, HeadError> {
+    let bad = |text: String| HeadError::Bad(Rejection::bad_scgi_head(text));
+    let mut length: usize = 0;
+    let mut digits = 0;
+    loop {
+        let byte = stream.read_u8().await.map_err(|_| HeadError::Gone)?;
+        match byte {
+            b'0'..=b'9' => {
+                digits += 1;
+                length = length * 10 + usize::from(byte - b'0');
+                if length > limits.max_header_bytes {
+                    return Err(HeadError::Bad(Rejection::head_too_large(
+                        limits.max_header_bytes,
+                    )));
+                }
+            }
+            b':' if digits > 0 => break,
+            b'A'..=b'Z' if digits == 0 => return Err(HeadError::Http),
+            _ => {
+                return Err(bad(
+                    "the request does not start with a netstring length".into()
+                ));
+            }
+        }
+    }
+    let mut block = vec![0; length + 1];
+    stream
+        .read_exact(&mut block)
+        .await
+        .map_err(|_| HeadError::Gone)?;
+    if block.pop() != Some(b',') {
+        return Err(bad("the header netstring does not end with ','".into()));
+    }
+    let text = String::from_utf8(block).map_err(|_| bad("the header is not UTF-8".into()))?;
+    // NUL-terminated strings, names and values in turn.
+    let Some(strings) = text.strip_suffix('\0') else {
+        return if text.is_empty() {
+            Ok(Head::default())
+        } else {
+            Err(bad("the last header string is not NUL-terminated".into()))
+        };
+    };
+    let strings: Vec<&str> = strings.split('\0').collect();
+    if strings.len() % 2 != 0 {
+        let name = strings.last().copied().unwrap_or_default();
+        return Err(bad(format!("header {name:?} has no value")));
+    }
+    if strings.len() / 2 > max_pairs(limits) {
+        return Err(HeadError::Bad(Rejection::too_many_headers(max_pairs(
+            limits,
+        ))));
+    }
+    let mut head = Head::default();
+    for pair in strings.chunks(2) {
+        if pair[0].is_empty() {
+            return Err(bad("a header has an empty name".into()));
+        }
+        head.pairs.push((pair[0].to_owned(), pair[1].to_owned()));
+    }
+    Ok(head)
+}
+
+/// One SCGI connection: its request, its response, then close.
+pub(crate) async fn serve_connection(
+    mut stream: Stream,
+    peer: Option<SocketAddr>,
+    shared: &Shared,
+    conn: &Arc<Conn>,
+    mut stopping: watch::Receiver<Stop>,
+) {
+    let limits = &shared.config.limits;
+    let started = Instant::now();
+    // Until the head is read the connection is idle: closed under pressure.
+    let head = tokio::select! {
+        head = tokio::time::timeout(limits.header_read_timeout, read_head(&mut stream, limits)) => head,
+        () = conn.close.notified() => return,
+        () = reached(&mut stopping, Stop::Graceful) => return,
+    };
+    let head = match head {
+        Ok(Ok(head)) => head,
+        Ok(Err(HeadError::Bad(rejection))) => {
+            let _ = write_rejection(&mut stream, &rejection).await;
+            return;
+        }
+        Ok(Err(HeadError::Http)) => {
+            let text = "this port speaks SCGI (as rTorrent and nginx's scgi_pass do), not HTTP\n";
+            let reply = format!(
+                "HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                text.len()
+            );
+            let _ = stream.write_all(reply.as_bytes()).await;
+            let _ = stream.shutdown().await;
+            return;
+        }
+        Ok(Err(HeadError::Gone)) | Err(_) => return,
+    };
+    let _in_progress = conn.start_request();
+    let method = head.get("REQUEST_METHOD").unwrap_or("POST").to_owned();
+    let path = head.path();
+    let answered = tokio::select! {
+        answered = answer(&mut stream, &head, &method, &path, shared) => answered,
+        () = reached(&mut stopping, Stop::Now) => return,
+    };
+    let (status, length, rpc_method) = match answered {
+        Ok(done) => done,
+        Err(rejection) => {
+            let length = write_rejection(&mut stream, &rejection).await.ok();
+            (rejection.status(), length, None)
+        }
+    };
+    if shared.config.log_requests {
+        AccessLog {
+            peer: peer
+                .map(|p| p.ip())
+                .or_else(|| head.get("REMOTE_ADDR").and_then(|a| a.parse().ok())),
+            method: &method,
+            path: &path,
+            protocol: "SCGI",
+            status,
+            length,
+            rpc_method: rpc_method.as_deref(),
+            elapsed: started.elapsed(),
+        }
+        .emit();
+    }
+}
+
+/// Answers one request; returns the status, body length and method called.
+async fn answer(
+    stream: &mut Stream,
+    head: &Head,
+    method: &str,
+    path: &str,
+    shared: &Shared,
+) -> Result<(u16, Option<usize>, Option<String>), Rejection> {
+    let limits = &shared.config.limits;
+    let endpoint = shared.routes.get(path).ok_or_else(Rejection::not_found)?;
+    let accepts = accepts_gzip(head.get("HTTP_ACCEPT_ENCODING").map(str::as_bytes));
+    let threshold = shared.config.response_gzip_threshold();
+    if matches!(method, "GET" | "HEAD") {
+        if let Some(page) = &endpoint.page {
+            let coding = ContentCoding::choose(page.html.len(), threshold, accepts);
+            let body = page.body(coding).to_vec();
+            let length = body.len();
+            write_ok(stream, "text/html; charset=utf-8", coding, &body).await;
+            return Ok((200, Some(length), None));
+        }
+    }
+    if method != "POST" {
+        return Err(Rejection::unsupported_method(method));
+    }
+    let declared =
+        content_length(head.get("CONTENT_LENGTH"), false, &limits.body)?.unwrap_or_default();
+    let coding = ContentCoding::from_header(head.get("HTTP_CONTENT_ENCODING").map(str::as_bytes))
+        .map_err(|e| Rejection::unsupported_coding(&e))?;
+    let _in_flight = shared.budgets.admit_request()?;
+    let mut reservation = shared.budgets.reservation();
+    reservation.cover(declared)?;
+    let mut body = Vec::with_capacity(declared);
+    let mut limited = (&mut *stream).take(declared as u64);
+    let read = limited.read_to_end(&mut body);
+    match tokio::time::timeout(limits.body_read_timeout, read).await {
+        Err(_) => return Err(Rejection::body_timeout(limits.body_read_timeout)),
+        Ok(Err(e)) => return Err(Rejection::unreadable_body(e)),
+        Ok(Ok(_)) => {}
+    }
+    if body.len() < declared {
+        return Err(Rejection::body_cut_short(body.len(), declared as u64));
+    }
+    check_streamed(body.len(), &limits.body)?;
+    let sent = body.len();
+    let body = coding
+        .decode(body, limits.body.max_inflated_bytes)
+        .map_err(|e| Rejection::bad_coding(&e))?;
+    reservation.cover(sent + body.len())?;
+    let reply = shared.dispatch(&endpoint.dispatcher, &body).await;
+    drop(body);
+    drop(reservation);
+    let coding = ContentCoding::choose(reply.body.len(), threshold, accepts);
+    let payload = coding.encode(reply.body);
+    write_ok(stream, "text/xml", coding, &payload).await;
+    Ok((200, Some(payload.len()), reply.method))
+}
+
+async fn write_ok(stream: &mut Stream, content_type: &str, coding: ContentCoding, body: &[u8]) {
+    let mut head = format!(
+        "Status: 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if let Some(coding) = coding.header_value() {
+        head.push_str(&format!("Content-Encoding: {coding}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut all = head.into_bytes();
+    all.extend_from_slice(body);
+    let _ = stream.write_all(&all).await;
+    let _ = stream.shutdown().await;
+}
+
+/// Writes a refusal as a CGI-style response; returns the body's length.
+async fn write_rejection(stream: &mut Stream, rejection: &Rejection) -> std::io::Result<usize> {
+    let body = rejection.body();
+    let mut head = format!(
+        "Status: {}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n",
+        rejection.status_line(),
+        body.len()
+    );
+    if rejection.status() == 501 {
+        head.push_str("Allow: POST\r\n");
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(body.as_bytes()).await?;
+    stream.shutdown().await?;
+    debug_assert!(!reason(rejection.status()).is_empty());
+    Ok(body.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(bytes: &[u8]) -> Result<Head, HeadError> {
+        let limits = HttpLimits::default().max_header_bytes(100);
+        block_on(read_head(&mut &bytes[..], &limits))
+    }
+
+    /// A minimal executor for these synchronous reads.
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    #[test]
+    fn heads_are_read_as_netstrings_of_pairs() {
+        let head = read(b"25:CONTENT_LENGTH\x0027\x00SCGI\x001\x00,<body>").unwrap();
+        assert_eq!(head.get("CONTENT_LENGTH"), Some("27"));
+        assert_eq!(head.get("SCGI"), Some("1"));
+        assert_eq!(head.path(), "/");
+        let head = read(b"37:CONTENT_LENGTH\x000\x00REQUEST_URI\x00/RPC2?x\x00,").unwrap();
+        assert_eq!(head.path(), "/RPC2");
+    }
+
+    #[test]
+    fn bad_heads_are_refused_with_a_reason() {
+        let status = |bytes: &[u8]| match read(bytes) {
+            Err(HeadError::Bad(r)) => r.status(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(status(b"x:"), 400);
+        assert_eq!(status(b":abc,"), 400);
+        assert_eq!(status(b"3:a\x00b;"), 400);
+        assert_eq!(status(b"5:a\x00b\x00c,"), 400);
+        assert_eq!(status(b"4:a\x00bc,"), 400);
+        assert_eq!(status(b"999:"), 431);
+        assert_eq!(read(b"POST /RPC2 HTTP/1.1\r\n"), Err(HeadError::Http));
+        assert_eq!(read(b"12:CONTENT_LEN"), Err(HeadError::Gone));
+    }
+}

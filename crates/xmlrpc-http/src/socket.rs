@@ -1,0 +1,220 @@
+//! Listening sockets: TCP, and Unix domain sockets (a stale file left by a
+//! dead process replaced, a live one refused, the file removed when the
+//! listener goes), and the byte streams they accept.
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+/// A TCP socket bound to `addr`, not yet listening.
+pub(crate) fn bind_tcp(addr: SocketAddr, reuse_address: bool) -> io::Result<Socket> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(reuse_address)?;
+    if addr.is_ipv6() {
+        socket.set_only_v6(true)?;
+    }
+    socket.bind(&addr.into())?;
+    Ok(socket)
+}
+
+/// A Unix socket file the server made; removed when dropped.
+#[derive(Debug)]
+pub(crate) struct SocketFile(PathBuf);
+
+impl SocketFile {
+    pub(crate) fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for SocketFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A Unix socket bound at `path` (not yet listening), with file mode
+/// `mode` if given. A file left there by a process that is gone is
+/// replaced; a socket something still answers on is refused, and so is a
+/// file that is not a socket.
+#[cfg(unix)]
+pub(crate) fn bind_unix(path: &Path, mode: Option<u32>) -> io::Result<(Socket, SocketFile)> {
+    use std::os::unix::fs::{FileTypeExt as _, PermissionsExt as _};
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_socket() => {
+            match std::os::unix::net::UnixStream::connect(path) {
+                Ok(_) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::AddrInUse,
+                        format!("another server is listening on {}", path.display()),
+                    ));
+                }
+                // Nobody answers: a dead process's socket.
+                Err(_) => std::fs::remove_file(path)?,
+            }
+        }
+        Ok(_) => {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("{} exists and is not a socket", path.display()),
+            ));
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
+    socket.bind(&SockAddr::unix(path)?)?;
+    let file = SocketFile(path.to_owned());
+    if let Some(mode) = mode {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+    }
+    Ok((socket, file))
+}
+
+#[cfg(not(unix))]
+pub(crate) fn bind_unix(path: &Path, _mode: Option<u32>) -> io::Result<(Socket, SocketFile)> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        format!("Unix sockets ({}) need a Unix system", path.display()),
+    ))
+}
+
+/// A listening socket in the runtime.
+#[derive(Debug)]
+pub(crate) enum Accepting {
+    Tcp(tokio::net::TcpListener),
+    #[cfg(unix)]
+    Unix {
+        listener: tokio::net::UnixListener,
+        /// Removes the socket file when the listener goes.
+        _file: SocketFile,
+    },
+}
+
+impl Accepting {
+    /// `socket`, already listening, in the current runtime.
+    pub(crate) fn new(socket: Socket, file: Option<SocketFile>) -> io::Result<Self> {
+        socket.set_nonblocking(true)?;
+        match file {
+            None => Ok(Accepting::Tcp(tokio::net::TcpListener::from_std(
+                std::net::TcpListener::from(socket),
+            )?)),
+            #[cfg(unix)]
+            Some(file) => Ok(Accepting::Unix {
+                listener: tokio::net::UnixListener::from_std(
+                    std::os::unix::net::UnixListener::from(socket),
+                )?,
+                _file: file,
+            }),
+            #[cfg(not(unix))]
+            Some(_) => unreachable!("no Unix socket file without Unix sockets"),
+        }
+    }
+
+    /// The next connection, and the client's address when it has one.
+    pub(crate) async fn accept(&self) -> io::Result<(Stream, Option<SocketAddr>)> {
+        match self {
+            Accepting::Tcp(listener) => {
+                let (stream, peer) = listener.accept().await?;
+                let _ = stream.set_nodelay(true);
+                Ok((Stream::Tcp(stream), Some(peer)))
+            }
+            #[cfg(unix)]
+            Accepting::Unix { listener, .. } => {
+                let (stream, _) = listener.accept().await?;
+                Ok((Stream::Unix(stream), None))
+            }
+        }
+    }
+}
+
+/// An accepted connection.
+#[derive(Debug)]
+pub(crate) enum Stream {
+    Tcp(tokio::net::TcpStream),
+    #[cfg(unix)]
+    Unix(tokio::net::UnixStream),
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_read(cx, buf),
+            #[cfg(unix)]
+            Stream::Unix(s) => Pin::new(s).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_write(cx, buf),
+            #[cfg(unix)]
+            Stream::Unix(s) => Pin::new(s).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_flush(cx),
+            #[cfg(unix)]
+            Stream::Unix(s) => Pin::new(s).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_shutdown(cx),
+            #[cfg(unix)]
+            Stream::Unix(s) => Pin::new(s).poll_shutdown(cx),
+        }
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_sockets_are_replaced_live_ones_refused_and_files_removed() {
+        let dir = std::env::temp_dir().join(format!("xmlrpc-socket-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("s.sock");
+        // A live listener: refused.
+        let live = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        let e = bind_unix(&path, None).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AddrInUse);
+        assert!(e.to_string().contains("another server is listening on"));
+        // Its process gone (the listener closed, the file left): replaced.
+        drop(live);
+        assert!(path.exists());
+        let (_socket, file) = bind_unix(&path, Some(0o600)).unwrap();
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        // Removed when the listener goes.
+        drop(file);
+        assert!(!path.exists());
+        // Not a socket: refused.
+        std::fs::write(&path, b"x").unwrap();
+        assert_eq!(
+            bind_unix(&path, None).unwrap_err().kind(),
+            io::ErrorKind::AlreadyExists
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

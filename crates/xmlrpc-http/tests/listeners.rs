@@ -1,0 +1,285 @@
+//! Several listeners on one server: HTTP on TCP and on a Unix socket, SCGI
+//! on TCP and on a Unix socket, all serving the same methods; Unix socket
+//! files (mode, stale and live files, removal); and the SCGI bad-input
+//! table, each case followed by a good call.
+
+mod common;
+
+use std::io::Write as _;
+use std::net::TcpStream;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::*;
+use xmlrpc::{DocumentLimits, Server, Value, decode_response, wire::Address};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xmlrpc-listeners-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn add_body() -> String {
+    call_body(
+        "add",
+        "<param><value><int>2</int></value></param><param><value><int>3</int></value></param>",
+    )
+}
+
+fn five(response: &HttpResponse) {
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert_eq!(
+        decode_response(&response.body, &DocumentLimits::default()).unwrap(),
+        Ok(Value::Int(5))
+    );
+}
+
+fn unix(path: &Path) -> UnixStream {
+    let stream = UnixStream::connect(path).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+}
+
+fn tcp(address: &Address) -> TcpStream {
+    let Address::ScgiTcp { host, port } = address else {
+        panic!("{address}")
+    };
+    let stream = TcpStream::connect((host.as_str(), *port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+}
+
+fn scgi_add() -> Vec<u8> {
+    scgi_request(
+        &[("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/RPC2")],
+        add_body().as_bytes(),
+    )
+}
+
+#[test]
+fn one_server_answers_on_every_listener() {
+    let dir = scratch("all");
+    let http_sock = dir.join("http.sock");
+    let scgi_sock = dir.join("scgi.sock");
+    let server = Server::builder(methods())
+        .log_requests(false)
+        .unix_socket_mode(0o660)
+        .listen([
+            "http://127.0.0.1:0".to_owned(),
+            format!("unix://{}", http_sock.display()),
+            "scgi://127.0.0.1:0".to_owned(),
+            format!("scgi://{}", scgi_sock.display()),
+        ])
+        .unwrap();
+    let addresses = server.addresses().unwrap();
+    assert_eq!(
+        addresses[1].to_string(),
+        format!("unix://{}", http_sock.display())
+    );
+    assert_eq!(
+        addresses[3].to_string(),
+        format!("scgi://{}", scgi_sock.display())
+    );
+    let server = TestServer::serve(server);
+
+    five(&exchange(server.addr, &post("/RPC2", &add_body())));
+    five(&exchange_on(unix(&http_sock), &post("/RPC2", &add_body())));
+    five(&exchange_on(tcp(&addresses[2]), &scgi_add()));
+    five(&exchange_on(unix(&scgi_sock), &scgi_add()));
+    // HTTP on the Unix socket keeps the connection alive, as on TCP.
+    let mut kept = unix(&http_sock);
+    for _ in 0..3 {
+        kept.write_all(&post("/RPC2", &add_body())).unwrap();
+        five(&read_from(&mut std::io::BufReader::with_capacity(1, &mut kept)).unwrap());
+    }
+
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(&http_sock).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o660);
+    server.stop().unwrap();
+    assert!(
+        !http_sock.exists() && !scgi_sock.exists(),
+        "socket files left behind"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn python_calls_over_a_unix_socket_as_supervisorctl_does() {
+    let dir = scratch("python");
+    let sock = dir.join("rpc.sock");
+    let server = TestServer::serve(
+        Server::builder(methods())
+            .log_requests(false)
+            .listen([format!("unix://{}", sock.display())])
+            .unwrap(),
+    );
+    let program = format!(
+        r#"
+import http.client, socket, xmlrpc.client
+class UnixConnection(http.client.HTTPConnection):
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect({sock:?})
+class UnixTransport(xmlrpc.client.Transport):
+    def make_connection(self, host):
+        return UnixConnection("localhost")
+s = xmlrpc.client.ServerProxy("http://localhost/RPC2", transport=UnixTransport())
+print(s.add(2, 3), s.echo("über"), len(s.system.listMethods()))
+"#,
+        sock = sock.display().to_string()
+    );
+    let out = xmlrpc_test_support::python::run_ok(&["-c", &program]);
+    assert_eq!(out, "5 über 10\n");
+    drop(server);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn stale_socket_files_are_replaced_and_live_ones_refused() {
+    let dir = scratch("stale");
+    let sock = dir.join("s.sock");
+    // A dead process's socket file: replaced.
+    drop(std::os::unix::net::UnixListener::bind(&sock).unwrap());
+    assert!(sock.exists());
+    let address = [format!("unix://{}", sock.display())];
+    let server = TestServer::serve(
+        Server::builder(methods())
+            .log_requests(false)
+            .listen(&address)
+            .unwrap(),
+    );
+    five(&exchange_on(unix(&sock), &post("/RPC2", &add_body())));
+    // A live one: refused, with a clear error.
+    let e = Server::builder(methods()).listen(&address).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::AddrInUse);
+    assert!(
+        e.to_string().contains("another server is listening on"),
+        "{e}"
+    );
+    drop(server);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn listen_addresses_are_checked() {
+    let e = |addresses: &[&str]| {
+        Server::builder(methods())
+            .listen(addresses)
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(e(&["localhost:8000"]).contains("it has no scheme"));
+    assert!(e(&["http://127.0.0.1:0/RPC2"]).contains("set rpc_paths instead"));
+    assert!(e(&["https://127.0.0.1:0"]).contains("no TLS yet"));
+    assert!(e(&[]).contains("no address"));
+}
+
+/// The SCGI bad-input table: each case is answered or closed, and the
+/// server then answers a good call.
+#[test]
+fn scgi_bad_input_is_answered_or_closed_and_the_server_goes_on() {
+    let dir = scratch("scgi-bad");
+    let sock = dir.join("scgi.sock");
+    let server = TestServer::serve(
+        Server::builder(methods())
+            .log_requests(false)
+            .limits(
+                xmlrpc::HttpLimits::default()
+                    .max_header_bytes(4096)
+                    .body_read_timeout(Duration::from_secs(1)),
+            )
+            .listen([format!("scgi://{}", sock.display())])
+            .unwrap(),
+    );
+    let status = |raw: &[u8]| {
+        let mut stream = unix(&sock);
+        stream.write_all(raw).unwrap();
+        // A body shorter than announced: the client says it is done.
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+        let mut answer = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stream, &mut answer);
+        String::from_utf8_lossy(&answer)
+            .lines()
+            .next()
+            .unwrap_or("(closed)")
+            .to_owned()
+    };
+    let body = add_body();
+    let with_length = |length: &str| {
+        let block = format!("CONTENT_LENGTH\0{length}\0SCGI\0{}\0", 1);
+        let mut raw = format!("{}:{block},", block.len()).into_bytes();
+        raw.extend_from_slice(body.as_bytes());
+        raw
+    };
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "not a netstring",
+            b"hello".to_vec(),
+            "Status: 400 Bad Request",
+        ),
+        (
+            "no comma after the head",
+            b"4:a\0b\0;".to_vec(),
+            "Status: 400 Bad Request",
+        ),
+        (
+            "a name without a value",
+            b"2:a\0,".to_vec(),
+            "Status: 400 Bad Request",
+        ),
+        (
+            "a head past the limit",
+            b"99999:".to_vec(),
+            "Status: 431 Request Header Fields Too Large",
+        ),
+        (
+            "no CONTENT_LENGTH",
+            b"7:SCGI\x001\x00,".to_vec(),
+            "Status: 411 Length Required",
+        ),
+        (
+            "a negative CONTENT_LENGTH",
+            with_length("-5"),
+            "Status: 400 Bad Request",
+        ),
+        (
+            "a CONTENT_LENGTH past the body limit",
+            with_length("999999999"),
+            "Status: 413 Content Too Large",
+        ),
+        (
+            "a body shorter than announced",
+            with_length(&(body.len() + 10).to_string()),
+            "Status: 400 Bad Request",
+        ),
+        (
+            "HTTP sent to the SCGI port",
+            post("/RPC2", &body),
+            "HTTP/1.0 400 Bad Request",
+        ),
+        (
+            "a GET without a page",
+            scgi_request(&[("REQUEST_METHOD", "GET")], b""),
+            "Status: 501 Not Implemented",
+        ),
+        (
+            "an unknown path",
+            scgi_request(&[("REQUEST_URI", "/nowhere")], body.as_bytes()),
+            "Status: 404 Not Found",
+        ),
+        ("nothing at all", Vec::new(), "(closed)"),
+    ];
+    for (what, raw, want) in cases {
+        assert_eq!(status(&raw), want, "{what}");
+        five(&exchange_on(unix(&sock), &scgi_add()));
+    }
+    drop(server);
+    std::fs::remove_dir_all(dir).unwrap();
+}
