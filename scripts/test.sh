@@ -2,8 +2,9 @@
 # The whole test suite: what README.md's second command and .ci/run call.
 # Needs the Rust toolchain and python3 (Python's xmlrpc.client and
 # SimpleXMLRPCServer are the reference peers). Installs what else the tests
-# use when it is missing: lighttpd (a real CGI web server) and chromium (a
-# real browser for the documentation page), from Debian's packages. A tool
+# use when it is missing: lighttpd (a real CGI web server), chromium (a
+# real browser for the documentation page) and systemd-socket-activate (a
+# real service manager handing in sockets), from Debian's packages. A tool
 # that is still missing fails its tests; none is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ command -v python3 >/dev/null || { echo "scripts/test.sh: python3 is required" >
 need=()
 [ -x /usr/sbin/lighttpd ] || need+=(lighttpd)
 command -v chromium >/dev/null || need+=(chromium fonts-dejavu-core)
+command -v systemd-socket-activate >/dev/null || need+=(systemd)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "scripts/test.sh: installing ${need[*]}" >&2

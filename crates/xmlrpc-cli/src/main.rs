@@ -37,8 +37,9 @@ struct DemoArgs {
     #[arg(long, default_value_t = 8000)]
     port: u16,
     /// Listen on ADDR; may be repeated: http://HOST:PORT, unix:///PATH.sock
-    /// (HTTP on a Unix socket), scgi://HOST:PORT or scgi:///PATH.sock.
-    /// Default: http://127.0.0.1:8000.
+    /// (HTTP on a Unix socket), scgi://HOST:PORT, scgi:///PATH.sock, or
+    /// systemd (the sockets handed in by socket activation; one named scgi
+    /// speaks SCGI). Default: http://127.0.0.1:8000.
     #[arg(long, value_name = "ADDR", conflicts_with_all = ["host", "port"])]
     listen: Vec<String>,
     /// Do not log requests.

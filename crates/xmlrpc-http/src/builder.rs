@@ -14,10 +14,10 @@ use xmlrpc_server::{DispatchOptions, Dispatcher, Documentation, Methods};
 
 use crate::config::HttpConfig;
 use crate::limits::HttpLimits;
-use crate::listener::{Listener, Protocol, Server};
+use crate::listener::{Family, Listener, Protocol, Server};
 use crate::routing::{Endpoint, Routes};
 use crate::service::{RpcService, Shared};
-use crate::socket::{bind_tcp, bind_unix};
+use crate::socket::{activated, bind_tcp, bind_unix};
 use xmlrpc_codec::wire::Address;
 
 /// What a server serves: the type parameter of [`ServerBuilder`].
@@ -293,14 +293,13 @@ impl<T: Target> ServerBuilder<T> {
     }
 
     fn bind_tcp(&self, addr: impl ToSocketAddrs, protocol: Protocol) -> io::Result<Listener> {
-        let reuse = self.config.reuse_address;
         let mut last_error = None;
         for addr in addr.to_socket_addrs()? {
-            match bind_tcp(addr, reuse) {
+            match bind_tcp(addr, self.config.reuse_address, self.config.reuse_port) {
                 Ok(socket) => {
                     return Ok(Listener {
                         socket,
-                        file: None,
+                        family: Family::Tcp,
                         protocol,
                         listening: false,
                     });
@@ -316,7 +315,9 @@ impl<T: Target> ServerBuilder<T> {
     /// Binds every address and starts listening on each, in the address
     /// syntax ([`Address`]): `http://HOST:PORT`, `unix:///abs/path.sock`
     /// (HTTP on a Unix socket), `scgi://HOST:PORT`, `scgi:///abs/path.sock`.
-    /// All serve the same dispatchers with the same limits and logging.
+    /// `systemd` stands for the sockets a service manager handed in (see
+    /// [`listen_activated`](Self::listen_activated)). All serve the same
+    /// dispatchers with the same limits and logging.
     /// The paths served are `rpc_paths` (SCGI requests are routed by their
     /// `REQUEST_URI`), so an address names none.
     ///
@@ -341,6 +342,10 @@ impl<T: Target> ServerBuilder<T> {
     {
         let mut listeners = Vec::new();
         for text in addresses {
+            if text.as_ref() == "systemd" {
+                listeners.extend(activated_listeners()?);
+                continue;
+            }
             let address: Address = text
                 .as_ref()
                 .parse()
@@ -368,11 +373,14 @@ impl<T: Target> ServerBuilder<T> {
             )),
             None => Ok(()),
         };
-        let unix = |socket, protocol| {
-            let (socket, file) = bind_unix(socket, self.config.unix_socket_mode)?;
+        let unix = |path: &std::path::Path, protocol| {
+            let (socket, file) = bind_unix(path, self.config.unix_socket_mode)?;
             Ok(Listener {
                 socket,
-                file: Some(file),
+                family: Family::Unix {
+                    path: path.to_owned(),
+                    made: Some(file),
+                },
                 protocol,
                 listening: false,
             })
@@ -418,12 +426,50 @@ impl<T: Target> ServerBuilder<T> {
     pub fn from_listener(self, listener: std::net::TcpListener) -> io::Result<Server> {
         let listener = Listener {
             socket: Socket::from(listener),
-            file: None,
+            family: Family::Tcp,
             protocol: Protocol::Http,
             listening: true,
         };
         Ok(Server::new(vec![listener], self.into_shared()))
     }
+
+    /// Serves on the sockets a service manager handed in: systemd socket
+    /// activation (`LISTEN_FDS`, `LISTEN_PID`, `LISTEN_FDNAMES`; also
+    /// `systemd-socket-activate` and catflap), TCP or Unix. A socket named
+    /// `scgi` (`FileDescriptorName=scgi`) speaks SCGI; the others HTTP.
+    /// Fails when no socket was handed in.
+    pub fn listen_activated(self) -> io::Result<Server> {
+        let listeners = activated_listeners()?;
+        Ok(Server::new(listeners, self.into_shared()))
+    }
+
+    /// Sets `SO_REUSEPORT` on the TCP sockets the server binds, so that
+    /// several processes can serve one port, the kernel spreading new
+    /// connections among them (default off).
+    pub fn reuse_port(mut self, on: bool) -> Self {
+        self.config.reuse_port = on;
+        self
+    }
+}
+
+/// The handed-in sockets as listeners.
+fn activated_listeners() -> io::Result<Vec<Listener>> {
+    Ok(activated()?
+        .into_iter()
+        .map(|(socket, name, unix)| Listener {
+            socket,
+            family: match unix {
+                None => Family::Tcp,
+                Some(path) => Family::Unix { path, made: None },
+            },
+            protocol: if name.eq_ignore_ascii_case("scgi") {
+                Protocol::Scgi
+            } else {
+                Protocol::Http
+            },
+            listening: true,
+        })
+        .collect())
 }
 
 impl Server {

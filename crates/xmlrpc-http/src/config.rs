@@ -12,6 +12,7 @@ use crate::limits::HttpLimits;
 /// let config = HttpConfig::default();
 /// assert!(config.log_requests);
 /// assert!(config.reuse_address);
+/// assert!(!config.reuse_port);
 /// # #[cfg(feature = "gzip")]
 /// assert_eq!(config.gzip_threshold, Some(1400));
 /// assert_eq!(config.backlog, 1024);
@@ -29,6 +30,9 @@ pub struct HttpConfig {
     /// Set `SO_REUSEADDR` before binding (Python's `allow_reuse_address`).
     /// Default: on.
     pub reuse_address: bool,
+    /// Set `SO_REUSEPORT` before binding, so several processes can serve
+    /// one port. Default: off.
+    pub reuse_port: bool,
     /// Gzip responses larger than this when the client accepts gzip
     /// (Python's `encode_threshold`); `None` never compresses. Default:
     /// 1,400 bytes. (The `gzip` feature; without it nothing is compressed.)
@@ -70,6 +74,7 @@ impl Default for HttpConfig {
         HttpConfig {
             log_requests: true,
             reuse_address: true,
+            reuse_port: false,
             #[cfg(feature = "gzip")]
             gzip_threshold: Some(1400),
             backlog: 1024,

@@ -32,19 +32,28 @@ pub(crate) enum Protocol {
 #[derive(Debug)]
 pub(crate) struct Listener {
     pub(crate) socket: Socket,
-    /// The socket file, for a Unix socket.
-    pub(crate) file: Option<SocketFile>,
+    pub(crate) family: Family,
     pub(crate) protocol: Protocol,
     /// Whether `listen` was called on it.
     pub(crate) listening: bool,
+}
+
+/// TCP, or a Unix socket (whose file the server removes when it made it).
+#[derive(Debug)]
+pub(crate) enum Family {
+    Tcp,
+    Unix {
+        path: std::path::PathBuf,
+        made: Option<SocketFile>,
+    },
 }
 
 impl Listener {
     /// The address it serves on, in the address syntax (with the port the
     /// OS picked).
     fn address(&self) -> io::Result<Address> {
-        if let Some(file) = &self.file {
-            let socket = file.path().to_owned();
+        if let Family::Unix { path, .. } = &self.family {
+            let socket = path.clone();
             return Ok(match self.protocol {
                 Protocol::Http => Address::HttpUnix { socket, path: None },
                 Protocol::Scgi => Address::ScgiUnix { socket },
@@ -155,7 +164,7 @@ impl Server {
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.listeners
             .iter()
-            .find(|l| l.file.is_none())
+            .find(|l| matches!(l.family, Family::Tcp))
             .ok_or_else(|| io::Error::other("the server has no TCP socket"))?
             .tcp_addr()
     }
@@ -223,7 +232,11 @@ impl Server {
         let connections = Arc::new(Connections::new(limits.resolved_max_connections()));
         let mut accepting = tokio::task::JoinSet::new();
         for listener in self.listeners {
-            let socket = Accepting::new(listener.socket, listener.file)?;
+            let made = match listener.family {
+                Family::Tcp => None,
+                Family::Unix { made, .. } => Some(made),
+            };
+            let socket = Accepting::new(listener.socket, made)?;
             accepting.spawn(accept_loop(
                 socket,
                 listener.protocol,

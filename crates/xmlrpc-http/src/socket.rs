@@ -12,9 +12,22 @@ use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// A TCP socket bound to `addr`, not yet listening.
-pub(crate) fn bind_tcp(addr: SocketAddr, reuse_address: bool) -> io::Result<Socket> {
+pub(crate) fn bind_tcp(
+    addr: SocketAddr,
+    reuse_address: bool,
+    reuse_port: bool,
+) -> io::Result<Socket> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     socket.set_reuse_address(reuse_address)?;
+    if reuse_port {
+        #[cfg(unix)]
+        socket.set_reuse_port(true)?;
+        #[cfg(not(unix))]
+        return Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "SO_REUSEPORT needs a Unix system",
+        ));
+    }
     if addr.is_ipv6() {
         socket.set_only_v6(true)?;
     }
@@ -25,12 +38,6 @@ pub(crate) fn bind_tcp(addr: SocketAddr, reuse_address: bool) -> io::Result<Sock
 /// A Unix socket file the server made; removed when dropped.
 #[derive(Debug)]
 pub(crate) struct SocketFile(PathBuf);
-
-impl SocketFile {
-    pub(crate) fn path(&self) -> &Path {
-        &self.0
-    }
-}
 
 impl Drop for SocketFile {
     fn drop(&mut self) {
@@ -91,16 +98,19 @@ pub(crate) enum Accepting {
     #[cfg(unix)]
     Unix {
         listener: tokio::net::UnixListener,
-        /// Removes the socket file when the listener goes.
-        _file: SocketFile,
+        /// Removes the socket file when the listener goes (if the server
+        /// made it; a handed-in socket's file is its owner's).
+        _file: Option<SocketFile>,
     },
 }
 
 impl Accepting {
-    /// `socket`, already listening, in the current runtime.
-    pub(crate) fn new(socket: Socket, file: Option<SocketFile>) -> io::Result<Self> {
+    /// `socket`, already listening, in the current runtime: TCP when
+    /// `unix` is `None`, else a Unix socket and the file to remove when it
+    /// goes (if the server made it).
+    pub(crate) fn new(socket: Socket, unix: Option<Option<SocketFile>>) -> io::Result<Self> {
         socket.set_nonblocking(true)?;
-        match file {
+        match unix {
             None => Ok(Accepting::Tcp(tokio::net::TcpListener::from_std(
                 std::net::TcpListener::from(socket),
             )?)),
@@ -217,4 +227,49 @@ mod tests {
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }
+}
+
+/// The sockets a service manager handed in (systemd socket activation:
+/// `LISTEN_FDS`, `LISTEN_PID`, `LISTEN_FDNAMES`), each with its name
+/// (empty when unnamed) and whether it is a Unix socket (and where).
+#[cfg(unix)]
+pub(crate) fn activated() -> io::Result<Vec<(Socket, String, Option<std::path::PathBuf>)>> {
+    let names: Vec<String> = std::env::var("LISTEN_FDNAMES")
+        .map(|names| names.split(':').map(str::to_owned).collect())
+        .unwrap_or_default();
+    let mut fds = listenfd::ListenFd::from_env();
+    if fds.len() == 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            "no socket was handed in (LISTEN_FDS is not set for this process)",
+        ));
+    }
+    let mut sockets = Vec::new();
+    for index in 0..fds.len() {
+        let name = names.get(index).cloned().unwrap_or_default();
+        let socket = match fds.take_tcp_listener(index) {
+            Ok(Some(listener)) => (Socket::from(listener), name, None),
+            _ => match fds.take_unix_listener(index)? {
+                Some(listener) => {
+                    let path = listener
+                        .local_addr()?
+                        .as_pathname()
+                        .map(Path::to_owned)
+                        .unwrap_or_default();
+                    (Socket::from(listener), name, Some(path))
+                }
+                None => continue,
+            },
+        };
+        sockets.push(socket);
+    }
+    Ok(sockets)
+}
+
+#[cfg(not(unix))]
+pub(crate) fn activated() -> io::Result<Vec<(Socket, String, Option<std::path::PathBuf>)>> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "socket activation needs a Unix system",
+    ))
 }

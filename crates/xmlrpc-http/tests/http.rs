@@ -474,3 +474,32 @@ fn under_pressure_idle_and_slow_header_connections_are_closed_for_newcomers() {
     );
     drop(flood);
 }
+
+#[test]
+fn reuse_port_lets_two_servers_share_one_port() {
+    let first = TestServer::start(
+        Server::builder(methods())
+            .reuse_port(true)
+            .log_requests(false),
+    );
+    let port = first.addr.port();
+    let second = TestServer::serve(
+        Server::builder(methods())
+            .reuse_port(true)
+            .log_requests(false)
+            .bind(("127.0.0.1", port))
+            .expect("a second server on the same port"),
+    );
+    assert_eq!(second.addr, first.addr);
+    for _ in 0..10 {
+        assert_eq!(
+            result(&exchange(first.addr, &add_request("/"))),
+            Ok(Value::Int(5))
+        );
+    }
+    // Without it, the port is taken.
+    let e = Server::builder(methods())
+        .bind(("127.0.0.1", port))
+        .unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::AddrInUse);
+}
