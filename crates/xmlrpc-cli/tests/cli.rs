@@ -154,7 +154,7 @@ fn usage_errors_exit_2() {
     let cases: &[(&[&str], &str)] = &[
         (&["call", &url, "add", "i/x", "1"], "xmlrpc call: argument \"i/x\": i/ needs a 32-bit integer, such as i/42\n"),
         (&["call", &url, "echo", "[1,"], "xmlrpc call: argument \"[1,\": looks like JSON but is not (EOF while parsing a value at line 1 column 3); write s/… to send it as a string\n"),
-        (&["call", "ftp://h/", "pow"], "xmlrpc call: invalid URL \"ftp://h/\": the scheme must be http or https\n"),
+        (&["call", "ftp://h/", "pow"], "xmlrpc call: invalid URL \"ftp://h/\": the scheme must be http, https, unix or scgi\n"),
         (&["call", "-H", "no colon", &url, "pow"], "xmlrpc call: --header \"no colon\": write it as 'Name: value'\n"),
         (&["call", "--timeout=-1", &url, "pow"], "xmlrpc call: --timeout: -1 is not a number of seconds\n"),
         (&["call", "--encoding", "klingon", &url, "pow"], "xmlrpc call: --encoding: unknown encoding \"klingon\"\n"),
@@ -363,4 +363,43 @@ fn every_subcommand_has_help_with_examples() {
     for command in ["demo", "call", "list", "help", "multicall"] {
         assert!(out.contains(command), "{command}");
     }
+}
+
+#[test]
+fn every_command_takes_unix_and_scgi_addresses() {
+    let dir = std::env::temp_dir().join(format!("xmlrpc-cli-addr-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let unix = format!("unix://{}", dir.join("http.sock").display());
+    let scgi = format!("scgi://{}", dir.join("scgi.sock").display());
+    let _server = TestServer::serve(
+        Server::builder_for(xmlrpc::demo::dispatcher(OutputEncoding::default()))
+            .log_requests(false)
+            .listen([&unix, &scgi])
+            .unwrap(),
+    );
+    for url in [&unix, &scgi] {
+        assert_eq!(
+            xmlrpc(&["call", url, "pow", "2", "3"]),
+            (0, "8\n".into(), String::new()),
+            "{url}"
+        );
+        let (code, listed, _) = xmlrpc(&["list", url]);
+        assert_eq!(code, 0);
+        assert!(listed.lines().any(|l| l == "system.multicall"), "{listed}");
+        assert_eq!(
+            xmlrpc(&["multicall", url, "pow(2, 3)", "add(1, 2)"]),
+            (0, "pow(2, 3): 8\nadd(1, 2): 3\n".into(), String::new()),
+            "{url}"
+        );
+        let (code, help, _) = xmlrpc(&["help", url, "pow"]);
+        assert_eq!(code, 0);
+        assert!(help.contains("pow(i8, i8) -> i8"), "{help}");
+    }
+    // A socket that is not there: a transport error, exit 3, saying where.
+    let missing = format!("unix://{}", dir.join("nobody.sock").display());
+    let (code, _, stderr) = xmlrpc(&["call", &missing, "pow", "2", "3"]);
+    assert_eq!(code, 3);
+    assert!(stderr.contains("nobody.sock"), "{stderr}");
+    std::fs::remove_dir_all(dir).unwrap();
 }

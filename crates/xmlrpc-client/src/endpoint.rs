@@ -1,16 +1,36 @@
 //! The server's URL, read as Python's `ServerProxy` reads it: `http` or
-//! `https`, user info turned into basic auth, an empty path meaning `/RPC2`.
+//! `https`, user info turned into basic auth, an empty path meaning `/RPC2`;
+//! and the other forms of the address syntax (`unix:///…`, `scgi://…`).
 
 use base64::Engine as _;
 use hyper::Uri;
 use hyper::header::HeaderValue;
 
+use xmlrpc_codec::wire::{Address, InvalidAddress};
+
 use crate::error::InvalidUrl;
+
+/// How calls travel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// HTTP (or HTTPS) over TCP to the URI's host.
+    Tcp,
+    /// HTTP over a Unix socket (the URI's host is `localhost`, as
+    /// supervisorctl sends it).
+    Unix(std::path::PathBuf),
+    /// SCGI over TCP (`host:port`).
+    ScgiTcp(String),
+    /// SCGI over a Unix socket.
+    ScgiUnix(std::path::PathBuf),
+}
 
 /// Where calls go, and the credentials taken from the URL.
 #[derive(Debug, Clone)]
 pub(crate) struct Endpoint {
-    /// The URL without user info or fragment.
+    /// How calls travel.
+    pub(crate) route: Route,
+    /// The URL without user info or fragment (for HTTP over a Unix socket
+    /// or SCGI: `http://localhost` and the path).
     pub(crate) uri: Uri,
     /// `Basic …` from the URL's user info, as Python sends it.
     pub(crate) authorization: Option<HeaderValue>,
@@ -31,8 +51,15 @@ impl Endpoint {
             ));
         };
         let scheme = scheme.to_ascii_lowercase();
+        let is_unix_http = scheme == "http" && rest.starts_with("unix:");
+        if matches!(scheme.as_str(), "unix" | "scgi") || is_unix_http {
+            return Self::from_address(trimmed).map_err(|e| InvalidUrl {
+                url: redact(url),
+                reason: e.reason.to_owned(),
+            });
+        }
         if scheme != "http" && scheme != "https" {
-            return Err(invalid("the scheme must be http or https"));
+            return Err(invalid("the scheme must be http, https, unix or scgi"));
         }
         let rest = rest.split('#').next().unwrap_or("");
         let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
@@ -73,10 +100,56 @@ impl Endpoint {
             None => format!("{host_port}:80"),
         };
         Ok(Endpoint {
+            route: Route::Tcp,
             uri,
             authorization,
             target,
         })
+    }
+
+    /// An endpoint for HTTP over a Unix socket or for SCGI.
+    fn from_address(text: &str) -> Result<Endpoint, InvalidAddress> {
+        let address: Address = text.parse()?;
+        let local = |path: Option<&str>| {
+            Uri::builder()
+                .scheme("http")
+                .authority("localhost")
+                .path_and_query(path.unwrap_or("/RPC2"))
+                .build()
+                .map_err(|_| InvalidAddress {
+                    address: text.to_owned(),
+                    reason: "the path is not a valid URI path",
+                })
+        };
+        let (route, uri) = match address {
+            Address::HttpUnix { socket, path } => (Route::Unix(socket), local(path.as_deref())?),
+            Address::ScgiTcp { host, port } => {
+                let host = if host.contains(':') {
+                    format!("[{host}]")
+                } else {
+                    host
+                };
+                (Route::ScgiTcp(format!("{host}:{port}")), local(None)?)
+            }
+            Address::ScgiUnix { socket } => (Route::ScgiUnix(socket), local(None)?),
+            _ => unreachable!("http and https URLs are read by Endpoint::parse"),
+        };
+        Ok(Endpoint {
+            target: address_target(&route),
+            route,
+            uri,
+            authorization: None,
+        })
+    }
+}
+
+/// How an endpoint is named in messages.
+fn address_target(route: &Route) -> String {
+    match route {
+        Route::Tcp => String::new(),
+        Route::Unix(path) => format!("unix://{}", path.display()),
+        Route::ScgiTcp(host_port) => format!("scgi://{host_port}"),
+        Route::ScgiUnix(path) => format!("scgi://{}", path.display()),
     }
 }
 
@@ -155,11 +228,32 @@ mod tests {
     }
 
     #[test]
+    fn unix_and_scgi_addresses_name_their_route() {
+        #[rustfmt::skip]
+        let cases = [
+            ("unix:///run/supervisor.sock", Route::Unix("/run/supervisor.sock".into()), "http://localhost/RPC2", "unix:///run/supervisor.sock"),
+            ("http://unix:/tmp/s.sock:/other", Route::Unix("/tmp/s.sock".into()), "http://localhost/other", "unix:///tmp/s.sock"),
+            ("scgi://127.0.0.1:5000", Route::ScgiTcp("127.0.0.1:5000".into()), "http://localhost/RPC2", "scgi://127.0.0.1:5000"),
+            ("scgi:///tmp/rpc.sock", Route::ScgiUnix("/tmp/rpc.sock".into()), "http://localhost/RPC2", "scgi:///tmp/rpc.sock"),
+        ];
+        for (url, route, uri, target) in cases {
+            let e = Endpoint::parse(url).unwrap();
+            assert_eq!(
+                (e.route, e.uri.to_string(), e.target),
+                (route, uri.to_owned(), target.to_owned()),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
     fn bad_urls_say_why_and_hide_the_password() {
         #[rustfmt::skip]
         let cases = [
             ("localhost:8000", "it has no scheme (write http://host:port/path or https://…)"),
-            ("ftp://h/", "the scheme must be http or https"),
+            ("ftp://h/", "the scheme must be http, https, unix or scgi"),
+            ("unix://relative.sock", "a socket path must be absolute: unix:///abs/path.sock"),
+            ("scgi://h", "it has no port"),
             ("http:///RPC2", "it has no host"),
             ("http://:80/", "it has no host"),
         ];

@@ -86,7 +86,7 @@ impl From<Fault> for Error {
 ///
 /// ```
 /// let err = xmlrpc::Client::new("ftp://example.com/").unwrap_err();
-/// assert_eq!(err.to_string(), "invalid URL \"ftp://example.com/\": the scheme must be http or https");
+/// assert_eq!(err.to_string(), "invalid URL \"ftp://example.com/\": the scheme must be http, https, unix or scgi");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidUrl {

@@ -39,6 +39,7 @@ mod client;
 mod endpoint;
 mod error;
 mod limits;
+mod scgi;
 mod transport;
 
 #[cfg(feature = "blocking")]

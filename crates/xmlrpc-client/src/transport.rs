@@ -14,7 +14,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use xmlrpc_codec::wire::{BodyLimits, ContentCoding, InflateError};
 
-use crate::endpoint::Endpoint;
+use crate::endpoint::{Endpoint, Route};
 use crate::error::{Error, TransportError};
 
 #[cfg(feature = "tls")]
@@ -22,10 +22,50 @@ type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
 #[cfg(not(feature = "tls"))]
 type Connector = HttpConnector;
 
+/// How a client's calls travel: pooled HTTP over TCP (and TLS), pooled
+/// HTTP over a Unix socket, or SCGI (a connection per call).
+#[derive(Debug)]
+enum Carrier {
+    Tcp(PooledClient<Connector, Full<Bytes>>),
+    #[cfg(unix)]
+    Unix(PooledClient<UnixConnector, Full<Bytes>>),
+    Scgi,
+}
+
+/// Connects to one Unix socket whatever the URI says (`http://localhost/…`).
+#[cfg(unix)]
+#[derive(Debug, Clone)]
+struct UnixConnector(std::sync::Arc<std::path::Path>);
+
+#[cfg(unix)]
+impl tower_service::Service<hyper::Uri> for UnixConnector {
+    type Response = hyper_util::rt::TokioIo<tokio::net::UnixStream>;
+    type Error = std::io::Error;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = std::io::Result<Self::Response>> + Send>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: hyper::Uri) -> Self::Future {
+        let path = self.0.clone();
+        Box::pin(async move {
+            let stream = tokio::net::UnixStream::connect(&*path).await?;
+            Ok(hyper_util::rt::TokioIo::new(stream))
+        })
+    }
+}
+
 /// The HTTP side of a client, shared by its clones.
 #[derive(Debug)]
 pub(crate) struct Transport {
-    http: PooledClient<Connector, Full<Bytes>>,
+    carrier: Carrier,
+    connect_timeout: Option<Duration>,
     pub(crate) endpoint: Endpoint,
     pub(crate) headers: HeaderMap,
     pub(crate) timeout: Option<Duration>,
@@ -92,14 +132,23 @@ impl Transport {
                 "https:// needs the client's `tls` feature".into(),
             ));
         }
-        let connector = connector(http, settings.extra_roots)?;
-        let http = PooledClient::builder(TokioExecutor::new())
-            .pool_idle_timeout(settings.pool_idle_timeout)
+        let mut pool = PooledClient::builder(TokioExecutor::new());
+        pool.pool_idle_timeout(settings.pool_idle_timeout)
             .pool_timer(TokioTimer::new())
-            .timer(TokioTimer::new())
-            .build(connector);
+            .timer(TokioTimer::new());
+        let carrier = match &endpoint.route {
+            Route::Tcp => Carrier::Tcp(pool.build(connector(http, settings.extra_roots)?)),
+            #[cfg(unix)]
+            Route::Unix(path) => Carrier::Unix(pool.build(UnixConnector(path.as_path().into()))),
+            #[cfg(not(unix))]
+            Route::Unix(_) => {
+                return Err(Error::Config("Unix sockets need a Unix system".into()));
+            }
+            Route::ScgiTcp(_) | Route::ScgiUnix(_) => Carrier::Scgi,
+        };
         Ok(Transport {
-            http,
+            carrier,
+            connect_timeout: settings.connect_timeout,
             endpoint,
             headers,
             timeout: settings.timeout,
@@ -125,7 +174,42 @@ impl Transport {
         let target = &self.endpoint.target;
         let coding = ContentCoding::choose(body.len(), self.gzip_threshold, true);
         let body = coding.encode(body);
+        let (coding, body) = match &self.carrier {
+            Carrier::Tcp(http) => {
+                let response = http.request(self.request(body, coding)?).await;
+                self.read_response(response).await?
+            }
+            #[cfg(unix)]
+            Carrier::Unix(http) => {
+                let response = http.request(self.request(body, coding)?).await;
+                self.read_response(response).await?
+            }
+            Carrier::Scgi => {
+                crate::scgi::exchange(
+                    &self.endpoint,
+                    body,
+                    coding,
+                    self.accept_gzip,
+                    &self.limits,
+                    self.connect_timeout,
+                )
+                .await?
+            }
+        };
+        coding
+            .decode(body, self.limits.max_inflated_bytes)
+            .map_err(|e| match e {
+                InflateError::TooLarge(limit) => TransportError::too_large(target, limit).into(),
+                other => {
+                    TransportError::body(target, "the gzip response is corrupt", Some(other.into()))
+                        .into()
+                }
+            })
+    }
 
+    /// The HTTP request for `body`, coded in `coding`.
+    fn request(&self, body: Vec<u8>, coding: ContentCoding) -> Result<Request<Full<Bytes>>, Error> {
+        let target = &self.endpoint.target;
         let mut request = Request::post(self.endpoint.uri.clone())
             .body(Full::new(Bytes::from(body)))
             .map_err(|e| TransportError::other(target, Box::new(e)))?;
@@ -144,8 +228,17 @@ impl Transport {
         for (name, value) in &self.headers {
             headers.insert(name.clone(), value.clone());
         }
+        Ok(request)
+    }
 
-        let response = self.http.request(request).await.map_err(|e| {
+    /// The response's body and its coding, within the limits; a status
+    /// other than 200 is an error that quotes the body's first line.
+    async fn read_response(
+        &self,
+        response: Result<hyper::Response<hyper::body::Incoming>, hyper_util::client::legacy::Error>,
+    ) -> Result<(ContentCoding, Vec<u8>), Error> {
+        let target = &self.endpoint.target;
+        let response = response.map_err(|e| {
             if e.is_connect() {
                 TransportError::connect(target, Box::new(e))
             } else {
@@ -184,29 +277,18 @@ impl Transport {
                 .map(HeaderValue::as_bytes),
         )
         .map_err(|e| TransportError::body(target, e.to_string(), None))?;
-        let body = match Limited::new(response.into_body(), limit).collect().await {
-            Ok(collected) => collected.to_bytes(),
+        match Limited::new(response.into_body(), limit).collect().await {
+            Ok(collected) => Ok((coding, collected.to_bytes().into())),
             Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
-                return Err(TransportError::too_large(target, limit).into());
+                Err(TransportError::too_large(target, limit).into())
             }
             Err(e) => {
-                return Err(TransportError::body(
-                    target,
-                    "the response body could not be read",
-                    Some(e),
+                Err(
+                    TransportError::body(target, "the response body could not be read", Some(e))
+                        .into(),
                 )
-                .into());
             }
-        };
-        coding
-            .decode(body.into(), self.limits.max_inflated_bytes)
-            .map_err(|e| match e {
-                InflateError::TooLarge(limit) => TransportError::too_large(target, limit).into(),
-                other => {
-                    TransportError::body(target, "the gzip response is corrupt", Some(other.into()))
-                        .into()
-                }
-            })
+        }
     }
 }
 
