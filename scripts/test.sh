@@ -3,8 +3,10 @@
 # Needs the Rust toolchain and python3 (Python's xmlrpc.client and
 # SimpleXMLRPCServer are the reference peers). Installs what else the tests
 # use when it is missing: lighttpd (a real CGI web server), chromium (a
-# real browser for the documentation page) and systemd-socket-activate (a
-# real service manager handing in sockets), from Debian's packages. A tool
+# real browser for the documentation page), systemd-socket-activate (a
+# real service manager handing in sockets), and the XML-RPC services of
+# the transports tests: supervisor, rtorrent and nginx; from Debian's
+# packages. A tool
 # that is still missing fails its tests; none is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,9 @@ need=()
 [ -x /usr/sbin/lighttpd ] || need+=(lighttpd)
 command -v chromium >/dev/null || need+=(chromium fonts-dejavu-core)
 command -v systemd-socket-activate >/dev/null || need+=(systemd)
+command -v supervisord >/dev/null || need+=(supervisor)
+command -v rtorrent >/dev/null || need+=(rtorrent)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "scripts/test.sh: installing ${need[*]}" >&2

@@ -88,7 +88,10 @@ pub fn result(result: Result<Value, Fault>) -> Value {
 }
 
 /// Reads a `system.multicall` response made for `expected` calls: one
-/// result or fault per call, in order.
+/// result or fault per call, in order. Each entry is a one-element array
+/// holding the result, or a fault struct; an entry that is neither is
+/// taken as a bare result, as supervisord sends them (its multicall does
+/// not wrap results).
 pub fn read_results(
     value: Value,
     expected: usize,
@@ -104,20 +107,16 @@ pub fn read_results(
         }
         other => return Err(ConvertError::mismatch(shape, &other)),
     };
-    items
+    Ok(items
         .into_iter()
-        .enumerate()
-        .map(|(i, item)| match item {
-            Value::Array(mut one) if one.len() == 1 => Ok(Ok(one.remove(0))),
+        .map(|item| match item {
+            Value::Array(mut one) if one.len() == 1 => Ok(one.remove(0)),
             other => match Fault::from_value(&other) {
-                Some(fault) => Ok(Err(fault)),
-                None => Err(ConvertError {
-                    expected: "a one-element array or a fault struct",
-                    found: format!("{} at multicall entry {}", other.type_name(), i + 1),
-                }),
+                Some(fault) => Err(fault),
+                None => Ok(other),
             },
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]
@@ -176,11 +175,11 @@ mod tests {
                 .to_string(),
             "expected an array with one result or fault per call, got 1 entries for 2 calls"
         );
+        // supervisord's dialect: bare results beside standard faults.
+        let fault = Fault::new(10, "BAD_NAME: nosuch");
         assert_eq!(
-            read_results(Value::Array(vec![Value::Int(1)]), 1)
-                .unwrap_err()
-                .to_string(),
-            "expected a one-element array or a fault struct, got int at multicall entry 1"
+            read_results(Value::Array(vec![Value::Int(7), fault.to_value()]), 2).unwrap(),
+            vec![Ok(Value::Int(7)), Err(fault)]
         );
     }
 }
