@@ -6,8 +6,7 @@
 # real browser for the documentation page), systemd-socket-activate (a
 # real service manager handing in sockets), and the XML-RPC services of
 # the transports tests: supervisor, rtorrent and nginx; from Debian's
-# packages. A tool
-# that is still missing fails its tests; none is skipped.
+# packages. A tool that is still missing fails its tests; none is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

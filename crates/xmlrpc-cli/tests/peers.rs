@@ -7,6 +7,7 @@
 //! - nginx in front of our SCGI listeners (Unix and TCP, `scgi_pass`) and
 //!   of our HTTP listener on a Unix socket (`proxy_pass http://unix:…`),
 //!   called by Python's `xmlrpc.client`.
+//!
 //! A missing package fails these tests.
 
 use std::path::{Path, PathBuf};
