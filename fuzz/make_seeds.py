@@ -146,7 +146,7 @@ def chunked(body: bytes) -> bytes:
 def main() -> None:
     if os.path.isdir(SEEDS):
         shutil.rmtree(SEEDS)
-    for target in ["decode_call", "decode_response", "roundtrip", "http_service", "gzip_body", "doc_page"]:
+    for target in ["decode_call", "decode_response", "roundtrip", "http_service", "gzip_body", "doc_page", "scgi_service"]:
         os.makedirs(os.path.join(SEEDS, target))
 
     # decode_call
@@ -247,6 +247,32 @@ def main() -> None:
         "</style></title><svg/onload=alert(1)>",
     ]):
         write("doc_page", f"hostile_{i}", (text + "\0" + text[::-1] + "\0\xff").encode() * 3)
+
+    # scgi_service: SCGI requests, well formed and not.
+    def scgi(headers, body=b""):
+        block = b"".join(k.encode() + b"\0" + v.encode() + b"\0" for k, v in headers)
+        return str(len(block)).encode() + b":" + block + b"," + body
+
+    pow_call = call("pow", "<int>2</int>", "<int>10</int>").encode()
+    length = str(len(pow_call))
+    write("scgi_service", "valid_call", scgi([("CONTENT_LENGTH", length), ("SCGI", "1"), ("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/RPC2")], pow_call))
+    write("scgi_service", "nginx_headers", scgi([
+        ("CONTENT_LENGTH", length), ("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/RPC2?x=1"),
+        ("QUERY_STRING", "x=1"), ("CONTENT_TYPE", "text/xml"), ("DOCUMENT_URI", "/RPC2"),
+        ("DOCUMENT_ROOT", "/usr/share/nginx/html"), ("SCGI", "1"), ("SERVER_PROTOCOL", "HTTP/1.1"),
+        ("REQUEST_SCHEME", "http"), ("REMOTE_ADDR", "127.0.0.1"), ("REMOTE_PORT", "5000"),
+        ("SERVER_PORT", "80"), ("SERVER_NAME", "localhost"), ("HTTP_HOST", "localhost"),
+        ("HTTP_ACCEPT_ENCODING", "gzip"), ("HTTP_CONTENT_TYPE", "text/xml"),
+        ("HTTP_USER_AGENT", "Python-xmlrpc/3.11"), ("HTTP_CONTENT_LENGTH", length)], pow_call))
+    write("scgi_service", "empty_body", scgi([("CONTENT_LENGTH", "0"), ("SCGI", "1")]))
+    write("scgi_service", "get_page", scgi([("CONTENT_LENGTH", "0"), ("SCGI", "1"), ("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/")]))
+    write("scgi_service", "short_body", scgi([("CONTENT_LENGTH", "500"), ("SCGI", "1")], pow_call))
+    write("scgi_service", "negative_length", scgi([("CONTENT_LENGTH", "-1"), ("SCGI", "1")]))
+    write("scgi_service", "no_length", scgi([("SCGI", "1")]))
+    write("scgi_service", "bad_netstring", b"12:abc")
+    write("scgi_service", "odd_strings", b"5:a\0b\0c,")
+    write("scgi_service", "http_request", b"POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+    write("scgi_service", "gzip_header", scgi([("CONTENT_LENGTH", "4"), ("SCGI", "1"), ("HTTP_CONTENT_ENCODING", "gzip")], b"\x1f\x8b\x08\x00"))
 
     total = sum(
         os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(SEEDS) for f in files

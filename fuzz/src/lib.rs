@@ -184,13 +184,32 @@ pub const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(1);
 /// its side. Panics if that does not finish within [`EXCHANGE_TIMEOUT`]
 /// (on the paused clock) or if the connection task panicked.
 pub fn exchange(service: &RpcService, request: &[u8]) -> Vec<u8> {
+    exchange_on(service, request, Wire::Http)
+}
+
+/// The same as [`exchange`], for one SCGI request.
+pub fn exchange_scgi(service: &RpcService, request: &[u8]) -> Vec<u8> {
+    exchange_on(service, request, Wire::Scgi)
+}
+
+/// How the service is spoken to.
+#[derive(Debug, Clone, Copy)]
+enum Wire {
+    Http,
+    Scgi,
+}
+
+fn exchange_on(service: &RpcService, request: &[u8], wire: Wire) -> Vec<u8> {
     let service = service.clone();
     let request = request.to_vec();
     runtime().block_on(async move {
         let (client, server) = tokio::io::duplex(64 * 1024);
         let connection = tokio::spawn(async move {
-            // A protocol error ends the connection; that is an answer too.
-            let _ = service.serve_connection(server).await;
+            match wire {
+                // A protocol error ends the connection; that is an answer too.
+                Wire::Http => drop(service.serve_connection(server).await),
+                Wire::Scgi => service.serve_scgi_connection(server).await,
+            }
         });
         let (mut reader, mut writer) = tokio::io::split(client);
         let write = async move {

@@ -41,6 +41,19 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
+    /// A connection's state, idle since now; `epoch` is the clock's zero.
+    pub(crate) fn new(epoch: Instant) -> Arc<Self> {
+        let conn = Arc::new(Conn {
+            close: Notify::new(),
+            asked_to_close: AtomicBool::new(false),
+            busy: AtomicUsize::new(0),
+            idle_since_ms: AtomicU64::new(0),
+            epoch,
+        });
+        conn.idle_since_ms.store(conn.now_ms(), Ordering::SeqCst);
+        conn
+    }
+
     fn now_ms(&self) -> u64 {
         u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
@@ -94,14 +107,7 @@ impl Connections {
     /// Registers a new connection.
     pub(crate) fn admit(&self) -> (u64, Arc<Conn>) {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let conn = Arc::new(Conn {
-            close: Notify::new(),
-            asked_to_close: AtomicBool::new(false),
-            busy: AtomicUsize::new(0),
-            idle_since_ms: AtomicU64::new(0),
-            epoch: self.epoch,
-        });
-        conn.idle_since_ms.store(conn.now_ms(), Ordering::SeqCst);
+        let conn = Conn::new(self.epoch);
         self.open().insert(id, conn.clone());
         (id, conn)
     }

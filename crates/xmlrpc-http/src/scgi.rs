@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::sync::watch;
 use xmlrpc_codec::wire::{ContentCoding, accepts_gzip};
 use xmlrpc_server::http_rules::{AccessLog, Rejection, check_streamed, content_length, reason};
@@ -17,7 +17,6 @@ use crate::admission::Conn;
 use crate::limits::HttpLimits;
 use crate::listener::{Stop, reached};
 use crate::service::Shared;
-use crate::socket::Stream;
 
 /// Why a request head could not be read.
 #[derive(Debug, PartialEq, Eq)]
@@ -131,8 +130,8 @@ pub(crate) async fn read_head(
 }
 
 /// One SCGI connection: its request, its response, then close.
-pub(crate) async fn serve_connection(
-    mut stream: Stream,
+pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
     peer: Option<SocketAddr>,
     shared: &Shared,
     conn: &Arc<Conn>,
@@ -196,8 +195,8 @@ pub(crate) async fn serve_connection(
 }
 
 /// Answers one request; returns the status, body length and method called.
-async fn answer(
-    stream: &mut Stream,
+async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
     head: &Head,
     method: &str,
     path: &str,
@@ -252,7 +251,12 @@ async fn answer(
     Ok((200, Some(payload.len()), reply.method))
 }
 
-async fn write_ok(stream: &mut Stream, content_type: &str, coding: ContentCoding, body: &[u8]) {
+async fn write_ok(
+    stream: &mut (impl AsyncWrite + Unpin),
+    content_type: &str,
+    coding: ContentCoding,
+    body: &[u8],
+) {
     let mut head = format!(
         "Status: 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
         body.len()
@@ -268,7 +272,10 @@ async fn write_ok(stream: &mut Stream, content_type: &str, coding: ContentCoding
 }
 
 /// Writes a refusal as a CGI-style response; returns the body's length.
-async fn write_rejection(stream: &mut Stream, rejection: &Rejection) -> std::io::Result<usize> {
+async fn write_rejection(
+    stream: &mut (impl AsyncWrite + Unpin),
+    rejection: &Rejection,
+) -> std::io::Result<usize> {
     let body = rejection.body();
     let mut head = format!(
         "Status: {}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n",

@@ -76,6 +76,19 @@ impl RpcService {
         self
     }
 
+    /// Answers one SCGI request on `io` (as the server's `scgi://`
+    /// listeners do: the header netstring read with limits, the body by
+    /// the HTTP body policy, a CGI-style response), then shuts `io` down.
+    pub async fn serve_scgi_connection<I>(&self, io: I)
+    where
+        I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send,
+    {
+        // Nothing stops it but the end of the request: the sender is gone.
+        let never = tokio::sync::watch::channel(crate::listener::Stop::No).1;
+        let conn = Conn::new(Instant::now());
+        crate::scgi::serve_connection(io, self.peer, &self.shared, &conn, never).await;
+    }
+
     /// Serves HTTP/1.1 on `io` until the client closes it, with the
     /// server's timeouts (keep-alive, pipelining, header read timeout).
     pub async fn serve_connection<I>(&self, io: I) -> Result<(), hyper::Error>
