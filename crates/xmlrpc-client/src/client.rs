@@ -82,6 +82,7 @@ struct Settings {
     pool_idle_timeout: Duration,
     gzip_threshold: Option<usize>,
     accept_gzip: bool,
+    cookies: bool,
 }
 
 impl ClientBuilder {
@@ -101,6 +102,7 @@ impl ClientBuilder {
                 pool_idle_timeout: Duration::from_secs(90),
                 gzip_threshold: None,
                 accept_gzip: true,
+                cookies: false,
             },
         }
     }
@@ -166,6 +168,17 @@ impl ClientBuilder {
     /// document (nesting depth, items, string sizes); see [`ResponseLimits`].
     pub fn limits(mut self, limits: ResponseLimits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// Keeps the cookies the server sets and sends them back with every
+    /// later call (of this client and its clones), for APIs that keep a
+    /// session in a cookie after a login call. Off by default. The jar is
+    /// the client's own (it talks to one server): `Domain`, `Path` and
+    /// expiry dates are not consulted; a cookie is replaced by a new one of
+    /// the same name and removed by `Max-Age=0`.
+    pub fn cookies(mut self, keep: bool) -> Self {
+        self.settings.cookies = keep;
         self
     }
 
@@ -268,6 +281,7 @@ impl ClientBuilder {
                 timeout: s.timeout,
                 limits: self.limits.body.clone(),
                 gzip_threshold: s.gzip_threshold,
+                cookies: s.cookies,
                 accept_gzip: s.accept_gzip,
                 extra_roots: self.roots,
             },

@@ -36,6 +36,7 @@
 //!   methods for programs without an async runtime.
 
 mod client;
+mod cookies;
 mod endpoint;
 mod error;
 mod limits;

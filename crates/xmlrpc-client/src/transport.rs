@@ -14,6 +14,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use xmlrpc_codec::wire::{BodyLimits, ContentCoding, InflateError};
 
+use crate::cookies::Jar;
 use crate::endpoint::{Endpoint, Route};
 use crate::error::{Error, TransportError};
 
@@ -73,6 +74,8 @@ pub(crate) struct Transport {
     pub(crate) limits: BodyLimits,
     pub(crate) gzip_threshold: Option<usize>,
     pub(crate) accept_gzip: bool,
+    /// The cookie jar, when the client keeps cookies.
+    cookies: Option<Jar>,
 }
 
 /// What [`Transport::new`] needs beyond the endpoint and headers.
@@ -84,6 +87,7 @@ pub(crate) struct TransportSettings {
     pub(crate) limits: BodyLimits,
     pub(crate) gzip_threshold: Option<usize>,
     pub(crate) accept_gzip: bool,
+    pub(crate) cookies: bool,
     pub(crate) extra_roots: Vec<Vec<u8>>,
 }
 
@@ -155,6 +159,7 @@ impl Transport {
             limits: settings.limits,
             gzip_threshold: settings.gzip_threshold,
             accept_gzip: settings.accept_gzip,
+            cookies: settings.cookies.then(Jar::default),
         })
     }
 
@@ -225,6 +230,9 @@ impl Transport {
         if let Some(auth) = &self.endpoint.authorization {
             headers.insert(header::AUTHORIZATION, auth.clone());
         }
+        if let Some(cookie) = self.cookies.as_ref().and_then(Jar::header) {
+            headers.insert(header::COOKIE, cookie);
+        }
         for (name, value) in &self.headers {
             headers.insert(name.clone(), value.clone());
         }
@@ -245,6 +253,9 @@ impl Transport {
                 TransportError::other(target, Box::new(e))
             }
         })?;
+        if let Some(jar) = &self.cookies {
+            jar.store(response.headers());
+        }
         let status = response.status();
         let limit = self.limits.max_body_bytes;
         if status != StatusCode::OK {

@@ -185,3 +185,35 @@ fn the_blocking_client_against_python() {
     assert_eq!(client.call::<i64>("add", (2, 3)).unwrap(), 5);
     assert_eq!(client.call::<i64>("add", (2, 4)).unwrap(), 6);
 }
+
+#[tokio::test]
+async fn an_opt_in_cookie_jar_keeps_a_session() {
+    let python = PythonServer::start_script("session_server.py", &[]);
+    // Without the jar, the session cookie is not sent back.
+    let plain = Client::new(&python.url()).unwrap();
+    assert!(
+        plain
+            .call::<bool>("login", ("ann", "secret"))
+            .await
+            .unwrap()
+    );
+    let e = plain.call::<String>("whoami", ()).await.unwrap_err();
+    assert_eq!(e.fault().map(|f| f.code), Some(2), "{e}");
+    // With it, the session holds, for clones too, until the server deletes it.
+    let client = Client::builder(&python.url())
+        .cookies(true)
+        .build()
+        .unwrap();
+    client
+        .call::<bool>("login", ("bob", "secret"))
+        .await
+        .unwrap();
+    assert_eq!(client.call::<String>("whoami", ()).await.unwrap(), "bob");
+    assert_eq!(
+        client.clone().call::<String>("whoami", ()).await.unwrap(),
+        "bob"
+    );
+    client.call::<bool>("logout", ()).await.unwrap();
+    let e = client.call::<String>("whoami", ()).await.unwrap_err();
+    assert_eq!(e.fault().map(|f| f.code), Some(2), "{e}");
+}

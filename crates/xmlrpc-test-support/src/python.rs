@@ -40,7 +40,8 @@ pub fn run_ok(args: &[&str]) -> String {
 }
 
 /// Python's own `SimpleXMLRPCServer` with the demo's methods
-/// (`tests/python/reference_server.py`), on an OS-picked port.
+/// (`tests/python/reference_server.py`), or another server script of
+/// `tests/python`, on an OS-picked port.
 #[derive(Debug)]
 pub struct PythonServer {
     /// Its port on 127.0.0.1.
@@ -53,6 +54,12 @@ impl PythonServer {
     /// Starts it with `args` after the port file (`--headers` makes it
     /// record the request headers it saw).
     pub fn start(args: &[&str]) -> Self {
+        Self::start_script("reference_server.py", args)
+    }
+
+    /// Starts another server script of `tests/python` that takes a port
+    /// file as its first argument and writes its port there.
+    pub fn start_script(name: &str, args: &[&str]) -> Self {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
             "xmlrpc-py-{}-{}",
@@ -63,7 +70,7 @@ impl PythonServer {
         let port_file = dir.join("port");
         let process = Running(
             Command::new("python3")
-                .arg(script("reference_server.py"))
+                .arg(script(name))
                 .arg(&port_file)
                 .args(args)
                 .spawn()
