@@ -51,6 +51,8 @@ pub struct ClientBuilder {
     basic_auth: Option<(String, String)>,
     roots: Vec<Vec<u8>>,
     bad_certificate: Option<String>,
+    /// The client's certificate chain and key (PEM), for mutual TLS.
+    client_identity: Option<(Vec<u8>, Vec<u8>)>,
     inspector: Option<Inspector>,
     settings: Settings,
 }
@@ -95,6 +97,7 @@ impl ClientBuilder {
             basic_auth: None,
             roots: Vec::new(),
             bad_certificate: None,
+            client_identity: None,
             inspector: None,
             settings: Settings {
                 timeout: None,
@@ -228,6 +231,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Presents a client certificate (mutual TLS, as build systems such as
+    /// Koji require): `certificate_chain` holds the certificate and any
+    /// intermediates, `private_key` its key (PKCS#8, PKCS#1 or SEC1), both
+    /// PEM. A text that holds neither is reported by [`build`](Self::build).
+    #[cfg(feature = "tls")]
+    pub fn client_certificate_pem(mut self, certificate_chain: &[u8], private_key: &[u8]) -> Self {
+        self.client_identity = Some((certificate_chain.to_vec(), private_key.to_vec()));
+        self
+    }
+
     /// Shows `callback` every request document before it is sent and every
     /// response body once received: for logging, or a tool that prints the
     /// exact XML (as `xmlrpc call --xml` does).
@@ -284,6 +297,7 @@ impl ClientBuilder {
                 cookies: s.cookies,
                 accept_gzip: s.accept_gzip,
                 extra_roots: self.roots,
+                client_identity: self.client_identity,
             },
         )?;
         Ok(Client {

@@ -89,11 +89,19 @@ pub(crate) struct TransportSettings {
     pub(crate) accept_gzip: bool,
     pub(crate) cookies: bool,
     pub(crate) extra_roots: Vec<Vec<u8>>,
+    /// The client's certificate chain and key (PEM), for mutual TLS.
+    pub(crate) client_identity: Option<(Vec<u8>, Vec<u8>)>,
 }
 
 /// The connector: plain TCP, and TLS when the `tls` feature is on.
 #[cfg(feature = "tls")]
-fn connector(http: HttpConnector, extra_roots: Vec<Vec<u8>>) -> Result<Connector, Error> {
+fn connector(
+    http: HttpConnector,
+    extra_roots: Vec<Vec<u8>>,
+    client_identity: Option<(Vec<u8>, Vec<u8>)>,
+) -> Result<Connector, Error> {
+    use rustls::pki_types::pem::PemObject as _;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     for der in extra_roots {
@@ -105,8 +113,24 @@ fn connector(http: HttpConnector, extra_roots: Vec<Vec<u8>>) -> Result<Connector
     let tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Config(format!("TLS: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+        .with_root_certificates(roots);
+    let tls = match client_identity {
+        None => tls.with_no_client_auth(),
+        Some((chain, key)) => {
+            let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&chain)
+                .collect::<Result<_, _>>()
+                .map_err(|e| Error::Config(format!("client certificate: {e}")))?;
+            if chain.is_empty() {
+                return Err(Error::Config(
+                    "client certificate: no PEM certificate found".into(),
+                ));
+            }
+            let key = PrivateKeyDer::from_pem_slice(&key)
+                .map_err(|e| Error::Config(format!("client key: {e}")))?;
+            tls.with_client_auth_cert(chain, key)
+                .map_err(|e| Error::Config(format!("client certificate: {e}")))?
+        }
+    };
     Ok(hyper_rustls::HttpsConnectorBuilder::new()
         .with_tls_config(tls)
         .https_or_http()
@@ -115,8 +139,15 @@ fn connector(http: HttpConnector, extra_roots: Vec<Vec<u8>>) -> Result<Connector
 }
 
 #[cfg(not(feature = "tls"))]
-fn connector(http: HttpConnector, extra_roots: Vec<Vec<u8>>) -> Result<Connector, Error> {
-    debug_assert!(extra_roots.is_empty(), "roots are only added with `tls`");
+fn connector(
+    http: HttpConnector,
+    extra_roots: Vec<Vec<u8>>,
+    client_identity: Option<(Vec<u8>, Vec<u8>)>,
+) -> Result<Connector, Error> {
+    debug_assert!(
+        extra_roots.is_empty() && client_identity.is_none(),
+        "roots and client certificates are only set with `tls`"
+    );
     Ok(http)
 }
 
@@ -141,7 +172,11 @@ impl Transport {
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new());
         let carrier = match &endpoint.route {
-            Route::Tcp => Carrier::Tcp(pool.build(connector(http, settings.extra_roots)?)),
+            Route::Tcp => Carrier::Tcp(pool.build(connector(
+                http,
+                settings.extra_roots,
+                settings.client_identity,
+            )?)),
             #[cfg(unix)]
             Route::Unix(path) => Carrier::Unix(pool.build(UnixConnector(path.as_path().into()))),
             #[cfg(not(unix))]

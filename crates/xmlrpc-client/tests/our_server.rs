@@ -525,3 +525,36 @@ fn invalid_urls_and_settings_are_refused_up_front() {
         "invalid client setting: invalid header name \"bad name\""
     );
 }
+
+#[tokio::test]
+async fn mutual_tls_presents_a_client_certificate() {
+    let server = our_server();
+    let identity = common::ClientIdentity::new();
+    let front = TlsFront::start_mutual(server.addr, &identity.ca_der);
+    let client = Client::builder(&front.url())
+        .add_root_certificate_der(front.certificate_der.clone())
+        .client_certificate_pem(
+            identity.certificate_pem.as_bytes(),
+            identity.key_pem.as_bytes(),
+        )
+        .build()
+        .unwrap();
+    assert_eq!(client.call::<i64>("pow", (2, 10)).await.unwrap(), 1024);
+    // Without a certificate the server refuses the connection.
+    let anonymous = Client::builder(&front.url())
+        .add_root_certificate_der(front.certificate_der.clone())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    assert!(anonymous.call::<i64>("pow", (2, 10)).await.is_err());
+    // A key that is not PEM is reported when the client is built.
+    let e = Client::builder(&front.url())
+        .client_certificate_pem(identity.certificate_pem.as_bytes(), b"not a key")
+        .build()
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("invalid client setting: client key:"),
+        "{e}"
+    );
+}

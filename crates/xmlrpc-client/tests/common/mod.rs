@@ -311,8 +311,48 @@ pub struct TlsFront {
     _accept: AcceptLoop,
 }
 
+/// A client identity for mutual TLS: the client's certificate and key
+/// (PEM), and the CA that signed it (DER), which a server trusts.
+pub struct ClientIdentity {
+    pub certificate_pem: String,
+    pub key_pem: String,
+    pub ca_der: Vec<u8>,
+}
+
+impl ClientIdentity {
+    /// A CA made for this test, and a client certificate it signed.
+    pub fn new() -> Self {
+        use rcgen::{
+            BasicConstraints, CertificateParams, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+        };
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca_der = ca_params.self_signed(&ca_key).unwrap().der().to_vec();
+        let issuer = Issuer::new(ca_params, ca_key);
+        let client_key = KeyPair::generate().unwrap();
+        let mut client_params = CertificateParams::new(vec!["client".to_owned()]).unwrap();
+        client_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        let certificate = client_params.signed_by(&client_key, &issuer).unwrap();
+        ClientIdentity {
+            certificate_pem: certificate.pem(),
+            key_pem: client_key.serialize_pem(),
+            ca_der,
+        }
+    }
+}
+
 impl TlsFront {
     pub fn start(upstream: SocketAddr) -> Self {
+        Self::start_with(upstream, None)
+    }
+
+    /// A TLS front that requires a client certificate signed by `client_ca` (DER).
+    pub fn start_mutual(upstream: SocketAddr, client_ca: &[u8]) -> Self {
+        Self::start_with(upstream, Some(client_ca))
+    }
+
+    fn start_with(upstream: SocketAddr, client_ca: Option<&[u8]>) -> Self {
         use tokio_rustls::rustls;
         let certified =
             rcgen::generate_simple_self_signed(vec!["localhost".into(), "127.0.0.1".into()])
@@ -321,19 +361,34 @@ impl TlsFront {
         let certificate_pem = certified.cert.pem();
         let key = rustls::pki_types::PrivateKeyDer::try_from(certified.signing_key.serialize_der())
             .unwrap();
-        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![rustls::pki_types::CertificateDer::from(
-                certificate_der.clone(),
-            )],
-            key,
-        )
-        .unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .unwrap();
+        let config = match client_ca {
+            None => config.with_no_client_auth(),
+            Some(ca) => {
+                let mut roots = rustls::RootCertStore::empty();
+                roots
+                    .add(rustls::pki_types::CertificateDer::from(ca.to_vec()))
+                    .unwrap();
+                let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                    Arc::new(roots),
+                    provider,
+                )
+                .build()
+                .unwrap();
+                config.with_client_cert_verifier(verifier)
+            }
+        };
+        let config = config
+            .with_single_cert(
+                vec![rustls::pki_types::CertificateDer::from(
+                    certificate_der.clone(),
+                )],
+                key,
+            )
+            .unwrap();
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
         let accept = AcceptLoop::start(move |client| {
             let acceptor = acceptor.clone();
