@@ -10,17 +10,19 @@
 //!
 //! A missing package fails these tests.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use xmlrpc_test_support::process::{Demo, Running, closed_port};
+use xmlrpc_test_support::process::{Demo, Running, TempDir, closed_port};
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xmlrpc-peer-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// `xmlrpc demo --quiet` on an OS-picked TCP port and on `addresses`.
+fn demo_listening(addresses: &[&str]) -> Demo {
+    let mut args = vec!["--quiet", "--listen", "http://127.0.0.1:0"];
+    for address in addresses {
+        args.extend(["--listen", address]);
+    }
+    Demo::start(Path::new(env!("CARGO_BIN_EXE_xmlrpc")), &args).expect("start xmlrpc demo")
 }
 
 /// Runs `xmlrpc ARGS…`.
@@ -72,9 +74,9 @@ fn stop(mut process: Running, signal: &str) {
     }
 }
 
-#[test]
-fn supervisord_on_a_unix_socket() {
-    let dir = scratch("supervisord");
+/// supervisord with its socket in `dir` and one program (`sleep`);
+/// returns it and the socket's address.
+fn supervisord(dir: &Path) -> (Running, String) {
     let sock = dir.join("supervisor.sock");
     std::fs::write(
         dir.join("supervisord.conf"),
@@ -88,7 +90,7 @@ fn supervisord_on_a_unix_socket() {
         ),
     )
     .unwrap();
-    let mut supervisord = Running(
+    let process = Running(
         Command::new("supervisord")
             .arg("-c")
             .arg(dir.join("supervisord.conf"))
@@ -96,7 +98,13 @@ fn supervisord_on_a_unix_socket() {
             .spawn()
             .expect("supervisord is required (scripts/test.sh installs the supervisor package)"),
     );
-    let url = format!("unix://{}", sock.display());
+    (process, format!("unix://{}", sock.display()))
+}
+
+#[test]
+fn supervisord_on_a_unix_socket() {
+    let dir = TempDir::new("peer-supervisord");
+    let (mut supervisord, url) = supervisord(&dir);
     let state = wait_for(&url, "supervisor.getState", &mut supervisord);
     assert!(state.contains("\"statename\": \"RUNNING\""), "{state}");
     let started = Instant::now();
@@ -137,32 +145,12 @@ fn supervisord_on_a_unix_socket() {
         "{text}"
     );
     stop(supervisord, "-TERM");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn our_client_library_calls_supervisord() {
-    let dir = scratch("supervisord-lib");
-    let sock = dir.join("s.sock");
-    std::fs::write(
-        dir.join("supervisord.conf"),
-        format!(
-            "[unix_http_server]\nfile={sock}\n\n[supervisord]\nnodaemon=true\nuser=root\nlogfile={d}/s.log\npidfile={d}/s.pid\nchildlogdir={d}\n\n\
-             [rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n",
-            sock = sock.display(),
-            d = dir.display()
-        ),
-    )
-    .unwrap();
-    let mut supervisord = Running(
-        Command::new("supervisord")
-            .arg("-c")
-            .arg(dir.join("supervisord.conf"))
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("supervisord is required"),
-    );
-    let url = format!("unix://{}", sock.display());
+    let dir = TempDir::new("peer-supervisord-lib");
+    let (mut supervisord, url) = supervisord(&dir);
     wait_for(&url, "supervisor.getState", &mut supervisord);
     let client = xmlrpc::blocking::Client::new(&url).unwrap();
     let pid: i64 = client.call("supervisor.getPID", ()).unwrap();
@@ -175,25 +163,14 @@ fn our_client_library_calls_supervisord() {
     assert_eq!(results[0], Ok(xmlrpc::Value::Int(pid as i32)));
     assert!(matches!(&results[1], Ok(xmlrpc::Value::String(v)) if !v.is_empty()));
     stop(supervisord, "-TERM");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn supervisors_python_transport_calls_our_server_on_a_unix_socket() {
-    let dir = scratch("supervisor-transport");
+    let dir = TempDir::new("peer-supervisor-transport");
     let sock = dir.join("demo.sock");
     let address = format!("unix://{}", sock.display());
-    let demo = Demo::start(
-        Path::new(env!("CARGO_BIN_EXE_xmlrpc")),
-        &[
-            "--quiet",
-            "--listen",
-            "http://127.0.0.1:0",
-            "--listen",
-            &address,
-        ],
-    )
-    .unwrap();
+    let demo = demo_listening(&[&address]);
     let program = format!(
         "import xmlrpc.client\n\
          from supervisor.xmlrpc import SupervisorTransport\n\
@@ -210,7 +187,6 @@ fn supervisors_python_transport_calls_our_server_on_a_unix_socket() {
         .expect("/usr/bin/python3 with supervisor");
     assert_eq!(stdout_ok(out), "1024 5 10\n[8, 10]\n");
     drop(demo);
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// rTorrent, headless, with its SCGI listener at `scgi` (a setting line).
@@ -272,7 +248,7 @@ fn call_rtorrent(url: &str, process: &mut Running) {
 
 #[test]
 fn rtorrent_over_scgi_on_a_unix_socket() {
-    let dir = scratch("rtorrent-unix");
+    let dir = TempDir::new("peer-rtorrent-unix");
     let sock = dir.join("rpc.sock");
     let mut rtorrent = rtorrent(
         &dir,
@@ -284,39 +260,27 @@ fn rtorrent_over_scgi_on_a_unix_socket() {
     let version: String = client.call("system.library_version", ()).unwrap();
     assert_eq!(version, "0.13.8");
     stop(rtorrent, "-TERM");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn rtorrent_over_scgi_on_tcp() {
-    let dir = scratch("rtorrent-tcp");
+    let dir = TempDir::new("peer-rtorrent-tcp");
     let port = closed_port();
     let mut rtorrent = rtorrent(&dir, &format!("network.scgi.open_port = 127.0.0.1:{port}"));
     call_rtorrent(&format!("scgi://127.0.0.1:{port}"), &mut rtorrent);
     stop(rtorrent, "-TERM");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn nginx_in_front_of_our_scgi_and_unix_listeners() {
-    let dir = scratch("nginx");
+    let dir = TempDir::new("peer-nginx");
     let scgi_sock = dir.join("scgi.sock");
     let http_sock = dir.join("http.sock");
-    let demo = Demo::start(
-        Path::new(env!("CARGO_BIN_EXE_xmlrpc")),
-        &[
-            "--quiet",
-            "--listen",
-            "http://127.0.0.1:0",
-            "--listen",
-            &format!("scgi://{}", scgi_sock.display()),
-            "--listen",
-            "scgi://127.0.0.1:0",
-            "--listen",
-            &format!("unix://{}", http_sock.display()),
-        ],
-    )
-    .unwrap();
+    let demo = demo_listening(&[
+        &format!("scgi://{}", scgi_sock.display()),
+        "scgi://127.0.0.1:0",
+        &format!("unix://{}", http_sock.display()),
+    ]);
     // The port the OS picked for SCGI, from the line that announces it.
     let scgi_port: u16 = (0..3)
         .map(|_| demo.stderr.recv_timeout(Duration::from_secs(5)).unwrap())
@@ -350,7 +314,7 @@ fn nginx_in_front_of_our_scgi_and_unix_listeners() {
     let nginx = Running(
         Command::new("nginx")
             .arg("-p")
-            .arg(&dir)
+            .arg(&*dir)
             .arg("-c")
             .arg(dir.join("nginx.conf"))
             .stdout(Stdio::null())
@@ -385,5 +349,4 @@ fn nginx_in_front_of_our_scgi_and_unix_listeners() {
     }
     stop(nginx, "-QUIT");
     drop(demo);
-    std::fs::remove_dir_all(dir).unwrap();
 }

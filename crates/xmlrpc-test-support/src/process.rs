@@ -95,3 +95,31 @@ pub fn closed_port() -> u16 {
         .expect("bind 127.0.0.1:0")
         .port()
 }
+
+/// A fresh folder under the system's temporary folder, removed (with
+/// everything in it) when dropped, even when the test fails.
+#[derive(Debug)]
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    /// `xmlrpc-<name>-<pid>`, emptied if it was there.
+    pub fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("xmlrpc-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create a temporary folder");
+        TempDir(dir)
+    }
+}
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
