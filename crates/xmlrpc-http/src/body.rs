@@ -1,8 +1,8 @@
 //! Reading a request body: the length policy before reading, the limit and
 //! the body budget while it streams, its time limit, and its content coding.
 
+use bytes::Buf as _;
 use http_body_util::BodyExt as _;
-use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap, HeaderValue};
 use xmlrpc_codec::wire::ContentCoding;
 use xmlrpc_server::http_rules::{Rejection, check_streamed, content_length};
@@ -42,12 +42,16 @@ impl BodyHeaders {
 
     /// Reads the whole body within the time limit, holding budget for what
     /// it holds, and decodes it.
-    pub(crate) async fn read(
+    pub(crate) async fn read<B>(
         self,
-        body: Incoming,
+        body: B,
         limits: &HttpLimits,
         reservation: &mut Reservation,
-    ) -> Result<Vec<u8>, Rejection> {
+    ) -> Result<Vec<u8>, Rejection>
+    where
+        B: hyper::body::Body,
+        B::Error: Into<BoxError>,
+    {
         reservation.cover(self.declared.unwrap_or(0))?;
         let read = read_within_limit(body, self.declared, limits, reservation);
         let body = tokio::time::timeout(limits.body_read_timeout, read)
@@ -66,20 +70,34 @@ impl BodyHeaders {
     }
 }
 
-async fn read_within_limit(
-    mut body: Incoming,
+async fn read_within_limit<B>(
+    body: B,
     declared: Option<usize>,
     limits: &HttpLimits,
     reservation: &mut Reservation,
-) -> Result<Vec<u8>, Rejection> {
+) -> Result<Vec<u8>, Rejection>
+where
+    B: hyper::body::Body,
+    B::Error: Into<BoxError>,
+{
     let mut out = Vec::with_capacity(declared.unwrap_or(0).min(limits.body.max_body_bytes));
+    let mut body = std::pin::pin!(body);
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(Rejection::unreadable_body)?;
-        if let Ok(data) = frame.into_data() {
-            check_streamed(out.len() + data.len(), &limits.body)?;
-            reservation.cover(out.len() + data.len())?;
-            out.extend_from_slice(&data);
+        let frame = frame.map_err(|e| Rejection::unreadable_body(e.into()))?;
+        if let Ok(mut data) = frame.into_data() {
+            let len = data.remaining();
+            check_streamed(out.len() + len, &limits.body)?;
+            reservation.cover(out.len() + len)?;
+            while data.has_remaining() {
+                let chunk = data.chunk();
+                out.extend_from_slice(chunk);
+                let n = chunk.len();
+                data.advance(n);
+            }
         }
     }
     Ok(out)
 }
+
+/// An error from a request body, boxed.
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;

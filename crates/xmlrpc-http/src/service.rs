@@ -18,7 +18,7 @@ use xmlrpc_server::http_rules::{AccessLog, Rejection};
 use xmlrpc_server::{Dispatcher, Reply as DispatchReply};
 
 use crate::admission::{Budgets, Conn};
-use crate::body::BodyHeaders;
+use crate::body::{BodyHeaders, BoxError};
 use crate::config::HttpConfig;
 use crate::response::{self, Reply};
 use crate::routing::{Page, Routes};
@@ -133,8 +133,42 @@ impl hyper::service::Service<Request<Incoming>> for RpcService {
     }
 }
 
+/// The server as a [`tower::Service`](tower_service::Service) for requests
+/// with any body, so that tower and tower-http layers (tracing, timeouts,
+/// concurrency limits, compression) wrap it and axum mounts it:
+/// `Router::new().route_service("/RPC2", service)`. Every check and limit
+/// of the standalone server applies; the paths it answers are its
+/// `rpc_paths` (default `/` and `/RPC2`), seen as the request has them
+/// (axum's `nest_service` strips the prefix first).
+impl<B> tower_service::Service<Request<B>> for RpcService
+where
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type Response = Reply;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Reply, Infallible>> + Send>>;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Infallible>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let service = self.clone();
+        Box::pin(async move { Ok(service.respond(request).await) })
+    }
+}
+
 impl RpcService {
-    async fn respond(&self, request: Request<Incoming>) -> Reply {
+    async fn respond<B>(&self, request: Request<B>) -> Reply
+    where
+        B: hyper::body::Body + Send,
+        B::Error: Into<BoxError>,
+    {
         let started = Instant::now();
         let method = request.method().clone();
         let path = request.uri().path().to_owned();
@@ -163,10 +197,11 @@ impl RpcService {
     }
 
     /// The response, and the XML-RPC method called if one was.
-    async fn answer(
-        &self,
-        request: Request<Incoming>,
-    ) -> Result<(Reply, Option<String>), Rejection> {
+    async fn answer<B>(&self, request: Request<B>) -> Result<(Reply, Option<String>), Rejection>
+    where
+        B: hyper::body::Body + Send,
+        B::Error: Into<BoxError>,
+    {
         let routes = &self.shared.routes;
         let endpoint = routes.get(request.uri().path());
         let is_get = matches!(*request.method(), Method::GET | Method::HEAD);
