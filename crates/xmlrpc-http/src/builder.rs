@@ -386,11 +386,28 @@ impl<T: Target> ServerBuilder<T> {
             })
         };
         match address {
+            #[cfg(feature = "tls")]
+            Address::Http {
+                tls: true,
+                host,
+                port,
+                path,
+            } => {
+                no_path(path)?;
+                if self.config.tls.is_none() {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!(
+                            "{address}: an https:// listener needs a certificate: set .tls(TlsConfig)"
+                        ),
+                    ));
+                }
+                self.bind_tcp((host.as_str(), *port), Protocol::Https)
+            }
+            #[cfg(not(feature = "tls"))]
             Address::Http { tls: true, .. } => Err(io::Error::new(
                 io::ErrorKind::Unsupported,
-                format!(
-                    "{address}: the server has no TLS yet; put a TLS proxy in front, or listen on http://"
-                ),
+                format!("{address}: https:// listeners need the `tls` feature"),
             )),
             Address::Http {
                 host, port, path, ..
@@ -411,6 +428,14 @@ impl<T: Target> ServerBuilder<T> {
                 format!("{address}: not an address this server can listen on"),
             )),
         }
+    }
+
+    /// Serves TLS on the `https://` listeners (see [`TlsConfig`](crate::TlsConfig);
+    /// the `tls` feature).
+    #[cfg(feature = "tls")]
+    pub fn tls(mut self, config: crate::TlsConfig) -> Self {
+        self.config.tls = Some(config);
+        self
     }
 
     /// Sets the file mode of Unix sockets the server makes (default: as

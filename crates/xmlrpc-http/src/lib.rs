@@ -37,9 +37,13 @@ mod routing;
 mod scgi;
 mod service;
 mod socket;
+#[cfg(feature = "tls")]
+mod tls;
 
 pub use builder::{DocServer, MultiPathServer, ServerBuilder, serves};
 pub use config::HttpConfig;
 pub use limits::HttpLimits;
 pub use listener::{Server, ShutdownHandle};
 pub use service::RpcService;
+#[cfg(feature = "tls")]
+pub use tls::TlsConfig;

@@ -17,7 +17,7 @@ use xmlrpc_server::Dispatcher;
 use crate::admission::{Conn, Connections};
 use crate::scgi;
 use crate::service::{RpcService, Shared, http1_builder};
-use crate::socket::{Accepting, SocketFile, Stream};
+use crate::socket::{Accepting, SocketFile};
 
 /// How a listener's connections are spoken to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +26,9 @@ pub(crate) enum Protocol {
     Http,
     /// SCGI: one request per connection.
     Scgi,
+    /// HTTP over TLS.
+    #[cfg(feature = "tls")]
+    Https,
 }
 
 /// One bound socket, and what it speaks.
@@ -55,8 +58,8 @@ impl Listener {
         if let Family::Unix { path, .. } = &self.family {
             let socket = path.clone();
             return Ok(match self.protocol {
-                Protocol::Http => Address::HttpUnix { socket, path: None },
                 Protocol::Scgi => Address::ScgiUnix { socket },
+                _ => Address::HttpUnix { socket, path: None },
             });
         }
         let addr = self.tcp_addr()?;
@@ -64,6 +67,13 @@ impl Listener {
         Ok(match self.protocol {
             Protocol::Http => Address::Http {
                 tls: false,
+                host,
+                port: addr.port(),
+                path: None,
+            },
+            #[cfg(feature = "tls")]
+            Protocol::Https => Address::Http {
+                tls: true,
                 host,
                 port: addr.port(),
                 path: None,
@@ -315,6 +325,8 @@ async fn accept_loop(
         tokio::spawn(async move {
             match protocol {
                 Protocol::Http => serve_http(stream, peer, shared, conn, stopping).await,
+                #[cfg(feature = "tls")]
+                Protocol::Https => serve_https(stream, peer, shared, conn, stopping).await,
                 Protocol::Scgi => {
                     scgi::serve_connection(stream, peer, &shared, &conn, stopping).await;
                 }
@@ -326,13 +338,15 @@ async fn accept_loop(
 
 /// One HTTP connection, until the client closes it, the server asks it to
 /// close (idle under pressure), or the server stops.
-async fn serve_http(
-    stream: Stream,
+async fn serve_http<S>(
+    stream: S,
     peer: Option<SocketAddr>,
     shared: Arc<Shared>,
     conn: Arc<Conn>,
     mut stopping: watch::Receiver<Stop>,
-) {
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let service = RpcService {
         shared: shared.clone(),
         peer,
@@ -426,5 +440,47 @@ fn stop_on_signals(
             let _ = tokio::signal::ctrl_c().await;
             server.shutdown_now();
         })
+    }
+}
+
+/// One HTTPS connection: the TLS handshake within the header timeout, then
+/// HTTP. A plain HTTP request on the TLS port is answered 400 in plain
+/// text, saying so.
+#[cfg(feature = "tls")]
+async fn serve_https(
+    mut stream: crate::socket::Stream,
+    peer: Option<SocketAddr>,
+    shared: Arc<Shared>,
+    conn: Arc<Conn>,
+    stopping: watch::Receiver<Stop>,
+) {
+    use tokio::io::AsyncWriteExt as _;
+    let Some(tls) = &shared.config.tls else {
+        return;
+    };
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls.server_config());
+    let timeout = shared.config.limits.header_read_timeout;
+    if let crate::socket::Stream::Tcp(tcp) = &stream {
+        let mut first = [0u8; 1];
+        let peeked = tokio::time::timeout(timeout, tcp.peek(&mut first)).await;
+        if matches!(peeked, Ok(Ok(1))) && first[0].is_ascii_uppercase() {
+            let text = "this port speaks HTTPS: send the request over TLS\n";
+            let reply = format!(
+                "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                text.len()
+            );
+            let _ = stream.write_all(reply.as_bytes()).await;
+            let _ = stream.shutdown().await;
+            return;
+        }
+    }
+    let handshake = tokio::select! {
+        done = tokio::time::timeout(timeout, acceptor.accept(stream)) => done,
+        () = conn.close.notified() => return,
+    };
+    match handshake {
+        Ok(Ok(tls_stream)) => serve_http(tls_stream, peer, shared, conn, stopping).await,
+        Ok(Err(e)) => tracing::debug!(?peer, error = %e, "TLS handshake failed"),
+        Err(_) => tracing::debug!(?peer, "TLS handshake timed out"),
     }
 }

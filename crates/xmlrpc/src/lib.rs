@@ -30,7 +30,7 @@
 //! | `http` | [`Server`], [`DocServer`], [`MultiPathServer`], [`RpcService`] on tokio and hyper | yes |
 //! | `client` | [`Client`] (async) | yes |
 //! | `blocking` | [`blocking::Client`] | yes |
-//! | `tls` | `https://` for the client (rustls, Mozilla roots) | no |
+//! | `tls` | `https://` for the client (rustls, Mozilla roots, client certificates) and for the server's listeners ([`TlsConfig`]-style certificates from PEM, mutual TLS) | no |
 //! | `gzip` | gzip bodies both ways (flate2); without it gzip requests get 415 | yes |
 //!
 //! A client-only build (`default-features = false, features = ["client"]`)
@@ -68,6 +68,8 @@ pub mod handler {
     pub use xmlrpc_server::{Async, CallFuture, Handler, Sync};
 }
 
+#[cfg(all(feature = "http", feature = "tls"))]
+pub use xmlrpc_http::TlsConfig;
 #[cfg(feature = "http")]
 pub use xmlrpc_http::{
     DocServer, HttpConfig, HttpLimits, MultiPathServer, RpcService, Server, ServerBuilder,
