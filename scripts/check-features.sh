@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sets=("" "server" "http" "client" "blocking" "tls" "gzip" "server,gzip" "client,gzip" "http,client" "http,tls" "client,tls" "default")
+sets=("" "server" "http" "client" "blocking" "tls" "gzip" "server,gzip" "client,gzip" "http,client" "http,tls" "client,tls" "macros" "default")
 for features in "${sets[@]}"; do
   if [ "$features" = default ]; then
     args=()
@@ -21,7 +21,7 @@ done
 echo "scripts/check-features.sh: xmlrpc with every feature" >&2
 cargo clippy -q -p xmlrpc --all-features -- -D warnings
 # The crates underneath, each on its own with the least it can have.
-for crate in xmlrpc-codec xmlrpc-server xmlrpc-http xmlrpc-client; do
+for crate in xmlrpc-codec xmlrpc-server xmlrpc-http xmlrpc-client xmlrpc-macros; do
   echo "scripts/check-features.sh: $crate with no default features" >&2
   cargo clippy -q -p "$crate" --no-default-features -- -D warnings
 done

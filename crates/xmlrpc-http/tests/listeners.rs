@@ -177,7 +177,7 @@ fn listen_addresses_are_checked() {
     };
     assert!(e(&["localhost:8000"]).contains("it has no scheme"));
     assert!(e(&["http://127.0.0.1:0/RPC2"]).contains("set rpc_paths instead"));
-    assert!(e(&["https://127.0.0.1:0"]).contains("no TLS yet"));
+    assert!(e(&["https://127.0.0.1:0"]).contains("set .tls(TlsConfig)"));
     assert!(e(&[]).contains("no address"));
 }
 

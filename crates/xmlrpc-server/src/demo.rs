@@ -4,11 +4,9 @@
 //! multicall. Here so that the binary, tests, fuzz targets, examples and
 //! benchmarks all serve exactly the same thing.
 
-use std::sync::Arc;
-
 use xmlrpc_codec::{Fault, OutputEncoding, Value};
 
-use crate::{CgiHandler, DispatchOptions, Dispatcher, Documentation, Exports, Methods};
+use crate::{CgiHandler, DispatchOptions, Dispatcher, Documentation, Methods};
 
 /// Python's `pow(x, y)` on integers: an int for `y >= 0`, a double for `y < 0`.
 pub fn pow(x: i64, y: i64) -> Result<Value, Fault> {
@@ -57,12 +55,15 @@ pub fn adder_function(x: Value, y: Value) -> Result<Value, Fault> {
     }
 }
 
-/// The seed's `MyFuncs` class: its methods are what the instance exports.
+/// The seed's `MyFuncs` class: its `pub` methods are what the instance
+/// exports, their help from their doc comments (`#[xmlrpc::methods]`);
+/// nothing else of it is reachable.
 #[derive(Debug, Default)]
 pub struct MyFuncs;
 
+#[xmlrpc_macros::methods(crate = crate)]
 impl MyFuncs {
-    /// Floor division, as Python's `x // y`.
+    /// div(x, y): x divided by y, rounded down (Python's x // y). Dividing by zero is a fault.
     pub fn div(&self, x: i64, y: i64) -> Result<i64, Fault> {
         if y == 0 {
             return Err(Fault::application("integer division or modulo by zero"));
@@ -77,25 +78,10 @@ impl MyFuncs {
         })
     }
 
-    /// Multiplication.
+    /// mul(x, y): x times y.
     pub fn mul(&self, x: i64, y: i64) -> Result<i64, Fault> {
         x.checked_mul(y)
             .ok_or_else(|| Fault::application("the product does not fit in 64 bits"))
-    }
-
-    /// The instance with exactly the methods to export: nothing else of
-    /// `MyFuncs` is reachable.
-    pub fn exports(self: Arc<Self>) -> Exports {
-        let mut exports = Exports::new();
-        let me = self.clone();
-        exports
-            .register_function("div", move |x: i64, y: i64| me.div(x, y))
-            .help("div(x, y): x divided by y, rounded down (Python's x // y). Dividing by zero is a fault.");
-        let me = self;
-        exports
-            .register_function("mul", move |x: i64, y: i64| me.mul(x, y))
-            .help("mul(x, y): x times y.");
-        exports
     }
 }
 
@@ -133,7 +119,7 @@ pub fn methods() -> Methods {
     methods
         .register_function("echo", |x: Value| x)
         .help("echo(x): returns x unchanged, whatever its type. See also system.multicall to echo many values at once.");
-    methods.register_instance(Arc::new(MyFuncs).exports());
+    methods.register_instance(MyFuncs);
     methods
 }
 

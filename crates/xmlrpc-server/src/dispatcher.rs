@@ -194,13 +194,16 @@ impl Dispatcher {
 
     /// Calls `method` with `params` as if a request had named it.
     pub async fn call(&self, method: &str, params: Vec<Value>) -> Result<Value, Fault> {
-        match self.inner.methods.get(method).map(|m| m.answer.clone()) {
-            Some(Answer::Function(call)) => {
-                let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| call(method, params)));
+        let record = self.inner.methods.get(method);
+        match record.map(|m| (m, &m.answer)) {
+            Some((record, Answer::Function(call))) => {
+                let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    record.call_function(call.as_ref(), method, params)
+                }));
                 finish_guarded(method, outcome).await
             }
-            Some(Answer::Builtin(Builtin::Now(run))) => run(self, params),
-            Some(Answer::Builtin(Builtin::Later(run))) => run(self, params).await,
+            Some((_, Answer::Builtin(Builtin::Now(run)))) => run(self, params),
+            Some((_, Answer::Builtin(Builtin::Later(run)))) => run(self, params).await,
             None => match self.inner.methods.instance() {
                 Some(instance) => {
                     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {

@@ -111,13 +111,14 @@ impl Documentation {
                             section.method id=(anchor(name)) {
                                 h3 {
                                     @let signatures = methods.method_signatures(name).unwrap_or_default();
+                                    @let param_names = methods.method_param_names(name).unwrap_or_default();
                                     @if signatures.is_empty() {
                                         code.sig { span.name { (name) } "(…)" }
                                     }
                                     @for sig in &signatures {
                                         code.sig {
                                             span.name { (name) }
-                                            "(" (sig.get(1..).unwrap_or_default().join(", ")) ")"
+                                            "(" (parameters(sig.get(1..).unwrap_or_default(), &param_names)) ")"
                                             @if let Some(result) = sig.first() {
                                                 " → " span.type { (result) }
                                             }
@@ -144,6 +145,20 @@ impl Documentation {
         };
         page.into_string()
     }
+}
+
+/// A signature's parameters as the page shows them: `x: i8, y: i8` when
+/// their names are known (as many as the types), else the types alone.
+fn parameters(types: &[String], names: &[String]) -> String {
+    if names.len() != types.len() {
+        return types.join(", ");
+    }
+    names
+        .iter()
+        .zip(types)
+        .map(|(n, t)| format!("{n}: {t}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The `id` of a method's section: its name with whitespace replaced.

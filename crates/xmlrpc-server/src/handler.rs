@@ -54,33 +54,75 @@ pub enum Async {}
 )]
 pub trait Handler<M>: Send + std::marker::Sync + 'static {
     /// Converts the parameters, runs the function, converts the result.
-    /// `method` is used in fault messages only.
-    fn call(&self, method: &str, params: Vec<Value>) -> Outcome;
+    /// `site` names the method and its parameters in fault messages.
+    fn call(&self, site: &CallSite<'_>, params: Vec<Value>) -> Outcome;
 
     /// The XML-RPC signature: the result's type name, then each parameter's.
     fn signature() -> Vec<&'static str>;
 }
 
-/// Reads parameter `index` (1-based) of `count`.
+/// The method being called, as fault messages name it: its name and,
+/// when they were recorded, its parameters' names.
+#[derive(Debug, Clone, Copy)]
+pub struct CallSite<'a> {
+    /// The method's name.
+    pub method: &'a str,
+    /// The parameters' names, in order; empty when not recorded.
+    pub param_names: &'a [String],
+}
+
+impl<'a> CallSite<'a> {
+    /// A call of `method` whose parameters have no recorded names.
+    pub fn new(method: &'a str) -> Self {
+        CallSite {
+            method,
+            param_names: &[],
+        }
+    }
+
+    /// How parameter `index` (1-based) is named: `y`, or `2`.
+    fn param(&self, index: usize) -> String {
+        match self.param_names.get(index - 1) {
+            Some(name) => name.clone(),
+            None => index.to_string(),
+        }
+    }
+}
+
+/// Reads parameter `index` (1-based).
 fn param<T: FromValue>(
-    method: &str,
+    site: &CallSite<'_>,
     params: &mut std::vec::IntoIter<Value>,
     index: usize,
 ) -> Result<T, Fault> {
     let value = params.next().unwrap_or(Value::Nil);
-    T::from_value(value)
-        .map_err(|e| Fault::invalid_params(format!("{method}: parameter {index}: {e}")))
+    T::from_value(value).map_err(|e| {
+        Fault::invalid_params(format!(
+            "{}: parameter {}: {e}",
+            site.method,
+            site.param(index)
+        ))
+    })
 }
 
-fn check_count(method: &str, params: &[Value], types: &[&'static str]) -> Result<(), Fault> {
+fn check_count(site: &CallSite<'_>, params: &[Value], types: &[&'static str]) -> Result<(), Fault> {
     if params.len() == types.len() {
         return Ok(());
     }
+    let described: Vec<String> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| match site.param_names.get(i) {
+            Some(name) => format!("{name}: {t}"),
+            None => (*t).to_owned(),
+        })
+        .collect();
     Err(Fault::invalid_params(format!(
-        "{method} takes {} parameter{} ({}), got {}",
+        "{} takes {} parameter{} ({}), got {}",
+        site.method,
         types.len(),
         if types.len() == 1 { "" } else { "s" },
-        types.join(", "),
+        described.join(", "),
         params.len()
     )))
 }
@@ -94,13 +136,13 @@ macro_rules! handlers {
             $($a: FromValue,)*
         {
             #[allow(non_snake_case, unused_mut, unused_variables)]
-            fn call(&self, method: &str, params: Vec<Value>) -> Outcome {
+            fn call(&self, site: &CallSite<'_>, params: Vec<Value>) -> Outcome {
                 let types = [$($a::type_name()),*];
                 let run = || {
-                    check_count(method, &params, &types)?;
+                    check_count(site, &params, &types)?;
                     let mut it = params.into_iter();
                     let mut index = 0;
-                    $(index += 1; let $a = param::<$a>(method, &mut it, index)?;)*
+                    $(index += 1; let $a = param::<$a>(site, &mut it, index)?;)*
                     (self)($($a),*).into_response()
                 };
                 Outcome::Ready(run())
@@ -119,13 +161,13 @@ macro_rules! handlers {
             $($a: FromValue,)*
         {
             #[allow(non_snake_case, unused_mut, unused_variables)]
-            fn call(&self, method: &str, params: Vec<Value>) -> Outcome {
+            fn call(&self, site: &CallSite<'_>, params: Vec<Value>) -> Outcome {
                 let types = [$($a::type_name()),*];
                 let start = || -> Result<Fut, Fault> {
-                    check_count(method, &params, &types)?;
+                    check_count(site, &params, &types)?;
                     let mut it = params.into_iter();
                     let mut index = 0;
-                    $(index += 1; let $a = param::<$a>(method, &mut it, index)?;)*
+                    $(index += 1; let $a = param::<$a>(site, &mut it, index)?;)*
                     Ok((self)($($a),*))
                 };
                 match start() {

@@ -58,6 +58,27 @@ pub trait Instance: Send + Sync + 'static {
         let _ = method;
         None
     }
+
+    /// The names of `method`'s parameters, if known (for the
+    /// documentation page). Default: none.
+    fn method_param_names(&self, method: &str) -> Option<Vec<String>> {
+        let _ = method;
+        None
+    }
+}
+
+/// What [`Methods::register_instance`](crate::Methods::register_instance)
+/// and [`Exports::export_child`] take: every [`Instance`], and the types
+/// whose methods `#[xmlrpc::methods]` exports.
+pub trait IntoInstance {
+    /// The instance, shared.
+    fn into_instance(self) -> Arc<dyn Instance>;
+}
+
+impl<T: Instance> IntoInstance for T {
+    fn into_instance(self) -> Arc<dyn Instance> {
+        Arc::new(self)
+    }
 }
 
 impl<T: Instance + ?Sized> Instance for Arc<T> {
@@ -72,6 +93,9 @@ impl<T: Instance + ?Sized> Instance for Arc<T> {
     }
     fn method_signatures(&self, method: &str) -> Option<Vec<Vec<String>>> {
         (**self).method_signatures(method)
+    }
+    fn method_param_names(&self, method: &str) -> Option<Vec<String>> {
+        (**self).method_param_names(method)
     }
 }
 
@@ -137,13 +161,13 @@ impl Exports {
     ///
     /// # Panics
     /// If `name` is empty or contains a dot: a programming error.
-    pub fn export_child(&mut self, name: impl Into<String>, child: impl Instance) {
+    pub fn export_child(&mut self, name: impl Into<String>, child: impl IntoInstance) {
         let name = name.into();
         assert!(
             !name.is_empty() && !name.contains('.'),
             "child name {name:?} must be non-empty and hold no dot"
         );
-        self.children.insert(name, Arc::new(child));
+        self.children.insert(name, child.into_instance());
     }
 
     fn child_for<'m>(&self, method: &'m str) -> Option<(&Arc<dyn Instance>, &'m str)> {
@@ -154,8 +178,10 @@ impl Exports {
 
 impl Instance for Exports {
     fn dispatch(&self, method: &str, params: Vec<Value>) -> Outcome {
-        if let Some(Answer::Function(call)) = self.functions.get(method).map(|m| &m.answer) {
-            return call(method, params);
+        if let Some(record) = self.functions.get(method) {
+            if let Answer::Function(call) = &record.answer {
+                return record.call_function(call.as_ref(), method, params);
+            }
         }
         match self.child_for(method) {
             Some((child, rest)) if !rest.is_empty() => child.dispatch(rest, params),
@@ -193,6 +219,16 @@ impl Instance for Exports {
             None => {
                 let (child, rest) = self.child_for(method)?;
                 child.method_signatures(rest)
+            }
+        }
+    }
+
+    fn method_param_names(&self, method: &str) -> Option<Vec<String>> {
+        match self.functions.get(method) {
+            Some(m) => Some(m.param_names().to_vec()),
+            None => {
+                let (child, rest) = self.child_for(method)?;
+                child.method_param_names(rest)
             }
         }
     }

@@ -35,7 +35,14 @@ mod methods;
 pub use cgi::{CgiEnv, CgiHandler};
 pub use dispatcher::{DispatchOptions, Dispatcher, Reply};
 pub use doc::Documentation;
-pub use handler::{Async, CallFuture, Handler, Outcome, Sync};
-pub use instance::{Exports, Instance};
+pub use handler::{Async, CallFuture, CallSite, Handler, Outcome, Sync};
+pub use instance::{Exports, Instance, IntoInstance};
 pub use method::{Method, MethodRef};
 pub use methods::Methods;
+
+/// What the code `#[xmlrpc::methods]` writes refers to (not an API).
+#[doc(hidden)]
+pub mod __macro_support {
+    pub use crate::{Exports, Instance, IntoInstance, Methods};
+    pub use xmlrpc_codec::FromValue;
+}

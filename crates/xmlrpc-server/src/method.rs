@@ -8,11 +8,11 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use xmlrpc_codec::{Fault, Value};
 
-use crate::handler::{Handler, Outcome};
+use crate::handler::{CallSite, Handler, Outcome};
 
 /// A registered function, type-erased: converts its parameters, runs, and
 /// converts its result.
-pub(crate) type Call = dyn Fn(&str, Vec<Value>) -> Outcome + Send + Sync;
+pub(crate) type Call = dyn Fn(&CallSite<'_>, Vec<Value>) -> Outcome + Send + Sync;
 
 /// What a built-in method can see of the dispatcher answering it.
 pub(crate) trait Context: Send + Sync {
@@ -66,17 +66,20 @@ pub struct Method {
     pub(crate) answer: Answer,
     signatures: Vec<Vec<String>>,
     help: String,
+    param_names: Vec<String>,
 }
 
 impl Method {
     /// The record of `handler`, its signature from its Rust types, no help yet.
     pub(crate) fn function<M, H: Handler<M>>(handler: H) -> Self {
         let signature = H::signature().into_iter().map(String::from).collect();
-        let call: Arc<Call> = Arc::new(move |method: &str, params| handler.call(method, params));
+        let call: Arc<Call> =
+            Arc::new(move |site: &CallSite<'_>, params| handler.call(site, params));
         Method {
             answer: Answer::Function(call),
             signatures: vec![signature],
             help: String::new(),
+            param_names: Vec::new(),
         }
     }
 
@@ -86,6 +89,7 @@ impl Method {
             answer: Answer::Builtin(run),
             signatures: vec![signature.iter().map(|s| (*s).to_owned()).collect()],
             help: help.to_owned(),
+            param_names: Vec::new(),
         }
     }
 
@@ -97,6 +101,20 @@ impl Method {
     /// The method's help text (empty when none was given).
     pub fn help(&self) -> &str {
         &self.help
+    }
+
+    /// The parameters' names, in order (empty when not recorded).
+    pub fn param_names(&self) -> &[String] {
+        &self.param_names
+    }
+
+    /// Runs a registered function's call, its parameters named as recorded.
+    pub(crate) fn call_function(&self, call: &Call, name: &str, params: Vec<Value>) -> Outcome {
+        let site = CallSite {
+            method: name,
+            param_names: &self.param_names,
+        };
+        call(&site, params)
     }
 }
 
@@ -119,6 +137,19 @@ impl MethodRef<'_> {
     /// Sets the help text (`system.methodHelp`, the documentation page).
     pub fn help(self, text: impl Into<String>) -> Self {
         self.method.help = text.into();
+        self
+    }
+
+    /// Names the parameters, in order: the documentation page shows
+    /// `div(x: i8, y: i8)`, and a fault says `div: parameter y: expected
+    /// i8, got string` (the `#[xmlrpc::methods]` macro records them from
+    /// the Rust code).
+    pub fn param_names<I, S>(self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.method.param_names = names.into_iter().map(Into::into).collect();
         self
     }
 

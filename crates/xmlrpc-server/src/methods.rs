@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::builtins;
 use crate::handler::Handler;
-use crate::instance::Instance;
+use crate::instance::{Instance, IntoInstance};
 use crate::method::{Method, MethodRef, Table};
 
 /// A table of XML-RPC methods (Python's `SimpleXMLRPCDispatcher` registry).
@@ -64,8 +64,8 @@ impl Methods {
 
     /// Registers `instance` to answer the names no registered function has
     /// (Python's `register_instance`). A second call replaces the first.
-    pub fn register_instance(&mut self, instance: impl Instance) {
-        self.instance = Some(Arc::new(instance));
+    pub fn register_instance(&mut self, instance: impl IntoInstance) {
+        self.instance = Some(instance.into_instance());
     }
 
     /// Registers `system.listMethods`, `system.methodHelp`,
@@ -127,6 +127,15 @@ impl Methods {
         match self.table.get(name) {
             Some(method) => Some(method.help().to_owned()),
             None => self.instance.as_ref()?.method_help(name),
+        }
+    }
+
+    /// The parameters' names of `name`, from the table or the instance;
+    /// `None` if unknown, empty if not recorded.
+    pub fn method_param_names(&self, name: &str) -> Option<Vec<String>> {
+        match self.table.get(name) {
+            Some(method) => Some(method.param_names().to_vec()),
+            None => self.instance.as_ref()?.method_param_names(name),
         }
     }
 

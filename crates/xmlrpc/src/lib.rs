@@ -32,6 +32,7 @@
 //! | `blocking` | [`blocking::Client`] | yes |
 //! | `tls` | `https://` for the client (rustls, Mozilla roots, client certificates) and for the server's listeners ([`TlsConfig`]-style certificates from PEM, mutual TLS) | no |
 //! | `gzip` | gzip bodies both ways (flate2); without it gzip requests get 415 | yes |
+//! | `macros` | [`macro@methods`] and [`macro@method`]: methods from Rust code, help from doc comments | yes |
 //!
 //! A client-only build (`default-features = false, features = ["client"]`)
 //! pulls no server code; a server-only one (`features = ["server"]`) pulls
@@ -57,15 +58,15 @@ pub use xmlrpc_codec::{
 
 #[cfg(feature = "server")]
 pub use xmlrpc_server::{
-    CgiEnv, CgiHandler, DispatchOptions, Dispatcher, Documentation, Exports, Instance, Method,
-    MethodRef, Methods, Outcome, Reply, demo, http_rules,
+    CgiEnv, CgiHandler, DispatchOptions, Dispatcher, Documentation, Exports, Instance,
+    IntoInstance, Method, MethodRef, Methods, Outcome, Reply, demo, http_rules,
 };
 
 /// Handlers: the trait every registrable function implements, and its
 /// markers.
 #[cfg(feature = "server")]
 pub mod handler {
-    pub use xmlrpc_server::{Async, CallFuture, Handler, Sync};
+    pub use xmlrpc_server::{Async, CallFuture, CallSite, Handler, Sync};
 }
 
 #[cfg(all(feature = "http", feature = "tls"))]
@@ -83,6 +84,13 @@ pub use xmlrpc_client::{
 
 #[cfg(feature = "blocking")]
 pub use xmlrpc_client::blocking;
+
+#[cfg(feature = "macros")]
+pub use xmlrpc_macros::{method, methods};
+
+#[cfg(feature = "server")]
+#[doc(hidden)]
+pub use xmlrpc_server::__macro_support;
 
 /// The README's examples, compiled as doc tests so they stay true.
 #[cfg(doctest)]
