@@ -438,6 +438,15 @@ impl<T: Target> ServerBuilder<T> {
         self
     }
 
+    /// Authenticates every request before dispatch (see
+    /// [`Authenticator`](crate::Authenticator)): a failure answers 401
+    /// with `WWW-Authenticate`; handlers see the identity as a
+    /// [`Caller`](xmlrpc_server::context::Caller) parameter.
+    pub fn authenticate(mut self, authenticator: crate::Authenticator) -> Self {
+        self.config.authenticator = Some(authenticator);
+        self
+    }
+
     /// Sets the file mode of Unix sockets the server makes (default: as
     /// the process's umask leaves it).
     pub fn unix_socket_mode(mut self, mode: u32) -> Self {

@@ -55,6 +55,9 @@ pub struct HttpConfig {
     /// The file mode of Unix sockets the server makes, e.g. `0o660`;
     /// `None` leaves it as the process's umask makes it. Default: `None`.
     pub unix_socket_mode: Option<u32>,
+    /// How requests authenticate before dispatch; `None` lets every
+    /// request through. Default: `None`.
+    pub authenticator: Option<crate::Authenticator>,
     /// TLS for `https://` listeners (the `tls` feature). Default: `None`.
     #[cfg(feature = "tls")]
     pub tls: Option<crate::TlsConfig>,
@@ -84,6 +87,7 @@ impl Default for HttpConfig {
             stop_on_signals: true,
             shutdown_grace: Duration::from_secs(30),
             unix_socket_mode: None,
+            authenticator: None,
             #[cfg(feature = "tls")]
             tls: None,
             limits: HttpLimits::default(),

@@ -27,6 +27,7 @@
 //! (one request → one response), `response` (writing responses).
 
 mod admission;
+mod auth;
 mod body;
 mod builder;
 mod config;
@@ -40,6 +41,7 @@ mod socket;
 #[cfg(feature = "tls")]
 mod tls;
 
+pub use auth::Authenticator;
 pub use builder::{DocServer, MultiPathServer, ServerBuilder, serves};
 pub use config::HttpConfig;
 pub use limits::HttpLimits;

@@ -11,6 +11,7 @@ use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::sync::watch;
 use xmlrpc_codec::wire::{ContentCoding, accepts_gzip};
+use xmlrpc_server::context::{Identity, RequestContext};
 use xmlrpc_server::http_rules::{AccessLog, Rejection, check_streamed, content_length, reason};
 
 use crate::admission::Conn;
@@ -42,6 +43,25 @@ impl Head {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// What handlers may know of the request: its `HTTP_*` headers (as
+    /// names with dashes), `REMOTE_ADDR`, the path, and `REMOTE_USER` when
+    /// the front server authenticated it.
+    fn context(&self, path: &str) -> RequestContext {
+        let mut context = RequestContext::new().with_path(path);
+        if let Some(peer) = self.get("REMOTE_ADDR").and_then(|a| a.parse().ok()) {
+            context = context.with_peer(peer);
+        }
+        for (name, value) in &self.pairs {
+            if let Some(header) = name.strip_prefix("HTTP_") {
+                context = context.with_header(&header.replace('_', "-"), value);
+            }
+        }
+        if let Some(user) = self.get("REMOTE_USER").filter(|u| !u.is_empty()) {
+            context = context.with_identity(Identity::new(user));
+        }
+        context
     }
 
     /// The path the request is for: `REQUEST_URI` without its query, else
@@ -204,6 +224,7 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
 ) -> Result<(u16, Option<usize>, Option<String>), Rejection> {
     let limits = &shared.config.limits;
     let endpoint = shared.routes.get(path).ok_or_else(Rejection::not_found)?;
+    let context = shared.authenticated(head.context(path))?;
     let accepts = accepts_gzip(head.get("HTTP_ACCEPT_ENCODING").map(str::as_bytes));
     let threshold = shared.config.response_gzip_threshold();
     if matches!(method, "GET" | "HEAD") {
@@ -242,7 +263,7 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
         .decode(body, limits.body.max_inflated_bytes)
         .map_err(|e| Rejection::bad_coding(&e))?;
     reservation.cover(sent + body.len())?;
-    let reply = shared.dispatch(&endpoint.dispatcher, &body).await;
+    let reply = shared.dispatch(&endpoint.dispatcher, &body, &context).await;
     drop(body);
     drop(reservation);
     let coding = ContentCoding::choose(reply.body.len(), threshold, accepts);
@@ -284,6 +305,9 @@ async fn write_rejection(
     );
     if rejection.status() == 501 {
         head.push_str("Allow: POST\r\n");
+    }
+    if let Some(challenge) = rejection.challenge() {
+        head.push_str(&format!("WWW-Authenticate: {challenge}\r\n"));
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).await?;

@@ -14,6 +14,7 @@ use hyper::header::{self, HeaderMap};
 use hyper::{Method, Request};
 use xmlrpc_codec::wire::{ContentCoding, accepts_gzip};
 use xmlrpc_codec::{Fault, codes};
+use xmlrpc_server::context::RequestContext;
 use xmlrpc_server::http_rules::{AccessLog, Rejection};
 use xmlrpc_server::{Dispatcher, Reply as DispatchReply};
 
@@ -205,6 +206,7 @@ impl RpcService {
         let routes = &self.shared.routes;
         let endpoint = routes.get(request.uri().path());
         let is_get = matches!(*request.method(), Method::GET | Method::HEAD);
+        let context = self.shared.authenticated(self.request_context(&request))?;
         let dispatcher = match endpoint {
             Some(endpoint) if request.method() == Method::POST => &endpoint.dispatcher,
             Some(endpoint) if is_get && endpoint.page.is_some() => {
@@ -224,7 +226,7 @@ impl RpcService {
         let body = body_headers
             .read(request.into_body(), limits, &mut reservation)
             .await?;
-        let reply = self.shared.dispatch(dispatcher, &body).await;
+        let reply = self.shared.dispatch(dispatcher, &body, &context).await;
         drop(body);
         drop(reservation);
         let coding = ContentCoding::choose(
@@ -237,12 +239,32 @@ impl RpcService {
 }
 
 impl Shared {
-    /// Runs the call within its time limit.
-    pub(crate) async fn dispatch(&self, dispatcher: &Dispatcher, body: &[u8]) -> DispatchReply {
+    /// `request`, with the identity it authenticates as when the server
+    /// authenticates; the 401 to answer when it does not.
+    pub(crate) fn authenticated(
+        &self,
+        request: RequestContext,
+    ) -> Result<RequestContext, Rejection> {
+        match &self.config.authenticator {
+            None => Ok(request),
+            Some(authenticator) => {
+                let identity = authenticator.check(&request)?;
+                Ok(request.with_identity(identity))
+            }
+        }
+    }
+
+    /// Runs the call within its time limit, within `request`.
+    pub(crate) async fn dispatch(
+        &self,
+        dispatcher: &Dispatcher,
+        body: &[u8],
+        request: &RequestContext,
+    ) -> DispatchReply {
         let Some(limit) = self.config.limits.call_timeout else {
-            return dispatcher.handle_request(body).await;
+            return dispatcher.handle_request_in(body, request).await;
         };
-        match tokio::time::timeout(limit, dispatcher.handle_request(body)).await {
+        match tokio::time::timeout(limit, dispatcher.handle_request_in(body, request)).await {
             Ok(reply) => reply,
             Err(_) => dispatcher.fault_reply(
                 None,
@@ -256,6 +278,20 @@ impl Shared {
 }
 
 impl RpcService {
+    /// What handlers may know of `request`: its headers, client and path.
+    fn request_context<B>(&self, request: &Request<B>) -> RequestContext {
+        let mut context = RequestContext::new().with_path(request.uri().path());
+        if let Some(peer) = self.peer {
+            context = context.with_peer(peer.ip());
+        }
+        for (name, value) in request.headers() {
+            if let Ok(value) = value.to_str() {
+                context = context.with_header(name.as_str(), value);
+            }
+        }
+        context
+    }
+
     /// Gzip when the client accepts it (and this build has it).
     fn response_coding(&self, headers: &HeaderMap) -> ContentCoding {
         if accepts_gzip(

@@ -253,7 +253,7 @@ fn registration(
     let checks = params.iter().map(|(_, ty)| {
         quote_spanned! {ty.span()=>
             {
-                fn parameter_converts_from_an_xml_rpc_value<T: #krate::__macro_support::FromValue>() {}
+                fn parameter_converts_from_an_xml_rpc_value<T: #krate::__macro_support::Param>() {}
                 parameter_converts_from_an_xml_rpc_value::<#ty>();
             }
         }

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use xmlrpc_codec::wire::BodyLimits;
 
+use crate::context::{Identity, RequestContext};
 use crate::http_rules::{AccessLog, Rejection, check_streamed, content_length};
 use crate::{DispatchOptions, Dispatcher, Documentation, Methods};
 
@@ -25,8 +26,15 @@ pub struct CgiEnv {
     pub path: Option<String>,
     /// `SERVER_PROTOCOL`, for the request log.
     pub protocol: Option<String>,
-    /// `REMOTE_ADDR`, for the request log.
+    /// `REMOTE_ADDR`, for the request log and handlers
+    /// ([`Peer`](crate::context::Peer)).
     pub remote_addr: Option<String>,
+    /// `REMOTE_USER`: who the web server authenticated the request as
+    /// ([`Caller`](crate::context::Caller)).
+    pub remote_user: Option<String>,
+    /// The `HTTP_*` variables, as header names with dashes (`HTTP_X_TOKEN`
+    /// is `x-token`), for handlers ([`Headers`](crate::context::Headers)).
+    pub http_headers: Vec<(String, String)>,
 }
 
 impl CgiEnv {
@@ -43,7 +51,29 @@ impl CgiEnv {
             },
             protocol: var("SERVER_PROTOCOL"),
             remote_addr: var("REMOTE_ADDR"),
+            remote_user: var("REMOTE_USER"),
+            http_headers: std::env::vars()
+                .filter_map(|(name, value)| {
+                    let header = name.strip_prefix("HTTP_")?;
+                    Some((header.replace('_', "-").to_ascii_lowercase(), value))
+                })
+                .collect(),
         }
+    }
+
+    /// What handlers may know of the request.
+    fn context(&self) -> RequestContext {
+        let mut context = RequestContext::new().with_path(self.path.as_deref().unwrap_or(""));
+        if let Some(peer) = self.remote_addr.as_deref().and_then(|a| a.parse().ok()) {
+            context = context.with_peer(peer);
+        }
+        for (name, value) in &self.http_headers {
+            context = context.with_header(name, value);
+        }
+        if let Some(user) = &self.remote_user {
+            context = context.with_identity(Identity::new(user.clone()));
+        }
+        context
     }
 }
 
@@ -188,7 +218,10 @@ impl CgiHandler {
         let stdout = io::stdout();
         let mut out = stdout.lock();
         match request_text {
-            Some(text) => self.respond_to_body(text).0.write_to(&mut out),
+            Some(text) => self
+                .respond_to_body(text, &CgiEnv::from_process().context())
+                .0
+                .write_to(&mut out),
             None => self.respond(&CgiEnv::from_process(), &mut io::stdin().lock(), &mut out),
         }
     }
@@ -242,7 +275,7 @@ impl CgiHandler {
             }
         };
         match body {
-            Ok(body) => self.respond_to_body(&body),
+            Ok(body) => self.respond_to_body(&body, &env.context()),
             Err(rejection) => (CgiResponse::rejected(&rejection), None),
         }
     }
@@ -271,8 +304,12 @@ impl CgiHandler {
         Ok(body)
     }
 
-    fn respond_to_body(&self, body: &[u8]) -> (CgiResponse, Option<String>) {
-        let reply = futures::executor::block_on(self.dispatcher.handle_request(body));
+    fn respond_to_body(
+        &self,
+        body: &[u8],
+        request: &RequestContext,
+    ) -> (CgiResponse, Option<String>) {
+        let reply = futures::executor::block_on(self.dispatcher.handle_request_in(body, request));
         let response = CgiResponse {
             status: None,
             content_type: "text/xml",

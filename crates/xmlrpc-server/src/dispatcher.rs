@@ -12,7 +12,8 @@ use xmlrpc_codec::{
     encode_response,
 };
 
-use crate::handler::Outcome;
+use crate::context::{NO_REQUEST, RequestContext};
+use crate::handler::{CallSite, Outcome};
 use crate::method::{Answer, Builtin, Context};
 use crate::methods::Methods;
 
@@ -158,9 +159,15 @@ impl Dispatcher {
     /// [`handle`](Self::handle), also telling which method was called and
     /// whether the answer is a fault.
     pub async fn handle_request(&self, body: &[u8]) -> Reply {
+        self.handle_request_in(body, &NO_REQUEST).await
+    }
+
+    /// [`handle_request`](Self::handle_request) within `request`, whose
+    /// headers, client, path and identity the handlers may read.
+    pub async fn handle_request_in(&self, body: &[u8], request: &RequestContext) -> Reply {
         let (method, result) = match decode_call(body, &self.inner.options.limits) {
             Ok(call) => {
-                let result = self.call(&call.method, call.params).await;
+                let result = self.call_in(&call.method, call.params, request).await;
                 (Some(call.method), result)
             }
             Err(e) => (None, Err(e.to_fault())),
@@ -192,22 +199,59 @@ impl Dispatcher {
         }
     }
 
-    /// Calls `method` with `params` as if a request had named it.
+    /// Calls `method` with `params` as if a request had named it, outside
+    /// any request (handlers see an empty [`RequestContext`]).
     pub async fn call(&self, method: &str, params: Vec<Value>) -> Result<Value, Fault> {
-        let record = self.inner.methods.get(method);
-        match record.map(|m| (m, &m.answer)) {
+        self.call_in(method, params, &NO_REQUEST).await
+    }
+
+    /// Calls `method` with `params` within `request`: its handlers may
+    /// read the request (see [`context`](crate::context)); the calls of a
+    /// `system.multicall` all run within it.
+    pub async fn call_in(
+        &self,
+        method: &str,
+        params: Vec<Value>,
+        request: &RequestContext,
+    ) -> Result<Value, Fault> {
+        InRequest {
+            dispatcher: self,
+            request,
+        }
+        .call(method, params)
+        .await
+    }
+}
+
+/// The dispatcher answering within one request.
+struct InRequest<'a> {
+    dispatcher: &'a Dispatcher,
+    request: &'a RequestContext,
+}
+
+impl InRequest<'_> {
+    async fn call(&self, method: &str, params: Vec<Value>) -> Result<Value, Fault> {
+        let methods = &self.dispatcher.inner.methods;
+        let states = methods.states();
+        match methods.get(method).map(|m| (m, &m.answer)) {
             Some((record, Answer::Function(call))) => {
                 let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                    record.call_function(call.as_ref(), method, params)
+                    record.call_function(call.as_ref(), method, params, self.request, states)
                 }));
                 finish_guarded(method, outcome).await
             }
             Some((_, Answer::Builtin(Builtin::Now(run)))) => run(self, params),
             Some((_, Answer::Builtin(Builtin::Later(run)))) => run(self, params).await,
-            None => match self.inner.methods.instance() {
+            None => match methods.instance() {
                 Some(instance) => {
+                    let site = CallSite {
+                        method,
+                        param_names: &[],
+                        request: self.request,
+                        states,
+                    };
                     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        instance.dispatch(method, params)
+                        instance.dispatch_at(&site, params)
                     }));
                     finish_guarded(method, outcome).await
                 }
@@ -217,31 +261,31 @@ impl Dispatcher {
     }
 }
 
-impl Context for Dispatcher {
+impl Context for InRequest<'_> {
     fn list_methods(&self) -> Vec<String> {
-        self.inner.methods.list_methods()
+        self.dispatcher.inner.methods.list_methods()
     }
     fn method_help(&self, name: &str) -> Option<String> {
-        self.inner.methods.method_help(name)
+        self.dispatcher.inner.methods.method_help(name)
     }
     fn method_signatures(&self, name: &str) -> Option<Vec<Vec<String>>> {
-        self.inner.methods.method_signatures(name)
+        self.dispatcher.inner.methods.method_signatures(name)
     }
     fn has_method(&self, name: &str) -> bool {
-        self.inner.methods.contains(name)
+        self.dispatcher.inner.methods.contains(name)
     }
     fn allows_nil(&self) -> bool {
-        self.inner.options.encode.allow_none
+        self.dispatcher.inner.options.encode.allow_none
     }
     fn max_multicall_calls(&self) -> usize {
-        self.inner.options.max_multicall_calls
+        self.dispatcher.inner.options.max_multicall_calls
     }
     fn call<'a>(
         &'a self,
         method: &'a str,
         params: Vec<Value>,
     ) -> BoxFuture<'a, Result<Value, Fault>> {
-        Dispatcher::call(self, method, params).boxed()
+        InRequest::call(self, method, params).boxed()
     }
 }
 

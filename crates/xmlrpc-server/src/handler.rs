@@ -4,7 +4,9 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use xmlrpc_codec::{Fault, FromValue, IntoResponse, Value};
+use xmlrpc_codec::{Fault, IntoResponse, Value};
+
+use crate::context::{NO_REQUEST, NO_STATES, Param, RequestContext, States, Taking};
 
 /// A call still running: the future of an `async` handler.
 pub type CallFuture = Pin<Box<dyn Future<Output = Result<Value, Fault>> + Send + 'static>>;
@@ -45,7 +47,8 @@ pub enum Async {}
 /// A function that can answer an XML-RPC method.
 ///
 /// Implemented for every `Fn(A, B, …) -> R` (up to 12 parameters) whose
-/// parameters implement [`FromValue`] and whose result implements
+/// parameters implement [`Param`] (every `FromValue` type, and the
+/// request's: `State`, `Peer`, `Headers`, …) and whose result implements
 /// [`IntoResponse`], and for every `Fn(A, B, …) -> impl Future<Output = R>`.
 /// `M` only tells the two apart; it is inferred.
 #[diagnostic::on_unimplemented(
@@ -57,52 +60,47 @@ pub trait Handler<M>: Send + std::marker::Sync + 'static {
     /// `site` names the method and its parameters in fault messages.
     fn call(&self, site: &CallSite<'_>, params: Vec<Value>) -> Outcome;
 
-    /// The XML-RPC signature: the result's type name, then each parameter's.
+    /// The XML-RPC signature: the result's type name, then each parameter's
+    /// taken from the call.
     fn signature() -> Vec<&'static str>;
+
+    /// For each Rust parameter, whether it is taken from the call (rather
+    /// than from the request).
+    fn from_call() -> Vec<bool>;
 }
 
-/// The method being called, as fault messages name it: its name and,
-/// when they were recorded, its parameters' names.
+/// The call being made: the method's name and, when they were recorded,
+/// its parameters' names (for fault messages), the request it came in,
+/// and the method table's state.
 #[derive(Debug, Clone, Copy)]
 pub struct CallSite<'a> {
     /// The method's name.
     pub method: &'a str,
     /// The parameters' names, in order; empty when not recorded.
     pub param_names: &'a [String],
+    /// The request.
+    pub request: &'a RequestContext,
+    pub(crate) states: &'a States,
 }
 
 impl<'a> CallSite<'a> {
-    /// A call of `method` whose parameters have no recorded names.
+    /// A call of `method` outside any request, its parameters unnamed.
     pub fn new(method: &'a str) -> Self {
         CallSite {
             method,
             param_names: &[],
+            request: &NO_REQUEST,
+            states: &NO_STATES,
         }
     }
 
     /// How parameter `index` (1-based) is named: `y`, or `2`.
-    fn param(&self, index: usize) -> String {
+    pub(crate) fn param(&self, index: usize) -> String {
         match self.param_names.get(index - 1) {
             Some(name) => name.clone(),
             None => index.to_string(),
         }
     }
-}
-
-/// Reads parameter `index` (1-based).
-fn param<T: FromValue>(
-    site: &CallSite<'_>,
-    params: &mut std::vec::IntoIter<Value>,
-    index: usize,
-) -> Result<T, Fault> {
-    let value = params.next().unwrap_or(Value::Nil);
-    T::from_value(value).map_err(|e| {
-        Fault::invalid_params(format!(
-            "{}: parameter {}: {e}",
-            site.method,
-            site.param(index)
-        ))
-    })
 }
 
 fn check_count(site: &CallSite<'_>, params: &[Value], types: &[&'static str]) -> Result<(), Fault> {
@@ -133,23 +131,27 @@ macro_rules! handlers {
         where
             F: Fn($($a),*) -> R + Send + std::marker::Sync + 'static,
             R: IntoResponse,
-            $($a: FromValue,)*
+            $($a: Param,)*
         {
             #[allow(non_snake_case, unused_mut, unused_variables)]
             fn call(&self, site: &CallSite<'_>, params: Vec<Value>) -> Outcome {
-                let types = [$($a::type_name()),*];
                 let run = || {
-                    check_count(site, &params, &types)?;
-                    let mut it = params.into_iter();
-                    let mut index = 0;
-                    $(index += 1; let $a = param::<$a>(site, &mut it, index)?;)*
+                    check_count(site, &params, &value_types(&[$($a::xml_rpc_type()),*]))?;
+                    let mut taking = Taking { site, values: params.into_iter(), taken: 0 };
+                    $(let $a = $a::take(&mut taking)?;)*
                     (self)($($a),*).into_response()
                 };
                 Outcome::Ready(run())
             }
 
             fn signature() -> Vec<&'static str> {
-                vec![R::type_name(), $($a::type_name()),*]
+                let mut signature = vec![R::type_name()];
+                signature.extend(value_types(&[$($a::xml_rpc_type()),*]));
+                signature
+            }
+
+            fn from_call() -> Vec<bool> {
+                vec![$($a::xml_rpc_type().is_some()),*]
             }
         }
 
@@ -158,16 +160,14 @@ macro_rules! handlers {
             F: Fn($($a),*) -> Fut + Send + std::marker::Sync + 'static,
             Fut: Future + Send + 'static,
             Fut::Output: IntoResponse,
-            $($a: FromValue,)*
+            $($a: Param,)*
         {
             #[allow(non_snake_case, unused_mut, unused_variables)]
             fn call(&self, site: &CallSite<'_>, params: Vec<Value>) -> Outcome {
-                let types = [$($a::type_name()),*];
                 let start = || -> Result<Fut, Fault> {
-                    check_count(site, &params, &types)?;
-                    let mut it = params.into_iter();
-                    let mut index = 0;
-                    $(index += 1; let $a = param::<$a>(site, &mut it, index)?;)*
+                    check_count(site, &params, &value_types(&[$($a::xml_rpc_type()),*]))?;
+                    let mut taking = Taking { site, values: params.into_iter(), taken: 0 };
+                    $(let $a = $a::take(&mut taking)?;)*
                     Ok((self)($($a),*))
                 };
                 match start() {
@@ -177,10 +177,21 @@ macro_rules! handlers {
             }
 
             fn signature() -> Vec<&'static str> {
-                vec![<Fut::Output as IntoResponse>::type_name(), $($a::type_name()),*]
+                let mut signature = vec![<Fut::Output as IntoResponse>::type_name()];
+                signature.extend(value_types(&[$($a::xml_rpc_type()),*]));
+                signature
+            }
+
+            fn from_call() -> Vec<bool> {
+                vec![$($a::xml_rpc_type().is_some()),*]
             }
         }
     };
+}
+
+/// The XML-RPC types of the parameters taken from the call.
+fn value_types(types: &[Option<&'static str>]) -> Vec<&'static str> {
+    types.iter().flatten().copied().collect()
 }
 
 handlers!();

@@ -23,6 +23,7 @@ use xmlrpc_codec::wire::{BodyLimits, InflateError, UnsupportedCoding};
 pub struct Rejection {
     status: u16,
     text: String,
+    challenge: Option<String>,
 }
 
 impl Rejection {
@@ -30,7 +31,22 @@ impl Rejection {
         Rejection {
             status,
             text: text.into(),
+            challenge: None,
         }
+    }
+
+    /// 401: the request did not authenticate; `challenge` is the
+    /// `WWW-Authenticate` value.
+    pub fn unauthorized(challenge: &str) -> Self {
+        Rejection {
+            challenge: Some(challenge.to_owned()),
+            ..Self::new(401, "authentication required")
+        }
+    }
+
+    /// The `WWW-Authenticate` challenge, for a 401.
+    pub fn challenge(&self) -> Option<&str> {
+        self.challenge.as_deref()
     }
 
     /// 404: no dispatcher answers this path.
@@ -166,6 +182,7 @@ pub fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         400 => "Bad Request",
+        401 => "Unauthorized",
         404 => "Not Found",
         408 => "Request Timeout",
         411 => "Length Required",

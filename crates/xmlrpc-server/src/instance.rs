@@ -8,7 +8,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use xmlrpc_codec::{Fault, Value};
 
-use crate::handler::{Handler, Outcome};
+use crate::handler::{CallSite, Handler, Outcome};
 use crate::method::{Answer, MethodRef, Table};
 
 /// An object registered with [`Methods::register_instance`](crate::Methods::register_instance).
@@ -41,6 +41,13 @@ use crate::method::{Answer, MethodRef, Table};
 pub trait Instance: Send + Sync + 'static {
     /// Answers `method` with `params`.
     fn dispatch(&self, method: &str, params: Vec<Value>) -> Outcome;
+
+    /// Answers the call `site` names (its method, within the request it
+    /// came in), for instances whose handlers read the request. Default:
+    /// [`dispatch`](Self::dispatch) with the method's name.
+    fn dispatch_at(&self, site: &CallSite<'_>, params: Vec<Value>) -> Outcome {
+        self.dispatch(site.method, params)
+    }
 
     /// The names this instance answers (`system.listMethods`). Default: none.
     fn list_methods(&self) -> Vec<String> {
@@ -84,6 +91,9 @@ impl<T: Instance> IntoInstance for T {
 impl<T: Instance + ?Sized> Instance for Arc<T> {
     fn dispatch(&self, method: &str, params: Vec<Value>) -> Outcome {
         (**self).dispatch(method, params)
+    }
+    fn dispatch_at(&self, site: &CallSite<'_>, params: Vec<Value>) -> Outcome {
+        (**self).dispatch_at(site, params)
     }
     fn list_methods(&self) -> Vec<String> {
         (**self).list_methods()
@@ -178,13 +188,30 @@ impl Exports {
 
 impl Instance for Exports {
     fn dispatch(&self, method: &str, params: Vec<Value>) -> Outcome {
+        self.dispatch_at(&CallSite::new(method), params)
+    }
+
+    fn dispatch_at(&self, site: &CallSite<'_>, params: Vec<Value>) -> Outcome {
+        let method = site.method;
         if let Some(record) = self.functions.get(method) {
             if let Answer::Function(call) = &record.answer {
-                return record.call_function(call.as_ref(), method, params);
+                return record.call_function(
+                    call.as_ref(),
+                    method,
+                    params,
+                    site.request,
+                    site.states,
+                );
             }
         }
         match self.child_for(method) {
-            Some((child, rest)) if !rest.is_empty() => child.dispatch(rest, params),
+            Some((child, rest)) if !rest.is_empty() => child.dispatch_at(
+                &CallSite {
+                    method: rest,
+                    ..*site
+                },
+                params,
+            ),
             _ => Outcome::Ready(Err(Fault::method_not_found(method))),
         }
     }

@@ -23,6 +23,7 @@
 
 mod builtins;
 mod cgi;
+pub mod context;
 pub mod demo;
 mod dispatcher;
 mod doc;
@@ -43,6 +44,6 @@ pub use methods::Methods;
 /// What the code `#[xmlrpc::methods]` writes refers to (not an API).
 #[doc(hidden)]
 pub mod __macro_support {
+    pub use crate::context::Param;
     pub use crate::{Exports, Instance, IntoInstance, Methods};
-    pub use xmlrpc_codec::FromValue;
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use xmlrpc_codec::{Fault, Value};
 
+use crate::context::{RequestContext, States};
 use crate::handler::{CallSite, Handler, Outcome};
 
 /// A registered function, type-erased: converts its parameters, runs, and
@@ -67,6 +68,8 @@ pub struct Method {
     signatures: Vec<Vec<String>>,
     help: String,
     param_names: Vec<String>,
+    /// For each Rust parameter, whether it comes from the call.
+    from_call: Vec<bool>,
 }
 
 impl Method {
@@ -80,6 +83,7 @@ impl Method {
             signatures: vec![signature],
             help: String::new(),
             param_names: Vec::new(),
+            from_call: H::from_call(),
         }
     }
 
@@ -90,6 +94,7 @@ impl Method {
             signatures: vec![signature.iter().map(|s| (*s).to_owned()).collect()],
             help: help.to_owned(),
             param_names: Vec::new(),
+            from_call: Vec::new(),
         }
     }
 
@@ -108,11 +113,21 @@ impl Method {
         &self.param_names
     }
 
-    /// Runs a registered function's call, its parameters named as recorded.
-    pub(crate) fn call_function(&self, call: &Call, name: &str, params: Vec<Value>) -> Outcome {
+    /// Runs a registered function's call in `request`, its parameters
+    /// named as recorded.
+    pub(crate) fn call_function(
+        &self,
+        call: &Call,
+        name: &str,
+        params: Vec<Value>,
+        request: &RequestContext,
+        states: &States,
+    ) -> Outcome {
         let site = CallSite {
             method: name,
             param_names: &self.param_names,
+            request,
+            states,
         };
         call(&site, params)
     }
@@ -149,7 +164,19 @@ impl MethodRef<'_> {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.method.param_names = names.into_iter().map(Into::into).collect();
+        let names: Vec<String> = names.into_iter().map(Into::into).collect();
+        // Names given for every Rust parameter keep those of the ones
+        // taken from the call (the request's are not in the signature).
+        let from_call = &self.method.from_call;
+        self.method.param_names = if names.len() == from_call.len() {
+            names
+                .into_iter()
+                .zip(from_call)
+                .filter_map(|(name, &from_call)| from_call.then_some(name))
+                .collect()
+        } else {
+            names
+        };
         self
     }
 

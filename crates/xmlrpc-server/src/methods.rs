@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::builtins;
+use crate::context::States;
 use crate::handler::Handler;
 use crate::instance::{Instance, IntoInstance};
 use crate::method::{Method, MethodRef, Table};
@@ -31,6 +32,7 @@ use crate::method::{Method, MethodRef, Table};
 pub struct Methods {
     table: Table,
     instance: Option<Arc<dyn Instance>>,
+    states: States,
 }
 
 impl fmt::Debug for Methods {
@@ -62,6 +64,35 @@ impl Methods {
         self.table.insert_function(name, handler)
     }
 
+    /// Adds application state that handlers receive as a
+    /// [`State<T>`](crate::context::State) parameter (a clone of `value`;
+    /// share mutable state through an `Arc`). One value per type: adding a
+    /// second of the same type replaces the first.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use xmlrpc::Methods;
+    /// use xmlrpc::context::State;
+    ///
+    /// let mut methods = Methods::new();
+    /// methods.add_state(Arc::new(AtomicU64::new(0)));
+    /// methods.register_function("hits", |State(hits): State<Arc<AtomicU64>>| {
+    ///     hits.fetch_add(1, Ordering::SeqCst) + 1
+    /// });
+    /// let dispatcher = xmlrpc::Dispatcher::new(methods);
+    /// let hits = futures::executor::block_on(dispatcher.call("hits", vec![]));
+    /// assert_eq!(hits, Ok(xmlrpc::Value::Int(1)));
+    /// ```
+    pub fn add_state<T: Clone + Send + Sync + 'static>(&mut self, value: T) -> &mut Self {
+        self.states.insert(value);
+        self
+    }
+
+    pub(crate) fn states(&self) -> &States {
+        &self.states
+    }
+
     /// Registers `instance` to answer the names no registered function has
     /// (Python's `register_instance`). A second call replaces the first.
     pub fn register_instance(&mut self, instance: impl IntoInstance) {
@@ -85,8 +116,10 @@ impl Methods {
     }
 
     /// Adds every method of `other`, replacing those of the same name; its
-    /// instance, if any, replaces this table's.
+    /// instance, if any, replaces this table's, and its states those of
+    /// the same types.
     pub fn merge(&mut self, other: Methods) {
+        self.states.extend(&other.states);
         self.table.extend(other.table);
         if other.instance.is_some() {
             self.instance = other.instance;

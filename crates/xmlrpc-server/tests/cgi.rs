@@ -184,3 +184,38 @@ fn edge_cases_get_a_clear_status_and_never_wait() {
         "Status: 413 Content Too Large"
     );
 }
+
+#[test]
+fn cgi_handlers_read_remote_addr_remote_user_and_http_variables() {
+    use xmlrpc::context::{Caller, Headers, Peer};
+    let mut m = Methods::new();
+    m.register_function(
+        "seen",
+        |Peer(peer): Peer, Caller(who): Caller, Headers(headers): Headers| {
+            format!(
+                "{} {} {}",
+                peer.map_or_else(|| "-".into(), |p| p.to_string()),
+                who.map_or_else(|| "-".into(), |w| w.name().to_owned()),
+                headers
+                    .iter()
+                    .map(|(n, v)| format!("{n}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+        },
+    );
+    let handler = CgiHandler::new(m);
+    let body = b"<methodCall><methodName>seen</methodName></methodCall>";
+    let env = CgiEnv {
+        remote_addr: Some("192.0.2.7".into()),
+        remote_user: Some("ann".into()),
+        http_headers: vec![("x-team".into(), "blue".into())],
+        ..env(Some("POST"), Some(&body.len().to_string()))
+    };
+    let (_, out) = run(&handler, &env, &mut &body[..]);
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("<string>192.0.2.7 ann x-team=blue</string>"),
+        "{out}"
+    );
+}

@@ -59,7 +59,7 @@ pub use xmlrpc_codec::{
 #[cfg(feature = "server")]
 pub use xmlrpc_server::{
     CgiEnv, CgiHandler, DispatchOptions, Dispatcher, Documentation, Exports, Instance,
-    IntoInstance, Method, MethodRef, Methods, Outcome, Reply, demo, http_rules,
+    IntoInstance, Method, MethodRef, Methods, Outcome, Reply, context, demo, http_rules,
 };
 
 /// Handlers: the trait every registrable function implements, and its
@@ -73,8 +73,8 @@ pub mod handler {
 pub use xmlrpc_http::TlsConfig;
 #[cfg(feature = "http")]
 pub use xmlrpc_http::{
-    DocServer, HttpConfig, HttpLimits, MultiPathServer, RpcService, Server, ServerBuilder,
-    ShutdownHandle, serves,
+    Authenticator, DocServer, HttpConfig, HttpLimits, MultiPathServer, RpcService, Server,
+    ServerBuilder, ShutdownHandle, serves,
 };
 
 #[cfg(feature = "client")]

@@ -1,0 +1,290 @@
+//! What a handler may know of the request besides its XML-RPC parameters,
+//! the way axum's extractors work: a handler parameter of one of these
+//! types is filled from the request, not from the call's parameters, and
+//! does not count in its signature.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use xmlrpc_codec::{Fault, FromValue, Value};
+
+use crate::handler::CallSite;
+
+/// The request a call came in: headers, the client's address, the path,
+/// and who it authenticated as. Front ends fill it (HTTP from the request,
+/// CGI from `REMOTE_ADDR`, `REMOTE_USER` and the `HTTP_*` variables).
+///
+/// ```
+/// use xmlrpc::context::{Identity, RequestContext};
+///
+/// let request = RequestContext::new()
+///     .with_header("X-Request-Id", "42")
+///     .with_peer("127.0.0.1".parse().unwrap())
+///     .with_path("/RPC2")
+///     .with_identity(Identity::new("ann"));
+/// assert_eq!(request.header("x-request-id"), Some("42"));
+/// assert_eq!(request.identity().unwrap().name(), "ann");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct RequestContext {
+    headers: Vec<(String, String)>,
+    peer: Option<IpAddr>,
+    path: String,
+    identity: Option<Identity>,
+}
+
+/// No request: what socket-free calls see.
+pub(crate) static NO_REQUEST: RequestContext = RequestContext {
+    headers: Vec::new(),
+    peer: None,
+    path: String::new(),
+    identity: None,
+};
+
+impl RequestContext {
+    /// An empty context.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a header (names are case-insensitive).
+    #[must_use]
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers
+            .push((name.to_ascii_lowercase(), value.to_owned()));
+        self
+    }
+
+    /// Sets the client's address.
+    #[must_use]
+    pub fn with_peer(mut self, peer: IpAddr) -> Self {
+        self.peer = Some(peer);
+        self
+    }
+
+    /// Sets the path requested.
+    #[must_use]
+    pub fn with_path(mut self, path: &str) -> Self {
+        self.path = path.to_owned();
+        self
+    }
+
+    /// Sets who the request authenticated as.
+    #[must_use]
+    pub fn with_identity(mut self, identity: Identity) -> Self {
+        self.identity = Some(identity);
+        self
+    }
+
+    /// The first value of header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every header, names in lower case, in the order received.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The client's address, when known.
+    pub fn peer(&self) -> Option<IpAddr> {
+        self.peer
+    }
+
+    /// The path requested (empty when unknown).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Who the request authenticated as, if it did.
+    pub fn identity(&self) -> Option<&Identity> {
+        self.identity.as_ref()
+    }
+}
+
+/// Who a request authenticated as: the user of HTTP basic auth, the
+/// subject a bearer token or an authentication hook names, or CGI's
+/// `REMOTE_USER`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    name: String,
+}
+
+impl Identity {
+    /// The identity called `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Identity { name: name.into() }
+    }
+
+    /// Its name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Application state shared by every handler of a method table
+/// ([`Methods::add_state`](crate::Methods::add_state)), one value per type.
+#[derive(Clone, Default)]
+pub(crate) struct States {
+    by_type: Option<Arc<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>>,
+}
+
+impl std::fmt::Debug for States {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let count = self.by_type.as_ref().map_or(0, |m| m.len());
+        f.debug_struct("States").field("count", &count).finish()
+    }
+}
+
+/// No state.
+pub(crate) static NO_STATES: States = States { by_type: None };
+
+impl States {
+    pub(crate) fn insert<T: Send + Sync + 'static>(&mut self, value: T) {
+        let map = self.by_type.get_or_insert_with(Default::default);
+        Arc::make_mut(map).insert(TypeId::of::<T>(), Arc::new(value));
+    }
+
+    /// Adds `other`'s values, replacing those of the same types.
+    pub(crate) fn extend(&mut self, other: &States) {
+        let Some(theirs) = &other.by_type else { return };
+        let map = self.by_type.get_or_insert_with(Default::default);
+        Arc::make_mut(map).extend(theirs.iter().map(|(k, v)| (*k, v.clone())));
+    }
+
+    fn get<T: 'static>(&self) -> Option<&T> {
+        self.by_type
+            .as_ref()?
+            .get(&TypeId::of::<T>())?
+            .downcast_ref()
+    }
+}
+
+/// A handler parameter: taken from the call's XML-RPC parameters (every
+/// [`FromValue`] type), or from the request ([`State`], [`Peer`],
+/// [`Headers`], [`RequestPath`], [`Caller`]).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a parameter of an XML-RPC method",
+    label = "this type does not implement `FromValue` (or is not one of the request's: State, Peer, Headers, RequestPath, Caller)",
+    note = "parameters may be integers, f64, bool, String, DateTime, Binary, Vec<T>, maps with String keys, Option<T>, or Value"
+)]
+pub trait Param: Sized {
+    /// The XML-RPC type of a parameter taken from the call; `None` for
+    /// one taken from the request (it is not in the signature).
+    fn xml_rpc_type() -> Option<&'static str>;
+
+    /// Takes the parameter.
+    fn take(from: &mut Taking<'_, '_>) -> Result<Self, Fault>;
+}
+
+/// Where parameters are taken from: the call's values, in order, and the
+/// request.
+#[derive(Debug)]
+pub struct Taking<'s, 'a> {
+    pub(crate) site: &'s CallSite<'a>,
+    pub(crate) values: std::vec::IntoIter<Value>,
+    /// Values taken so far.
+    pub(crate) taken: usize,
+}
+
+impl<T: FromValue> Param for T {
+    fn xml_rpc_type() -> Option<&'static str> {
+        Some(T::type_name())
+    }
+
+    fn take(from: &mut Taking<'_, '_>) -> Result<Self, Fault> {
+        from.taken += 1;
+        let value = from.values.next().unwrap_or(Value::Nil);
+        T::from_value(value).map_err(|e| {
+            Fault::invalid_params(format!(
+                "{}: parameter {}: {e}",
+                from.site.method,
+                from.site.param(from.taken)
+            ))
+        })
+    }
+}
+
+/// Application state added with [`Methods::add_state`](crate::Methods::add_state):
+/// a handler taking `State<Db>` gets a clone of the `Db` added.
+#[derive(Debug, Clone)]
+pub struct State<T>(pub T);
+
+impl<T: Clone + Send + Sync + 'static> Param for State<T> {
+    fn xml_rpc_type() -> Option<&'static str> {
+        None
+    }
+
+    fn take(from: &mut Taking<'_, '_>) -> Result<Self, Fault> {
+        from.site
+            .states
+            .get::<T>()
+            .cloned()
+            .map(State)
+            .ok_or_else(|| {
+                Fault::internal(format!(
+                    "{}: no state of type {} was added (Methods::add_state)",
+                    from.site.method,
+                    std::any::type_name::<T>()
+                ))
+            })
+    }
+}
+
+/// The client's address, when known (behind a trusted proxy, the client's
+/// own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Peer(pub Option<IpAddr>);
+
+impl Param for Peer {
+    fn xml_rpc_type() -> Option<&'static str> {
+        None
+    }
+    fn take(from: &mut Taking<'_, '_>) -> Result<Self, Fault> {
+        Ok(Peer(from.site.request.peer()))
+    }
+}
+
+/// The request's headers, names in lower case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Headers(pub Vec<(String, String)>);
+
+impl Param for Headers {
+    fn xml_rpc_type() -> Option<&'static str> {
+        None
+    }
+    fn take(from: &mut Taking<'_, '_>) -> Result<Self, Fault> {
+        Ok(Headers(from.site.request.headers().to_vec()))
+    }
+}
+
+/// The path requested.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestPath(pub String);
+
+impl Param for RequestPath {
+    fn xml_rpc_type() -> Option<&'static str> {
+        None
+    }
+    fn take(from: &mut Taking<'_, '_>) -> Result<Self, Fault> {
+        Ok(RequestPath(from.site.request.path().to_owned()))
+    }
+}
+
+/// Who the request authenticated as, if it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller(pub Option<Identity>);
+
+impl Param for Caller {
+    fn xml_rpc_type() -> Option<&'static str> {
+        None
+    }
+    fn take(from: &mut Taking<'_, '_>) -> Result<Self, Fault> {
+        Ok(Caller(from.site.request.identity().cloned()))
+    }
+}
