@@ -29,6 +29,9 @@ mod document_limits;
 mod encode;
 mod error;
 mod fault;
+#[cfg(feature = "serde")]
+#[path = "serde_value.rs"]
+pub mod serde;
 mod value;
 pub mod wire;
 

@@ -351,3 +351,34 @@ fn nul_is_refused_by_the_decoder() {
     let e = decode_response(&body, &DocumentLimits::default()).unwrap_err();
     assert_eq!(e.fault_code(), codes::INVALID_CHARACTER, "{e}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Any value through serde and back is unchanged: serialized into a
+    /// value, and deserialized from one (doubles bit for bit, `<i8>` that
+    /// fits 32 bits read back as `<int>`, as documented).
+    #[test]
+    fn any_value_survives_serde(value in value(true)) {
+        let through = xmlrpc::serde::to_value(&value).unwrap();
+        prop_assert!(identical(&through, &narrowed(&value)), "{through:?} vs {value:?}");
+        let back: Value = xmlrpc::serde::from_value(value.clone()).unwrap();
+        prop_assert!(identical(&back, &narrowed(&value)), "{back:?} vs {value:?}");
+    }
+}
+
+/// `value` with every `<i8>` that fits 32 bits as `<int>`: serde has one
+/// integer path, and the serializer chooses `<int>` when it fits.
+fn narrowed(value: &Value) -> Value {
+    match value {
+        Value::I8(i) => i32::try_from(*i).map_or(Value::I8(*i), Value::Int),
+        Value::Array(items) => Value::Array(items.iter().map(narrowed).collect()),
+        Value::Struct(members) => Value::Struct(
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), narrowed(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}

@@ -33,6 +33,7 @@
 //! | `tls` | `https://` for the client (rustls, Mozilla roots, client certificates) and for the server's listeners ([`TlsConfig`]-style certificates from PEM, mutual TLS) | no |
 //! | `gzip` | gzip bodies both ways (flate2); without it gzip requests get 415 | yes |
 //! | `macros` | [`macro@methods`] and [`macro@method`]: methods from Rust code, help from doc comments | yes |
+//! | `serde` | `xmlrpc::serde`: any `Serialize`/`Deserialize` type as a parameter or result (`Serde<T>`), `to_value`, `from_value` | no |
 //!
 //! A client-only build (`default-features = false, features = ["client"]`)
 //! pulls no server code; a server-only one (`features = ["server"]`) pulls
@@ -55,6 +56,9 @@ pub use xmlrpc_codec::{
     OutputEncoding, ParseDateTimeError, Response, Struct, Value, Zone, codes, decode_call,
     decode_response, decode_value, encode_call, encode_response, encode_value, wire,
 };
+
+#[cfg(feature = "serde")]
+pub use xmlrpc_codec::serde;
 
 #[cfg(feature = "server")]
 pub use xmlrpc_server::{
