@@ -6,7 +6,7 @@
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use xmlrpc_codec::{Fault, FromValue, Value};
 
@@ -33,14 +33,22 @@ pub struct RequestContext {
     peer: Option<IpAddr>,
     path: String,
     identity: Option<Identity>,
+    /// Values shared by the calls of this request ([`PerRequest`]).
+    locals: OnceLock<Locals>,
+    /// Whether this is a real request (the static one stands for none).
+    outside: bool,
 }
 
-/// No request: what socket-free calls see.
+type Locals = Arc<Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>>;
+
+/// No request: what calls outside one see.
 pub(crate) static NO_REQUEST: RequestContext = RequestContext {
     headers: Vec::new(),
     peer: None,
     path: String::new(),
     identity: None,
+    locals: OnceLock::new(),
+    outside: true,
 };
 
 impl RequestContext {
@@ -104,6 +112,24 @@ impl RequestContext {
     /// Who the request authenticated as, if it did.
     pub fn identity(&self) -> Option<&Identity> {
         self.identity.as_ref()
+    }
+
+    /// The `T` of this request, made on first use and shared by every call
+    /// in it (a multicall's calls share one); outside a request, a fresh
+    /// one each time.
+    pub fn local<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
+        if self.outside {
+            return Arc::new(T::default());
+        }
+        let locals = self.locals.get_or_init(Default::default);
+        let mut locals = locals.lock().unwrap_or_else(|e| e.into_inner());
+        let value = locals
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Arc::new(T::default()));
+        value
+            .clone()
+            .downcast::<T>()
+            .unwrap_or_else(|_| Arc::new(T::default()))
     }
 }
 
@@ -170,7 +196,7 @@ impl States {
 /// [`Headers`], [`RequestPath`], [`Caller`]).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a parameter of an XML-RPC method",
-    label = "this type does not implement `FromValue` (or is not one of the request's: State, Peer, Headers, RequestPath, Caller)",
+    label = "this type does not implement `FromValue` (or is not one of the request's: State, Peer, Headers, RequestPath, Caller, PerRequest)",
     note = "parameters may be integers, f64, bool, String, DateTime, Binary, Vec<T>, maps with String keys, Option<T>, or Value"
 )]
 pub trait Param: Sized {
@@ -273,6 +299,21 @@ impl Param for RequestPath {
     }
     fn take(from: &mut Taking<'_, '_>) -> Result<Self, Fault> {
         Ok(RequestPath(from.site.request.path().to_owned()))
+    }
+}
+
+/// A `T` shared by every call of one request ([`RequestContext::local`]):
+/// what lets an application that takes credentials as parameters count
+/// the failed logins of one request, multicall included.
+#[derive(Debug, Clone)]
+pub struct PerRequest<T>(pub Arc<T>);
+
+impl<T: Default + Send + Sync + 'static> Param for PerRequest<T> {
+    fn xml_rpc_type() -> Option<&'static str> {
+        None
+    }
+    fn take(from: &mut Taking<'_, '_>) -> Result<Self, Fault> {
+        Ok(PerRequest(from.site.request.local::<T>()))
     }
 }
 
