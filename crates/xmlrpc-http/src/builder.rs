@@ -447,6 +447,25 @@ impl<T: Target> ServerBuilder<T> {
         self
     }
 
+    /// Believes the forwarding headers (`Forwarded`, `X-Forwarded-For`)
+    /// of requests that come from one of `proxies`: handlers'
+    /// [`Peer`](xmlrpc_server::context::Peer) and the access log then
+    /// name the real client. Default: no proxy is trusted, and the peer
+    /// is the address that connected.
+    ///
+    /// ```
+    /// use xmlrpc_http::Server;
+    /// use xmlrpc_server::Methods;
+    ///
+    /// let proxies = "127.0.0.1, 10.0.0.0/8".parse().expect("addresses and networks");
+    /// let server = Server::builder(Methods::new()).trusted_proxies(proxies);
+    /// # drop(server);
+    /// ```
+    pub fn trusted_proxies(mut self, proxies: xmlrpc_server::context::TrustedProxies) -> Self {
+        self.config.trusted_proxies = proxies;
+        self
+    }
+
     /// Sets the file mode of Unix sockets the server makes (default: as
     /// the process's umask leaves it).
     pub fn unix_socket_mode(mut self, mode: u32) -> Self {

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use xmlrpc_server::context::TrustedProxies;
+
 use crate::limits::HttpLimits;
 
 /// HTTP-level settings of a server (Python's constructor arguments and
@@ -58,6 +60,10 @@ pub struct HttpConfig {
     /// How requests authenticate before dispatch; `None` lets every
     /// request through. Default: `None`.
     pub authenticator: Option<crate::Authenticator>,
+    /// The reverse proxies whose `Forwarded` and `X-Forwarded-For`
+    /// headers are believed, so handlers' `Peer` and the access log name
+    /// the real client (see [`TrustedProxies`]). Default: none.
+    pub trusted_proxies: TrustedProxies,
     /// TLS for `https://` listeners (the `tls` feature). Default: `None`.
     #[cfg(feature = "tls")]
     pub tls: Option<crate::TlsConfig>,
@@ -88,6 +94,7 @@ impl Default for HttpConfig {
             shutdown_grace: Duration::from_secs(30),
             unix_socket_mode: None,
             authenticator: None,
+            trusted_proxies: TrustedProxies::none(),
             #[cfg(feature = "tls")]
             tls: None,
             limits: HttpLimits::default(),

@@ -11,7 +11,7 @@ use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::sync::watch;
 use xmlrpc_codec::wire::{ContentCoding, accepts_gzip};
-use xmlrpc_server::context::{Identity, RequestContext};
+use xmlrpc_server::context::{Identity, RequestContext, TrustedProxies};
 use xmlrpc_server::http_rules::{AccessLog, Rejection, check_streamed, content_length, reason};
 
 use crate::admission::Conn;
@@ -47,8 +47,9 @@ impl Head {
 
     /// What handlers may know of the request: its `HTTP_*` headers (as
     /// names with dashes), `REMOTE_ADDR`, the path, and `REMOTE_USER` when
-    /// the front server authenticated it.
-    fn context(&self, path: &str) -> RequestContext {
+    /// the front server authenticated it; behind `proxies`, the client
+    /// they forward for.
+    fn context(&self, path: &str, proxies: &TrustedProxies) -> RequestContext {
         let mut context = RequestContext::new().with_path(path);
         if let Some(peer) = self.get("REMOTE_ADDR").and_then(|a| a.parse().ok()) {
             context = context.with_peer(peer);
@@ -61,7 +62,7 @@ impl Head {
         if let Some(user) = self.get("REMOTE_USER").filter(|u| !u.is_empty()) {
             context = context.with_identity(Identity::new(user));
         }
-        context
+        proxies.resolve(context)
     }
 
     /// The path the request is for: `REQUEST_URI` without its query, else
@@ -199,9 +200,10 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
     };
     if shared.config.log_requests {
         AccessLog {
-            peer: peer
-                .map(|p| p.ip())
-                .or_else(|| head.get("REMOTE_ADDR").and_then(|a| a.parse().ok())),
+            peer: head
+                .context(&path, &shared.config.trusted_proxies)
+                .peer()
+                .or(peer.map(|p| p.ip())),
             method: &method,
             path: &path,
             protocol: "SCGI",
@@ -224,7 +226,7 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
 ) -> Result<(u16, Option<usize>, Option<String>), Rejection> {
     let limits = &shared.config.limits;
     let endpoint = shared.routes.get(path).ok_or_else(Rejection::not_found)?;
-    let context = shared.authenticated(head.context(path))?;
+    let context = shared.authenticated(head.context(path, &shared.config.trusted_proxies))?;
     let accepts = accepts_gzip(head.get("HTTP_ACCEPT_ENCODING").map(str::as_bytes));
     let threshold = shared.config.response_gzip_threshold();
     if matches!(method, "GET" | "HEAD") {

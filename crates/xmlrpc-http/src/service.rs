@@ -174,13 +174,15 @@ impl RpcService {
         let method = request.method().clone();
         let path = request.uri().path().to_owned();
         let version = request.version();
-        let (response, rpc_method) = match self.answer(request).await {
+        let context = self.request_context(&request);
+        let client = context.peer();
+        let (response, rpc_method) = match self.answer(request, context).await {
             Ok(answered) => answered,
             Err(rejection) => (response::rejected(&rejection), None),
         };
         if self.shared.config.log_requests {
             AccessLog {
-                peer: self.peer.map(|p| p.ip()),
+                peer: client,
                 method: method.as_str(),
                 path: &path,
                 protocol: &format!("{version:?}"),
@@ -198,7 +200,11 @@ impl RpcService {
     }
 
     /// The response, and the XML-RPC method called if one was.
-    async fn answer<B>(&self, request: Request<B>) -> Result<(Reply, Option<String>), Rejection>
+    async fn answer<B>(
+        &self,
+        request: Request<B>,
+        context: RequestContext,
+    ) -> Result<(Reply, Option<String>), Rejection>
     where
         B: hyper::body::Body + Send,
         B::Error: Into<BoxError>,
@@ -206,7 +212,7 @@ impl RpcService {
         let routes = &self.shared.routes;
         let endpoint = routes.get(request.uri().path());
         let is_get = matches!(*request.method(), Method::GET | Method::HEAD);
-        let context = self.shared.authenticated(self.request_context(&request))?;
+        let context = self.shared.authenticated(context)?;
         let dispatcher = match endpoint {
             Some(endpoint) if request.method() == Method::POST => &endpoint.dispatcher,
             Some(endpoint) if is_get && endpoint.page.is_some() => {
@@ -278,7 +284,8 @@ impl Shared {
 }
 
 impl RpcService {
-    /// What handlers may know of `request`: its headers, client and path.
+    /// What handlers may know of `request`: its headers, client (behind
+    /// trusted proxies, the one they forward for) and path.
     fn request_context<B>(&self, request: &Request<B>) -> RequestContext {
         let mut context = RequestContext::new().with_path(request.uri().path());
         if let Some(peer) = self.peer {
@@ -289,7 +296,7 @@ impl RpcService {
                 context = context.with_header(name.as_str(), value);
             }
         }
-        context
+        self.shared.config.trusted_proxies.resolve(context)
     }
 
     /// Gzip when the client accepts it (and this build has it).

@@ -141,3 +141,45 @@ async fn bearer_tokens_name_their_identity() {
         Some("Bearer realm=\"api\"")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_peer_behind_a_trusted_proxy_is_the_client_it_forwards_for() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let proxies = "127.0.0.1".parse().unwrap();
+    let behind = TestServer::start(
+        Server::builder(methods(calls.clone()))
+            .log_requests(false)
+            .trusted_proxies(proxies),
+    );
+    let direct = TestServer::start(Server::builder(methods(calls)).log_requests(false));
+    // 6.6.6.6 is what the client claimed; 203.0.113.9 is what the proxy saw.
+    let forwarded = |url: &str| {
+        Client::builder(url)
+            .header("X-Forwarded-For", "6.6.6.6, 203.0.113.9")
+            .build()
+            .unwrap()
+    };
+    assert_eq!(
+        forwarded(&behind.url())
+            .call::<String>("where", ())
+            .await
+            .unwrap(),
+        "203.0.113.9 /RPC2"
+    );
+    let rfc7239 = Client::builder(&behind.url())
+        .header("Forwarded", "for=\"[2001:db8::1]:5000\"")
+        .build()
+        .unwrap();
+    assert_eq!(
+        rfc7239.call::<String>("where", ()).await.unwrap(),
+        "2001:db8::1 /RPC2"
+    );
+    // Without trust, the header is just a header.
+    assert_eq!(
+        forwarded(&direct.url())
+            .call::<String>("where", ())
+            .await
+            .unwrap(),
+        "127.0.0.1 /RPC2"
+    );
+}

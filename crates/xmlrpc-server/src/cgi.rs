@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use xmlrpc_codec::wire::BodyLimits;
 
-use crate::context::{Identity, RequestContext};
+use crate::context::{Identity, RequestContext, TrustedProxies};
 use crate::http_rules::{AccessLog, Rejection, check_streamed, content_length};
 use crate::{DispatchOptions, Dispatcher, Documentation, Methods};
 
@@ -97,6 +97,7 @@ pub struct CgiHandler {
     documentation: Option<Documentation>,
     limits: BodyLimits,
     log_requests: bool,
+    proxies: TrustedProxies,
 }
 
 /// A finished CGI response.
@@ -170,6 +171,7 @@ impl CgiHandler {
             documentation: None,
             limits: BodyLimits::default(),
             log_requests: false,
+            proxies: TrustedProxies::none(),
         }
     }
 
@@ -206,6 +208,16 @@ impl CgiHandler {
         self
     }
 
+    /// Believes the forwarding headers (`HTTP_FORWARDED`,
+    /// `HTTP_X_FORWARDED_FOR`) of requests whose `REMOTE_ADDR` is one of
+    /// `proxies`, so handlers' [`Peer`](crate::context::Peer) and the log
+    /// name the real client. Default: no proxy is trusted.
+    #[must_use]
+    pub fn trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.proxies = proxies;
+        self
+    }
+
     /// The dispatcher.
     pub fn dispatcher(&self) -> &Dispatcher {
         &self.dispatcher
@@ -219,7 +231,10 @@ impl CgiHandler {
         let mut out = stdout.lock();
         match request_text {
             Some(text) => self
-                .respond_to_body(text, &CgiEnv::from_process().context())
+                .respond_to_body(
+                    text,
+                    &self.proxies.resolve(CgiEnv::from_process().context()),
+                )
                 .0
                 .write_to(&mut out),
             None => self.respond(&CgiEnv::from_process(), &mut io::stdin().lock(), &mut out),
@@ -238,7 +253,7 @@ impl CgiHandler {
         let (response, rpc_method) = self.response(env, stdin);
         if self.log_requests {
             AccessLog {
-                peer: env.remote_addr.as_deref().and_then(|a| a.parse().ok()),
+                peer: self.proxies.client(&env.context()),
                 method: env.request_method.as_deref().unwrap_or("-"),
                 path: env.path.as_deref().unwrap_or("-"),
                 protocol: env.protocol.as_deref().unwrap_or("CGI"),
@@ -275,7 +290,7 @@ impl CgiHandler {
             }
         };
         match body {
-            Ok(body) => self.respond_to_body(&body, &env.context()),
+            Ok(body) => self.respond_to_body(&body, &self.proxies.resolve(env.context())),
             Err(rejection) => (CgiResponse::rejected(&rejection), None),
         }
     }

@@ -32,6 +32,7 @@ pub mod http_rules;
 mod instance;
 mod method;
 mod methods;
+mod proxies;
 
 pub use cgi::{CgiEnv, CgiHandler};
 pub use dispatcher::{DispatchOptions, Dispatcher, Reply};

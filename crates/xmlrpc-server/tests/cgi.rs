@@ -219,3 +219,28 @@ fn cgi_handlers_read_remote_addr_remote_user_and_http_variables() {
         "{out}"
     );
 }
+
+#[test]
+fn cgi_handlers_behind_a_trusted_proxy_see_the_forwarded_client() {
+    use xmlrpc::context::Peer;
+    let methods = || {
+        let mut m = Methods::new();
+        m.register_function("peer", |Peer(peer): Peer| {
+            peer.map_or_else(|| "-".into(), |p| p.to_string())
+        });
+        m
+    };
+    let body = b"<methodCall><methodName>peer</methodName></methodCall>";
+    let env = CgiEnv {
+        remote_addr: Some("10.0.0.5".into()),
+        http_headers: vec![("x-forwarded-for".into(), "198.51.100.20".into())],
+        ..env(Some("POST"), Some(&body.len().to_string()))
+    };
+    let answer =
+        |handler: &CgiHandler| String::from_utf8(run(handler, &env, &mut &body[..]).1).unwrap();
+    let trusting = CgiHandler::new(methods()).trusted_proxies("10.0.0.0/8".parse().unwrap());
+    let out = answer(&trusting);
+    assert!(out.contains("<string>198.51.100.20</string>"), "{out}");
+    let out = answer(&CgiHandler::new(methods()));
+    assert!(out.contains("<string>10.0.0.5</string>"), "{out}");
+}
