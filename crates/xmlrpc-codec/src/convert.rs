@@ -41,7 +41,7 @@ impl std::error::Error for ConvertError {}
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be an XML-RPC parameter",
     label = "this type does not implement `FromValue`",
-    note = "parameters may be integers, f64, bool, String, DateTime, Binary, Vec<T>, maps with String keys, Option<T>, or Value"
+    note = "parameters may be integers, f64, bool, String, DateTime (or chrono, time and jiff date-times), Binary, Vec<T>, maps with String keys, Option<T>, or Value"
 )]
 pub trait FromValue: Sized {
     /// The XML-RPC type name, as `system.methodSignature` shows it.
@@ -54,7 +54,7 @@ pub trait FromValue: Sized {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be an XML-RPC result",
     label = "this type does not implement `IntoValue`",
-    note = "results may be integers, f64, bool, String, &str, DateTime, Binary, Vec<T>, maps with String keys, Option<T>, (), or Value"
+    note = "results may be integers, f64, bool, String, &str, DateTime (or chrono, time and jiff date-times), Binary, Vec<T>, maps with String keys, Option<T>, (), or Value"
 )]
 pub trait IntoValue {
     /// The XML-RPC type name, as `system.methodSignature` shows it.

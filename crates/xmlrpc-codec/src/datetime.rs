@@ -55,6 +55,27 @@ impl DateTime {
         dt.is_valid().then_some(dt)
     }
 
+    /// The same date-time with a fraction of `nanos` nanoseconds, written
+    /// with 3, 6 or 9 digits (the fewest that hold it; none for 0). `None`
+    /// when `nanos` is a second or more.
+    ///
+    /// ```
+    /// use xmlrpc::DateTime;
+    ///
+    /// let dt = DateTime::new(2026, 1, 25, 9, 30, 0).unwrap();
+    /// assert_eq!(dt.with_nanosecond(250_000_000).unwrap().to_string(), "20260125T09:30:00.250");
+    /// ```
+    pub fn with_nanosecond(mut self, nanos: u32) -> Option<Self> {
+        self.fraction = match nanos {
+            0 => None,
+            1_000_000_000.. => return None,
+            n if n % 1_000_000 == 0 => Some((n, 3)),
+            n if n % 1_000 == 0 => Some((n, 6)),
+            n => Some((n, 9)),
+        };
+        Some(self)
+    }
+
     /// The same instant written with the zone `zone`.
     pub fn with_zone(mut self, zone: Zone) -> Self {
         self.zone = zone;

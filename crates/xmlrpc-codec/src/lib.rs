@@ -24,6 +24,7 @@
 mod charset;
 mod convert;
 mod datetime;
+mod datetime_crates;
 mod decode;
 mod document_limits;
 mod encode;
@@ -38,6 +39,7 @@ pub mod wire;
 pub use charset::OutputEncoding;
 pub use convert::{Binary, ConvertError, FromValue, IntoParams, IntoResponse, IntoValue};
 pub use datetime::{DateTime, ParseDateTimeError, Zone};
+pub use datetime_crates::ForeignDateTime;
 pub use decode::{decode_call, decode_response, decode_value};
 pub use document_limits::DocumentLimits;
 pub use encode::{EncodeError, EncodeOptions, encode_call, encode_response, encode_value};

@@ -12,6 +12,7 @@
 //! | `char`, `String`, `&str`, unit enum variants | `<string>` |
 //! | bytes (`serde_bytes`) | `<base64>` |
 //! | [`DateTime`] | `<dateTime.iso8601>` |
+//! | chrono, time and jiff date-times, with `#[serde(with = "xmlrpc::serde::date_time")]` | `<dateTime.iso8601>` (without it, their own serde form: a `<string>`) |
 //! | `None`, `()`, unit structs | `<nil/>` (an encode error where nil is off) |
 //! | `Some(x)`, newtype structs | `x` |
 //! | sequences, tuples, tuple structs | `<array>` |
@@ -658,6 +659,95 @@ impl<'de> de::Deserialize<'de> for DateTime {
             }
         }
         deserializer.deserialize_newtype_struct(DATETIME, Text)
+    }
+}
+
+/// A serde field of a date-time type of chrono, time or jiff (any
+/// [`ForeignDateTime`](crate::ForeignDateTime)) as `<dateTime.iso8601>`,
+/// where the type's own serde form would be a `<string>`:
+/// `#[serde(with = "xmlrpc::serde::date_time")]`. `Option`s of them take
+/// [`date_time::option`].
+///
+/// ```
+/// # #[cfg(feature = "chrono")] {
+/// use xmlrpc::serde::{from_value, to_value};
+/// use xmlrpc::Value;
+///
+/// #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+/// struct Entry {
+///     #[serde(with = "xmlrpc::serde::date_time")]
+///     at: chrono::NaiveDateTime,
+/// }
+///
+/// let at = chrono::NaiveDate::from_ymd_opt(2026, 1, 25).unwrap().and_hms_opt(9, 30, 0).unwrap();
+/// let value = to_value(&Entry { at }).unwrap();
+/// let members = value.as_struct().unwrap();
+/// assert_eq!(members["at"], Value::DateTime("20260125T09:30:00".parse().unwrap()));
+/// assert_eq!(from_value::<Entry>(value).unwrap(), Entry { at });
+/// # }
+/// ```
+pub mod date_time {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de, ser};
+
+    use crate::{DateTime, ForeignDateTime};
+
+    /// Writes `value` as a `<dateTime.iso8601>`.
+    ///
+    /// # Errors
+    /// When XML-RPC cannot hold it (a year outside 0–9999, a leap second).
+    pub fn serialize<T: ForeignDateTime, S: Serializer>(
+        value: &T,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value
+            .to_xmlrpc()
+            .map_err(ser::Error::custom)?
+            .serialize(serializer)
+    }
+
+    /// Reads a `<dateTime.iso8601>` as `T`.
+    ///
+    /// # Errors
+    /// When it is no date-time, or not one of `T` (an instant type given no zone).
+    pub fn deserialize<'de, T: ForeignDateTime, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<T, D::Error> {
+        T::from_xmlrpc(DateTime::deserialize(deserializer)?).map_err(de::Error::custom)
+    }
+
+    /// The same for `Option`s: `None` is `<nil/>`.
+    pub mod option {
+        use serde::{Deserialize, Deserializer, Serializer, de, ser};
+
+        use crate::{DateTime, ForeignDateTime};
+
+        /// Writes `Some(value)` as a `<dateTime.iso8601>`, `None` as `<nil/>`.
+        ///
+        /// # Errors
+        /// When XML-RPC cannot hold the date-time.
+        pub fn serialize<T: ForeignDateTime, S: Serializer>(
+            value: &Option<T>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(value) => {
+                    serializer.serialize_some(&value.to_xmlrpc().map_err(ser::Error::custom)?)
+                }
+                None => serializer.serialize_none(),
+            }
+        }
+
+        /// Reads a `<dateTime.iso8601>` or `<nil/>`.
+        ///
+        /// # Errors
+        /// When it is neither, or the date-time is not one of `T`.
+        pub fn deserialize<'de, T: ForeignDateTime, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<T>, D::Error> {
+            Option::<DateTime>::deserialize(deserializer)?
+                .map(|dt| T::from_xmlrpc(dt).map_err(de::Error::custom))
+                .transpose()
+        }
     }
 }
 

@@ -34,6 +34,7 @@
 //! | `gzip` | gzip bodies both ways (flate2); without it gzip requests get 415 | yes |
 //! | `macros` | [`macro@methods`] and [`macro@method`]: methods from Rust code, help from doc comments | yes |
 //! | `serde` | `xmlrpc::serde`: any `Serialize`/`Deserialize` type as a parameter or result (`Serde<T>`), `to_value`, `from_value` | no |
+//! | `chrono`, `time`, `jiff` | those crates' date-time types as `dateTime.iso8601` parameters and results ([`ForeignDateTime`]), and serde fields through `xmlrpc::serde::date_time` | no |
 //!
 //! A client-only build (`default-features = false, features = ["client"]`)
 //! pulls no server code; a server-only one (`features = ["server"]`) pulls
@@ -52,9 +53,9 @@
 
 pub use xmlrpc_codec::{
     Binary, ConvertError, DateTime, DecodeError, DecodeErrorKind, DocumentLimits, EncodeError,
-    EncodeOptions, Fault, FromValue, IntoParams, IntoResponse, IntoValue, MethodCall,
-    OutputEncoding, ParseDateTimeError, Response, Struct, Value, Zone, codes, decode_call,
-    decode_response, decode_value, encode_call, encode_response, encode_value, wire,
+    EncodeOptions, Fault, ForeignDateTime, FromValue, IntoParams, IntoResponse, IntoValue,
+    MethodCall, OutputEncoding, ParseDateTimeError, Response, Struct, Value, Zone, codes,
+    decode_call, decode_response, decode_value, encode_call, encode_response, encode_value, wire,
 };
 
 #[cfg(feature = "serde")]
