@@ -16,7 +16,9 @@
 //! crate's ISO 8601 text in a `<string>`, as a `u64` beyond `i64` is
 //! written as a `<double>`; [`ForeignDateTime::to_xmlrpc`] says so instead.
 
-use crate::{DateTime, Zone};
+use crate::DateTime;
+#[cfg(any(feature = "chrono", feature = "time", feature = "jiff"))]
+use crate::Zone;
 
 /// A date-time type of another crate that converts to and from
 /// XML-RPC's [`DateTime`].
@@ -52,6 +54,7 @@ impl ForeignDateTime for DateTime {
     }
 }
 
+#[cfg(any(feature = "chrono", feature = "time", feature = "jiff"))]
 /// The zone's offset east of UTC in seconds; `None` for no zone.
 fn offset_seconds(dt: &DateTime) -> Option<i32> {
     match dt.zone() {
@@ -61,6 +64,7 @@ fn offset_seconds(dt: &DateTime) -> Option<i32> {
     }
 }
 
+#[cfg(any(feature = "chrono", feature = "time"))]
 /// The zone to write for an offset of `seconds`: whole minutes only.
 fn zone_of(seconds: i32) -> Option<Zone> {
     match seconds {
@@ -70,12 +74,14 @@ fn zone_of(seconds: i32) -> Option<Zone> {
     }
 }
 
+#[cfg(any(feature = "chrono", feature = "time", feature = "jiff"))]
 fn no_zone(dt: &DateTime, local_type: &str) -> String {
     format!(
         "dateTime {dt} has no time zone, so it is no instant; take {local_type} for a local time"
     )
 }
 
+#[cfg(any(feature = "chrono", feature = "time", feature = "jiff"))]
 /// XML-RPC's form of a calendar date and time, with `zone`.
 #[allow(clippy::too_many_arguments)]
 fn fields(
@@ -102,6 +108,7 @@ fn fields(
         })
 }
 
+#[cfg(any(feature = "chrono", feature = "time", feature = "jiff"))]
 /// `FromValue` and `IntoValue` for a [`ForeignDateTime`] type.
 macro_rules! value_conversions {
     ($($t:ty),*) => {$(
@@ -371,6 +378,7 @@ mod jiff_types {
 
 #[cfg(test)]
 mod tests {
+    #![allow(unused_imports, dead_code)] // what a build without the features leaves
     use super::*;
     use crate::{FromValue, IntoValue, Value};
 
@@ -508,6 +516,7 @@ mod tests {
         );
     }
 
+    #[cfg(any(feature = "chrono", feature = "time"))]
     #[test]
     fn dates_need_whole_minute_offsets() {
         assert_eq!(zone_of(0), Some(Zone::Utc));
