@@ -772,35 +772,10 @@ mod tests {
         tags: Vec<String>,
         when: DateTime,
         note: Option<String>,
-        #[serde(with = "serde_bytes_like")]
+        #[serde(with = "serde_bytes")]
         blob: Vec<u8>,
         shapes: Vec<Shape>,
         pair: (i32, bool),
-    }
-
-    /// `serde_bytes` without the crate: bytes as bytes.
-    mod serde_bytes_like {
-        pub(super) fn serialize<S: serde::Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_bytes(v)
-        }
-        pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
-            d: D,
-        ) -> Result<Vec<u8>, D::Error> {
-            struct B;
-            impl serde::de::Visitor<'_> for B {
-                type Value = Vec<u8>;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("bytes")
-                }
-                fn visit_bytes<E>(self, v: &[u8]) -> Result<Vec<u8>, E> {
-                    Ok(v.to_vec())
-                }
-                fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
-                    Ok(v)
-                }
-            }
-            d.deserialize_byte_buf(B)
-        }
     }
 
     fn order() -> Order {
