@@ -142,8 +142,6 @@ enum Tag {
 
 impl Tag {
     fn from_name(name: &str) -> Tag {
-        // Extension types are accepted with any namespace prefix (`ex:nil`, `ex:i8`).
-        let local = name.rsplit(':').next().unwrap_or(name);
         match name {
             "methodCall" => Tag::MethodCall,
             "methodResponse" => Tag::MethodResponse,
@@ -163,7 +161,9 @@ impl Tag {
             "struct" => Tag::Struct,
             "member" => Tag::Member,
             "name" => Tag::Name,
-            other => match local {
+            // Extension types are accepted with any namespace prefix
+            // (`ex:nil`, `ex:i8`); only names not matched above pay for it.
+            other => match other.rsplit_once(':').map_or(other, |(_, local)| local) {
                 "i8" => Tag::I8,
                 "i1" | "i2" => Tag::Int,
                 "nil" => Tag::Nil,
