@@ -6,7 +6,10 @@
 //! encoder: the shapes of `../shared/bench`'s workloads, not their bytes.
 //!
 //! `cargo bench -p xmlrpc-codec --bench codec` (all), or name a group:
-//! `cargo bench -p xmlrpc-codec --bench codec -- 'size/'`.
+//! `cargo bench -p xmlrpc-codec --bench codec -- 'size/'`. With
+//! `CODEC_BODIES_DIR` set, each body is also written there, for
+//! `scripts/codec_py.py` to time Python's `loads` and `dumps` on the same
+//! bytes.
 
 use std::hint::black_box;
 
@@ -145,6 +148,11 @@ fn events_only(body: &[u8]) -> usize {
 /// server's codec does; per byte of the response).
 fn measure(c: &mut Criterion, group: &str, id: &str, call: &MethodCall) {
     let body = encode(call);
+    if let Some(dir) = std::env::var_os("CODEC_BODIES_DIR") {
+        // For Python's side of the table (scripts/codec_py.py).
+        let path = std::path::Path::new(&dir).join(format!("{group}-{id}.xml"));
+        std::fs::write(&path, &body).unwrap();
+    }
     let limits = DocumentLimits::default()
         .max_string_bytes(usize::MAX)
         .max_items(usize::MAX);
