@@ -13,6 +13,9 @@
 
 use std::hint::black_box;
 
+#[path = "support/floor.rs"]
+mod floor;
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use xmlrpc_codec::{
     DocumentLimits, EncodeOptions, MethodCall, Struct, Value, decode_call, encode_call,
@@ -128,21 +131,6 @@ fn encode(call: &MethodCall) -> Vec<u8> {
     encode_call(call, &EncodeOptions::default()).unwrap()
 }
 
-/// Every event read, nothing built.
-fn events_only(body: &[u8]) -> usize {
-    let mut reader = quick_xml::Reader::from_reader(body);
-    let mut buf = Vec::new();
-    let mut texts = 0;
-    loop {
-        match reader.read_event_into(&mut buf).unwrap() {
-            quick_xml::events::Event::Eof => return texts,
-            quick_xml::events::Event::Text(t) => texts += t.len(),
-            _ => {}
-        }
-        buf.clear();
-    }
-}
-
 /// The three measures for one body: floor, decode (both per byte of the
 /// request), and encode of its parameter as a response (what an echo
 /// server's codec does; per byte of the response).
@@ -165,7 +153,7 @@ fn measure(c: &mut Criterion, group: &str, id: &str, call: &MethodCall) {
     g.bench_with_input(
         BenchmarkId::new("quick-xml events", id),
         &body,
-        |b, body| b.iter(|| events_only(black_box(body))),
+        |b, body| b.iter(|| floor::events_only(black_box(body))),
     );
     g.bench_with_input(BenchmarkId::new("decode", id), &body, |b, body| {
         b.iter(|| decode_call(black_box(body), &limits).unwrap())

@@ -8,6 +8,9 @@
 
 use std::hint::black_box;
 
+#[path = "support/floor.rs"]
+mod floor;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
 use xmlrpc_codec::serde::from_value;
@@ -68,22 +71,6 @@ fn ints_call(n: usize) -> Vec<u8> {
     })
 }
 
-/// The floor under any decoder on quick-xml, direct or not: every event
-/// read, nothing built.
-fn events_only(body: &[u8]) -> usize {
-    let mut reader = quick_xml::Reader::from_reader(body);
-    let mut buf = Vec::new();
-    let mut texts = 0;
-    loop {
-        match reader.read_event_into(&mut buf).unwrap() {
-            quick_xml::events::Event::Eof => return texts,
-            quick_xml::events::Event::Text(t) => texts += t.len(),
-            _ => {}
-        }
-        buf.clear();
-    }
-}
-
 fn first_param(body: &[u8], limits: &DocumentLimits) -> Value {
     decode_call(body, limits).unwrap().params.swap_remove(0)
 }
@@ -98,7 +85,7 @@ fn bench(c: &mut Criterion) {
         let mut group = c.benchmark_group(*name);
         group.throughput(Throughput::Bytes(body.len() as u64));
         group.bench_function("quick-xml events only", |b| {
-            b.iter(|| events_only(black_box(body)))
+            b.iter(|| floor::events_only(black_box(body)))
         });
         group.bench_function("decode to Value", |b| {
             b.iter(|| first_param(black_box(body), &limits))
