@@ -187,8 +187,10 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
     let _in_progress = conn.start_request();
     let method = head.get("REQUEST_METHOD").unwrap_or("POST").to_owned();
     let path = head.path();
+    let context = head.context(&path, &shared.config.trusted_proxies);
+    let client = context.peer().or(peer.map(|p| p.ip()));
     let answered = tokio::select! {
-        answered = answer(&mut stream, &head, &method, &path, shared) => answered,
+        answered = answer(&mut stream, &head, context, &method, &path, shared) => answered,
         () = reached(&mut stopping, Stop::Now) => return,
     };
     let (status, length, rpc_method) = match answered {
@@ -200,10 +202,7 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
     };
     if shared.config.log_requests {
         AccessLog {
-            peer: head
-                .context(&path, &shared.config.trusted_proxies)
-                .peer()
-                .or(peer.map(|p| p.ip())),
+            peer: client,
             method: &method,
             path: &path,
             protocol: "SCGI",
@@ -220,13 +219,14 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
 async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
     head: &Head,
+    context: RequestContext,
     method: &str,
     path: &str,
     shared: &Shared,
 ) -> Result<(u16, Option<usize>, Option<String>), Rejection> {
     let limits = &shared.config.limits;
     let endpoint = shared.routes.get(path).ok_or_else(Rejection::not_found)?;
-    let context = shared.authenticated(head.context(path, &shared.config.trusted_proxies))?;
+    let context = shared.authenticated(context)?;
     let accepts = accepts_gzip(head.get("HTTP_ACCEPT_ENCODING").map(str::as_bytes));
     let threshold = shared.config.response_gzip_threshold();
     if matches!(method, "GET" | "HEAD") {

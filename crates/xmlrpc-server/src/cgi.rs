@@ -250,10 +250,12 @@ impl CgiHandler {
         stdout: &mut dyn Write,
     ) -> io::Result<()> {
         let started = Instant::now();
-        let (response, rpc_method) = self.response(env, stdin);
+        let context = self.proxies.resolve(env.context());
+        let peer = context.peer();
+        let (response, rpc_method) = self.response(env, &context, stdin);
         if self.log_requests {
             AccessLog {
-                peer: self.proxies.client(&env.context()),
+                peer,
                 method: env.request_method.as_deref().unwrap_or("-"),
                 path: env.path.as_deref().unwrap_or("-"),
                 protocol: env.protocol.as_deref().unwrap_or("CGI"),
@@ -268,7 +270,12 @@ impl CgiHandler {
     }
 
     /// The response, and the XML-RPC method called if one was.
-    fn response(&self, env: &CgiEnv, stdin: &mut dyn Read) -> (CgiResponse, Option<String>) {
+    fn response(
+        &self,
+        env: &CgiEnv,
+        context: &RequestContext,
+        stdin: &mut dyn Read,
+    ) -> (CgiResponse, Option<String>) {
         let body = match env.request_method.as_deref() {
             Some("GET" | "HEAD") => return (self.get(), None),
             Some("POST") => self.read_body(env, stdin),
@@ -290,7 +297,7 @@ impl CgiHandler {
             }
         };
         match body {
-            Ok(body) => self.respond_to_body(&body, &self.proxies.resolve(env.context())),
+            Ok(body) => self.respond_to_body(&body, context),
             Err(rejection) => (CgiResponse::rejected(&rejection), None),
         }
     }
