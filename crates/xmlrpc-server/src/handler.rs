@@ -52,7 +52,8 @@ pub enum Async {}
 /// [`IntoResponse`], and for every `Fn(A, B, …) -> impl Future<Output = R>`.
 /// `M` only tells the two apart; it is inferred.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be registered as an XML-RPC method",
+    message = "this function cannot be registered as an XML-RPC method",
+    label = "a parameter or the result of this function does not convert",
     note = "a handler is a `Fn` (sync or async) of up to 12 parameters implementing `FromValue`, returning a type implementing `IntoResponse` (for example `i64`, `String`, `Value`, or `Result<T, Fault>`)"
 )]
 pub trait Handler<M>: Send + std::marker::Sync + 'static {
