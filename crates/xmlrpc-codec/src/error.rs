@@ -42,7 +42,13 @@ pub(crate) enum Segment {
 /// assert_eq!(err.to_fault().code, -32602);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError {
+pub struct DecodeError(Box<Details>);
+
+/// A [`DecodeError`]'s contents, boxed: a decoder passes `Result`s up
+/// every level of the document, and a one-word error keeps them small
+/// on the path where nothing goes wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Details {
     kind: DecodeErrorKind,
     line: usize,
     column: usize,
@@ -58,48 +64,48 @@ impl DecodeError {
         let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() + 1;
-        DecodeError {
+        DecodeError(Box::new(Details {
             kind,
             line,
             column,
             path: Vec::new(),
-        }
+        }))
     }
 
     /// An error with a known line and column (used before text is UTF-8).
     pub(crate) fn at_line_column(kind: DecodeErrorKind, line: usize, column: usize) -> Self {
-        DecodeError {
+        DecodeError(Box::new(Details {
             kind,
             line,
             column,
             path: Vec::new(),
-        }
+        }))
     }
 
     /// Adds the enclosing value to the error's path.
     pub(crate) fn within(mut self, segment: Segment) -> Self {
-        self.path.push(segment);
+        self.0.path.push(segment);
         self
     }
 
     /// What went wrong.
     pub fn kind(&self) -> &DecodeErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// The line (1-based) where the problem was found.
     pub fn line(&self) -> usize {
-        self.line
+        self.0.line
     }
 
     /// The column (1-based, in characters) where the problem was found.
     pub fn column(&self) -> usize {
-        self.column
+        self.0.column
     }
 
     /// The fault code a server answers this error with.
     pub fn fault_code(&self) -> i32 {
-        match self.kind {
+        match self.0.kind {
             DecodeErrorKind::Syntax(_) | DecodeErrorKind::Forbidden(_) => codes::PARSE_ERROR,
             DecodeErrorKind::UnsupportedEncoding(_) => codes::UNSUPPORTED_ENCODING,
             DecodeErrorKind::InvalidCharacter(_) => codes::INVALID_CHARACTER,
@@ -116,7 +122,7 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let message = match &self.kind {
+        let message = match &self.0.kind {
             DecodeErrorKind::Syntax(m)
             | DecodeErrorKind::Forbidden(m)
             | DecodeErrorKind::UnsupportedEncoding(m)
@@ -125,8 +131,12 @@ impl fmt::Display for DecodeError {
             | DecodeErrorKind::Scalar(m)
             | DecodeErrorKind::Limit(m) => m,
         };
-        write!(f, "line {}, column {}: {message}", self.line, self.column)?;
-        for (i, segment) in self.path.iter().rev().enumerate() {
+        write!(
+            f,
+            "line {}, column {}: {message}",
+            self.0.line, self.0.column
+        )?;
+        for (i, segment) in self.0.path.iter().rev().enumerate() {
             f.write_str(if i == 0 { " (in " } else { " › " })?;
             match segment {
                 Segment::Param(n) => write!(f, "param {n}")?,
@@ -136,7 +146,7 @@ impl fmt::Display for DecodeError {
                 }
             }
         }
-        if !self.path.is_empty() {
+        if !self.0.path.is_empty() {
             f.write_str(")")?;
         }
         Ok(())

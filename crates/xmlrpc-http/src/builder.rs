@@ -148,6 +148,14 @@ impl ServerBuilder<OneTable> {
         self
     }
 
+    /// Sets how many calls of one `system.multicall` may be in progress
+    /// at once (default 1: in order, one after another); see
+    /// [`DispatchOptions::multicall_concurrency`].
+    pub fn multicall_concurrency(mut self, calls: usize) -> Self {
+        self.target.options = self.target.options.multicall_concurrency(calls);
+        self
+    }
+
     /// Sets the limits on request documents (depth, items, sizes).
     pub fn document_limits(mut self, limits: DocumentLimits) -> Self {
         self.target.options = self.target.options.limits(limits);

@@ -1,7 +1,7 @@
 //! The server's own methods, one record each: name, signature, help and
 //! behaviour side by side. Adding a built-in is adding an entry here.
 
-use futures::FutureExt as _;
+use futures::{FutureExt as _, StreamExt as _};
 use xmlrpc_codec::wire::{multicall, names};
 use xmlrpc_codec::{Fault, Struct, Value, codes};
 
@@ -153,17 +153,31 @@ async fn multicall(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fa
             ),
         ));
     }
-    let mut results = Vec::with_capacity(calls.len());
-    for (index, call) in calls.into_iter().enumerate() {
-        let result = match multicall::read_call(call, index + 1) {
-            Ok((method, _)) if method == names::MULTICALL => Err(Fault::new(
-                codes::INVALID_REQUEST,
-                format!("call {}: {} cannot be nested", index + 1, names::MULTICALL),
-            )),
-            Ok((method, params)) => server.call(&method, params).await,
-            Err(fault) => Err(fault),
-        };
-        results.push(multicall::result(result));
+    let concurrency = server.multicall_concurrency();
+    if concurrency <= 1 {
+        let mut results = Vec::with_capacity(calls.len());
+        for (index, call) in calls.into_iter().enumerate() {
+            results.push(multicall_one(server, index + 1, call).await);
+        }
+        return Ok(Value::Array(results));
     }
+    let results = futures::stream::iter(calls.into_iter().enumerate())
+        .map(|(index, call)| multicall_one(server, index + 1, call))
+        .buffered(concurrency)
+        .collect()
+        .await;
     Ok(Value::Array(results))
+}
+
+/// Call `number` (1-based) of a multicall, answered as its result entry.
+async fn multicall_one(server: &dyn Context, number: usize, call: Value) -> Value {
+    let result = match multicall::read_call(call, number) {
+        Ok((method, _)) if method == names::MULTICALL => Err(Fault::new(
+            codes::INVALID_REQUEST,
+            format!("call {number}: {} cannot be nested", names::MULTICALL),
+        )),
+        Ok((method, params)) => server.call(&method, params).await,
+        Err(fault) => Err(fault),
+    };
+    multicall::result(result)
 }

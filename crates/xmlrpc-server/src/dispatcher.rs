@@ -29,10 +29,15 @@ use crate::methods::Methods;
 /// assert_eq!(options.encode.encoding, OutputEncoding::default()); // UTF-8
 /// assert_eq!(options.limits, DocumentLimits::default());
 /// assert_eq!(options.max_multicall_calls, 1_000);
+/// assert_eq!(options.multicall_concurrency, 1);
 ///
-/// let demo = DispatchOptions::default().allow_none(true).max_multicall_calls(50);
+/// let demo = DispatchOptions::default()
+///     .allow_none(true)
+///     .max_multicall_calls(50)
+///     .multicall_concurrency(8);
 /// assert!(demo.encode.allow_none);
 /// assert_eq!(demo.max_multicall_calls, 50);
+/// assert_eq!(demo.multicall_concurrency, 8);
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -45,6 +50,16 @@ pub struct DispatchOptions {
     /// Calls in one `system.multicall`; more are answered with fault
     /// -32600. Default: 1,000.
     pub max_multicall_calls: usize,
+    /// How many calls of one `system.multicall` may be in progress at
+    /// once. Default: 1, one after another in order, as Python runs them.
+    ///
+    /// With `n` above 1, call `k + n` starts once call `k` has finished, so
+    /// up to `n` async handlers wait (on I/O, say) together; the results
+    /// stay in the calls' order. A sync handler runs to its end when its
+    /// turn comes, on the request's task, so sync calls never overlap one
+    /// another; they may run while an earlier async call waits. Keep 1
+    /// when the calls' side effects must happen in order.
+    pub multicall_concurrency: usize,
 }
 
 impl Default for DispatchOptions {
@@ -53,6 +68,7 @@ impl Default for DispatchOptions {
             encode: EncodeOptions::default(),
             limits: DocumentLimits::default(),
             max_multicall_calls: 1_000,
+            multicall_concurrency: 1,
         }
     }
 }
@@ -80,6 +96,13 @@ impl DispatchOptions {
     #[must_use]
     pub fn max_multicall_calls(mut self, calls: usize) -> Self {
         self.max_multicall_calls = calls;
+        self
+    }
+    /// Sets [`multicall_concurrency`](Self::multicall_concurrency) (0
+    /// counts as 1).
+    #[must_use]
+    pub fn multicall_concurrency(mut self, calls: usize) -> Self {
+        self.multicall_concurrency = calls.max(1);
         self
     }
 }
@@ -279,6 +302,9 @@ impl Context for InRequest<'_> {
     }
     fn max_multicall_calls(&self) -> usize {
         self.dispatcher.inner.options.max_multicall_calls
+    }
+    fn multicall_concurrency(&self) -> usize {
+        self.dispatcher.inner.options.multicall_concurrency
     }
     fn call<'a>(
         &'a self,

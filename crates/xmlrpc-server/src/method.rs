@@ -29,6 +29,8 @@ pub(crate) trait Context: Send + Sync {
     fn allows_nil(&self) -> bool;
     /// The most calls one multicall may hold.
     fn max_multicall_calls(&self) -> usize;
+    /// How many calls of one multicall may be in progress at once.
+    fn multicall_concurrency(&self) -> usize;
     /// Calls `method` as if a request had named it.
     fn call<'a>(
         &'a self,

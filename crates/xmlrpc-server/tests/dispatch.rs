@@ -290,3 +290,77 @@ fn nil_needs_allow_none() {
         Ok(Value::Nil)
     );
 }
+
+/// A future that is pending once (waking itself), as an async handler
+/// waiting on I/O is.
+struct YieldOnce(bool);
+
+impl std::future::Future for YieldOnce {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            return std::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
+}
+
+/// Runs a multicall of seven async calls and one sync call with
+/// `concurrency`; returns the results and the most calls seen in progress
+/// at once.
+fn multicall_in_flight(concurrency: usize) -> (Vec<Value>, usize) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let mut m = Methods::new();
+    m.register_multicall_functions();
+    let (now, peak) = (in_flight.clone(), most.clone());
+    m.register_function("wait.double", move |x: i32| {
+        let (now, peak) = (now.clone(), peak.clone());
+        async move {
+            let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.fetch_max(n, Ordering::SeqCst);
+            YieldOnce(false).await;
+            now.fetch_sub(1, Ordering::SeqCst);
+            x * 2
+        }
+    });
+    m.register_function("negate", |x: i32| -x);
+    let d = Dispatcher::with_options(
+        m,
+        DispatchOptions::default().multicall_concurrency(concurrency),
+    );
+    let mut calls: Vec<Value> = (1..=7)
+        .map(|i| multicall_entry("wait.double", vec![int(i)]))
+        .collect();
+    calls.insert(3, multicall_entry("negate", vec![int(9)]));
+    let results = call(&d, "system.multicall", vec![Value::Array(calls)]).unwrap();
+    let Value::Array(results) = results else {
+        panic!("{results:?}")
+    };
+    (results, most.load(Ordering::SeqCst))
+}
+
+#[test]
+fn multicall_runs_calls_one_at_a_time_by_default_and_concurrently_when_asked() {
+    let wrapped = |v: i32| Value::Array(vec![int(v)]);
+    let expected: Vec<Value> = [2, 4, 6, -9, 8, 10, 12, 14].map(wrapped).to_vec();
+    let (results, most) = multicall_in_flight(1);
+    assert_eq!((results.as_slice(), most), (expected.as_slice(), 1));
+    let (results, most) = multicall_in_flight(3);
+    assert_eq!((results.as_slice(), most), (expected.as_slice(), 3));
+    let (results, most) = multicall_in_flight(100);
+    assert_eq!((results.as_slice(), most), (expected.as_slice(), 7));
+    assert_eq!(
+        DispatchOptions::default()
+            .multicall_concurrency(0)
+            .multicall_concurrency,
+        1
+    );
+}

@@ -1,15 +1,17 @@
 //! Decoding: bytes → [`MethodCall`] / [`Response`] / [`Value`], with limits
 //! checked while reading.
 //!
-//! A recursive descent over quick-xml's events. Positions are byte offsets
-//! into the (UTF-8) text and become line and column only when an error is
-//! reported; the value path is added while an error unwinds, so a document
-//! that decodes pays for neither.
+//! A recursive descent over the tokens of [`scan`], a tokeniser made for
+//! XML-RPC's small grammar. Positions are byte offsets into the (UTF-8)
+//! text and become line and column only when an error is reported; the
+//! value path is added while an error unwinds, so a document that decodes
+//! pays for neither.
+
+mod scan;
 
 use base64::Engine as _;
-use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
 
+use self::scan::{Scanner, Tag, Tok};
 use crate::charset::to_utf8;
 use crate::error::{DecodeError, DecodeErrorKind, Segment};
 use crate::{DateTime, DocumentLimits, Fault, MethodCall, Response, Struct, Value};
@@ -114,105 +116,6 @@ pub fn decode_value(body: &[u8], limits: &DocumentLimits) -> Result<Value, Decod
     Ok(value)
 }
 
-/// The elements XML-RPC knows, and any other.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Tag {
-    MethodCall,
-    MethodResponse,
-    MethodName,
-    Params,
-    Param,
-    Fault,
-    Value,
-    Int,
-    I8,
-    Boolean,
-    String,
-    Double,
-    DateTime,
-    Base64,
-    Nil,
-    Array,
-    Data,
-    Struct,
-    Member,
-    Name,
-    Other(String),
-}
-
-impl Tag {
-    fn from_name(name: &str) -> Tag {
-        match name {
-            "methodCall" => Tag::MethodCall,
-            "methodResponse" => Tag::MethodResponse,
-            "methodName" => Tag::MethodName,
-            "params" => Tag::Params,
-            "param" => Tag::Param,
-            "fault" => Tag::Fault,
-            "value" => Tag::Value,
-            "int" | "i4" => Tag::Int,
-            "boolean" => Tag::Boolean,
-            "string" => Tag::String,
-            "double" => Tag::Double,
-            "dateTime.iso8601" => Tag::DateTime,
-            "base64" => Tag::Base64,
-            "array" => Tag::Array,
-            "data" => Tag::Data,
-            "struct" => Tag::Struct,
-            "member" => Tag::Member,
-            "name" => Tag::Name,
-            // Extension types are accepted with any namespace prefix
-            // (`ex:nil`, `ex:i8`); only names not matched above pay for it.
-            other => match other.rsplit_once(':').map_or(other, |(_, local)| local) {
-                "i8" => Tag::I8,
-                "i1" | "i2" => Tag::Int,
-                "nil" => Tag::Nil,
-                _ => Tag::Other(other.to_owned()),
-            },
-        }
-    }
-
-    fn describe(&self) -> String {
-        let name = match self {
-            Tag::MethodCall => "methodCall",
-            Tag::MethodResponse => "methodResponse",
-            Tag::MethodName => "methodName",
-            Tag::Params => "params",
-            Tag::Param => "param",
-            Tag::Fault => "fault",
-            Tag::Value => "value",
-            Tag::Int => "int",
-            Tag::I8 => "i8",
-            Tag::Boolean => "boolean",
-            Tag::String => "string",
-            Tag::Double => "double",
-            Tag::DateTime => "dateTime.iso8601",
-            Tag::Base64 => "base64",
-            Tag::Nil => "nil",
-            Tag::Array => "array",
-            Tag::Data => "data",
-            Tag::Struct => "struct",
-            Tag::Member => "member",
-            Tag::Name => "name",
-            Tag::Other(name) => name,
-        };
-        format!("<{name}>")
-    }
-}
-
-/// One token of the document, with comments and processing instructions dropped.
-#[derive(Debug)]
-enum Tok<'a> {
-    /// An element opens: its tag, whether it is empty (`<x/>`), its offset.
-    Open(Tag, bool, usize),
-    Close(Tag),
-    /// Raw text, or text whose line ends were normalised.
-    Text(&'a str),
-    Normalized(String),
-    Char(char),
-    Eof,
-}
-
 /// Text gathered from one or more text, CDATA and reference tokens;
 /// borrowed when it came in one piece.
 enum TextAcc<'a> {
@@ -256,13 +159,18 @@ impl<'a> TextAcc<'a> {
     }
 }
 
-/// XML end-of-line handling: `\r\n` and a lone `\r` in raw text read as
-/// `\n` (a `&#13;` reference stays a carriage return).
-fn text_token(raw: &str) -> Tok<'_> {
-    if !raw.contains('\r') {
-        return Tok::Text(raw);
+/// `<name>` of a known element.
+fn describe(tag: Tag) -> String {
+    format!("<{}>", tag.name().unwrap_or("?"))
+}
+
+/// Adds a CDATA section's content to `text`, its line ends normalised.
+fn push_cdata<'a>(text: &mut TextAcc<'a>, content: &'a str) {
+    if content.contains('\r') {
+        text.push(&content.replace("\r\n", "\n").replace('\r', "\n"));
+    } else {
+        text.push_borrowed(content);
     }
-    Tok::Normalized(raw.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 fn is_xml_space(text: &str) -> bool {
@@ -271,116 +179,40 @@ fn is_xml_space(text: &str) -> bool {
 }
 
 struct Parser<'a> {
-    src: &'a str,
-    reader: Reader<&'a [u8]>,
+    scan: Scanner<'a>,
     limits: &'a DocumentLimits,
-    /// Offset where the last token began.
-    tok_start: usize,
-    seen_markup: bool,
 }
 
 impl<'a> Parser<'a> {
     fn new(src: &'a str, limits: &'a DocumentLimits) -> Self {
-        let mut reader = Reader::from_str(src);
-        let config = reader.config_mut();
-        config.check_end_names = true;
-        config.expand_empty_elements = false;
-        config.trim_text(false);
         Parser {
-            src,
-            reader,
+            scan: Scanner::new(src),
             limits,
-            tok_start: 0,
-            seen_markup: false,
         }
     }
 
     fn error_at(&self, kind: DecodeErrorKind, offset: usize) -> DecodeError {
-        DecodeError::at(kind, self.src, offset)
+        DecodeError::at(kind, self.scan.src(), offset)
     }
 
     fn error_here(&self, kind: DecodeErrorKind) -> DecodeError {
-        self.error_at(kind, self.tok_start)
+        self.error_at(kind, self.scan.tok_start)
     }
 
+    #[inline]
     fn next(&mut self) -> Result<Tok<'a>, DecodeError> {
-        loop {
-            self.tok_start = self.reader.buffer_position() as usize;
-            let event = match self.reader.read_event() {
-                Ok(event) => event,
-                Err(e) => {
-                    let at = self.reader.error_position() as usize;
-                    return Err(self.error_at(DecodeErrorKind::Syntax(e.to_string()), at));
-                }
-            };
-            let end = self.reader.buffer_position() as usize;
-            let first = !self.seen_markup;
-            if !matches!(event, Event::Text(_)) {
-                self.seen_markup = true;
-            }
-            return Ok(match event {
-                Event::Start(e) => Tok::Open(self.tag(&e), false, self.tok_start),
-                Event::Empty(e) => Tok::Open(self.tag(&e), true, self.tok_start),
-                Event::End(e) => Tok::Close(Tag::from_name(e.name().as_ref())),
-                Event::Text(_) => text_token(&self.src[self.tok_start..end]),
-                Event::CData(_) => {
-                    text_token(&self.src[self.tok_start + "<![CDATA[".len()..end - "]]>".len()])
-                }
-                Event::GeneralRef(r) => Tok::Char(self.resolve_reference(&r)?),
-                Event::Comment(_) | Event::PI(_) => continue,
-                Event::Decl(_) if first => continue,
-                Event::Decl(_) => {
-                    return Err(self.error_here(DecodeErrorKind::Syntax(
-                        "an XML declaration is allowed only at the start".into(),
-                    )));
-                }
-                Event::DocType(_) => {
-                    return Err(self.error_here(DecodeErrorKind::Forbidden(
-                        "DOCTYPE declarations are not allowed in XML-RPC".into(),
-                    )));
-                }
-                Event::Eof => Tok::Eof,
-            });
-        }
-    }
-
-    fn tag(&self, e: &BytesStart<'_>) -> Tag {
-        Tag::from_name(e.name().as_ref())
-    }
-
-    fn resolve_reference(&self, r: &str) -> Result<char, DecodeError> {
-        if let Some(number) = r.strip_prefix('#') {
-            let code = match number.strip_prefix('x') {
-                Some(hex) => u32::from_str_radix(hex, 16),
-                None => number.parse::<u32>(),
-            };
-            return match code.ok().and_then(char::from_u32) {
-                Some(c) if c != '\0' && !number.starts_with(['+', '-']) => Ok(c),
-                _ => Err(self.error_here(DecodeErrorKind::InvalidCharacter(format!(
-                    "&{r}; is not a valid character reference"
-                )))),
-            };
-        }
-        match r {
-            "amp" => Ok('&'),
-            "lt" => Ok('<'),
-            "gt" => Ok('>'),
-            "apos" => Ok('\''),
-            "quot" => Ok('"'),
-            _ => Err(self.error_here(DecodeErrorKind::Forbidden(format!(
-                "entity &{}; is not allowed (only &amp; &lt; &gt; &apos; &quot; and character references)",
-                crate::fault::truncate_for_message(r, 40)
-            )))),
-        }
+        self.scan.next()
     }
 
     /// The next token that is not ignorable whitespace.
     fn next_structural(&mut self) -> Result<Tok<'a>, DecodeError> {
         loop {
+            self.scan.skip_space();
             match self.next()? {
                 Tok::Text(t) if is_xml_space(t) => continue,
-                Tok::Normalized(t) if is_xml_space(&t) => continue,
-                Tok::Text(_) | Tok::Normalized(_) | Tok::Char(_) => {
+                Tok::CData(t) if is_xml_space(t) => continue,
+                Tok::LineEnd => continue,
+                Tok::Text(_) | Tok::CData(_) | Tok::Char(_) => {
                     return Err(self.error_here(DecodeErrorKind::Structure(
                         "unexpected text between elements".into(),
                     )));
@@ -390,11 +222,21 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The name of the element `tag` whose tag starts at `at`, as written.
+    fn name(&self, tag: Tag, at: usize) -> &'a str {
+        tag.name().unwrap_or_else(|| self.scan.name_at(at))
+    }
+
+    /// `<name>` of the element `tag` whose tag starts at `at`.
+    fn describe_at(&self, tag: Tag, at: usize) -> String {
+        format!("<{}>", self.name(tag, at))
+    }
+
     fn unexpected(&self, tok: Tok<'_>, wanted: &str) -> DecodeError {
         let found = match tok {
             Tok::Open(tag, _, at) => return self.unexpected_open(&tag, wanted, at),
-            Tok::Close(tag) => format!("</{}", &tag.describe()[1..]),
-            Tok::Text(_) | Tok::Normalized(_) | Tok::Char(_) => "text".into(),
+            Tok::Close(tag) => format!("</{}>", self.name(tag, self.scan.tok_start)),
+            Tok::Text(_) | Tok::CData(_) | Tok::Char(_) | Tok::LineEnd => "text".into(),
             Tok::Eof => {
                 return self.error_here(DecodeErrorKind::Syntax(format!(
                     "the document ends early: expected {wanted}"
@@ -408,10 +250,13 @@ impl<'a> Parser<'a> {
 
     fn unexpected_open(&self, tag: &Tag, wanted: &str, at: usize) -> DecodeError {
         let kind = match tag {
-            Tag::Other(name) if wanted == "a value type" => {
-                DecodeErrorKind::Structure(format!("unknown value type <{name}>"))
+            Tag::Other if wanted == "a value type" => {
+                DecodeErrorKind::Structure(format!("unknown value type <{}>", self.name(*tag, at)))
             }
-            _ => DecodeErrorKind::Structure(format!("expected {wanted}, found {}", tag.describe())),
+            _ => DecodeErrorKind::Structure(format!(
+                "expected {wanted}, found <{}>",
+                self.name(*tag, at)
+            )),
         };
         self.error_at(kind, at)
     }
@@ -426,14 +271,14 @@ impl<'a> Parser<'a> {
     fn expect_open(&mut self, want: Tag) -> Result<(), DecodeError> {
         match self.next_structural()? {
             Tok::Open(tag, false, _) if tag == want => Ok(()),
-            other => Err(self.unexpected(other, &want.describe())),
+            other => Err(self.unexpected(other, &describe(want))),
         }
     }
 
     fn expect_close(&mut self, want: Tag) -> Result<(), DecodeError> {
         match self.next_structural()? {
             Tok::Close(tag) if tag == want => Ok(()),
-            other => Err(self.unexpected(other, &format!("</{}", &want.describe()[1..]))),
+            other => Err(self.unexpected(other, &format!("</{}>", want.name().unwrap_or("?")))),
         }
     }
 
@@ -441,7 +286,7 @@ impl<'a> Parser<'a> {
     fn root(&mut self, want: Tag) -> Result<(), DecodeError> {
         match self.next_structural()? {
             Tok::Open(tag, false, _) if tag == want => Ok(()),
-            other => Err(self.unexpected(other, &want.describe())),
+            other => Err(self.unexpected(other, &describe(want))),
         }
     }
 
@@ -467,15 +312,16 @@ impl<'a> Parser<'a> {
         loop {
             match self.next()? {
                 Tok::Text(t) => text.push_borrowed(t),
-                Tok::Normalized(t) => text.push(&t),
+                Tok::CData(t) => push_cdata(&mut text, t),
                 Tok::Char(c) => text.push(c.encode_utf8(&mut [0; 4])),
+                Tok::LineEnd => text.push("\n"),
                 Tok::Close(_) => return Ok(text),
                 Tok::Open(inner, _, at) => {
                     return Err(self.error_at(
                         DecodeErrorKind::Structure(format!(
                             "{} cannot hold an element, found {}",
-                            tag.describe(),
-                            inner.describe()
+                            describe(tag),
+                            self.describe_at(inner, at)
                         )),
                         at,
                     ));
@@ -532,15 +378,16 @@ impl<'a> Parser<'a> {
         loop {
             match self.next()? {
                 Tok::Text(t) => text.push_borrowed(t),
-                Tok::Normalized(t) => text.push(&t),
+                Tok::CData(t) => push_cdata(&mut text, t),
                 Tok::Char(c) => text.push(c.encode_utf8(&mut [0; 4])),
+                Tok::LineEnd => text.push("\n"),
                 Tok::Close(_) => return Ok(Value::String(self.string(text)?)),
                 Tok::Open(tag, empty, at) => {
                     if !is_xml_space(text.as_str()) {
                         return Err(self.error_at(
                             DecodeErrorKind::Structure(format!(
                                 "text before {} inside <value>",
-                                tag.describe()
+                                self.describe_at(tag, at)
                             )),
                             at,
                         ));

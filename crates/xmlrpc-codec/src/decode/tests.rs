@@ -59,6 +59,13 @@ ok! {
     empty_array: "<value><array><data/></array></value>" => Value::Array(vec![]);
     pretty_array: "<value>\n <array>\n  <data>\n   <value><int>1</int></value>\n  </data>\n </array>\n</value>" => Value::Array(vec![Value::Int(1)]);
     comment_ignored: "<value><!-- hi --><int>1</int></value>" => Value::Int(1);
+    attributes_skipped: "<value xmlns:ex='http://ws.apache.org/xmlrpc/namespaces/extensions' a = \"x>y\"><ex:nil /></value>" => Value::Nil;
+    end_tag_with_space: "<value><int>1</int ></value >" => Value::Int(1);
+    declaration_and_instructions: "<?xml version=\"1.0\"?>\n<?app data?><value><?app?>x</value><!-- after -->\n" => s("x");
+    cdata_line_ends_normalized: "<value><![CDATA[a\r\nb\rc&amp;]]></value>" => s("a\nb\nc&amp;");
+    cdata_beside_text_and_references: "<value>a<![CDATA[<b>]]>&#x63;\r\n</value>" => s("a<b>c\n");
+    line_ends_comments_between_elements: "<value><array>\r\n<!-- c -->\r\n<data>\r<value>1</value>\r\n</data></array></value>" => Value::Array(vec![s("1")]);
+    non_ascii_names_and_text: "<value><struct><member><name>clé ✓</name><value>été</value></member></struct></value>" => Value::Struct([("clé ✓".to_owned(), s("été"))].into_iter().collect());
 }
 
 err! {
@@ -79,7 +86,27 @@ err! {
     zero_char_ref: "<value>&#0;</value>" => -32702, "not a valid character reference";
     doctype: "<!DOCTYPE x [<!ENTITY a \"b\">]><value>&a;</value>" => -32700, "DOCTYPE";
     unclosed: "<value><int>1</int>" => -32700, "";
-    mismatched: "<value><int>1</value></int>" => -32700, "";
+    mismatched: "<value><int>1</value></int>" => -32700, "expected </int>, found </value>";
+    close_without_open: "</value>" => -32700, "closes no open element";
+    unquoted_attribute: "<value a=x>1</value>" => -32700, "must be quoted";
+    attribute_without_value: "<value a>1</value>" => -32700, "needs '=' and a quoted value";
+    lt_in_attribute: "<value a='<'>1</value>" => -32700, "'<' is not allowed";
+    attribute_never_closed: "<value a='x>1</value>" => -32700, "never closed";
+    no_space_before_attribute: "<value a='x'b='y'>1</value>" => -32700, "expected whitespace";
+    start_tag_unclosed: "<value" => -32700, "never closed with '>'";
+    name_starts_with_digit: "<value><1x/></value>" => -32700, "cannot start with '1'";
+    empty_name: "<value>< x/></value>" => -32700, "has no name";
+    end_tag_junk: "<value>1</value x>" => -32700, "must close with '>'";
+    comment_unclosed: "<value><!-- x</value>" => -32700, "comment is never closed";
+    cdata_unclosed: "<value><![CDATA[x</value>" => -32700, "CDATA section is never closed";
+    other_declaration: "<!ELEMENT x ANY><value/>" => -32700, "'<!' starts only";
+    instruction_unclosed: "<value><?pi x</value>" => -32700, "never closed with '?>'";
+    declaration_late: "<value>1</value><?xml version='1.0'?>" => -32700, "only at the start";
+    reference_unterminated: "<value>a & b</value>" => -32700, "never ends with ';'";
+    reference_empty: "<value>&;</value>" => -32700, "empty reference";
+    reference_signed_hex: "<value>&#x+41;</value>" => -32702, "not a valid character reference";
+    reference_upper_x: "<value>&#X41;</value>" => -32702, "not a valid character reference";
+    reference_surrogate: "<value>&#xD800;</value>" => -32702, "not a valid character reference";
     trailing_junk: "<value>1</value><x/>" => -32600, "after the end";
     member_without_name: "<value><struct><member><value>1</value></member></struct></value>" => -32600, "expected <name>";
 }
@@ -218,4 +245,21 @@ fn fuzz_double_byte_order_mark_is_an_error_not_a_misread() {
     )
     .unwrap_err();
     assert_eq!(e.fault_code(), -32700, "{e}");
+}
+
+#[test]
+fn syntax_errors_point_at_the_markup() {
+    let e = value("<value>\n  <array><data>\n    <value>1</valeu>\n</data></array></value>")
+        .unwrap_err();
+    assert_eq!((e.line(), e.column()), (3, 13), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "line 3, column 13: expected </value>, found </valeu> (in array item 1)"
+    );
+    let e = value("<value>\n\tx &nbsp; y</value>").unwrap_err();
+    assert_eq!(
+        (e.line(), e.column(), e.fault_code()),
+        (2, 4, -32700),
+        "{e}"
+    );
 }

@@ -1,0 +1,462 @@
+//! The tokeniser: XML as XML-RPC documents use it, read straight from the
+//! text, one token at a time.
+//!
+//! It knows the markup XML-RPC needs and checks it as a well-formed XML
+//! reader does: start tags (their attributes checked for form and
+//! skipped), empty-element tags, end tags (each checked against the start
+//! tag it closes), character data with the five predefined entities and
+//! character references resolved and line ends normalised, CDATA sections;
+//! comments and processing instructions are skipped, an XML declaration is
+//! allowed only at the start, and a DOCTYPE is refused (no entity can be
+//! declared, so none can expand). Element names become a [`Tag`] as they
+//! are read, so the parser above compares small enums, not strings.
+//!
+//! Specialised to this one job, it builds values about as fast as a
+//! generic XML reader only tokenises (BENCHMARKS.md, "The codec alone").
+//! Positions are byte offsets into the text; they become line and column
+//! only when an error is reported.
+
+use memchr::{memchr, memchr3, memmem};
+
+use crate::error::{DecodeError, DecodeErrorKind};
+
+/// The elements XML-RPC knows, and any other (whose name is read back
+/// from the text when an error names it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tag {
+    MethodCall,
+    MethodResponse,
+    MethodName,
+    Params,
+    Param,
+    Fault,
+    Value,
+    Int,
+    I8,
+    Boolean,
+    String,
+    Double,
+    DateTime,
+    Base64,
+    Nil,
+    Array,
+    Data,
+    Struct,
+    Member,
+    Name,
+    Other,
+}
+
+impl Tag {
+    pub(super) fn from_name(name: &str) -> Tag {
+        match name {
+            "value" => Tag::Value,
+            "member" => Tag::Member,
+            "name" => Tag::Name,
+            "string" => Tag::String,
+            "int" | "i4" => Tag::Int,
+            "struct" => Tag::Struct,
+            "array" => Tag::Array,
+            "data" => Tag::Data,
+            "param" => Tag::Param,
+            "params" => Tag::Params,
+            "methodCall" => Tag::MethodCall,
+            "methodResponse" => Tag::MethodResponse,
+            "methodName" => Tag::MethodName,
+            "fault" => Tag::Fault,
+            "boolean" => Tag::Boolean,
+            "double" => Tag::Double,
+            "dateTime.iso8601" => Tag::DateTime,
+            "base64" => Tag::Base64,
+            // Extension types are accepted with any namespace prefix
+            // (`ex:nil`, `ex:i8`); only names not matched above pay for it.
+            other => match other.rsplit_once(':').map_or(other, |(_, local)| local) {
+                "i8" => Tag::I8,
+                "i1" | "i2" => Tag::Int,
+                "nil" => Tag::Nil,
+                _ => Tag::Other,
+            },
+        }
+    }
+
+    /// The element's name; `None` for [`Tag::Other`].
+    pub(super) fn name(self) -> Option<&'static str> {
+        Some(match self {
+            Tag::MethodCall => "methodCall",
+            Tag::MethodResponse => "methodResponse",
+            Tag::MethodName => "methodName",
+            Tag::Params => "params",
+            Tag::Param => "param",
+            Tag::Fault => "fault",
+            Tag::Value => "value",
+            Tag::Int => "int",
+            Tag::I8 => "i8",
+            Tag::Boolean => "boolean",
+            Tag::String => "string",
+            Tag::Double => "double",
+            Tag::DateTime => "dateTime.iso8601",
+            Tag::Base64 => "base64",
+            Tag::Nil => "nil",
+            Tag::Array => "array",
+            Tag::Data => "data",
+            Tag::Struct => "struct",
+            Tag::Member => "member",
+            Tag::Name => "name",
+            Tag::Other => return None,
+        })
+    }
+}
+
+/// One token of the document; comments and processing instructions are
+/// not tokens.
+#[derive(Debug)]
+pub(super) enum Tok<'a> {
+    /// An element opens: its tag, whether it is empty (`<x/>`), the offset
+    /// of its `<`.
+    Open(Tag, bool, usize),
+    /// An element closes (its name matched the start tag's).
+    Close(Tag),
+    /// Character data as written: no reference and no carriage return
+    /// inside (those are tokens of their own).
+    Text(&'a str),
+    /// A CDATA section's content as written (line ends not yet normalised).
+    CData(&'a str),
+    /// A character reference or one of the five predefined entities.
+    Char(char),
+    /// A line end written as `\r\n` or a lone `\r`: it reads as `\n`.
+    LineEnd,
+    /// The end of the text.
+    Eof,
+}
+
+/// Reads tokens from `src`, checking that end tags match.
+pub(super) struct Scanner<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    /// Offset where the last token began: where its errors point.
+    pub(super) tok_start: usize,
+    /// The name (as a range of `src`) of each element open around `pos`.
+    open: Vec<(usize, usize)>,
+    /// Whether markup other than character data came yet (an XML
+    /// declaration must come first).
+    seen_markup: bool,
+}
+
+impl<'a> Scanner<'a> {
+    pub(super) fn new(src: &'a str) -> Self {
+        Scanner {
+            src,
+            bytes: src.as_bytes(),
+            pos: 0,
+            tok_start: 0,
+            open: Vec::new(),
+            seen_markup: false,
+        }
+    }
+
+    pub(super) fn src(&self) -> &'a str {
+        self.src
+    }
+
+    /// The name of the start or end tag at `at` (its `<`).
+    pub(super) fn name_at(&self, at: usize) -> &'a str {
+        let from = match self.bytes.get(at + 1) {
+            Some(b'/') => at + 2,
+            _ => at + 1,
+        };
+        &self.src[from.min(self.bytes.len())..self.name_end(from.min(self.bytes.len()))]
+    }
+
+    fn syntax(&self, message: impl Into<String>, offset: usize) -> DecodeError {
+        DecodeError::at(DecodeErrorKind::Syntax(message.into()), self.src, offset)
+    }
+
+    /// Skips XML whitespace (what may stand between elements).
+    #[inline]
+    pub(super) fn skip_space(&mut self) {
+        while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// The next token.
+    #[inline]
+    pub(super) fn next(&mut self) -> Result<Tok<'a>, DecodeError> {
+        loop {
+            let start = self.pos;
+            self.tok_start = start;
+            let Some(&byte) = self.bytes.get(start) else {
+                return Ok(Tok::Eof);
+            };
+            match byte {
+                b'<' => {
+                    if let Some(tok) = self.markup(start)? {
+                        return Ok(tok);
+                    }
+                }
+                b'&' => return self.reference(start).map(Tok::Char),
+                b'\r' => {
+                    self.pos += if self.bytes.get(start + 1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
+                    return Ok(Tok::LineEnd);
+                }
+                _ => {
+                    let end = memchr3(b'<', b'&', b'\r', &self.bytes[start..])
+                        .map_or(self.bytes.len(), |i| start + i);
+                    self.pos = end;
+                    // `start` and `end` are at ASCII bytes or the ends:
+                    // character boundaries.
+                    return Ok(Tok::Text(&self.src[start..end]));
+                }
+            }
+        }
+    }
+
+    /// The markup at `start` (a `<`): a token, or `None` for a comment, a
+    /// processing instruction or the XML declaration.
+    fn markup(&mut self, start: usize) -> Result<Option<Tok<'a>>, DecodeError> {
+        let first = !self.seen_markup;
+        self.seen_markup = true;
+        match self.bytes.get(start + 1) {
+            Some(b'/') => self.end_tag(start).map(Some),
+            Some(b'!') => self.declaration(start),
+            Some(b'?') => self.instruction(start, first).map(|()| None),
+            _ => self.start_tag(start).map(Some),
+        }
+    }
+
+    /// The end of a name starting at `from`.
+    fn name_end(&self, from: usize) -> usize {
+        self.bytes[from..]
+            .iter()
+            .position(|&b| {
+                matches!(
+                    b,
+                    b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>' | b'<' | b'=' | b'"' | b'\'' | b'&'
+                )
+            })
+            .map_or(self.bytes.len(), |i| from + i)
+    }
+
+    /// Checks that `src[from..to]` is a name; `what` says whose.
+    fn check_name(&self, from: usize, to: usize, what: &str) -> Result<(), DecodeError> {
+        match self.bytes.get(from) {
+            _ if from == to => Err(self.syntax(format!("{what} has no name"), from)),
+            Some(b'0'..=b'9' | b'-' | b'.') => Err(self.syntax(
+                format!(
+                    "{what} has a name that cannot start with {:?}",
+                    char::from(self.bytes[from])
+                ),
+                from,
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn start_tag(&mut self, start: usize) -> Result<Tok<'a>, DecodeError> {
+        let name_start = start + 1;
+        let name_end = self.name_end(name_start);
+        self.check_name(name_start, name_end, "a start tag")?;
+        let mut at = name_end;
+        let empty = loop {
+            let before = at;
+            while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.bytes.get(at) {
+                at += 1;
+            }
+            match self.bytes.get(at) {
+                Some(b'>') => {
+                    self.pos = at + 1;
+                    self.open.push((name_start, name_end));
+                    break false;
+                }
+                Some(b'/') if self.bytes.get(at + 1) == Some(&b'>') => {
+                    self.pos = at + 2;
+                    break true;
+                }
+                None => return Err(self.syntax("a start tag is never closed with '>'", start)),
+                Some(_) if at == before => {
+                    return Err(self.syntax(
+                        "expected whitespace, '>' or '/>' after the element's name or attribute",
+                        at,
+                    ));
+                }
+                Some(_) => at = self.attribute(at)?,
+            }
+        };
+        let tag = Tag::from_name(&self.src[name_start..name_end]);
+        Ok(Tok::Open(tag, empty, start))
+    }
+
+    /// An attribute `name="value"` (or with single quotes) at `from`: checked
+    /// for form, and skipped. Returns the offset after it.
+    fn attribute(&self, from: usize) -> Result<usize, DecodeError> {
+        let name_end = self.name_end(from);
+        self.check_name(from, name_end, "an attribute")?;
+        let mut at = name_end;
+        while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.bytes.get(at) {
+            at += 1;
+        }
+        if self.bytes.get(at) != Some(&b'=') {
+            return Err(self.syntax("an attribute needs '=' and a quoted value", at));
+        }
+        at += 1;
+        while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.bytes.get(at) {
+            at += 1;
+        }
+        let quote = match self.bytes.get(at) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => return Err(self.syntax("an attribute's value must be quoted", at)),
+        };
+        let value_start = at + 1;
+        let Some(len) = memchr(quote, &self.bytes[value_start..]) else {
+            return Err(self.syntax("an attribute's value is never closed", at));
+        };
+        if let Some(lt) = memchr(b'<', &self.bytes[value_start..value_start + len]) {
+            return Err(self.syntax(
+                "'<' is not allowed in an attribute's value",
+                value_start + lt,
+            ));
+        }
+        Ok(value_start + len + 1)
+    }
+
+    fn end_tag(&mut self, start: usize) -> Result<Tok<'a>, DecodeError> {
+        let name_start = start + 2;
+        let name_end = self.name_end(name_start);
+        self.check_name(name_start, name_end, "an end tag")?;
+        let mut at = name_end;
+        while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.bytes.get(at) {
+            at += 1;
+        }
+        if self.bytes.get(at) != Some(&b'>') {
+            return Err(self.syntax("an end tag must close with '>'", at));
+        }
+        self.pos = at + 1;
+        let name = &self.src[name_start..name_end];
+        match self.open.pop() {
+            Some((from, to)) if &self.src[from..to] == name => {}
+            Some((from, to)) => {
+                return Err(self.syntax(
+                    format!(
+                        "expected </{}>, found </{}>",
+                        &self.src[from..to],
+                        crate::fault::truncate_for_message(name, 40)
+                    ),
+                    start,
+                ));
+            }
+            None => {
+                return Err(self.syntax(
+                    format!(
+                        "</{}> closes no open element",
+                        crate::fault::truncate_for_message(name, 40)
+                    ),
+                    start,
+                ));
+            }
+        }
+        Ok(Tok::Close(Tag::from_name(name)))
+    }
+
+    /// `<!` at `start`: a comment (skipped), a CDATA section, or a DOCTYPE
+    /// (refused).
+    fn declaration(&mut self, start: usize) -> Result<Option<Tok<'a>>, DecodeError> {
+        let rest = &self.bytes[start..];
+        if rest.starts_with(b"<!--") {
+            let Some(len) = memmem::find(&rest[4..], b"-->") else {
+                return Err(self.syntax("a comment is never closed with '-->'", start));
+            };
+            self.pos = start + 4 + len + 3;
+            return Ok(None);
+        }
+        if rest.starts_with(b"<![CDATA[") {
+            let from = start + 9;
+            let Some(len) = memmem::find(&self.bytes[from..], b"]]>") else {
+                return Err(self.syntax("a CDATA section is never closed with ']]>'", start));
+            };
+            self.pos = from + len + 3;
+            return Ok(Some(Tok::CData(&self.src[from..from + len])));
+        }
+        if rest.starts_with(b"<!DOCTYPE") {
+            return Err(DecodeError::at(
+                DecodeErrorKind::Forbidden(
+                    "DOCTYPE declarations are not allowed in XML-RPC".into(),
+                ),
+                self.src,
+                start,
+            ));
+        }
+        Err(self.syntax("'<!' starts only a comment or a CDATA section here", start))
+    }
+
+    /// `<?` at `start`: the XML declaration (only `first`) or a processing
+    /// instruction, skipped.
+    fn instruction(&mut self, start: usize, first: bool) -> Result<(), DecodeError> {
+        let target_end = self.name_end(start + 2);
+        let Some(len) = memmem::find(&self.bytes[start + 2..], b"?>") else {
+            return Err(self.syntax("a processing instruction is never closed with '?>'", start));
+        };
+        let target = &self.src[start + 2..target_end.min(start + 2 + len)];
+        if target.is_empty() {
+            return Err(self.syntax("a processing instruction has no target", start));
+        }
+        if target == "xml" && !first {
+            return Err(self.syntax("an XML declaration is allowed only at the start", start));
+        }
+        self.pos = start + 2 + len + 2;
+        Ok(())
+    }
+
+    /// The reference at `start` (an `&`) up to its `;`.
+    fn reference(&mut self, start: usize) -> Result<char, DecodeError> {
+        // Names longer than this are not resolved anyway; the bound keeps
+        // a stray '&' in a long text from a long search.
+        const LONGEST: usize = 64;
+        let window = &self.bytes[start + 1..self.bytes.len().min(start + 1 + LONGEST)];
+        let Some(len) = memchr(b';', window).filter(|&l| !window[..l].contains(&b'<')) else {
+            return Err(self.syntax(
+                "'&' starts a reference that never ends with ';' (write &amp; for '&')",
+                start,
+            ));
+        };
+        self.pos = start + 1 + len + 1;
+        resolve(&self.src[start + 1..start + 1 + len])
+            .map_err(|kind| DecodeError::at(kind, self.src, start))
+    }
+}
+
+/// The character a reference (without `&` and `;`) stands for.
+fn resolve(r: &str) -> Result<char, DecodeErrorKind> {
+    if let Some(number) = r.strip_prefix('#') {
+        let code = match number.strip_prefix('x') {
+            Some(hex) => u32::from_str_radix(hex, 16),
+            None => number.parse::<u32>(),
+        };
+        return match code.ok().and_then(char::from_u32) {
+            Some(c)
+                if c != '\0' && !number.starts_with(['+', '-']) && !number.starts_with("x+") =>
+            {
+                Ok(c)
+            }
+            _ => Err(DecodeErrorKind::InvalidCharacter(format!(
+                "&{r}; is not a valid character reference"
+            ))),
+        };
+    }
+    match r {
+        "amp" => Ok('&'),
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "apos" => Ok('\''),
+        "quot" => Ok('"'),
+        "" => Err(DecodeErrorKind::Syntax("'&;' is an empty reference".into())),
+        _ => Err(DecodeErrorKind::Forbidden(format!(
+            "entity &{}; is not allowed (only &amp; &lt; &gt; &apos; &quot; and character references)",
+            crate::fault::truncate_for_message(r, 40)
+        ))),
+    }
+}
