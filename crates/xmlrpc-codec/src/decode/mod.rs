@@ -22,7 +22,7 @@ use crate::{DateTime, DocumentLimits, Fault, MethodCall, Response, Struct, Value
 /// mark names; whitespace between elements is ignored.
 pub fn decode_call(body: &[u8], limits: &DocumentLimits) -> Result<MethodCall, DecodeError> {
     let text = to_utf8(body)?;
-    let mut p = Parser::new(&text, limits);
+    let mut p = Parser::new(&text, limits)?;
     p.root(Tag::MethodCall)?;
     let (tag, empty, at) = p.open_or_err("<methodName>")?;
     if tag != Tag::MethodName {
@@ -58,7 +58,7 @@ pub fn decode_call(body: &[u8], limits: &DocumentLimits) -> Result<MethodCall, D
 /// procedure with no result) decodes as [`Value::Nil`].
 pub fn decode_response(body: &[u8], limits: &DocumentLimits) -> Result<Response, DecodeError> {
     let text = to_utf8(body)?;
-    let mut p = Parser::new(&text, limits);
+    let mut p = Parser::new(&text, limits)?;
     p.root(Tag::MethodResponse)?;
     let response = match p.next_structural()? {
         Tok::Open(Tag::Params, true, _) => Ok(Value::Nil),
@@ -105,7 +105,7 @@ pub fn decode_response(body: &[u8], limits: &DocumentLimits) -> Result<Response,
 /// ```
 pub fn decode_value(body: &[u8], limits: &DocumentLimits) -> Result<Value, DecodeError> {
     let text = to_utf8(body)?;
-    let mut p = Parser::new(&text, limits);
+    let mut p = Parser::new(&text, limits)?;
     let (tag, empty, at) = p.open_or_err("<value>")?;
     let value = match tag {
         Tag::Value if empty => Value::String(String::new()),
@@ -184,33 +184,44 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(src: &'a str, limits: &'a DocumentLimits) -> Self {
-        Parser {
+    fn new(src: &'a str, limits: &'a DocumentLimits) -> Result<Self, DecodeError> {
+        if src.len() > scan::MAX_DOCUMENT_BYTES {
+            return Err(DecodeError::at_line_column(
+                DecodeErrorKind::Limit(format!(
+                    "a document of {} bytes is longer than the {} bytes a decoder reads",
+                    src.len(),
+                    scan::MAX_DOCUMENT_BYTES
+                )),
+                1,
+                1,
+            ));
+        }
+        Ok(Parser {
             scan: Scanner::new(src),
             limits,
-        }
+        })
     }
 
-    fn error_at(&self, kind: DecodeErrorKind, offset: usize) -> DecodeError {
-        DecodeError::at(kind, self.scan.src(), offset)
+    fn error_at(&self, kind: DecodeErrorKind, offset: u32) -> DecodeError {
+        DecodeError::at(kind, self.scan.src(), offset as usize)
     }
 
     fn error_here(&self, kind: DecodeErrorKind) -> DecodeError {
-        self.error_at(kind, self.scan.tok_start)
+        DecodeError::at(kind, self.scan.src(), self.scan.tok_start)
     }
 
     #[inline]
-    fn next(&mut self) -> Result<Tok<'a>, DecodeError> {
+    fn next(&mut self) -> Result<Tok, DecodeError> {
         self.scan.next()
     }
 
     /// The next token that is not ignorable whitespace.
-    fn next_structural(&mut self) -> Result<Tok<'a>, DecodeError> {
+    fn next_structural(&mut self) -> Result<Tok, DecodeError> {
         loop {
             self.scan.skip_space();
             match self.next()? {
-                Tok::Text(t) if is_xml_space(t) => continue,
-                Tok::CData(t) if is_xml_space(t) => continue,
+                Tok::Text(t) if is_xml_space(self.scan.slice(t)) => continue,
+                Tok::CData(t) if is_xml_space(self.scan.slice(t)) => continue,
                 Tok::LineEnd => continue,
                 Tok::Text(_) | Tok::CData(_) | Tok::Char(_) => {
                     return Err(self.error_here(DecodeErrorKind::Structure(
@@ -223,19 +234,19 @@ impl<'a> Parser<'a> {
     }
 
     /// The name of the element `tag` whose tag starts at `at`, as written.
-    fn name(&self, tag: Tag, at: usize) -> &'a str {
-        tag.name().unwrap_or_else(|| self.scan.name_at(at))
+    fn name(&self, tag: Tag, at: u32) -> &'a str {
+        tag.name().unwrap_or_else(|| self.scan.name_at(at as usize))
     }
 
     /// `<name>` of the element `tag` whose tag starts at `at`.
-    fn describe_at(&self, tag: Tag, at: usize) -> String {
+    fn describe_at(&self, tag: Tag, at: u32) -> String {
         format!("<{}>", self.name(tag, at))
     }
 
-    fn unexpected(&self, tok: Tok<'_>, wanted: &str) -> DecodeError {
+    fn unexpected(&self, tok: Tok, wanted: &str) -> DecodeError {
         let found = match tok {
             Tok::Open(tag, _, at) => return self.unexpected_open(&tag, wanted, at),
-            Tok::Close(tag) => format!("</{}>", self.name(tag, self.scan.tok_start)),
+            Tok::Close(tag) => format!("</{}>", self.name(tag, self.scan.tok_start as u32)),
             Tok::Text(_) | Tok::CData(_) | Tok::Char(_) | Tok::LineEnd => "text".into(),
             Tok::Eof => {
                 return self.error_here(DecodeErrorKind::Syntax(format!(
@@ -248,7 +259,7 @@ impl<'a> Parser<'a> {
         )))
     }
 
-    fn unexpected_open(&self, tag: &Tag, wanted: &str, at: usize) -> DecodeError {
+    fn unexpected_open(&self, tag: &Tag, wanted: &str, at: u32) -> DecodeError {
         let kind = match tag {
             Tag::Other if wanted == "a value type" => {
                 DecodeErrorKind::Structure(format!("unknown value type <{}>", self.name(*tag, at)))
@@ -261,7 +272,7 @@ impl<'a> Parser<'a> {
         self.error_at(kind, at)
     }
 
-    fn open_or_err(&mut self, wanted: &str) -> Result<(Tag, bool, usize), DecodeError> {
+    fn open_or_err(&mut self, wanted: &str) -> Result<(Tag, bool, u32), DecodeError> {
         match self.next_structural()? {
             Tok::Open(tag, empty, at) => Ok((tag, empty, at)),
             other => Err(self.unexpected(other, wanted)),
@@ -311,8 +322,8 @@ impl<'a> Parser<'a> {
         }
         loop {
             match self.next()? {
-                Tok::Text(t) => text.push_borrowed(t),
-                Tok::CData(t) => push_cdata(&mut text, t),
+                Tok::Text(t) => text.push_borrowed(self.scan.slice(t)),
+                Tok::CData(t) => push_cdata(&mut text, self.scan.slice(t)),
                 Tok::Char(c) => text.push(c.encode_utf8(&mut [0; 4])),
                 Tok::LineEnd => text.push("\n"),
                 Tok::Close(_) => return Ok(text),
@@ -377,8 +388,8 @@ impl<'a> Parser<'a> {
         let mut text = TextAcc::Borrowed("");
         loop {
             match self.next()? {
-                Tok::Text(t) => text.push_borrowed(t),
-                Tok::CData(t) => push_cdata(&mut text, t),
+                Tok::Text(t) => text.push_borrowed(self.scan.slice(t)),
+                Tok::CData(t) => push_cdata(&mut text, self.scan.slice(t)),
                 Tok::Char(c) => text.push(c.encode_utf8(&mut [0; 4])),
                 Tok::LineEnd => text.push("\n"),
                 Tok::Close(_) => return Ok(Value::String(self.string(text)?)),
@@ -423,7 +434,7 @@ impl<'a> Parser<'a> {
         &mut self,
         tag: Tag,
         empty: bool,
-        at: usize,
+        at: u32,
         depth: u32,
     ) -> Result<Value, DecodeError> {
         let scalar_error = |p: &Self, what: String| p.error_at(DecodeErrorKind::Scalar(what), at);

@@ -107,20 +107,28 @@ impl Tag {
     }
 }
 
+/// Where a piece of text is: a range of the document's bytes.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Span {
+    from: u32,
+    to: u32,
+}
+
 /// One token of the document; comments and processing instructions are
-/// not tokens.
-#[derive(Debug)]
-pub(super) enum Tok<'a> {
+/// not tokens. Small and `Copy` (texts are [`Span`]s, offsets `u32`): a
+/// token, or a `Result` of one, is passed back in registers.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Tok {
     /// An element opens: its tag, whether it is empty (`<x/>`), the offset
     /// of its `<`.
-    Open(Tag, bool, usize),
+    Open(Tag, bool, u32),
     /// An element closes (its name matched the start tag's).
     Close(Tag),
     /// Character data as written: no reference and no carriage return
     /// inside (those are tokens of their own).
-    Text(&'a str),
+    Text(Span),
     /// A CDATA section's content as written (line ends not yet normalised).
-    CData(&'a str),
+    CData(Span),
     /// A character reference or one of the five predefined entities.
     Char(char),
     /// A line end written as `\r\n` or a lone `\r`: it reads as `\n`.
@@ -143,8 +151,13 @@ pub(super) struct Scanner<'a> {
     seen_markup: bool,
 }
 
+/// The longest document read: offsets are `u32`.
+pub(super) const MAX_DOCUMENT_BYTES: usize = u32::MAX as usize;
+
 impl<'a> Scanner<'a> {
+    /// A scanner of `src`, which is at most [`MAX_DOCUMENT_BYTES`] long.
     pub(super) fn new(src: &'a str) -> Self {
+        debug_assert!(src.len() <= MAX_DOCUMENT_BYTES);
         Scanner {
             src,
             bytes: src.as_bytes(),
@@ -157,6 +170,20 @@ impl<'a> Scanner<'a> {
 
     pub(super) fn src(&self) -> &'a str {
         self.src
+    }
+
+    /// The text at `span`.
+    #[inline]
+    pub(super) fn slice(&self, span: Span) -> &'a str {
+        &self.src[span.from as usize..span.to as usize]
+    }
+
+    fn span(from: usize, to: usize) -> Span {
+        // Offsets fit: the document is at most MAX_DOCUMENT_BYTES long.
+        Span {
+            from: from as u32,
+            to: to as u32,
+        }
     }
 
     /// The name of the start or end tag at `at` (its `<`).
@@ -182,7 +209,7 @@ impl<'a> Scanner<'a> {
 
     /// The next token.
     #[inline]
-    pub(super) fn next(&mut self) -> Result<Tok<'a>, DecodeError> {
+    pub(super) fn next(&mut self) -> Result<Tok, DecodeError> {
         loop {
             let start = self.pos;
             self.tok_start = start;
@@ -210,7 +237,7 @@ impl<'a> Scanner<'a> {
                     self.pos = end;
                     // `start` and `end` are at ASCII bytes or the ends:
                     // character boundaries.
-                    return Ok(Tok::Text(&self.src[start..end]));
+                    return Ok(Tok::Text(Self::span(start, end)));
                 }
             }
         }
@@ -218,7 +245,7 @@ impl<'a> Scanner<'a> {
 
     /// The markup at `start` (a `<`): a token, or `None` for a comment, a
     /// processing instruction or the XML declaration.
-    fn markup(&mut self, start: usize) -> Result<Option<Tok<'a>>, DecodeError> {
+    fn markup(&mut self, start: usize) -> Result<Option<Tok>, DecodeError> {
         let first = !self.seen_markup;
         self.seen_markup = true;
         match self.bytes.get(start + 1) {
@@ -257,7 +284,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn start_tag(&mut self, start: usize) -> Result<Tok<'a>, DecodeError> {
+    fn start_tag(&mut self, start: usize) -> Result<Tok, DecodeError> {
         let name_start = start + 1;
         let name_end = self.name_end(name_start);
         self.check_name(name_start, name_end, "a start tag")?;
@@ -288,7 +315,7 @@ impl<'a> Scanner<'a> {
             }
         };
         let tag = Tag::from_name(&self.src[name_start..name_end]);
-        Ok(Tok::Open(tag, empty, start))
+        Ok(Tok::Open(tag, empty, start as u32))
     }
 
     /// An attribute `name="value"` (or with single quotes) at `from`: checked
@@ -324,7 +351,7 @@ impl<'a> Scanner<'a> {
         Ok(value_start + len + 1)
     }
 
-    fn end_tag(&mut self, start: usize) -> Result<Tok<'a>, DecodeError> {
+    fn end_tag(&mut self, start: usize) -> Result<Tok, DecodeError> {
         let name_start = start + 2;
         let name_end = self.name_end(name_start);
         self.check_name(name_start, name_end, "an end tag")?;
@@ -364,7 +391,7 @@ impl<'a> Scanner<'a> {
 
     /// `<!` at `start`: a comment (skipped), a CDATA section, or a DOCTYPE
     /// (refused).
-    fn declaration(&mut self, start: usize) -> Result<Option<Tok<'a>>, DecodeError> {
+    fn declaration(&mut self, start: usize) -> Result<Option<Tok>, DecodeError> {
         let rest = &self.bytes[start..];
         if rest.starts_with(b"<!--") {
             let Some(len) = memmem::find(&rest[4..], b"-->") else {
@@ -379,7 +406,7 @@ impl<'a> Scanner<'a> {
                 return Err(self.syntax("a CDATA section is never closed with ']]>'", start));
             };
             self.pos = from + len + 3;
-            return Ok(Some(Tok::CData(&self.src[from..from + len])));
+            return Ok(Some(Tok::CData(Self::span(from, from + len))));
         }
         if rest.starts_with(b"<!DOCTYPE") {
             return Err(DecodeError::at(
