@@ -181,6 +181,10 @@ fn is_xml_space(text: &str) -> bool {
 struct Parser<'a> {
     scan: Scanner<'a>,
     limits: &'a DocumentLimits,
+    /// The items of the arrays being read, innermost last.
+    items: Vec<Value>,
+    /// The members of the structs being read, innermost last.
+    members: Vec<(String, Value)>,
 }
 
 impl<'a> Parser<'a> {
@@ -199,6 +203,8 @@ impl<'a> Parser<'a> {
         Ok(Parser {
             scan: Scanner::new(src),
             limits,
+            items: Vec::new(),
+            members: Vec::new(),
         })
     }
 
@@ -430,13 +436,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A typed value whose element `tag` (at offset `at`) was just opened.
-    fn typed(
-        &mut self,
-        tag: Tag,
-        empty: bool,
-        at: u32,
-        depth: u32,
-    ) -> Result<Value, DecodeError> {
+    fn typed(&mut self, tag: Tag, empty: bool, at: u32, depth: u32) -> Result<Value, DecodeError> {
         let scalar_error = |p: &Self, what: String| p.error_at(DecodeErrorKind::Scalar(what), at);
         match tag {
             Tag::Array | Tag::Struct if depth >= self.limits.max_depth => Err(self.error_at(
@@ -566,26 +566,28 @@ impl<'a> Parser<'a> {
     }
 
     fn array(&mut self, empty: bool, depth: u32) -> Result<Value, DecodeError> {
-        let mut items = Vec::new();
         if empty {
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
+        // Items gather on the shared stack and move once into a vector of
+        // their exact size: no regrowing, no spare capacity kept.
+        let start = self.items.len();
         match self.next_structural()? {
-            Tok::Close(Tag::Array) => return Ok(Value::Array(items)),
+            Tok::Close(Tag::Array) => return Ok(Value::Array(Vec::new())),
             Tok::Open(Tag::Data, true, _) => {}
             Tok::Open(Tag::Data, false, _) => loop {
                 match self.next_structural()? {
                     Tok::Close(Tag::Data) => break,
                     Tok::Open(Tag::Value, empty, _) => {
-                        self.check_items(items.len())?;
+                        let count = self.items.len() - start;
+                        self.check_items(count)?;
                         let item = if empty {
                             Value::String(String::new())
                         } else {
-                            let n = items.len() + 1;
                             self.value_body(depth)
-                                .map_err(|e| e.within(Segment::Item(n)))?
+                                .map_err(|e| e.within(Segment::Item(count + 1)))?
                         };
-                        items.push(item);
+                        self.items.push(item);
                     }
                     other => return Err(self.unexpected(other, "<value> or </data>")),
                 }
@@ -593,19 +595,21 @@ impl<'a> Parser<'a> {
             other => return Err(self.unexpected(other, "<data>")),
         }
         self.expect_close(Tag::Array)?;
-        Ok(Value::Array(items))
+        Ok(Value::Array(self.items.drain(start..).collect()))
     }
 
     fn structure(&mut self, empty: bool, depth: u32) -> Result<Value, DecodeError> {
-        let mut members = Struct::new();
         if empty {
-            return Ok(Value::Struct(members));
+            return Ok(Value::Struct(Struct::new()));
         }
+        // As for arrays: members gather on the shared stack, then fill a
+        // map sized for them once.
+        let start = self.members.len();
         loop {
             match self.next_structural()? {
-                Tok::Close(Tag::Struct) => return Ok(Value::Struct(members)),
+                Tok::Close(Tag::Struct) => break,
                 Tok::Open(Tag::Member, false, _) => {
-                    self.check_items(members.len())?;
+                    self.check_items(self.members.len() - start)?;
                     let name = match self.next_structural()? {
                         Tok::Open(Tag::Name, empty, _) => {
                             let text = self.text_of(Tag::Name, empty)?;
@@ -625,12 +629,18 @@ impl<'a> Parser<'a> {
                         }
                     };
                     self.expect_close(Tag::Member)?;
-                    // A repeated name keeps its first position and takes the last value.
-                    members.insert(name, value);
+                    self.members.push((name, value));
                 }
                 other => return Err(self.unexpected(other, "<member> or </struct>")),
             }
         }
+        let mut members = Struct::with_capacity(self.members.len() - start);
+        // A repeated name keeps its first position and takes the last value.
+        members.extend(self.members.drain(start..));
+        if members.len() < members.capacity() / 2 {
+            members.shrink_to_fit();
+        }
+        Ok(Value::Struct(members))
     }
 }
 

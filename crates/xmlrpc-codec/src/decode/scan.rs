@@ -48,34 +48,56 @@ pub(super) enum Tag {
 }
 
 impl Tag {
+    /// The tag named `name`. By length first, then bytes: the few
+    /// candidates of each length are compared whole, without a call.
+    #[inline]
     pub(super) fn from_name(name: &str) -> Tag {
-        match name {
-            "value" => Tag::Value,
-            "member" => Tag::Member,
-            "name" => Tag::Name,
-            "string" => Tag::String,
-            "int" | "i4" => Tag::Int,
-            "struct" => Tag::Struct,
-            "array" => Tag::Array,
-            "data" => Tag::Data,
-            "param" => Tag::Param,
-            "params" => Tag::Params,
-            "methodCall" => Tag::MethodCall,
-            "methodResponse" => Tag::MethodResponse,
-            "methodName" => Tag::MethodName,
-            "fault" => Tag::Fault,
-            "boolean" => Tag::Boolean,
-            "double" => Tag::Double,
-            "dateTime.iso8601" => Tag::DateTime,
-            "base64" => Tag::Base64,
-            // Extension types are accepted with any namespace prefix
-            // (`ex:nil`, `ex:i8`); only names not matched above pay for it.
-            other => match other.rsplit_once(':').map_or(other, |(_, local)| local) {
-                "i8" => Tag::I8,
-                "i1" | "i2" => Tag::Int,
-                "nil" => Tag::Nil,
-                _ => Tag::Other,
+        let known = match name.as_bytes() {
+            b"i4" => Some(Tag::Int),
+            [_, _, _] => match name {
+                "int" => Some(Tag::Int),
+                _ => None,
             },
+            [_, _, _, _] => match name {
+                "name" => Some(Tag::Name),
+                "data" => Some(Tag::Data),
+                _ => None,
+            },
+            [_, _, _, _, _] => match name {
+                "value" => Some(Tag::Value),
+                "array" => Some(Tag::Array),
+                "param" => Some(Tag::Param),
+                "fault" => Some(Tag::Fault),
+                _ => None,
+            },
+            [_, _, _, _, _, _] => match name {
+                "member" => Some(Tag::Member),
+                "string" => Some(Tag::String),
+                "struct" => Some(Tag::Struct),
+                "params" => Some(Tag::Params),
+                "double" => Some(Tag::Double),
+                "base64" => Some(Tag::Base64),
+                _ => None,
+            },
+            b"boolean" => Some(Tag::Boolean),
+            b"methodCall" => Some(Tag::MethodCall),
+            b"methodName" => Some(Tag::MethodName),
+            b"methodResponse" => Some(Tag::MethodResponse),
+            b"dateTime.iso8601" => Some(Tag::DateTime),
+            _ => None,
+        };
+        known.unwrap_or_else(|| Self::extension(name))
+    }
+
+    /// Extension types are accepted with any namespace prefix (`ex:nil`,
+    /// `ex:i8`); only names not known otherwise pay for it.
+    #[cold]
+    fn extension(name: &str) -> Tag {
+        match name.rsplit_once(':').map_or(name, |(_, local)| local) {
+            "i8" => Tag::I8,
+            "i1" | "i2" => Tag::Int,
+            "nil" => Tag::Nil,
+            _ => Tag::Other,
         }
     }
 
@@ -270,6 +292,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Checks that `src[from..to]` is a name; `what` says whose.
+    #[inline]
     fn check_name(&self, from: usize, to: usize, what: &str) -> Result<(), DecodeError> {
         match self.bytes.get(from) {
             _ if from == to => Err(self.syntax(format!("{what} has no name"), from)),
