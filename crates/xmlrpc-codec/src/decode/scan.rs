@@ -129,6 +129,18 @@ impl Tag {
     }
 }
 
+/// The bytes that end a name: whitespace and the markup around names.
+const ENDS_NAME: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    let ends = b" \t\r\n/><=\"'&";
+    while i < ends.len() {
+        table[ends[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Where a piece of text is: a range of the document's bytes.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Span {
@@ -166,8 +178,8 @@ pub(super) struct Scanner<'a> {
     pos: usize,
     /// Offset where the last token began: where its errors point.
     pub(super) tok_start: usize,
-    /// The name (as a range of `src`) of each element open around `pos`.
-    open: Vec<(usize, usize)>,
+    /// Each element open around `pos`: its name (a range of `src`) and tag.
+    open: Vec<(usize, usize, Tag)>,
     /// Whether markup other than character data came yet (an XML
     /// declaration must come first).
     seen_markup: bool,
@@ -279,15 +291,11 @@ impl<'a> Scanner<'a> {
     }
 
     /// The end of a name starting at `from`.
+    #[inline]
     fn name_end(&self, from: usize) -> usize {
         self.bytes[from..]
             .iter()
-            .position(|&b| {
-                matches!(
-                    b,
-                    b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>' | b'<' | b'=' | b'"' | b'\'' | b'&'
-                )
-            })
+            .position(|&b| ENDS_NAME[usize::from(b)])
             .map_or(self.bytes.len(), |i| from + i)
     }
 
@@ -320,7 +328,6 @@ impl<'a> Scanner<'a> {
             match self.bytes.get(at) {
                 Some(b'>') => {
                     self.pos = at + 1;
-                    self.open.push((name_start, name_end));
                     break false;
                 }
                 Some(b'/') if self.bytes.get(at + 1) == Some(&b'>') => {
@@ -338,6 +345,9 @@ impl<'a> Scanner<'a> {
             }
         };
         let tag = Tag::from_name(&self.src[name_start..name_end]);
+        if !empty {
+            self.open.push((name_start, name_end, tag));
+        }
         Ok(Tok::Open(tag, empty, start as u32))
     }
 
@@ -376,6 +386,17 @@ impl<'a> Scanner<'a> {
 
     fn end_tag(&mut self, start: usize) -> Result<Tok, DecodeError> {
         let name_start = start + 2;
+        // The common case: `</name>` exactly as the open element's name.
+        if let Some(&(from, to, tag)) = self.open.last() {
+            let end = name_start + (to - from);
+            if self.bytes.get(name_start..end) == Some(&self.bytes[from..to])
+                && self.bytes.get(end) == Some(&b'>')
+            {
+                self.open.pop();
+                self.pos = end + 1;
+                return Ok(Tok::Close(tag));
+            }
+        }
         let name_end = self.name_end(name_start);
         self.check_name(name_start, name_end, "an end tag")?;
         let mut at = name_end;
@@ -388,28 +409,23 @@ impl<'a> Scanner<'a> {
         self.pos = at + 1;
         let name = &self.src[name_start..name_end];
         match self.open.pop() {
-            Some((from, to)) if &self.src[from..to] == name => {}
-            Some((from, to)) => {
-                return Err(self.syntax(
-                    format!(
-                        "expected </{}>, found </{}>",
-                        &self.src[from..to],
-                        crate::fault::truncate_for_message(name, 40)
-                    ),
-                    start,
-                ));
-            }
-            None => {
-                return Err(self.syntax(
-                    format!(
-                        "</{}> closes no open element",
-                        crate::fault::truncate_for_message(name, 40)
-                    ),
-                    start,
-                ));
-            }
+            Some((from, to, tag)) if &self.src[from..to] == name => Ok(Tok::Close(tag)),
+            Some((from, to, _)) => Err(self.syntax(
+                format!(
+                    "expected </{}>, found </{}>",
+                    &self.src[from..to],
+                    crate::fault::truncate_for_message(name, 40)
+                ),
+                start,
+            )),
+            None => Err(self.syntax(
+                format!(
+                    "</{}> closes no open element",
+                    crate::fault::truncate_for_message(name, 40)
+                ),
+                start,
+            )),
         }
-        Ok(Tok::Close(Tag::from_name(name)))
     }
 
     /// `<!` at `start`: a comment (skipped), a CDATA section, or a DOCTYPE
