@@ -25,6 +25,8 @@ for crate in xmlrpc-codec xmlrpc-server xmlrpc-http xmlrpc-client xmlrpc-macros;
   echo "scripts/check-features.sh: $crate with no default features" >&2
   cargo clippy -q -p "$crate" --no-default-features -- -D warnings
 done
+echo "scripts/check-features.sh: the xmlrpc binary with mimalloc" >&2
+cargo clippy -q -p xmlrpc-cli --features mimalloc -- -D warnings
 
 deps() { cargo tree -q -p xmlrpc -e normal --prefix none --no-default-features --features "$1" | sed 's/ .*//' | sort -u; }
 refuse() {

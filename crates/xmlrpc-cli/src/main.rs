@@ -15,6 +15,10 @@ mod output;
 
 use commands::{CallArgs, HelpArgs, ListArgs, MulticallArgs};
 
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "xmlrpc",

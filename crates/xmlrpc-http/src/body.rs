@@ -1,7 +1,7 @@
 //! Reading a request body: the length policy before reading, the limit and
 //! the body budget while it streams, its time limit, and its content coding.
 
-use bytes::Buf as _;
+use bytes::{Buf as _, Bytes};
 use http_body_util::BodyExt as _;
 use hyper::header::{self, HeaderMap, HeaderValue};
 use xmlrpc_codec::wire::ContentCoding;
@@ -47,7 +47,7 @@ impl BodyHeaders {
         body: B,
         limits: &HttpLimits,
         reservation: &mut Reservation,
-    ) -> Result<Vec<u8>, Rejection>
+    ) -> Result<Bytes, Rejection>
     where
         B: hyper::body::Body,
         B::Error: Into<BoxError>,
@@ -63,40 +63,66 @@ impl BodyHeaders {
         let sent = body.len();
         let decoded = self
             .coding
-            .decode(body, limits.body.max_inflated_bytes)
+            .decode(body.to_vec(), limits.body.max_inflated_bytes)
             .map_err(|e| Rejection::bad_coding(&e))?;
         reservation.cover(sent + decoded.len())?;
-        Ok(decoded)
+        Ok(Bytes::from(decoded))
     }
 }
 
+/// The body's bytes. A body that arrives in one frame (a request that
+/// fits hyper's read buffer) is that frame, shared, not copied; a longer
+/// one is gathered into a buffer sized by its declared length.
 async fn read_within_limit<B>(
     body: B,
     declared: Option<usize>,
     limits: &HttpLimits,
     reservation: &mut Reservation,
-) -> Result<Vec<u8>, Rejection>
+) -> Result<Bytes, Rejection>
 where
     B: hyper::body::Body,
     B::Error: Into<BoxError>,
 {
-    let mut out = Vec::with_capacity(declared.unwrap_or(0).min(limits.body.max_body_bytes));
+    let mut first: Option<Bytes> = None;
+    let mut gathered: Vec<u8> = Vec::new();
+    let mut total = 0;
     let mut body = std::pin::pin!(body);
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| Rejection::unreadable_body(e.into()))?;
-        if let Ok(mut data) = frame.into_data() {
-            let len = data.remaining();
-            check_streamed(out.len() + len, &limits.body)?;
-            reservation.cover(out.len() + len)?;
-            while data.has_remaining() {
-                let chunk = data.chunk();
-                out.extend_from_slice(chunk);
-                let n = chunk.len();
-                data.advance(n);
-            }
+        let Ok(mut data) = frame.into_data() else {
+            continue;
+        };
+        let len = data.remaining();
+        total += len;
+        check_streamed(total, &limits.body)?;
+        reservation.cover(total)?;
+        if len == 0 {
+            continue;
+        }
+        if first.is_none() && gathered.is_empty() {
+            first = Some(data.copy_to_bytes(len));
+            continue;
+        }
+        if let Some(earlier) = first.take() {
+            gathered.reserve(
+                declared
+                    .unwrap_or(total)
+                    .max(total)
+                    .min(limits.body.max_body_bytes),
+            );
+            gathered.extend_from_slice(&earlier);
+        }
+        while data.has_remaining() {
+            let chunk = data.chunk();
+            gathered.extend_from_slice(chunk);
+            let n = chunk.len();
+            data.advance(n);
         }
     }
-    Ok(out)
+    Ok(match first {
+        Some(only) => only,
+        None => Bytes::from(gathered),
+    })
 }
 
 /// An error from a request body, boxed.

@@ -265,8 +265,7 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
         .decode(body, limits.body.max_inflated_bytes)
         .map_err(|e| Rejection::bad_coding(&e))?;
     reservation.cover(sent + body.len())?;
-    let reply = shared.dispatch(&endpoint.dispatcher, &body, &context).await;
-    drop(body);
+    let reply = shared.dispatch(&endpoint.dispatcher, body, &context).await;
     drop(reservation);
     let coding = ContentCoding::choose(reply.body.len(), threshold, accepts);
     let payload = coding.encode(reply.body);

@@ -232,8 +232,7 @@ impl RpcService {
         let body = body_headers
             .read(request.into_body(), limits, &mut reservation)
             .await?;
-        let reply = self.shared.dispatch(dispatcher, &body, &context).await;
-        drop(body);
+        let reply = self.shared.dispatch(dispatcher, body, &context).await;
         drop(reservation);
         let coding = ContentCoding::choose(
             reply.body.len(),
@@ -261,12 +260,17 @@ impl Shared {
     }
 
     /// Runs the call within its time limit, within `request`.
-    pub(crate) async fn dispatch(
+    /// `body` is dropped once decoded (see
+    /// [`Dispatcher::handle_request_in`]).
+    pub(crate) async fn dispatch<B>(
         &self,
         dispatcher: &Dispatcher,
-        body: &[u8],
+        body: B,
         request: &RequestContext,
-    ) -> DispatchReply {
+    ) -> DispatchReply
+    where
+        B: AsRef<[u8]> + Send,
+    {
         let Some(limit) = self.config.limits.call_timeout else {
             return dispatcher.handle_request_in(body, request).await;
         };

@@ -187,8 +187,18 @@ impl Dispatcher {
 
     /// [`handle_request`](Self::handle_request) within `request`, whose
     /// headers, client, path and identity the handlers may read.
-    pub async fn handle_request_in(&self, body: &[u8], request: &RequestContext) -> Reply {
-        let (method, result) = match decode_call(body, &self.inner.options.limits) {
+    ///
+    /// `body` may be borrowed (`&[u8]`) or owned (`Vec<u8>`,
+    /// `bytes::Bytes`, …); an owned body is dropped once it is decoded,
+    /// so it does not stay in memory while the method runs and its answer
+    /// is written.
+    pub async fn handle_request_in<B>(&self, body: B, request: &RequestContext) -> Reply
+    where
+        B: AsRef<[u8]> + Send,
+    {
+        let decoded = decode_call(body.as_ref(), &self.inner.options.limits);
+        drop(body);
+        let (method, result) = match decoded {
             Ok(call) => {
                 let result = self.call_in(&call.method, call.params, request).await;
                 (Some(call.method), result)
