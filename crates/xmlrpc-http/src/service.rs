@@ -170,17 +170,22 @@ impl RpcService {
         B: hyper::body::Body + Send,
         B::Error: Into<BoxError>,
     {
-        let started = Instant::now();
-        let method = request.method().clone();
-        let path = request.uri().path().to_owned();
-        let version = request.version();
+        // What the access log line needs, taken only when there is one.
+        let logged = self.shared.config.log_requests.then(|| {
+            (
+                Instant::now(),
+                request.method().clone(),
+                request.uri().path().to_owned(),
+                request.version(),
+            )
+        });
         let context = self.request_context(&request);
         let client = context.peer();
         let (response, rpc_method) = match self.answer(request, context).await {
             Ok(answered) => answered,
             Err(rejection) => (response::rejected(&rejection), None),
         };
-        if self.shared.config.log_requests {
+        if let Some((started, method, path, version)) = logged {
             AccessLog {
                 peer: client,
                 method: method.as_str(),
