@@ -26,6 +26,21 @@ def read(path):
         return list(csv.DictReader(f))
 
 
+def label(v):
+    return f"{v:.0f}" if v >= 10 else f"{v:.2g}"
+
+
+def nice_max(v):
+    """A round axis maximum at or above `v` (5 ticks of a round step)."""
+    import math
+    step = v / 5
+    power = 10 ** math.floor(math.log10(step))
+    for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if m * power * 5 >= v:
+            return m * power * 5
+    return v
+
+
 def svg(title, groups, series, values, y_label, y_max, outlines=None, target_lines=None):
     """A grouped bar chart: `values[(group, series)]` -> height."""
     outlines = outlines or {}
@@ -63,7 +78,7 @@ def svg(title, groups, series, values, y_label, y_max, outlines=None, target_lin
                 f'height="{TOP + plot_h - y(v):.1f}" fill="{colour}"><title>{html.escape(name)} '
                 f'{html.escape(group)}: {v:.3g}</title></rect>'
             )
-            out.append(f'<text x="{x + bar_w * 0.45:.1f}" y="{y(v) - 3:.1f}" text-anchor="middle" font-size="9">{v:.2g}</text>')
+            out.append(f'<text x="{x + bar_w * 0.45:.1f}" y="{y(v) - 3:.1f}" text-anchor="middle" font-size="9">{label(v)}</text>')
             before = outlines.get((group, name))
             if before is not None:
                 out.append(
@@ -114,9 +129,9 @@ def side_by_side(rows, before_rows):
             if r["server"] == first and r["workload"] in before_ceiling:
                 outlines[(r["workload"], series[0])] = float(r["rps"]) / before_ceiling[r["workload"]]
     targets = {"tiny": 0.8, "struct": 0.5, "multicall": 0.3, "big": 0.2}
-    y_max = max(1.0, max(values.values()) * 1.1)
+    y_max = nice_max(max(1.0, max(values.values()) * 1.1))
     return svg("requests/s as a fraction of the HTTP ceiling (same run)", groups, series, values,
-               "x ceiling", round(y_max, 1), outlines, {g: t for g, t in targets.items() if g in groups})
+               "x ceiling", y_max, outlines, {g: t for g, t in targets.items() if g in groups})
 
 
 def codec(rows, before_rows):
@@ -127,9 +142,9 @@ def codec(rows, before_rows):
         values[(r["body"], "quick-xml events only")] = float(r["floor_mib_s"])
         values[(r["body"], "decode")] = float(r["decode_mib_s"])
     outlines = {(r["body"], "decode"): float(r["decode_mib_s"]) for r in before_rows or []}
-    y_max = max(values.values()) * 1.15
+    y_max = nice_max(max(values.values()) * 1.1)
     return svg("decode MiB/s (one core) beside quick-xml's bare tokenising", groups, series, values,
-               "MiB/s", round(y_max, -1), outlines)
+               "MiB/s", y_max, outlines)
 
 
 def main():
