@@ -33,6 +33,7 @@ mod fault;
 #[cfg(feature = "serde")]
 #[path = "serde_value.rs"]
 pub mod serde;
+pub mod structs;
 mod value;
 pub mod wire;
 
@@ -45,4 +46,5 @@ pub use document_limits::DocumentLimits;
 pub use encode::{EncodeError, EncodeOptions, encode_call, encode_response, encode_value};
 pub use error::{DecodeError, DecodeErrorKind};
 pub use fault::{Fault, codes};
-pub use value::{MethodCall, Response, Struct, Value};
+pub use structs::Struct;
+pub use value::{MethodCall, Response, Value};

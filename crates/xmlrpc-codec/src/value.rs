@@ -1,14 +1,8 @@
 //! The XML-RPC data model.
 
-use crate::{DateTime, Fault};
+use crate::{DateTime, Fault, Struct};
 
-/// The members of an XML-RPC `<struct>`, in the order they were written.
-///
-/// A name given twice keeps its first position and its last value, so a
-/// hostile document with many duplicates costs linear time.
-pub type Struct = indexmap::IndexMap<String, Value>;
-
-/// One XML-RPC value.
+/// One XML-RPC value (32 bytes: four words).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// `<int>` / `<i4>` (also `<i1>`, `<i2>` on input).

@@ -637,9 +637,6 @@ impl<'a> Parser<'a> {
         let mut members = Struct::with_capacity(self.members.len() - start);
         // A repeated name keeps its first position and takes the last value.
         members.extend(self.members.drain(start..));
-        if members.len() < members.capacity() / 2 {
-            members.shrink_to_fit();
-        }
         Ok(Value::Struct(members))
     }
 }

@@ -66,12 +66,12 @@ pub fn read_call(call: Value, index: usize) -> Result<(String, Vec<Value>), Faul
     let Value::Struct(mut members) = call else {
         return Err(bad("each call must be a struct {methodName, params}"));
     };
-    let method = match members.swap_remove("methodName") {
+    let method = match members.remove("methodName") {
         Some(Value::String(name)) => name,
         Some(_) => return Err(bad("methodName must be a string")),
         None => return Err(bad("the struct has no methodName")),
     };
-    let params = match members.swap_remove("params") {
+    let params = match members.remove("params") {
         Some(Value::Array(params)) => params,
         None => Vec::new(),
         Some(_) => return Err(bad("params must be an array")),
