@@ -236,9 +236,16 @@ impl<'a> Scanner<'a> {
     /// Skips XML whitespace (what may stand between elements).
     #[inline]
     pub(super) fn skip_space(&mut self) {
-        while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.bytes.get(self.pos) {
-            self.pos += 1;
+        self.pos = self.space_end(self.pos);
+    }
+
+    /// The end of the XML whitespace that starts at `at`.
+    #[inline]
+    fn space_end(&self, mut at: usize) -> usize {
+        while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.bytes.get(at) {
+            at += 1;
         }
+        at
     }
 
     /// The next token.
@@ -322,9 +329,7 @@ impl<'a> Scanner<'a> {
         let mut at = name_end;
         let empty = loop {
             let before = at;
-            while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.bytes.get(at) {
-                at += 1;
-            }
+            at = self.space_end(at);
             match self.bytes.get(at) {
                 Some(b'>') => {
                     self.pos = at + 1;
@@ -356,17 +361,11 @@ impl<'a> Scanner<'a> {
     fn attribute(&self, from: usize) -> Result<usize, DecodeError> {
         let name_end = self.name_end(from);
         self.check_name(from, name_end, "an attribute")?;
-        let mut at = name_end;
-        while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.bytes.get(at) {
-            at += 1;
-        }
+        let mut at = self.space_end(name_end);
         if self.bytes.get(at) != Some(&b'=') {
             return Err(self.syntax("an attribute needs '=' and a quoted value", at));
         }
-        at += 1;
-        while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.bytes.get(at) {
-            at += 1;
-        }
+        at = self.space_end(at + 1);
         let quote = match self.bytes.get(at) {
             Some(&q @ (b'"' | b'\'')) => q,
             _ => return Err(self.syntax("an attribute's value must be quoted", at)),
@@ -399,10 +398,7 @@ impl<'a> Scanner<'a> {
         }
         let name_end = self.name_end(name_start);
         self.check_name(name_start, name_end, "an end tag")?;
-        let mut at = name_end;
-        while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.bytes.get(at) {
-            at += 1;
-        }
+        let at = self.space_end(name_end);
         if self.bytes.get(at) != Some(&b'>') {
             return Err(self.syntax("an end tag must close with '>'", at));
         }
