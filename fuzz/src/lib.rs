@@ -165,11 +165,14 @@ pub fn demo_service(max_body_bytes: usize) -> RpcService {
         )
         .header_read_timeout(SERVER_TIMEOUT)
         .body_read_timeout(SERVER_TIMEOUT);
-    Server::builder_for(demo::dispatcher(xmlrpc::OutputEncoding::default()))
-        .documentation(demo::documentation())
-        .log_requests(false)
-        .limits(limits)
-        .into_service()
+    Server::builder_for(demo::dispatcher(
+        xmlrpc::OutputEncoding::default(),
+        xmlrpc::Dialect::default(),
+    ))
+    .documentation(demo::documentation())
+    .log_requests(false)
+    .limits(limits)
+    .into_service()
 }
 
 /// The server's header and body timeouts in the targets.

@@ -41,6 +41,11 @@ pub(crate) struct ClientOptions {
     /// Character encoding of requests (Python's `encoding`), e.g. iso-8859-1.
     #[arg(long, default_value = "utf-8")]
     pub(crate) encoding: String,
+    /// How requests spell what the specification leaves open: python
+    /// (<i8>, <nil/>), apache (<ex:i8>, <ex:nil/>), xmlrpc-c (doubles
+    /// without an exponent) or strict (the specification alone).
+    #[arg(long, default_value = "python", value_name = "NAME")]
+    pub(crate) dialect: xmlrpc::Dialect,
     /// Trust the CA certificates in this PEM file (for https).
     #[arg(long, value_name = "FILE")]
     pub(crate) cacert: Option<PathBuf>,
@@ -310,7 +315,8 @@ impl<'a> Session<'a> {
             .connect_timeout(timeout)
             // Asked for with n/ or null: the user wants nil sent.
             .allow_none(true)
-            .encoding(encoding);
+            .encoding(encoding)
+            .dialect(options.dialect);
         for header in &options.headers {
             let Some((name, value)) = header.split_once(':') else {
                 return Err(format!("--header {header:?}: write it as 'Name: value'"));

@@ -52,6 +52,12 @@ struct DemoArgs {
     /// Character encoding of responses (Python's `encoding`), e.g. iso-8859-1.
     #[arg(long, default_value = "utf-8")]
     encoding: String,
+    /// How responses spell what the specification leaves open: python
+    /// (<i8>, <nil/>), apache (<ex:i8>, <ex:nil/>), xmlrpc-c (doubles
+    /// without an exponent) or strict (the specification alone: nil and
+    /// i8 results become faults).
+    #[arg(long, default_value = "python", value_name = "NAME")]
+    dialect: xmlrpc::Dialect,
     /// Answer one request as a CGI program (REQUEST_METHOD, CONTENT_LENGTH
     /// and stdin in, headers and body on stdout), then exit.
     #[arg(long, conflicts_with_all = ["host", "port", "listen"])]
@@ -134,7 +140,7 @@ fn demo(args: &DemoArgs) -> ExitCode {
         )
         .init();
     if args.cgi {
-        let handler = xmlrpc::demo::cgi_handler(encoding).log_requests(!args.quiet);
+        let handler = xmlrpc::demo::cgi_handler(encoding, args.dialect).log_requests(!args.quiet);
         return match handler.handle_request(None) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -153,7 +159,7 @@ fn demo(args: &DemoArgs) -> ExitCode {
     } else {
         args.listen.clone()
     };
-    let server = xmlrpc::Server::builder_for(xmlrpc::demo::dispatcher(encoding))
+    let server = xmlrpc::Server::builder_for(xmlrpc::demo::dispatcher(encoding, args.dialect))
         .documentation(xmlrpc::demo::documentation())
         .log_requests(!args.quiet)
         .listen(&listen);

@@ -11,8 +11,11 @@ use xmlrpc_test_support::server::TestServer;
 /// The demo's dispatcher (what `xmlrpc demo` serves), in-process.
 fn demo() -> TestServer {
     TestServer::start(
-        Server::builder_for(xmlrpc::demo::dispatcher(OutputEncoding::default()))
-            .log_requests(false),
+        Server::builder_for(xmlrpc::demo::dispatcher(
+            OutputEncoding::default(),
+            xmlrpc::Dialect::default(),
+        ))
+        .log_requests(false),
     )
 }
 
@@ -373,10 +376,13 @@ fn every_command_takes_unix_and_scgi_addresses() {
     let unix = format!("unix://{}", dir.join("http.sock").display());
     let scgi = format!("scgi://{}", dir.join("scgi.sock").display());
     let _server = TestServer::serve(
-        Server::builder_for(xmlrpc::demo::dispatcher(OutputEncoding::default()))
-            .log_requests(false)
-            .listen([&unix, &scgi])
-            .unwrap(),
+        Server::builder_for(xmlrpc::demo::dispatcher(
+            OutputEncoding::default(),
+            xmlrpc::Dialect::default(),
+        ))
+        .log_requests(false)
+        .listen([&unix, &scgi])
+        .unwrap(),
     );
     for url in [&unix, &scgi] {
         assert_eq!(

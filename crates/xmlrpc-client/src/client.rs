@@ -136,6 +136,15 @@ impl ClientBuilder {
         self
     }
 
+    /// How requests spell extensions, doubles and dates; see
+    /// [`Dialect`](xmlrpc_codec::Dialect) (default Python's). A parameter
+    /// the dialect cannot send is an [`Error::Encode`] before anything is
+    /// sent.
+    pub fn dialect(mut self, dialect: xmlrpc_codec::Dialect) -> Self {
+        self.encode.dialect = dialect;
+        self
+    }
+
     /// The character encoding of requests (Python's `encoding`).
     pub fn encoding(mut self, encoding: OutputEncoding) -> Self {
         self.encode.encoding = encoding;

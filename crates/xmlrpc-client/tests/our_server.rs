@@ -54,6 +54,52 @@ async fn every_type_round_trips_through_echo() {
 }
 
 #[tokio::test]
+async fn requests_are_written_in_the_clients_dialect() {
+    let server = our_server();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let requests = seen.clone();
+    let client = Client::builder(&server.url())
+        .allow_none(true)
+        .dialect(xmlrpc::Dialect::XMLRPC_C)
+        .inspect(move |direction, body| {
+            if direction == xmlrpc::Direction::Request {
+                requests
+                    .lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(body).into_owned());
+            }
+        })
+        .build()
+        .unwrap();
+    let big = Value::Double(1e300);
+    assert_eq!(
+        client.call_value("echo", vec![big.clone()]).await.unwrap(),
+        big
+    );
+    let request = seen.lock().unwrap().pop().unwrap();
+    assert!(
+        request.contains(&format!("<double>1{}.0</double>", "0".repeat(300))),
+        "{request}"
+    );
+
+    // strict cannot send a nil: the call fails before anything is sent.
+    let strict = Client::builder(&server.url())
+        .allow_none(true)
+        .dialect(xmlrpc::Dialect::STRICT)
+        .build()
+        .unwrap();
+    let e = strict
+        .call_value("echo", vec![Value::Nil])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Encode(_)), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        "the call cannot be encoded: cannot marshal nil: the strict dialect has no nil"
+    );
+}
+
+#[tokio::test]
 async fn calls_with_rust_arguments_and_dotted_names() {
     let server = our_server();
     let client = Client::new(&server.url()).unwrap();

@@ -2,6 +2,7 @@
 
 use base64::Engine as _;
 
+use crate::dialect::{DateTimeForm, Dialect, DoubleForm, Extension, write_decimal};
 use crate::{Fault, MethodCall, OutputEncoding, Response, Value};
 
 /// How documents are written.
@@ -19,6 +20,9 @@ pub struct EncodeOptions {
     pub allow_none: bool,
     /// The character encoding of the document. Default: UTF-8.
     pub encoding: OutputEncoding,
+    /// How extensions, doubles and dates are spelled. Default:
+    /// [`Dialect::PYTHON`].
+    pub dialect: Dialect,
 }
 
 impl EncodeOptions {
@@ -34,6 +38,12 @@ impl EncodeOptions {
         self.encoding = encoding;
         self
     }
+    /// Sets [`dialect`](Self::dialect).
+    #[must_use]
+    pub fn dialect(mut self, dialect: Dialect) -> Self {
+        self.dialect = dialect;
+        self
+    }
 }
 
 /// Why a value could not be written.
@@ -46,6 +56,14 @@ pub enum EncodeError {
     /// A NaN or infinite double, which XML-RPC cannot express.
     #[error("cannot marshal the non-finite double {0}")]
     NonFiniteDouble(String),
+    /// A nil, which the dialect does not send
+    /// ([`Extension::Refused`](crate::dialect::Extension::Refused)).
+    #[error("cannot marshal nil: the {0} dialect has no nil")]
+    NilNotInDialect(Dialect),
+    /// A 64-bit integer beyond 32 bits, which the dialect does not send
+    /// ([`Extension::Refused`](crate::dialect::Extension::Refused)).
+    #[error("cannot marshal {1}: it does not fit an <int> and the {0} dialect has no <i8>")]
+    I8NotInDialect(Dialect, i64),
 }
 
 /// Writes one `<value>…</value>` into `out`.
@@ -62,9 +80,18 @@ pub fn encode_value(
             out.extend_from_slice(b"</int>");
         }
         Value::I8(i) => {
-            out.extend_from_slice(b"<i8>");
+            let dialect = &opts.dialect;
+            let (open, close): (&[u8], &[u8]) = match dialect.i8 {
+                _ if dialect.i8_only_beyond_int && i32::try_from(*i).is_ok() => {
+                    (b"<int>", b"</int>")
+                }
+                Extension::Plain => (b"<i8>", b"</i8>"),
+                Extension::Apache => (b"<ex:i8>", b"</ex:i8>"),
+                Extension::Refused => return Err(EncodeError::I8NotInDialect(*dialect, *i)),
+            };
+            out.extend_from_slice(open);
             out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes());
-            out.extend_from_slice(b"</i8>");
+            out.extend_from_slice(close);
         }
         Value::Bool(b) => {
             out.extend_from_slice(if *b {
@@ -83,13 +110,24 @@ pub fn encode_value(
                 return Err(EncodeError::NonFiniteDouble(d.to_string()));
             }
             out.extend_from_slice(b"<double>");
-            out.extend_from_slice(ryu::Buffer::new().format_finite(*d).as_bytes());
+            match opts.dialect.doubles {
+                DoubleForm::Shortest => {
+                    out.extend_from_slice(ryu::Buffer::new().format_finite(*d).as_bytes());
+                }
+                DoubleForm::Decimal => write_decimal(out, *d),
+            }
             out.extend_from_slice(b"</double>");
         }
         Value::DateTime(dt) => {
             use std::io::Write as _;
             out.extend_from_slice(b"<dateTime.iso8601>");
+            let start = out.len();
             let _ = write!(out, "{dt}");
+            if opts.dialect.dates == DateTimeForm::Extended {
+                // 19980717T… → 1998-07-17T…
+                out.insert(start + 6, b'-');
+                out.insert(start + 4, b'-');
+            }
             out.extend_from_slice(b"</dateTime.iso8601>");
         }
         Value::Base64(bytes) => {
@@ -120,8 +158,12 @@ pub fn encode_value(
             }
             out.extend_from_slice(b"</struct>");
         }
-        Value::Nil if opts.allow_none => out.extend_from_slice(b"<nil/>"),
-        Value::Nil => return Err(EncodeError::NilNotAllowed),
+        Value::Nil if !opts.allow_none => return Err(EncodeError::NilNotAllowed),
+        Value::Nil => match opts.dialect.nil {
+            Extension::Plain => out.extend_from_slice(b"<nil/>"),
+            Extension::Apache => out.extend_from_slice(b"<ex:nil/>"),
+            Extension::Refused => return Err(EncodeError::NilNotInDialect(opts.dialect)),
+        },
     }
     out.extend_from_slice(b"</value>");
     Ok(())
@@ -138,7 +180,8 @@ pub fn encode_value(
 pub fn encode_call(call: &MethodCall, opts: &EncodeOptions) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(256);
     header(&mut out, opts);
-    out.extend_from_slice(b"<methodCall><methodName>");
+    open_root(&mut out, b"methodCall", opts);
+    out.extend_from_slice(b"<methodName>");
     escape_into(&mut out, &call.method);
     out.extend_from_slice(b"</methodName><params>");
     for param in &call.params {
@@ -156,20 +199,35 @@ pub fn encode_response(response: &Response, opts: &EncodeOptions) -> Result<Vec<
     header(&mut out, opts);
     match response {
         Ok(value) => {
-            out.extend_from_slice(b"<methodResponse><params><param>");
+            open_root(&mut out, b"methodResponse", opts);
+            out.extend_from_slice(b"<params><param>");
             encode_value(&mut out, value, opts)?;
             out.extend_from_slice(b"</param></params></methodResponse>");
         }
-        Err(fault) => encode_fault_body(&mut out, fault),
+        Err(fault) => {
+            open_root(&mut out, b"methodResponse", opts);
+            encode_fault_body(&mut out, fault);
+        }
     }
     Ok(finish(out, opts))
 }
 
+/// Writes `<fault>…</fault></methodResponse>`.
 fn encode_fault_body(out: &mut Vec<u8>, fault: &Fault) {
-    out.extend_from_slice(b"<methodResponse><fault>");
+    out.extend_from_slice(b"<fault>");
     // A fault struct holds no nil or double, so it always encodes.
     let _ = encode_value(out, &fault.to_value(), &EncodeOptions::default());
     out.extend_from_slice(b"</fault></methodResponse>");
+}
+
+/// `<name>`, declaring the `ex` namespace when the dialect uses it.
+fn open_root(out: &mut Vec<u8>, name: &[u8], opts: &EncodeOptions) {
+    out.push(b'<');
+    out.extend_from_slice(name);
+    if opts.dialect.declares_apache_namespace() {
+        out.extend_from_slice(b" xmlns:ex=\"http://ws.apache.org/xmlrpc/namespaces/extensions\"");
+    }
+    out.push(b'>');
 }
 
 fn header(out: &mut Vec<u8>, opts: &EncodeOptions) {

@@ -19,13 +19,16 @@
 //! The types follow the XML-RPC specification plus the two common
 //! extensions `<i8>` and `<nil/>`. On input the spellings other
 //! implementations send are accepted too (`ex:i8`, `ex:nil`, `i1`, `i2`,
-//! bare text inside `<value>`); on output the canonical ones are written.
+//! bare text inside `<value>`); on output the canonical ones are written,
+//! or those of a [`Dialect`] (`ex:i8`, no nil at all, doubles without an
+//! exponent, …).
 
 mod charset;
 mod convert;
 mod datetime;
 mod datetime_crates;
 mod decode;
+pub mod dialect;
 mod document_limits;
 mod encode;
 mod error;
@@ -42,6 +45,7 @@ pub use convert::{Binary, ConvertError, FromValue, IntoParams, IntoResponse, Int
 pub use datetime::{DateTime, ParseDateTimeError, Zone};
 pub use datetime_crates::ForeignDateTime;
 pub use decode::{decode_call, decode_response, decode_value};
+pub use dialect::Dialect;
 pub use document_limits::DocumentLimits;
 pub use encode::{EncodeError, EncodeOptions, encode_call, encode_response, encode_value};
 pub use error::{DecodeError, DecodeErrorKind};

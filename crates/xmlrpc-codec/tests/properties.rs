@@ -5,10 +5,11 @@
 
 use proptest::collection::vec;
 use proptest::prelude::*;
+use xmlrpc::dialect::{DateTimeForm, DoubleForm};
 use xmlrpc::{
-    DateTime, DocumentLimits, EncodeError, EncodeOptions, Fault, MethodCall, OutputEncoding,
-    Struct, Value, codes, decode_call, decode_response, decode_value, encode_call, encode_response,
-    encode_value,
+    DateTime, Dialect, DocumentLimits, EncodeError, EncodeOptions, Fault, MethodCall,
+    OutputEncoding, Struct, Value, codes, decode_call, decode_response, decode_value, encode_call,
+    encode_response, encode_value,
 };
 use xmlrpc_test_support::values::{holds_nil, holds_nul, identical};
 
@@ -291,6 +292,45 @@ proptest! {
         prop_assert_eq!(decode_response(&body, &DocumentLimits::default()), Ok(Err(fault)));
     }
 
+    /// Every dialect writes what the decoder reads back unchanged (with
+    /// an i8 narrowed to an int where the dialect says so), or refuses
+    /// what it cannot send (strict: nil, and i8 beyond 32 bits).
+    #[test]
+    fn every_dialect_round_trips_or_refuses(
+        v in value(true),
+        preset in 0..Dialect::PRESETS.len(),
+        extended_dates in any::<bool>(),
+        narrow in any::<bool>(),
+    ) {
+        let (name, mut dialect) = Dialect::PRESETS[preset];
+        if extended_dates {
+            dialect = dialect.dates(DateTimeForm::Extended);
+        }
+        if narrow {
+            dialect = dialect.i8_only_beyond_int(true);
+        }
+        let opts = options(true, "utf-8").dialect(dialect);
+        let encoded = encode_response(&Ok(v.clone()), &opts);
+        let expected = if dialect.i8_only_beyond_int { narrowed(&v) } else { v.clone() };
+        if name == "strict" && (holds_nil(&v) || holds_i8(&expected)) {
+            prop_assert!(matches!(
+                encoded,
+                Err(EncodeError::NilNotInDialect(_) | EncodeError::I8NotInDialect(..))
+            ), "{:?}", encoded);
+            return Ok(());
+        }
+        let body = encoded.unwrap();
+        let text = String::from_utf8_lossy(&body);
+        if dialect.doubles == DoubleForm::Decimal {
+            for double in text.split("<double>").skip(1) {
+                let digits = double.split("</double>").next().unwrap_or_default();
+                prop_assert!(!digits.contains(['e', 'E']), "{}", digits);
+            }
+        }
+        let back = decode_response(&body, &DocumentLimits::default()).unwrap().unwrap();
+        prop_assert!(identical(&back, &expected), "{}: {:?} came back as {:?} from {}", name, expected, back, text);
+    }
+
     #[test]
     fn datetimes_print_and_parse_back(dt in datetime()) {
         let printed = dt.to_string();
@@ -380,5 +420,14 @@ fn narrowed(value: &Value) -> Value {
                 .collect(),
         ),
         other => other.clone(),
+    }
+}
+
+fn holds_i8(value: &Value) -> bool {
+    match value {
+        Value::I8(_) => true,
+        Value::Array(items) => items.iter().any(holds_i8),
+        Value::Struct(members) => members.iter().any(|(_, v)| holds_i8(v)),
+        _ => false,
     }
 }

@@ -142,6 +142,14 @@ impl ServerBuilder<OneTable> {
         self
     }
 
+    /// Sets how responses spell extensions, doubles and dates; see
+    /// [`Dialect`](xmlrpc_codec::Dialect) and
+    /// [`DispatchOptions::dialect`].
+    pub fn dialect(mut self, dialect: xmlrpc_codec::Dialect) -> Self {
+        self.target.options = self.target.options.dialect(dialect);
+        self
+    }
+
     /// Sets the most calls one `system.multicall` may hold.
     pub fn max_multicall_calls(mut self, calls: usize) -> Self {
         self.target.options = self.target.options.max_multicall_calls(calls);

@@ -275,6 +275,61 @@ fn allow_none_and_encoding_reach_the_responses() {
 }
 
 #[test]
+fn the_dialect_reaches_the_responses_and_strict_refuses_with_a_fault() {
+    let i8_call = call_body("echo", "<param><value><i8>4294967296</i8></value></param>");
+    let nil_call = call_body("nothing", "");
+    let apache = TestServer::start(
+        Server::builder(methods())
+            .allow_none(true)
+            .dialect(xmlrpc::Dialect::APACHE)
+            .log_requests(false),
+    );
+    let r = exchange(apache.addr, &post("/", &i8_call));
+    let body = String::from_utf8(r.body.clone()).unwrap();
+    assert!(
+        body.contains(
+            "<methodResponse xmlns:ex=\"http://ws.apache.org/xmlrpc/namespaces/extensions\">"
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains("<value><ex:i8>4294967296</ex:i8></value>"),
+        "{body}"
+    );
+    assert_eq!(result(&r), Ok(Value::I8(1 << 32)));
+    let r = exchange(apache.addr, &post("/", &nil_call));
+    assert!(String::from_utf8_lossy(&r.body).contains("<value><ex:nil/></value>"));
+    assert_eq!(result(&r), Ok(Value::Nil));
+
+    let strict = TestServer::start(
+        Server::builder(methods())
+            .allow_none(true)
+            .dialect(xmlrpc::Dialect::STRICT)
+            .log_requests(false),
+    );
+    let fault = result(&exchange(strict.addr, &post("/", &nil_call))).unwrap_err();
+    assert_eq!(
+        (fault.code, fault.string.as_str()),
+        (-32603, "cannot marshal nil: the strict dialect has no nil")
+    );
+    let fault = result(&exchange(strict.addr, &post("/", &i8_call))).unwrap_err();
+    assert_eq!(
+        fault.string,
+        "cannot marshal 4294967296: it does not fit an <int> and the strict dialect has no <i8>"
+    );
+    // An i8 that fits is sent as an int; the server keeps serving.
+    let r = exchange(
+        strict.addr,
+        &post(
+            "/",
+            &call_body("echo", "<param><value><i8>7</i8></value></param>"),
+        ),
+    );
+    assert!(String::from_utf8_lossy(&r.body).contains("<int>7</int>"));
+    assert_eq!(result(&r), Ok(Value::Int(7)));
+}
+
+#[test]
 fn bind_without_activate_then_activate() {
     let mut server = Server::builder(methods())
         .reuse_address(true)

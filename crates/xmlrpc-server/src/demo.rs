@@ -4,7 +4,7 @@
 //! multicall. Here so that the binary, tests, fuzz targets, examples and
 //! benchmarks all serve exactly the same thing.
 
-use xmlrpc_codec::{Fault, OutputEncoding, Value};
+use xmlrpc_codec::{Dialect, Fault, OutputEncoding, Value};
 
 use crate::{CgiHandler, DispatchOptions, Dispatcher, Documentation, Methods};
 
@@ -139,21 +139,22 @@ pub fn documentation() -> Documentation {
 }
 
 /// The demo's dispatcher: its [`methods`], `allow_none` on, responses in
-/// `encoding`.
-pub fn dispatcher(encoding: OutputEncoding) -> Dispatcher {
+/// `encoding` and `dialect`.
+pub fn dispatcher(encoding: OutputEncoding, dialect: Dialect) -> Dispatcher {
     Dispatcher::with_options(
         methods(),
         DispatchOptions::default()
             .allow_none(true)
-            .encoding(encoding),
+            .encoding(encoding)
+            .dialect(dialect),
     )
 }
 
 /// The demo as a CGI program (`xmlrpc demo --cgi`): Python's
 /// `DocCGIXMLRPCRequestHandler` with the demo's [`dispatcher`] and
 /// [`documentation`].
-pub fn cgi_handler(encoding: OutputEncoding) -> CgiHandler {
-    CgiHandler::with_dispatcher(dispatcher(encoding)).documentation(documentation())
+pub fn cgi_handler(encoding: OutputEncoding, dialect: Dialect) -> CgiHandler {
+    CgiHandler::with_dispatcher(dispatcher(encoding, dialect)).documentation(documentation())
 }
 
 #[cfg(test)]

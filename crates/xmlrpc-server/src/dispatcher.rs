@@ -86,6 +86,15 @@ impl DispatchOptions {
         self.encode.encoding = encoding;
         self
     }
+    /// Sets how responses spell extensions, doubles and dates
+    /// ([`Dialect`](xmlrpc_codec::Dialect); default Python's). A result the
+    /// dialect cannot send (a nil or an i8 under `strict`) becomes a fault
+    /// saying so.
+    #[must_use]
+    pub fn dialect(mut self, dialect: xmlrpc_codec::Dialect) -> Self {
+        self.encode.dialect = dialect;
+        self
+    }
     /// Sets [`limits`](Self::limits).
     #[must_use]
     pub fn limits(mut self, limits: DocumentLimits) -> Self {

@@ -4,6 +4,7 @@
 //! client that shows exactly what went over the wire, values of every
 //! type, and the soak harness.
 
+pub mod interop;
 pub mod process;
 pub mod python;
 pub mod raw_http;

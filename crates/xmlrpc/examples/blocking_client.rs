@@ -47,9 +47,10 @@ mod tests {
     #[test]
     fn it_talks_to_the_demo() {
         let server = TestServer::start(
-            xmlrpc::Server::builder_for(
-                xmlrpc::demo::dispatcher(xmlrpc::OutputEncoding::default()),
-            )
+            xmlrpc::Server::builder_for(xmlrpc::demo::dispatcher(
+                xmlrpc::OutputEncoding::default(),
+                xmlrpc::Dialect::default(),
+            ))
             .log_requests(false),
         );
         let lines = super::show(&server.url()).unwrap();

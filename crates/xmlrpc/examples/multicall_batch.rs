@@ -43,9 +43,10 @@ mod tests {
     #[tokio::test(flavor = "multi_thread")]
     async fn one_answer_per_call_in_order() {
         let server = TestServer::start(
-            xmlrpc::Server::builder_for(
-                xmlrpc::demo::dispatcher(xmlrpc::OutputEncoding::default()),
-            )
+            xmlrpc::Server::builder_for(xmlrpc::demo::dispatcher(
+                xmlrpc::OutputEncoding::default(),
+                xmlrpc::Dialect::default(),
+            ))
             .log_requests(false),
         );
         assert_eq!(

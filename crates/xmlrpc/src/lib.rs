@@ -198,11 +198,11 @@
 //! client.
 
 pub use xmlrpc_codec::{
-    Binary, ConvertError, DateTime, DecodeError, DecodeErrorKind, DocumentLimits, EncodeError,
-    EncodeOptions, Fault, ForeignDateTime, FromValue, IntoParams, IntoResponse, IntoValue,
-    MethodCall, OutputEncoding, ParseDateTimeError, Response, Struct, Value, Zone, codes,
-    decode_call, decode_response, decode_value, encode_call, encode_response, encode_value,
-    structs, wire,
+    Binary, ConvertError, DateTime, DecodeError, DecodeErrorKind, Dialect, DocumentLimits,
+    EncodeError, EncodeOptions, Fault, ForeignDateTime, FromValue, IntoParams, IntoResponse,
+    IntoValue, MethodCall, OutputEncoding, ParseDateTimeError, Response, Struct, Value, Zone,
+    codes, decode_call, decode_response, decode_value, dialect, encode_call, encode_response,
+    encode_value, structs, wire,
 };
 
 #[cfg(feature = "serde")]

@@ -1,0 +1,446 @@
+#!/usr/bin/env python3
+"""The interoperability suite: every peer in tests/interop/peers, our server
+against each peer client and our client against each peer server, over the
+case table of crates/xmlrpc-test-support/src/interop.rs.
+
+    python3 tests/interop/run.py [--only PEER ...] [--no-install] [--no-write]
+
+Installs what the peers need (Debian packages, PyPI into a virtualenv, npm,
+their builds) under target/interop/, runs every pair, classifies each check
+(ok; unsupported or peer bug when the peer's peer.toml says so and why;
+anything else fails), writes INTEROP.md at the top of the repository, and
+exits 1 on any failure. See tests/interop/README.md.
+"""
+
+import argparse
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = ROOT / "tests" / "interop"
+PEERS = HERE / "peers"
+WORK = ROOT / "target" / "interop"
+VENV = WORK / "venv"
+NODE = WORK / "node"
+EXAMPLES = ROOT / "target" / "debug" / "examples"
+REPORT = ROOT / "INTEROP.md"
+OUTCOMES = ("ok", "unsupported", "peer bug")
+CLIENT_TIMEOUT = 180
+SERVER_START_TIMEOUT = 60
+
+
+@dataclass
+class Peer:
+    name: str
+    folder: Path
+    spec: dict
+    version: str = "?"
+    results: dict = field(default_factory=dict)  # check -> (outcome, text)
+    failures: list = field(default_factory=list)  # what fails the suite
+    problem: str = ""  # the peer could not be run at all
+
+    @property
+    def role(self):
+        return self.spec["role"]
+
+    @property
+    def title(self):
+        return self.spec.get("title", self.name)
+
+    @property
+    def run(self):
+        return self.spec.get("run", {})
+
+    @property
+    def expect(self):
+        return self.spec.get("expect", {})
+
+    @property
+    def out(self):
+        return WORK / "build" / self.name
+
+
+def log(message):
+    print(f"interop: {message}", file=sys.stderr, flush=True)
+
+
+def load_peers(only):
+    peers = []
+    for toml in sorted(PEERS.glob("*/peer.toml")):
+        name = toml.parent.name
+        if only and name not in only:
+            continue
+        with open(toml, "rb") as f:
+            spec = tomllib.load(f)
+        if spec.get("role") not in ("client", "server"):
+            sys.exit(f"{toml}: role must be client or server")
+        for check, exp in spec.get("expect", {}).items():
+            if exp.get("outcome") not in OUTCOMES[1:] or not exp.get("why"):
+                sys.exit(f"{toml}: [expect] {check!r} needs outcome "
+                         f"('unsupported' or 'peer bug') and why")
+        peers.append(Peer(name, toml.parent, spec))
+    if only and len(peers) != len(only):
+        sys.exit(f"no such peer among {sorted(set(only) - {p.name for p in peers})}")
+    return peers
+
+
+def environment(peer=None):
+    env = dict(os.environ)
+    env["PATH"] = f"{VENV / 'bin'}:{NODE / 'node_modules' / '.bin'}:{env.get('PATH', '')}"
+    env["NODE_PATH"] = str(NODE / "node_modules")
+    env["VIRTUAL_ENV"] = str(VENV)
+    if peer is not None:
+        env["OUT"] = str(peer.out)
+    return env
+
+
+def sh(command, **kwargs):
+    return subprocess.run(command, shell=True, check=True, **kwargs)
+
+
+# ---------------------------------------------------------------- installing
+
+def marker_ok(marker, content):
+    return marker.exists() and marker.read_text() == content
+
+
+def install(peers):
+    WORK.mkdir(parents=True, exist_ok=True)
+    debian = sorted({p for peer in peers for p in peer.spec.get("install", {}).get("debian", [])})
+    missing = [p for p in debian if not debian_installed(p)]
+    if missing:
+        if os.geteuid() != 0 or not shutil.which("apt-get"):
+            sys.exit(f"interop: please install the Debian packages {' '.join(missing)}")
+        log(f"installing Debian packages: {' '.join(missing)}")
+        sh("apt-get update -qq")
+        sh("DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "
+           + " ".join(missing), stdout=subprocess.DEVNULL)
+    pip = sorted({p for peer in peers for p in peer.spec.get("install", {}).get("pip", [])})
+    if pip:
+        marker = VENV / "installed.txt"
+        if not marker_ok(marker, "\n".join(pip)):
+            log(f"installing from PyPI: {' '.join(pip)}")
+            if not (VENV / "bin" / "python").exists():
+                sh(f"{sys.executable} -m venv {VENV}")
+            sh(f"{VENV / 'bin' / 'pip'} install -q " + " ".join(f"'{p}'" for p in pip))
+            marker.write_text("\n".join(pip))
+    npm = sorted({p for peer in peers for p in peer.spec.get("install", {}).get("npm", [])})
+    if npm:
+        marker = NODE / "installed.txt"
+        if not marker_ok(marker, "\n".join(npm)):
+            log(f"installing from npm: {' '.join(npm)}")
+            NODE.mkdir(parents=True, exist_ok=True)
+            sh(f"npm install --silent --no-audit --no-fund --prefix {NODE} "
+               + " ".join(f"'{p}'" for p in npm), stdout=subprocess.DEVNULL)
+            marker.write_text("\n".join(npm))
+    for peer in peers:
+        build = peer.spec.get("install", {}).get("build", "").strip()
+        if not build:
+            continue
+        digest = folder_digest(peer.folder)
+        marker = peer.out / ".built"
+        if marker_ok(marker, digest):
+            continue
+        log(f"building {peer.name}")
+        peer.out.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(build, shell=True, cwd=peer.folder, env=environment(peer),
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            peer.problem = f"build failed: {last_lines(result.stderr + result.stdout)}"
+            continue
+        marker.write_text(digest)
+
+
+def debian_installed(package):
+    result = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package],
+                            capture_output=True, text=True)
+    return result.returncode == 0 and "install ok installed" in result.stdout
+
+
+def folder_digest(folder):
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "target" not in path.parts:
+            h.update(str(path.relative_to(folder)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def last_lines(text, n=5):
+    lines = [l for l in text.strip().splitlines() if l.strip()]
+    return " / ".join(lines[-n:])[:600]
+
+
+def build_ours():
+    log("building interop_server and interop_client")
+    sh(f"cargo build -q -p xmlrpc-test-support --example interop_server --example interop_client",
+       cwd=ROOT)
+
+
+def peer_version(peer):
+    command = peer.spec.get("version", "")
+    if not command:
+        return "?"
+    result = subprocess.run(command, shell=True, cwd=peer.folder, env=environment(peer),
+                            capture_output=True, text=True, timeout=60)
+    text = (result.stdout.strip() or result.stderr.strip()).splitlines()
+    return text[0].strip() if text and result.returncode == 0 else "?"
+
+
+# ---------------------------------------------------------------- running
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, process, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def stop(process):
+    """Stops a process started with start_new_session, and all its group."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    # Whatever the group left behind (a daemon's children).
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def parse_lines(text):
+    results = {}
+    for line in text.splitlines():
+        if "\t" in line:
+            name, result = line.split("\t", 1)
+            results[name.strip()] = result.strip()
+    return results
+
+
+def run_client(peer):
+    """Our server, this peer client."""
+    dialect = peer.run.get("dialect", "python")
+    server = subprocess.Popen([str(EXAMPLES / "interop_server"), "--port", "0",
+                               "--dialect", dialect],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        first = server.stdout.readline().split()
+        if len(first) != 3 or first[:2] != ["listening", "on"]:
+            raise RuntimeError(f"our server did not start: {server.stderr.read()}")
+        url = f"http://127.0.0.1:{first[2]}/RPC2"
+        command = peer.run["command"].format(url=url)
+        result = subprocess.run(command, shell=True, cwd=peer.folder, env=environment(peer),
+                                capture_output=True, text=True, timeout=CLIENT_TIMEOUT)
+        lines = parse_lines(result.stdout)
+        if not lines:
+            peer.problem = (f"printed no result (exit {result.returncode}): "
+                            f"{last_lines(result.stderr + result.stdout)}")
+        return lines
+    finally:
+        stop(server)
+
+
+def run_server(peer):
+    """This peer server, our client."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix=f"interop-{peer.name}-") as scratch:
+        command = peer.run["command"].format(port=port, dir=scratch)
+        log_path = Path(scratch) / "server.log"
+        with open(log_path, "w") as server_log:
+            server = subprocess.Popen(command, shell=True, cwd=peer.folder,
+                                      env=environment(peer), stdout=server_log,
+                                      stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            if not wait_for_port(port, server, SERVER_START_TIMEOUT):
+                peer.problem = f"did not listen on {port}: {last_lines(log_path.read_text())}"
+                return {}
+            url = peer.run.get("url", "http://127.0.0.1:{port}/RPC2").format(port=port)
+            profile = peer.run.get("profile", "echo")
+            dialect = peer.run.get("dialect", "python")
+            result = subprocess.run([str(EXAMPLES / "interop_client"), url, "--profile",
+                                     profile, "--dialect", dialect],
+                                    capture_output=True, text=True, timeout=CLIENT_TIMEOUT)
+            lines = parse_lines(result.stdout)
+            if not lines:
+                peer.problem = f"our client printed nothing: {last_lines(result.stderr)}"
+            return lines
+        finally:
+            stop(server)
+
+
+def judge(peer, lines):
+    for check, text in lines.items():
+        expected = peer.expect.get(check)
+        if text == "ok":
+            outcome = "ok"
+            if expected:
+                peer.failures.append(f"{check}: now ok, but peer.toml expects "
+                                     f"{expected['outcome']} ({expected['why']})")
+        elif expected:
+            outcome = expected["outcome"]
+        else:
+            outcome = "FAILED"
+            peer.failures.append(f"{check}: {text}")
+        peer.results[check] = (outcome, text)
+    for check in peer.expect:
+        if check not in lines:
+            peer.failures.append(f"{check}: in [expect] but not run")
+
+
+# ---------------------------------------------------------------- the report
+
+SYMBOL = {"ok": "✓", "unsupported": "–", "peer bug": "B", "FAILED": "✗"}
+
+
+def write_report(peers, checks_by_role):
+    lines = [
+        "# Interoperability",
+        "",
+        "Generated by `python3 tests/interop/run.py` (run by `scripts/test.sh`); do not edit",
+        "by hand. Each peer is installed from its registry by that script; its code is in",
+        "`tests/interop/peers/<peer>/`, the cases in `crates/xmlrpc-test-support/src/interop.rs`,",
+        "and how the suite works in `tests/interop/README.md`.",
+        "",
+        "Clients: our server (`interop_server`) hands each case to the peer client, which",
+        "decodes it into its own types and sends it back; our server judges both directions.",
+        "Servers: our client (`interop_client`) sends each case through the peer's `echo` and",
+        "judges what comes back. ✓ ok · – unsupported by the peer · B a peer bug (the peer",
+        "changes the value or breaks the specification) · ✗ a failure of ours (fails the suite).",
+        "",
+    ]
+    notes = HERE / "notes.md"
+    if notes.exists():
+        lines += [notes.read_text().strip(), ""]
+    for role, heading in (("client", "Peer clients × our server"),
+                          ("server", "Our client × peer servers")):
+        group = [p for p in peers if p.role == role]
+        if not group:
+            continue
+        lines += [f"## {heading}", "",
+                  "| peer | language | version | dialect | ok | unsupported | peer bug | failed |",
+                  "| --- | --- | --- | --- | ---: | ---: | ---: | ---: |"]
+        for p in group:
+            counts = {o: sum(1 for r in p.results.values() if r[0] == o)
+                      for o in ("ok", "unsupported", "peer bug", "FAILED")}
+            failed = counts["FAILED"] + (1 if p.problem else 0)
+            lines.append(f"| {p.title} (`{p.name}`) | {p.spec.get('language', '')} | "
+                         f"{p.version} | {p.run.get('dialect', 'python')} | {counts['ok']} | "
+                         f"{counts['unsupported']} | {counts['peer bug']} | {failed} |")
+        lines.append("")
+        checks = checks_by_role[role]
+        lines += ["| check | " + " | ".join(f"`{p.name}`" for p in group) + " |",
+                  "| --- |" + " :---: |" * len(group)]
+        for check in checks:
+            row = []
+            for p in group:
+                result = p.results.get(check)
+                row.append(SYMBOL[result[0]] if result else " ")
+            lines.append(f"| {check} | " + " | ".join(row) + " |")
+        lines.append("")
+    lines += ["## Every disagreement", ""]
+    for p in peers:
+        notes = [(check, out, text) for check, (out, text) in p.results.items() if out != "ok"]
+        if not notes and not p.problem:
+            continue
+        lines += [f"### {p.title} (`{p.name}`, {p.role})", ""]
+        if p.problem:
+            lines.append(f"- could not be run: {p.problem}")
+        for check, outcome, text in notes:
+            why = p.expect.get(check, {}).get("why", "not expected: a failure of ours")
+            lines.append(f"- **{check}** ({outcome}): {why}. Seen: `{text[:300]}`")
+        lines.append("")
+    REPORT.write_text("\n".join(lines).rstrip() + "\n")
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", action="append", default=[], help="run only this peer")
+    parser.add_argument("--no-install", action="store_true", help="install nothing")
+    parser.add_argument("--no-write", action="store_true", help="do not write INTEROP.md")
+    args = parser.parse_args()
+    peers = load_peers(args.only)
+    if not args.no_install:
+        install(peers)
+    build_ours()
+    checks_by_role = {"client": [], "server": []}
+    for peer in peers:
+        if peer.problem:
+            log(f"{peer.name}: {peer.problem}")
+            continue
+        peer.version = peer_version(peer)
+        started = time.monotonic()
+        try:
+            lines = run_client(peer) if peer.role == "client" else run_server(peer)
+        except subprocess.TimeoutExpired:
+            peer.problem = "timed out"
+            lines = {}
+        judge(peer, lines)
+        for check in lines:
+            if check not in checks_by_role[peer.role]:
+                checks_by_role[peer.role].append(check)
+        counts = {o: sum(1 for r in peer.results.values() if r[0] == o)
+                  for o in ("ok", "unsupported", "peer bug", "FAILED")}
+        log(f"{peer.name} ({peer.role}, {peer.version}): {counts['ok']} ok, "
+            f"{counts['unsupported']} unsupported, {counts['peer bug']} peer bug, "
+            f"{counts['FAILED']} failed, {time.monotonic() - started:.1f} s")
+    # A check that others of the same kind ran and this peer did not print
+    # (a crash half way) fails, unless peer.toml says why.
+    groups = {}
+    for peer in peers:
+        key = (peer.role, peer.run.get("profile", "echo"))
+        groups.setdefault(key, set()).update(peer.results)
+    for peer in peers:
+        if peer.problem:
+            continue
+        key = (peer.role, peer.run.get("profile", "echo"))
+        for check in sorted(groups[key] - set(peer.results) - set(peer.expect)):
+            peer.failures.append(f"{check}: no result printed")
+    if not args.no_write and not args.only:
+        write_report(peers, checks_by_role)
+    failed = [p for p in peers if p.failures or p.problem]
+    clients = sum(1 for p in peers if p.role == "client" and not p.problem)
+    servers = sum(1 for p in peers if p.role == "server" and not p.problem)
+    print(f"interop: {clients} client peers and {servers} server peers run, "
+          f"{sum(len(p.results) for p in peers)} checks")
+    for p in failed:
+        if p.problem:
+            print(f"FAILED {p.name}: {p.problem}")
+        for f in p.failures:
+            print(f"FAILED {p.name}: {f}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
