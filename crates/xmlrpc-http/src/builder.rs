@@ -519,6 +519,31 @@ impl<T: Target> ServerBuilder<T> {
         self.config.reuse_port = on;
         self
     }
+
+    /// Goes on accepting and answering for `drain` after a stop is asked,
+    /// closing keep-alive connections after their next answer and failing
+    /// the health check, before it stops accepting; see
+    /// [`HttpConfig::drain`](crate::HttpConfig::drain).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use xmlrpc::{Methods, Server};
+    /// let server = Server::builder(Methods::new())
+    ///     .health_path("/health")
+    ///     .drain(Duration::from_secs(2));
+    /// ```
+    pub fn drain(mut self, drain: Duration) -> Self {
+        self.config.drain = drain;
+        self
+    }
+
+    /// Answers `GET path` with `200 ok` while serving and `503 stopping`
+    /// once stopping, for load balancers' health checks; see
+    /// [`HttpConfig::health_path`](crate::HttpConfig::health_path).
+    pub fn health_path(mut self, path: impl Into<String>) -> Self {
+        self.config.health_path = Some(path.into());
+        self
+    }
 }
 
 /// The handed-in sockets as listeners.

@@ -21,6 +21,8 @@ use crate::limits::HttpLimits;
 /// assert!(config.stop_on_signals);
 /// assert_eq!(config.unix_socket_mode, None);
 /// assert_eq!(config.shutdown_grace, std::time::Duration::from_secs(30));
+/// assert_eq!(config.drain, std::time::Duration::ZERO);
+/// assert_eq!(config.health_path, None);
 /// assert_eq!(config.limits, HttpLimits::default());
 /// ```
 #[derive(Debug, Clone)]
@@ -54,6 +56,21 @@ pub struct HttpConfig {
     /// How long a stopping server lets calls in flight finish before it
     /// returns anyway. Default: 30 s.
     pub shutdown_grace: Duration,
+    /// How long a stopping server goes on accepting and answering before it
+    /// stops accepting, so that a load balancer moves traffic away first:
+    /// meanwhile every response says `Connection: close` (keep-alive
+    /// connections end after their next answer) and the
+    /// [`health_path`](Self::health_path) answers 503. Then the server
+    /// stops as without it (a Unix socket's file is removed first, and
+    /// connections already queued on it are still answered). Default: zero
+    /// (stop accepting at once). `DEPLOYMENT.md` shows it with HAProxy
+    /// and nginx.
+    pub drain: Duration,
+    /// A path where `GET` answers `200 ok` while the server serves and
+    /// `503 stopping` once it is stopping, for load balancers' health
+    /// checks (no authentication, before any other route). Default:
+    /// `None` (no such path).
+    pub health_path: Option<String>,
     /// The file mode of Unix sockets the server makes, e.g. `0o660`;
     /// `None` leaves it as the process's umask makes it. Default: `None`.
     pub unix_socket_mode: Option<u32>,
@@ -92,6 +109,8 @@ impl Default for HttpConfig {
             backlog: 1024,
             stop_on_signals: true,
             shutdown_grace: Duration::from_secs(30),
+            drain: Duration::ZERO,
+            health_path: None,
             unix_socket_mode: None,
             authenticator: None,
             trusted_proxies: TrustedProxies::none(),

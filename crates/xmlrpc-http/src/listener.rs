@@ -6,6 +6,7 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use hyper_util::rt::TokioIo;
@@ -17,7 +18,7 @@ use xmlrpc_server::Dispatcher;
 use crate::admission::{Conn, Connections};
 use crate::scgi;
 use crate::service::{RpcService, Shared, http1_builder};
-use crate::socket::{Accepting, SocketFile};
+use crate::socket::{Accepting, SocketFile, Stream};
 
 /// How a listener's connections are spoken to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,11 +94,15 @@ impl Listener {
     }
 }
 
-/// Where a server is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a server is in its life, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Stop {
     /// Serving.
     No,
+    /// Stopping, but still accepting and answering for
+    /// [`HttpConfig::drain`](crate::HttpConfig::drain): responses close
+    /// their connections, the health path answers 503.
+    Draining,
     /// Not accepting; calls in flight finish within the grace period.
     Graceful,
     /// Closing every connection now.
@@ -116,13 +121,7 @@ impl ShutdownHandle {
     /// more and returns once calls in flight are answered (or the grace
     /// period is over).
     pub fn shutdown(&self) {
-        self.signal.send_if_modified(|stop| {
-            let changed = *stop == Stop::No;
-            if changed {
-                *stop = Stop::Graceful;
-            }
-            changed
-        });
+        advance(&self.signal, Stop::Draining);
     }
 
     /// Stops at once: connections are closed, calls in flight dropped.
@@ -256,7 +255,17 @@ impl Server {
             ));
         }
         let mut stop = self.signal.subscribe();
-        reached(&mut stop, Stop::Graceful).await;
+        reached(&mut stop, Stop::Draining).await;
+        shared.stopping.store(true, Ordering::Relaxed);
+        let drain = shared.config.drain;
+        if !drain.is_zero() {
+            tracing::info!("draining for {drain:?} before the server stops accepting");
+            tokio::select! {
+                () = tokio::time::sleep(drain) => {}
+                () = reached(&mut stop, Stop::Graceful) => {}
+            }
+        }
+        advance(&self.signal, Stop::Graceful);
         // The accept loops end, dropping their sockets (and socket files).
         while accepting.join_next().await.is_some() {}
         let grace = shared.config.shutdown_grace;
@@ -287,7 +296,11 @@ impl Server {
 
 /// Accepts on one socket until the server stops: at the limit it accepts
 /// nothing (newcomers wait in the backlog) and closes idle connections to
-/// make room.
+/// make room. When it stops, a Unix socket's file goes first, then the
+/// connections already queued on it are taken and answered, so none is
+/// reset (a TCP socket's queue is reset by the kernel, or handed to
+/// another process sharing the port where `net.ipv4.tcp_migrate_req` is
+/// on).
 async fn accept_loop(
     socket: Accepting,
     protocol: Protocol,
@@ -303,7 +316,7 @@ async fn accept_loop(
             tokio::select! {
                 () = connections.one_freed() => {}
                 () = tokio::time::sleep(limits.pressure_idle_timeout.min(Duration::from_millis(100))) => {}
-                () = reached(&mut stop, Stop::Graceful) => return,
+                () = reached(&mut stop, Stop::Graceful) => break,
             }
         }
         let (stream, peer) = tokio::select! {
@@ -316,24 +329,57 @@ async fn accept_loop(
                     continue;
                 }
             },
-            () = reached(&mut stop, Stop::Graceful) => return,
+            () = reached(&mut stop, Stop::Graceful) => break,
         };
-        let (id, conn) = connections.admit();
-        let shared = shared.clone();
-        let connections = connections.clone();
-        let stopping = signal.subscribe();
-        tokio::spawn(async move {
-            match protocol {
-                Protocol::Http => serve_http(stream, peer, shared, conn, stopping).await,
-                #[cfg(feature = "tls")]
-                Protocol::Https => serve_https(stream, peer, shared, conn, stopping).await,
-                Protocol::Scgi => {
-                    scgi::serve_connection(stream, peer, &shared, &conn, stopping).await;
-                }
-            }
-            connections.release(id);
-        });
+        spawn_connection(
+            stream,
+            peer,
+            protocol,
+            &shared,
+            &connections,
+            signal.subscribe(),
+        );
     }
+    for (stream, peer) in socket.close_and_take_queued().await {
+        // Taken while stopping, it still gets its answer (which closes it,
+        // as every answer does then): it sees the stop only if it is `Now`.
+        let (only_now, stopping) = watch::channel(Stop::No);
+        let mut stop = signal.subscribe();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = reached(&mut stop, Stop::Now) => {
+                    only_now.send_replace(Stop::Now);
+                }
+                () = only_now.closed() => {}
+            }
+        });
+        spawn_connection(stream, peer, protocol, &shared, &connections, stopping);
+    }
+}
+
+/// Serves one accepted connection on its own task.
+fn spawn_connection(
+    stream: Stream,
+    peer: Option<SocketAddr>,
+    protocol: Protocol,
+    shared: &Arc<Shared>,
+    connections: &Arc<Connections>,
+    stopping: watch::Receiver<Stop>,
+) {
+    let (id, conn) = connections.admit();
+    let shared = shared.clone();
+    let connections = connections.clone();
+    tokio::spawn(async move {
+        match protocol {
+            Protocol::Http => serve_http(stream, peer, shared, conn, stopping).await,
+            #[cfg(feature = "tls")]
+            Protocol::Https => serve_https(stream, peer, shared, conn, stopping).await,
+            Protocol::Scgi => {
+                scgi::serve_connection(stream, peer, &shared, &conn, stopping).await;
+            }
+        }
+        connections.release(id);
+    });
 }
 
 /// One HTTP connection, until the client closes it, the server asks it to
@@ -387,14 +433,21 @@ async fn serve_http<S>(
     }
 }
 
+/// Moves the server on to `to`, unless it is already that far.
+fn advance(signal: &watch::Sender<Stop>, to: Stop) {
+    signal.send_if_modified(|stop| {
+        let changed = *stop < to;
+        if changed {
+            *stop = to;
+        }
+        changed
+    });
+}
+
 /// Resolves once the server is stopping at least as far as `at`
 /// (`Graceful` also fires on `Now`).
 pub(crate) async fn reached(signal: &mut watch::Receiver<Stop>, at: Stop) {
-    let reached = |stop: &Stop| match at {
-        Stop::No => true,
-        Stop::Graceful => *stop != Stop::No,
-        Stop::Now => *stop == Stop::Now,
-    };
+    let reached = |stop: &Stop| *stop >= at;
     // An error means the sender is gone: nothing can stop us later either.
     if signal.wait_for(reached).await.is_err() {
         std::future::pending::<()>().await;

@@ -34,6 +34,26 @@ fn with_body(body: Bytes, content_type: &'static str, coding: ContentCoding) -> 
     response
 }
 
+/// The health path's answer: `200 ok` while serving, `503 stopping` once
+/// the server is stopping.
+pub(crate) fn health(serving: bool) -> Reply {
+    let (status, text) = if serving {
+        (StatusCode::OK, "ok\n")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "stopping\n")
+    };
+    let mut response = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(text.len()));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 /// A refusal: its status and its line of text.
 pub(crate) fn rejected(rejection: &Rejection) -> Reply {
     let body = rejection.body();

@@ -7,10 +7,11 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use hyper::body::Incoming;
-use hyper::header::{self, HeaderMap};
+use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request};
 use xmlrpc_codec::wire::{ContentCoding, accepts_gzip};
 use xmlrpc_codec::{Fault, codes};
@@ -30,6 +31,9 @@ pub(crate) struct Shared {
     pub(crate) routes: Routes,
     pub(crate) config: HttpConfig,
     pub(crate) budgets: Budgets,
+    /// Set once the server is stopping: responses close their connection
+    /// and the health path answers 503.
+    pub(crate) stopping: AtomicBool,
 }
 
 impl Shared {
@@ -38,6 +42,7 @@ impl Shared {
             routes,
             budgets: Budgets::new(&config.limits),
             config,
+            stopping: AtomicBool::new(false),
         }
     }
 }
@@ -181,10 +186,16 @@ impl RpcService {
         });
         let context = self.request_context(&request);
         let client = context.peer();
-        let (response, rpc_method) = match self.answer(request, context).await {
+        let (mut response, rpc_method) = match self.answer(request, context).await {
             Ok(answered) => answered,
             Err(rejection) => (response::rejected(&rejection), None),
         };
+        if self.shared.stopping.load(Ordering::Relaxed) {
+            // Draining: keep-alive connections end after this answer.
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         if let Some((started, method, path, version)) = logged {
             AccessLog {
                 peer: client,
@@ -217,6 +228,10 @@ impl RpcService {
         let routes = &self.shared.routes;
         let endpoint = routes.get(request.uri().path());
         let is_get = matches!(*request.method(), Method::GET | Method::HEAD);
+        if is_get && self.shared.config.health_path.as_deref() == Some(request.uri().path()) {
+            let serving = !self.shared.stopping.load(Ordering::Relaxed);
+            return Ok((response::health(serving), None));
+        }
         let context = self.shared.authenticated(context)?;
         let dispatcher = match endpoint {
             Some(endpoint) if request.method() == Method::POST => &endpoint.dispatcher,

@@ -126,6 +126,31 @@ impl Accepting {
         }
     }
 
+    /// Stops taking new connections. The file of a Unix socket the server
+    /// made is removed first (no one can connect any more), then whatever
+    /// was already queued is accepted and returned. Otherwise nothing: a
+    /// TCP socket's queue goes with it, and a handed-in socket's queue
+    /// stays with its owner (systemd keeps it for the next process).
+    pub(crate) async fn close_and_take_queued(self) -> Vec<(Stream, Option<SocketAddr>)> {
+        let mut queued = Vec::new();
+        #[cfg(unix)]
+        if let Accepting::Unix {
+            listener,
+            _file: Some(file),
+        } = self
+        {
+            drop(file);
+            // Nothing new can arrive once the file is gone, so a short
+            // wait sees every connection already queued.
+            while let Ok(Ok((stream, _))) =
+                tokio::time::timeout(std::time::Duration::from_millis(20), listener.accept()).await
+            {
+                queued.push((Stream::Unix(stream), None));
+            }
+        }
+        queued
+    }
+
     /// The next connection, and the client's address when it has one.
     pub(crate) async fn accept(&self) -> io::Result<(Stream, Option<SocketAddr>)> {
         match self {

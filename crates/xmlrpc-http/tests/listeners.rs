@@ -283,3 +283,88 @@ fn scgi_bad_input_is_answered_or_closed_and_the_server_goes_on() {
     drop(server);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_draining_server_answers_closes_keep_alive_and_fails_its_health_check_then_stops() {
+    let dir = scratch("drain");
+    let sock = dir.join("http.sock");
+    let server = Server::builder(methods())
+        .log_requests(false)
+        .health_path("/health")
+        // Long enough for the checks below on a loaded machine; the test
+        // waits for the server to stop, not for the time to pass.
+        .drain(Duration::from_secs(3))
+        .listen([
+            "http://127.0.0.1:0".to_owned(),
+            format!("unix://{}", sock.display()),
+        ])
+        .unwrap();
+    let server = TestServer::serve(server);
+    let health = b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+    let r = exchange(server.addr, health);
+    assert_eq!((r.status, r.text().as_str()), (200, "ok\n"));
+    let mut kept = connect(server.addr);
+    kept.write_all(&post("/RPC2", &add_body())).unwrap();
+    let r = read_response(&mut kept);
+    five(&r);
+    assert_eq!(r.header("connection"), None);
+
+    server.shutdown_handle().shutdown();
+    // Draining: still answering, on new and kept connections alike, but
+    // failing the health check and closing each connection after its answer.
+    let r = exchange(server.addr, health);
+    assert_eq!((r.status, r.text().as_str()), (503, "stopping\n"));
+    kept.write_all(&post("/RPC2", &add_body())).unwrap();
+    let r = read_response(&mut kept);
+    five(&r);
+    assert_eq!(r.header("connection"), Some("close"));
+    let r = exchange_on(unix(&sock), &post("/RPC2", &add_body()));
+    five(&r);
+    assert_eq!(r.header("connection"), Some("close"));
+
+    let addr = server.addr;
+    server.stop().unwrap();
+    assert!(TcpStream::connect(addr).is_err(), "still accepting");
+    assert!(!sock.exists(), "socket file left behind");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn connections_queued_on_a_unix_socket_are_answered_when_the_server_stops() {
+    let dir = scratch("queued");
+    let sock = dir.join("http.sock");
+    let limits = xmlrpc::HttpLimits::default()
+        .max_connections(1)
+        .pressure_idle_timeout(Duration::from_secs(60));
+    let server = Server::builder(methods())
+        .log_requests(false)
+        .limits(limits)
+        .listen([format!("unix://{}", sock.display())])
+        .unwrap();
+    let server = TestServer::serve(server);
+    // The one connection allowed, kept open and idle.
+    let mut first = unix(&sock);
+    first.write_all(&post("/RPC2", &add_body())).unwrap();
+    five(&read_from(&mut std::io::BufReader::with_capacity(1, &mut first)).unwrap());
+    // A second one waits in the socket's queue, its request sent.
+    let mut queued = unix(&sock);
+    queued.write_all(&post("/RPC2", &add_body())).unwrap();
+    queued
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut byte = [0u8; 1];
+    let waiting = std::io::Read::read(&mut queued, &mut byte);
+    assert!(
+        matches!(&waiting, Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+        "expected the second connection to wait in the queue, got {waiting:?}"
+    );
+    queued
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    // Stopping removes the file, then answers what was queued.
+    server.stop().unwrap();
+    assert!(!sock.exists());
+    let r = read_from(&mut std::io::BufReader::new(&mut queued)).unwrap();
+    five(&r);
+    std::fs::remove_dir_all(dir).unwrap();
+}

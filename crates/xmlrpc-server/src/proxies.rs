@@ -37,10 +37,18 @@ use crate::context::RequestContext;
 ///     .with_peer("198.51.100.7".parse().unwrap())
 ///     .with_header("X-Forwarded-For", "203.0.113.9");
 /// assert_eq!(proxies.client(&direct), Some("198.51.100.7".parse().unwrap()));
+///
+/// // "unix" trusts requests over a Unix socket (they have no peer address):
+/// // a proxy on the same machine in front of a socket file.
+/// let behind_nginx: TrustedProxies = "unix".parse().unwrap();
+/// let request = RequestContext::new().with_header("X-Forwarded-For", "203.0.113.9");
+/// assert_eq!(behind_nginx.client(&request), Some("203.0.113.9".parse().unwrap()));
+/// assert_eq!(TrustedProxies::none().client(&request), None);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrustedProxies {
     networks: Vec<IpNet>,
+    unix: bool,
 }
 
 impl TrustedProxies {
@@ -59,6 +67,16 @@ impl TrustedProxies {
         Ok(self)
     }
 
+    /// Also trusts requests that came over a Unix socket (those with no
+    /// peer address): only processes allowed to open the socket file can
+    /// send them, such as nginx or HAProxy on the same machine. The entry
+    /// `unix` in the parsed form.
+    #[must_use]
+    pub fn trust_unix_sockets(mut self) -> Self {
+        self.unix = true;
+        self
+    }
+
     /// Whether `address` is a trusted proxy.
     pub fn trusts(&self, address: IpAddr) -> bool {
         let address = canonical(address);
@@ -69,20 +87,23 @@ impl TrustedProxies {
     /// trusted proxy, the nearest untrusted address of the forwarding
     /// chain. `None` when the request has no peer.
     pub fn client(&self, request: &RequestContext) -> Option<IpAddr> {
-        let mut client = request.peer()?;
-        if self.networks.is_empty() || !self.trusts(client) {
-            return Some(client);
+        let peer = request.peer();
+        let peer_trusted = match peer {
+            Some(address) => self.trusts(address),
+            None => self.unix,
+        };
+        if !peer_trusted {
+            return peer;
         }
+        let mut client = peer;
         for hop in forwarding_chain(request).iter().rev() {
-            match hop {
-                Some(address) => client = *address,
-                None => break,
-            }
-            if !self.trusts(client) {
+            let Some(address) = *hop else { break };
+            client = Some(address);
+            if !self.trusts(address) {
                 break;
             }
         }
-        Some(client)
+        client
     }
 
     /// `request` with its peer replaced by [`client`](Self::client).
@@ -102,7 +123,10 @@ impl FromStr for TrustedProxies {
     fn from_str(text: &str) -> Result<Self, InvalidNetwork> {
         text.split(|c: char| c == ',' || c.is_whitespace())
             .filter(|part| !part.is_empty())
-            .try_fold(TrustedProxies::none(), |proxies, part| proxies.trust(part))
+            .try_fold(TrustedProxies::none(), |proxies, part| match part {
+                "unix" => Ok(proxies.trust_unix_sockets()),
+                _ => proxies.trust(part),
+            })
     }
 }
 
@@ -114,7 +138,7 @@ impl fmt::Display for InvalidNetwork {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{:?} is neither an IP address nor a network such as 10.0.0.0/8",
+            "{:?} is neither an IP address, a network such as 10.0.0.0/8, nor unix",
             self.0
         )
     }

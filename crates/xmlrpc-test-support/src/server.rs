@@ -47,6 +47,11 @@ impl TestServer {
         format!("http://{}/RPC2", self.addr)
     }
 
+    /// A handle that stops the server without waiting for it.
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        self.handle.clone()
+    }
+
     /// Stops the server and waits for `serve` to return.
     pub fn stop(mut self) -> std::io::Result<()> {
         self.handle.shutdown();

@@ -1,0 +1,181 @@
+//! A server as operators run several of them behind a load balancer
+//! (HAProxy, nginx): on a port the processes share (`SO_REUSEPORT`) and
+//! each on its own Unix socket, believing `X-Forwarded-For` from the
+//! proxies only, with a health check that fails while it drains on
+//! SIGTERM. `DEPLOYMENT.md` shows it with systemd, HAProxy and nginx, and
+//! `tests/scaleout/run.py` runs three of them behind both.
+//!
+//! ```text
+//! cargo run -p xmlrpc --example behind_proxy -- --name b1 \
+//!     --listen http://127.0.0.1:8000 --listen unix:///run/xmlrpc/b1.sock \
+//!     --reuse-port --trusted-proxies "unix, 127.0.0.2" --drain 2
+//! ```
+//!
+//! Options: `--name NAME` (what `whoami` says), `--listen ADDR`
+//! (repeatable; `systemd` for socket activation), `--reuse-port`,
+//! `--trusted-proxies LIST` (addresses, networks and `unix`),
+//! `--drain SECONDS`, `--quiet`. Serves `add(a, b)`, `whoami()` (this
+//! backend's name, its process id and the client's address as the handler
+//! sees it) and `sleep(ms)`; `GET /health` answers 200, or 503 once
+//! stopping.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use xmlrpc::context::{Peer, TrustedProxies};
+use xmlrpc::{Fault, Methods, Server, Struct, Value};
+
+fn methods(name: String) -> Methods {
+    let mut methods = Methods::new();
+    methods.register_introspection_functions();
+    methods.register_multicall_functions();
+    methods
+        .register_function("add", |a: i64, b: i64| {
+            a.checked_add(b)
+                .ok_or_else(|| Fault::application("the sum does not fit in 64 bits"))
+        })
+        .help("add(a, b): a + b.");
+    methods
+        .register_function("whoami", move |Peer(client): Peer| {
+            let mut answer = Struct::new();
+            answer.insert("backend".into(), Value::String(name.clone()));
+            answer.insert("pid".into(), Value::Int(std::process::id() as i32));
+            answer.insert(
+                "client".into(),
+                Value::String(client.map(|c| c.to_string()).unwrap_or_default()),
+            );
+            answer
+        })
+        .help("whoami(): this backend's name and process id, and the client's address as handlers see it (behind a trusted proxy, the one it forwards for).");
+    methods
+        .register_function("sleep", |ms: u32| async move {
+            tokio::time::sleep(Duration::from_millis(u64::from(ms.min(10_000)))).await;
+            ms
+        })
+        .help("sleep(ms): answers ms after ms milliseconds (at most 10 s).");
+    methods
+}
+
+struct Options {
+    name: String,
+    listen: Vec<String>,
+    reuse_port: bool,
+    trusted: TrustedProxies,
+    drain: Duration,
+    quiet: bool,
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        name: "backend".into(),
+        listen: Vec::new(),
+        reuse_port: false,
+        trusted: TrustedProxies::none(),
+        drain: Duration::ZERO,
+        quiet: false,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("{arg} takes a value"));
+        match arg.as_str() {
+            "--name" => options.name = value()?,
+            "--listen" => options.listen.push(value()?),
+            "--reuse-port" => options.reuse_port = true,
+            "--trusted-proxies" => {
+                options.trusted = value()?
+                    .parse()
+                    .map_err(|e| format!("--trusted-proxies: {e}"))?;
+            }
+            "--drain" => {
+                let seconds: f64 = value()?
+                    .parse()
+                    .map_err(|_| "--drain takes a number of seconds".to_owned())?;
+                options.drain = Duration::try_from_secs_f64(seconds)
+                    .map_err(|_| "--drain takes a number of seconds".to_owned())?;
+            }
+            "--quiet" => options.quiet = true,
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if options.listen.is_empty() {
+        options.listen.push("http://127.0.0.1:8000".into());
+    }
+    Ok(options)
+}
+
+fn main() -> ExitCode {
+    let options = match options() {
+        Ok(options) => options,
+        Err(e) => {
+            eprintln!("behind_proxy: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let server = Server::builder(methods(options.name.clone()))
+        .log_requests(!options.quiet)
+        .reuse_port(options.reuse_port)
+        .trusted_proxies(options.trusted)
+        .health_path("/health")
+        .drain(options.drain)
+        .listen(&options.listen);
+    let server = match server {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!(
+                "behind_proxy: cannot listen on {}: {e}",
+                options.listen.join(", ")
+            );
+            return ExitCode::from(3);
+        }
+    };
+    eprintln!("{}: serving on {}", options.name, options.listen.join(", "));
+    match server.serve_forever() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("behind_proxy: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use xmlrpc::Value;
+    use xmlrpc::context::TrustedProxies;
+    use xmlrpc_test_support::server::TestServer;
+
+    fn client_seen(server: &TestServer, forwarded_for: &str) -> Value {
+        let client = xmlrpc::blocking::Client::builder(&server.url())
+            .header("X-Forwarded-For", forwarded_for)
+            .build_blocking()
+            .unwrap();
+        let answer = client.call_value("whoami", vec![]).unwrap();
+        let Value::Struct(answer) = answer else {
+            panic!("{answer:?}")
+        };
+        assert_eq!(answer["backend"], Value::String("b1".into()));
+        answer["client"].clone()
+    }
+
+    #[test]
+    fn whoami_names_the_client_a_trusted_proxy_forwards_for() {
+        let trusted: TrustedProxies = "127.0.0.1".parse().unwrap();
+        let behind = TestServer::start(
+            xmlrpc::Server::builder(super::methods("b1".into()))
+                .log_requests(false)
+                .trusted_proxies(trusted),
+        );
+        assert_eq!(
+            client_seen(&behind, "203.0.113.9"),
+            Value::String("203.0.113.9".into())
+        );
+        // Not trusting 127.0.0.1, the header is not believed.
+        let direct = TestServer::start(
+            xmlrpc::Server::builder(super::methods("b1".into())).log_requests(false),
+        );
+        assert_eq!(
+            client_seen(&direct, "203.0.113.9"),
+            Value::String("127.0.0.1".into())
+        );
+    }
+}
