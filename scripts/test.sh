@@ -5,8 +5,9 @@
 # use when it is missing: lighttpd (a real CGI web server), chromium (a
 # real browser for the documentation page), systemd-socket-activate (a
 # real service manager handing in sockets), and the XML-RPC services of
-# the transports tests: supervisor, rtorrent and nginx; from Debian's
-# packages. A tool that is still missing fails its tests; none is skipped.
+# the transports tests: supervisor, rtorrent and nginx, and HAProxy for
+# the scale-out test; from Debian's packages. The interoperability suite
+# (tests/interop/run.py) installs its own peers. A tool that is still missing fails its tests; none is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,7 @@ command -v systemd-socket-activate >/dev/null || need+=(systemd)
 command -v supervisord >/dev/null || need+=(supervisor)
 command -v rtorrent >/dev/null || need+=(rtorrent)
 [ -x /usr/sbin/nginx ] || need+=(nginx)
+[ -x /usr/sbin/haproxy ] || need+=(haproxy)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "scripts/test.sh: installing ${need[*]}" >&2
@@ -31,3 +33,8 @@ fi
 
 cargo test --workspace --all-targets
 cargo test --workspace --doc
+# Three server processes behind HAProxy and nginx, restarted under load
+# (in a network namespace of its own; needs root).
+python3 tests/scaleout/run.py
+# Every XML-RPC peer we can install, both ways; writes INTEROP.md.
+python3 tests/interop/run.py

@@ -14,7 +14,8 @@
 //! Options: `--name NAME` (what `whoami` says), `--listen ADDR`
 //! (repeatable; `systemd` for socket activation), `--reuse-port`,
 //! `--trusted-proxies LIST` (addresses, networks and `unix`),
-//! `--drain SECONDS`, `--quiet`. Serves `add(a, b)`, `whoami()` (this
+//! `--drain SECONDS`, `--socket-mode OCTAL` (of the Unix sockets, e.g.
+//! 660 for a proxy in the socket's group), `--quiet`. Serves `add(a, b)`, `whoami()` (this
 //! backend's name, its process id and the client's address as the handler
 //! sees it) and `sleep(ms)`; `GET /health` answers 200, or 503 once
 //! stopping.
@@ -62,6 +63,7 @@ struct Options {
     reuse_port: bool,
     trusted: TrustedProxies,
     drain: Duration,
+    socket_mode: Option<u32>,
     quiet: bool,
 }
 
@@ -72,6 +74,7 @@ fn options() -> Result<Options, String> {
         reuse_port: false,
         trusted: TrustedProxies::none(),
         drain: Duration::ZERO,
+        socket_mode: None,
         quiet: false,
     };
     let mut args = std::env::args().skip(1);
@@ -93,6 +96,13 @@ fn options() -> Result<Options, String> {
                 options.drain = Duration::try_from_secs_f64(seconds)
                     .map_err(|_| "--drain takes a number of seconds".to_owned())?;
             }
+            "--socket-mode" => {
+                let mode = value()?;
+                options.socket_mode = Some(
+                    u32::from_str_radix(&mode, 8)
+                        .map_err(|_| format!("--socket-mode takes an octal mode, not {mode:?}"))?,
+                );
+            }
             "--quiet" => options.quiet = true,
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -111,7 +121,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let server = Server::builder(methods(options.name.clone()))
+    let mut builder = Server::builder(methods(options.name.clone()));
+    if let Some(mode) = options.socket_mode {
+        builder = builder.unix_socket_mode(mode);
+    }
+    let server = builder
         .log_requests(!options.quiet)
         .reuse_port(options.reuse_port)
         .trusted_proxies(options.trusted)

@@ -1,0 +1,388 @@
+#!/usr/bin/env python3
+"""Scale-out the way operators run it: three server processes (the
+`behind_proxy` example) sharing a TCP port through SO_REUSEPORT and each on
+its own Unix socket, behind HAProxy and behind nginx from Debian, under a
+bounded load during which one backend is stopped with SIGTERM and then all
+three are restarted one by one. Every call must succeed at the client.
+
+    python3 tests/scaleout/run.py [--seconds-between N]
+
+Runs in a network namespace of its own (`unshare --net`, as root), so that
+its sysctl (net.ipv4.tcp_migrate_req=1: connections queued on a closing
+SO_REUSEPORT socket move to another one) and its addresses (proxies connect
+to the backends from 127.0.0.2, the client calls from 127.0.0.3) touch
+nothing outside. Prints the calls made and failed per route.
+"""
+
+import argparse
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import xmlrpc.client
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BACKEND = ROOT / "target" / "debug" / "examples" / "behind_proxy"
+CLIENT_ADDRESS = "127.0.0.3"
+PROXY_ADDRESS = "127.0.0.2"
+BACKENDS = ("b1", "b2", "b3")
+
+
+def log(message):
+    print(f"scaleout: {message}", file=sys.stderr, flush=True)
+
+
+def in_own_namespace():
+    """Re-runs this script in a new network namespace, once."""
+    if os.environ.get("SCALEOUT_NETNS") == "1":
+        return False
+    if os.geteuid() != 0:
+        sys.exit("scaleout: needs root for its own network namespace (unshare --net)")
+    env = dict(os.environ, SCALEOUT_NETNS="1")
+    result = subprocess.run(["unshare", "--net", "--", sys.executable, __file__, *sys.argv[1:]],
+                            env=env)
+    sys.exit(result.returncode)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Backend:
+    def __init__(self, name, shared_port, folder, drain):
+        self.name = name
+        self.socket = folder / f"{name}.sock"
+        self.shared_port = shared_port
+        self.folder = folder
+        self.process = None
+        self.generation = 0
+        self.drain = drain
+
+    def start(self):
+        self.generation += 1
+        log_file = open(self.folder / f"{self.name}-{self.generation}.log", "w")
+        self.process = subprocess.Popen(
+            [str(BACKEND), "--name", self.name, "--quiet", "--reuse-port",
+             "--listen", f"http://127.0.0.1:{self.shared_port}",
+             "--listen", f"unix://{self.socket}",
+             "--trusted-proxies", f"unix, {PROXY_ADDRESS}",
+             "--drain", str(self.drain),
+             # nginx's workers run as nobody: they may connect.
+             "--socket-mode", "666"],
+            stdout=log_file, stderr=subprocess.STDOUT)
+        wait_until(lambda: healthy(self.socket), 20, f"{self.name} healthy")
+
+    def stop(self):
+        """SIGTERM, then wait for it to drain and exit on its own."""
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=self.drain + 35)
+        if code != 0:
+            raise RuntimeError(f"{self.name} exited {code} after SIGTERM")
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def healthy(path):
+    try:
+        s = socket.socket(socket.AF_UNIX)
+        s.settimeout(1)
+        s.connect(str(path))
+        s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        answer = s.recv(100)
+        s.close()
+        return answer.startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+def wait_until(condition, seconds, what):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"timed out waiting for {what}")
+
+
+def port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+HAPROXY = """global
+    maxconn 4096
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+    option http-keep-alive
+    http-reuse safe
+    # A connection the backend closed or never took is tried again
+    # elsewhere: the request never reached a handler.
+    retries 3
+    option redispatch 1
+    retry-on conn-failure empty-response
+    option forwardfor
+frontend to_sockets
+    bind 127.0.0.1:{sockets_port}
+    default_backend three_sockets
+frontend to_shared_port
+    bind 127.0.0.1:{shared_front_port}
+    default_backend shared_port
+backend three_sockets
+    balance roundrobin
+    option httpchk GET /health
+    http-check expect status 200
+    default-server inter 100ms fall 1 rise 2
+{servers}
+backend shared_port
+    # One port, three processes: the kernel spreads the connections.
+    source {proxy}
+    server shared 127.0.0.1:{shared_port}
+"""
+
+NGINX = """worker_processes 1;
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/nginx-body;
+    proxy_temp_path {dir}/nginx-proxy;
+    fastcgi_temp_path {dir}/nginx-fastcgi;
+    uwsgi_temp_path {dir}/nginx-uwsgi;
+    scgi_temp_path {dir}/nginx-scgi;
+    upstream three_sockets {{
+{servers}
+        keepalive 16;
+    }}
+    upstream shared_port {{
+        server 127.0.0.1:{shared_port};
+        keepalive 16;
+    }}
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    # Only errors before the request was sent: a POST is not repeated.
+    proxy_next_upstream error timeout;
+    server {{
+        listen 127.0.0.1:{sockets_port};
+        location / {{ proxy_pass http://three_sockets; }}
+    }}
+    server {{
+        listen 127.0.0.1:{shared_front_port};
+        location / {{ proxy_pass http://shared_port; proxy_bind {proxy}; }}
+    }}
+}}
+"""
+
+
+class SourceTransport(xmlrpc.client.Transport):
+    """Python's transport (keep-alive, one retry of a reused connection the
+    server closed), calling from the client's own address."""
+
+    def make_connection(self, host):
+        if self._connection and host == self._connection[0]:
+            return self._connection[1]
+        self._connection = host, http.client.HTTPConnection(
+            host, timeout=30, source_address=(CLIENT_ADDRESS, 0))
+        return self._connection[1]
+
+
+class Load:
+    """Threads calling every route until stopped; counts and checks."""
+
+    def __init__(self, routes, threads_per_route):
+        self.routes = routes
+        self.threads_per_route = threads_per_route
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.made = {name: 0 for name in routes}
+        self.failed = {name: 0 for name in routes}
+        self.failures = []
+        self.backends_seen = {name: set() for name in routes}
+        self.threads = []
+
+    def worker(self, route, url, seed):
+        proxy = xmlrpc.client.ServerProxy(url, transport=SourceTransport())
+        i = seed
+        while not self.stopping.is_set():
+            i += 1
+            try:
+                if i % 20 == 0:
+                    answer = proxy.whoami()
+                    if answer["client"] != CLIENT_ADDRESS:
+                        raise AssertionError(f"whoami saw client {answer['client']!r}")
+                    backend = answer["backend"]
+                else:
+                    if proxy.add(i, 1) != i + 1:
+                        raise AssertionError("add gave a wrong sum")
+                    backend = None
+                with self.lock:
+                    self.made[route] += 1
+                    if backend:
+                        self.backends_seen[route].add(backend)
+            except Exception as e:  # every failure is counted and shown
+                with self.lock:
+                    self.made[route] += 1
+                    self.failed[route] += 1
+                    if len(self.failures) < 20:
+                        self.failures.append(f"{route}: {type(e).__name__}: {e}")
+                proxy = xmlrpc.client.ServerProxy(url, transport=SourceTransport())
+
+    def start(self):
+        for route, url in self.routes.items():
+            for n in range(self.threads_per_route):
+                t = threading.Thread(target=self.worker, args=(route, url, n * 1000003),
+                                     daemon=True)
+                t.start()
+                self.threads.append(t)
+
+    def stop(self):
+        self.stopping.set()
+        for t in self.threads:
+            t.join(timeout=40)
+
+
+def spoofing_is_refused(routes):
+    """A client's own X-Forwarded-For is not believed, directly or through
+    a proxy: handlers see the address that really called."""
+    for route, url in routes.items():
+        host_port = url.split("/")[2]
+        conn = http.client.HTTPConnection(host_port, timeout=10,
+                                          source_address=(CLIENT_ADDRESS, 0))
+        body = xmlrpc.client.dumps((), "whoami").encode()
+        conn.request("POST", "/RPC2", body, {"Content-Type": "text/xml",
+                                              "X-Forwarded-For": "198.51.100.7"})
+        response = conn.getresponse()
+        text = response.read()
+        conn.close()
+        if response.status != 200:
+            raise AssertionError(f"{route}: HTTP {response.status}: {text[:300]!r}")
+        answer = xmlrpc.client.loads(text)[0][0]
+        if answer["client"] != CLIENT_ADDRESS:
+            raise AssertionError(f"{route}: a forged X-Forwarded-For was believed: {answer}")
+    log("a forged X-Forwarded-For is believed on no route")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds-between", type=float, default=1.5,
+                        help="load time between the steps of the restarts")
+    parser.add_argument("--threads-per-route", type=int, default=3)
+    parser.add_argument("--drain", type=float, default=1.0,
+                        help="the backends' --drain (0 shows what goes wrong without it)")
+    args = parser.parse_args()
+    in_own_namespace()
+    for tool in ("haproxy", "nginx"):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            sys.exit(f"scaleout: {tool} is required (scripts/test.sh installs it)")
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    Path("/proc/sys/net/ipv4/tcp_migrate_req").write_text("1\n")
+    subprocess.run(["cargo", "build", "-q", "-p", "xmlrpc", "--example", "behind_proxy"],
+                   cwd=ROOT, check=True)
+
+    folder = Path(tempfile.mkdtemp(prefix="xmlrpc-scaleout-"))
+    folder.chmod(0o755)
+    shared_port = free_port()
+    backends = [Backend(name, shared_port, folder, args.drain) for name in BACKENDS]
+    proxies = []
+    try:
+        for b in backends:
+            b.start()
+        ha_sockets, ha_shared, ng_sockets, ng_shared = (free_port() for _ in range(4))
+        (folder / "haproxy.cfg").write_text(HAPROXY.format(
+            sockets_port=ha_sockets, shared_front_port=ha_shared, shared_port=shared_port,
+            proxy=PROXY_ADDRESS,
+            servers="\n".join(f"    server {b.name} unix@{b.socket} check" for b in backends)))
+        (folder / "nginx.conf").write_text(NGINX.format(
+            dir=folder, sockets_port=ng_sockets, shared_front_port=ng_shared,
+            shared_port=shared_port, proxy=PROXY_ADDRESS,
+            servers="\n".join(f"        server unix:{b.socket} max_fails=1 fail_timeout=1s;"
+                              for b in backends)))
+        haproxy_log = open(folder / "haproxy.log", "w")
+        proxies.append(subprocess.Popen(["haproxy", "-db", "-f", str(folder / "haproxy.cfg")],
+                                        stdout=haproxy_log, stderr=subprocess.STDOUT))
+        proxies.append(subprocess.Popen(["nginx", "-p", str(folder), "-c",
+                                         str(folder / "nginx.conf")],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for port in (ha_sockets, ha_shared, ng_sockets, ng_shared):
+            wait_until(lambda: port_open(port), 20, f"a proxy on port {port}")
+        routes = {
+            "haproxy → 3 Unix sockets": f"http://127.0.0.1:{ha_sockets}/RPC2",
+            "haproxy → shared port": f"http://127.0.0.1:{ha_shared}/RPC2",
+            "nginx → 3 Unix sockets": f"http://127.0.0.1:{ng_sockets}/RPC2",
+            "nginx → shared port": f"http://127.0.0.1:{ng_shared}/RPC2",
+        }
+        spoofing_is_refused(routes)
+        load = Load(routes, args.threads_per_route)
+        started = time.monotonic()
+        load.start()
+        time.sleep(args.seconds_between)
+        log("stopping b2 with SIGTERM")
+        backends[1].stop()
+        time.sleep(args.seconds_between)
+        log("starting b2 again")
+        backends[1].start()
+        time.sleep(args.seconds_between)
+        for b in backends:
+            log(f"rolling restart: {b.name}")
+            b.stop()
+            b.start()
+            time.sleep(args.seconds_between)
+        load.stop()
+        elapsed = time.monotonic() - started
+    finally:
+        for p in proxies:
+            p.terminate()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        for b in backends:
+            b.kill()
+    made = sum(load.made.values())
+    failed = sum(load.failed.values())
+    print(f"scaleout: {made} calls made, {failed} failed, in {elapsed:.1f} s "
+          f"(one backend stopped with SIGTERM and started again, then all three "
+          f"restarted one by one)")
+    for route in routes:
+        seen = ", ".join(sorted(load.backends_seen[route]))
+        print(f"  {route}: {load.made[route]} calls, {load.failed[route]} failed; "
+              f"answered by {seen}")
+    for failure in load.failures:
+        print(f"  FAILED {failure}")
+    problems = []
+    if failed:
+        problems.append(f"{failed} calls failed")
+    for route in routes:
+        if load.made[route] == 0:
+            problems.append(f"no call made through {route}")
+        if route.endswith("Unix sockets") and load.backends_seen[route] != set(BACKENDS):
+            problems.append(f"{route} did not reach every backend")
+    if problems:
+        print("scaleout: FAILED: " + "; ".join(problems) + f" (logs in {folder})")
+        return 1
+    shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
