@@ -9,14 +9,18 @@ three are restarted one by one. Every call must succeed at the client.
 
 Runs in a network namespace of its own (`unshare --net`, as root), so that
 its sysctl (net.ipv4.tcp_migrate_req=1: connections queued on a closing
-SO_REUSEPORT socket move to another one) and its addresses (proxies connect
-to the backends from 127.0.0.2, the client calls from 127.0.0.3) touch
-nothing outside. Prints the calls made and failed per route.
+SO_REUSEPORT socket move to another one) and its addresses (the client
+calls from 127.0.0.3, the proxies reach the backends from 127.0.0.1, the
+one address the backends trust besides Unix sockets) touch nothing
+outside. The HAProxy and nginx configurations and the systemd
+units are DEPLOYMENT.md's own (its blocks marked `tested`), with the test's
+paths and ports put in. Prints the calls made and failed per route.
 """
 
 import argparse
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -31,7 +35,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BACKEND = ROOT / "target" / "debug" / "examples" / "behind_proxy"
 CLIENT_ADDRESS = "127.0.0.3"
-PROXY_ADDRESS = "127.0.0.2"
 BACKENDS = ("b1", "b2", "b3")
 
 
@@ -74,7 +77,7 @@ class Backend:
             [str(BACKEND), "--name", self.name, "--quiet", "--reuse-port",
              "--listen", f"http://127.0.0.1:{self.shared_port}",
              "--listen", f"unix://{self.socket}",
-             "--trusted-proxies", f"unix, {PROXY_ADDRESS}",
+             "--trusted-proxies", "unix, 127.0.0.1",
              "--drain", str(self.drain),
              # nginx's workers run as nobody: they may connect.
              "--socket-mode", "666"],
@@ -124,40 +127,32 @@ def port_open(port):
         return False
 
 
-HAPROXY = """global
-    maxconn 4096
-defaults
-    mode http
-    timeout connect 2s
-    timeout client 30s
-    timeout server 30s
-    option http-keep-alive
-    http-reuse safe
-    # A connection the backend closed or never took is tried again
-    # elsewhere: the request never reached a handler.
-    retries 3
-    option redispatch 1
-    retry-on conn-failure empty-response
-    option forwardfor
-frontend to_sockets
-    bind 127.0.0.1:{sockets_port}
-    default_backend three_sockets
-frontend to_shared_port
-    bind 127.0.0.1:{shared_front_port}
-    default_backend shared_port
-backend three_sockets
-    balance roundrobin
-    option httpchk GET /health
-    http-check expect status 200
-    default-server inter 100ms fall 1 rise 2
-{servers}
-backend shared_port
-    # One port, three processes: the kernel spreads the connections.
-    source {proxy}
-    server shared 127.0.0.1:{shared_port}
-"""
+DEPLOYMENT = ROOT / "DEPLOYMENT.md"
+# DEPLOYMENT.md's addresses, and what the test puts in their place.
+SOCKETS_FOLDER = "/run/xmlrpc"
+SHARED_PORT = "127.0.0.1:8000"
+FRONTENDS = ("127.0.0.1:8080", "127.0.0.1:8081", "127.0.0.1:8090", "127.0.0.1:8091")
 
-NGINX = """worker_processes 1;
+
+def tested_block(name):
+    """The fenced block after `<!-- tested: NAME -->` in DEPLOYMENT.md."""
+    text = DEPLOYMENT.read_text()
+    match = re.search(r"<!-- tested: " + re.escape(name) + r" -->\n```[^\n]*\n(.*?)```",
+                      text, re.S)
+    if not match:
+        sys.exit(f"scaleout: DEPLOYMENT.md has no tested block {name!r}")
+    return match.group(1)
+
+
+def localised(config, folder, shared_port, fronts):
+    config = config.replace(SOCKETS_FOLDER, str(folder))
+    config = config.replace(SHARED_PORT, f"127.0.0.1:{shared_port}")
+    for documented, port in zip(FRONTENDS, fronts):
+        config = config.replace(documented, f"127.0.0.1:{port}")
+    return config
+
+
+NGINX_AROUND = """worker_processes 1;
 daemon off;
 pid {dir}/nginx.pid;
 error_log {dir}/nginx-error.log warn;
@@ -169,29 +164,25 @@ http {{
     fastcgi_temp_path {dir}/nginx-fastcgi;
     uwsgi_temp_path {dir}/nginx-uwsgi;
     scgi_temp_path {dir}/nginx-scgi;
-    upstream three_sockets {{
-{servers}
-        keepalive 16;
-    }}
-    upstream shared_port {{
-        server 127.0.0.1:{shared_port};
-        keepalive 16;
-    }}
-    proxy_http_version 1.1;
-    proxy_set_header Connection "";
-    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-    # Only errors before the request was sent: a POST is not repeated.
-    proxy_next_upstream error timeout;
-    server {{
-        listen 127.0.0.1:{sockets_port};
-        location / {{ proxy_pass http://three_sockets; }}
-    }}
-    server {{
-        listen 127.0.0.1:{shared_front_port};
-        location / {{ proxy_pass http://shared_port; proxy_bind {proxy}; }}
-    }}
+    include {dir}/xmlrpc.conf;
 }}
 """
+
+
+def systemd_units_verify(folder):
+    """DEPLOYMENT.md's units pass `systemd-analyze verify` without a word."""
+    units = folder / "units"
+    units.mkdir()
+    for name in ("xmlrpc@.socket", "xmlrpc@.service"):
+        text = tested_block(name).replace("/usr/local/bin/behind_proxy", str(BACKEND))
+        (units / name).write_text(text)
+    result = subprocess.run(["systemd-analyze", "verify", "--man=no",
+                             str(units / "xmlrpc@b1.socket"), str(units / "xmlrpc@b1.service")],
+                            capture_output=True, text=True)
+    said = (result.stdout + result.stderr).strip()
+    if result.returncode != 0 or said:
+        raise AssertionError(f"systemd-analyze verify: {said}")
+    log("DEPLOYMENT.md's systemd units verify")
 
 
 class SourceTransport(xmlrpc.client.Transport):
@@ -304,19 +295,17 @@ def main():
     shared_port = free_port()
     backends = [Backend(name, shared_port, folder, args.drain) for name in BACKENDS]
     proxies = []
+    systemd_units_verify(folder)
     try:
         for b in backends:
             b.start()
-        ha_sockets, ha_shared, ng_sockets, ng_shared = (free_port() for _ in range(4))
-        (folder / "haproxy.cfg").write_text(HAPROXY.format(
-            sockets_port=ha_sockets, shared_front_port=ha_shared, shared_port=shared_port,
-            proxy=PROXY_ADDRESS,
-            servers="\n".join(f"    server {b.name} unix@{b.socket} check" for b in backends)))
-        (folder / "nginx.conf").write_text(NGINX.format(
-            dir=folder, sockets_port=ng_sockets, shared_front_port=ng_shared,
-            shared_port=shared_port, proxy=PROXY_ADDRESS,
-            servers="\n".join(f"        server unix:{b.socket} max_fails=1 fail_timeout=1s;"
-                              for b in backends)))
+        fronts = [free_port() for _ in FRONTENDS]
+        ha_sockets, ha_shared, ng_sockets, ng_shared = fronts
+        (folder / "haproxy.cfg").write_text(
+            localised(tested_block("haproxy.cfg"), folder, shared_port, fronts))
+        (folder / "xmlrpc.conf").write_text(
+            localised(tested_block("nginx xmlrpc.conf"), folder, shared_port, fronts))
+        (folder / "nginx.conf").write_text(NGINX_AROUND.format(dir=folder))
         haproxy_log = open(folder / "haproxy.log", "w")
         proxies.append(subprocess.Popen(["haproxy", "-db", "-f", str(folder / "haproxy.cfg")],
                                         stdout=haproxy_log, stderr=subprocess.STDOUT))

@@ -248,3 +248,8 @@ pub use xmlrpc_server::__macro_support;
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeExamples;
+
+/// DEPLOYMENT.md's server, compiled as a doc test so it stays true.
+#[cfg(all(doctest, feature = "http"))]
+#[doc = include_str!("../../../DEPLOYMENT.md")]
+struct DeploymentExamples;
