@@ -278,7 +278,7 @@ def main():
     parser.add_argument("--seconds-between", type=float, default=1.5,
                         help="load time between the steps of the restarts")
     parser.add_argument("--threads-per-route", type=int, default=3)
-    parser.add_argument("--drain", type=float, default=1.0,
+    parser.add_argument("--drain", type=float, default=2.0,
                         help="the backends' --drain (0 shows what goes wrong without it)")
     args = parser.parse_args()
     in_own_namespace()

@@ -6,7 +6,6 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use hyper_util::rt::TokioIo;
@@ -163,8 +162,8 @@ impl Server {
     pub(crate) fn new(listeners: Vec<Listener>, shared: Shared) -> Self {
         Server {
             listeners,
+            signal: shared.signal.clone(),
             shared: Arc::new(shared),
-            signal: Arc::new(watch::channel(Stop::No).0),
         }
     }
 
@@ -256,7 +255,6 @@ impl Server {
         }
         let mut stop = self.signal.subscribe();
         reached(&mut stop, Stop::Draining).await;
-        shared.stopping.store(true, Ordering::Relaxed);
         let drain = shared.config.drain;
         if !drain.is_zero() {
             tracing::info!("draining for {drain:?} before the server stops accepting");
@@ -418,7 +416,7 @@ async fn serve_http<S>(
                 }
             }
         }
-        () = reached(&mut stopping, Stop::Graceful) => {
+        () = stop_settled(&mut stopping) => {
             // Stopping: finish the request in progress, then close; or
             // drop it when told to stop at once.
             connection.as_mut().graceful_shutdown();
@@ -431,6 +429,18 @@ async fn serve_http<S>(
     if let Err(e) = result {
         tracing::debug!(?peer, error = %e, "connection ended with an error");
     }
+}
+
+/// How long a connection still reads after the server stops accepting, so
+/// that a request already sent on it (a proxy's, on a connection it just
+/// opened) is answered rather than reset.
+const SETTLE: Duration = Duration::from_millis(50);
+
+/// Resolves [`SETTLE`] after the server stops accepting: when a
+/// connection that has not started a request may be closed.
+pub(crate) async fn stop_settled(signal: &mut watch::Receiver<Stop>) {
+    reached(signal, Stop::Graceful).await;
+    tokio::time::sleep(SETTLE).await;
 }
 
 /// Moves the server on to `to`, unless it is already that far.

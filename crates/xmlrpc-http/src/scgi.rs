@@ -16,7 +16,7 @@ use xmlrpc_server::http_rules::{AccessLog, Rejection, check_streamed, content_le
 
 use crate::admission::Conn;
 use crate::limits::HttpLimits;
-use crate::listener::{Stop, reached};
+use crate::listener::{Stop, reached, stop_settled};
 use crate::service::Shared;
 
 /// Why a request head could not be read.
@@ -164,7 +164,7 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
     let head = tokio::select! {
         head = tokio::time::timeout(limits.header_read_timeout, read_head(&mut stream, limits)) => head,
         () = conn.close.notified() => return,
-        () = reached(&mut stopping, Stop::Graceful) => return,
+        () = stop_settled(&mut stopping) => return,
     };
     let head = match head {
         Ok(Ok(head)) => head,

@@ -7,12 +7,12 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request};
+use tokio::sync::watch;
 use xmlrpc_codec::wire::{ContentCoding, accepts_gzip};
 use xmlrpc_codec::{Fault, codes};
 use xmlrpc_server::context::RequestContext;
@@ -22,6 +22,7 @@ use xmlrpc_server::{Dispatcher, Reply as DispatchReply};
 use crate::admission::{Budgets, Conn};
 use crate::body::{BodyHeaders, BoxError};
 use crate::config::HttpConfig;
+use crate::listener::Stop;
 use crate::response::{self, Reply};
 use crate::routing::{Page, Routes};
 
@@ -31,18 +32,23 @@ pub(crate) struct Shared {
     pub(crate) routes: Routes,
     pub(crate) config: HttpConfig,
     pub(crate) budgets: Budgets,
-    /// Set once the server is stopping: responses close their connection
-    /// and the health path answers 503.
-    pub(crate) stopping: AtomicBool,
+    /// Where the server is in its life; once it is stopping, responses
+    /// close their connection and the health path answers 503.
+    pub(crate) signal: Arc<watch::Sender<Stop>>,
 }
 
 impl Shared {
+    /// Whether a stop was asked (the server may still be draining).
+    pub(crate) fn is_stopping(&self) -> bool {
+        *self.signal.borrow() != Stop::No
+    }
+
     pub(crate) fn new(routes: Routes, config: HttpConfig) -> Self {
         Shared {
             routes,
             budgets: Budgets::new(&config.limits),
             config,
-            stopping: AtomicBool::new(false),
+            signal: Arc::new(watch::channel(Stop::No).0),
         }
     }
 }
@@ -190,7 +196,7 @@ impl RpcService {
             Ok(answered) => answered,
             Err(rejection) => (response::rejected(&rejection), None),
         };
-        if self.shared.stopping.load(Ordering::Relaxed) {
+        if self.shared.is_stopping() {
             // Draining: keep-alive connections end after this answer.
             response
                 .headers_mut()
@@ -229,7 +235,7 @@ impl RpcService {
         let endpoint = routes.get(request.uri().path());
         let is_get = matches!(*request.method(), Method::GET | Method::HEAD);
         if is_get && self.shared.config.health_path.as_deref() == Some(request.uri().path()) {
-            let serving = !self.shared.stopping.load(Ordering::Relaxed);
+            let serving = !self.shared.is_stopping();
             return Ok((response::health(serving), None));
         }
         let context = self.shared.authenticated(context)?;
