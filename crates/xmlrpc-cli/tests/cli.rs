@@ -409,3 +409,54 @@ fn every_command_takes_unix_and_scgi_addresses() {
     assert!(stderr.contains("nobody.sock"), "{stderr}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn dialects_for_requests_and_for_the_demos_responses() {
+    // The client's dialect shapes the request (seen with --xml).
+    let demo = demo();
+    let url = demo.url();
+    let (code, out, _) = xmlrpc(&[
+        "call",
+        "--xml",
+        "--dialect",
+        "apache",
+        &url,
+        "echo",
+        "I/9000000000",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("<methodCall xmlns:ex=\"http://ws.apache.org/xmlrpc/namespaces/extensions\">"),
+        "{out}"
+    );
+    assert!(out.contains("<ex:i8>9000000000</ex:i8>"), "{out}");
+    let (code, _, err) = xmlrpc(&["call", "--dialect", "strict", &url, "echo", "n/"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the strict dialect has no nil"), "{err}");
+    let (code, _, err) = xmlrpc(&["call", "--dialect", "koji", &url, "echo", "1"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no dialect named \"koji\" (known: python, apache, xmlrpc-c, strict)"),
+        "{err}"
+    );
+
+    // `xmlrpc demo --dialect strict`: a nil result becomes a fault saying why.
+    let strict = xmlrpc_test_support::process::Demo::start(
+        std::path::Path::new(env!("CARGO_BIN_EXE_xmlrpc")),
+        &["--quiet", "--dialect", "strict"],
+    )
+    .unwrap();
+    let url = format!("http://{}/RPC2", strict.addr);
+    let (code, _, err) = xmlrpc(&["call", &url, "echo", "n/"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "xmlrpc: fault -32603: cannot marshal nil: the strict dialect has no nil\n"
+    );
+    let (code, out, _) = xmlrpc(&["call", "--xml", &url, "echo", "1e300"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(&format!("<double>1{}.0</double>", "0".repeat(300))),
+        "{out}"
+    );
+}
