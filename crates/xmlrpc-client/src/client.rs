@@ -326,7 +326,11 @@ impl ClientBuilder {
 /// Cheap to clone: clones share one pool of kept-alive connections, so
 /// concurrent calls each use their own connection and later calls reuse
 /// them. Needs a tokio runtime; programs without one use the blocking
-/// client (the `blocking` feature).
+/// client (the `blocking` feature). As Python's `ServerProxy` does, a
+/// call whose connection the server closes (or resets) before any of the
+/// answer came, as servers that drop a kept-alive connection without
+/// saying `Connection: close` do, is sent once more on a new connection;
+/// any other failure is returned as it is.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), xmlrpc::Error> {

@@ -213,21 +213,27 @@ impl Transport {
     async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, Error> {
         let target = &self.endpoint.target;
         let coding = ContentCoding::choose(body.len(), self.gzip_threshold, true);
-        let body = coding.encode(body);
+        let body = Bytes::from(coding.encode(body));
         let (coding, body) = match &self.carrier {
             Carrier::Tcp(http) => {
-                let response = http.request(self.request(body, coding)?).await;
+                let mut response = http.request(self.request(body.clone(), coding)?).await;
+                if response.as_ref().is_err_and(closed_before_answering) {
+                    response = http.request(self.request(body, coding)?).await;
+                }
                 self.read_response(response).await?
             }
             #[cfg(unix)]
             Carrier::Unix(http) => {
-                let response = http.request(self.request(body, coding)?).await;
+                let mut response = http.request(self.request(body.clone(), coding)?).await;
+                if response.as_ref().is_err_and(closed_before_answering) {
+                    response = http.request(self.request(body, coding)?).await;
+                }
                 self.read_response(response).await?
             }
             Carrier::Scgi => {
                 crate::scgi::exchange(
                     &self.endpoint,
-                    body,
+                    body.into(),
                     coding,
                     self.accept_gzip,
                     &self.limits,
@@ -248,10 +254,10 @@ impl Transport {
     }
 
     /// The HTTP request for `body`, coded in `coding`.
-    fn request(&self, body: Vec<u8>, coding: ContentCoding) -> Result<Request<Full<Bytes>>, Error> {
+    fn request(&self, body: Bytes, coding: ContentCoding) -> Result<Request<Full<Bytes>>, Error> {
         let target = &self.endpoint.target;
         let mut request = Request::post(self.endpoint.uri.clone())
-            .body(Full::new(Bytes::from(body)))
+            .body(Full::new(body))
             .map_err(|e| TransportError::other(target, Box::new(e)))?;
         let headers = request.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
@@ -339,3 +345,33 @@ impl Transport {
 }
 
 const USER_AGENT: &str = concat!("xmlrpc-rs/", env!("CARGO_PKG_VERSION"));
+
+/// Whether a request failed because its connection closed (or was reset)
+/// before any of the answer came: what a server that closes a kept-alive
+/// connection without saying so (`Connection: close`) does to the next
+/// request on it. As Python's `xmlrpc.client` does, such a call is sent
+/// once more, on a new connection; a connection refused, a timeout or an
+/// answer cut short is not.
+fn closed_before_answering(error: &hyper_util::client::legacy::Error) -> bool {
+    if error.is_connect() {
+        return false;
+    }
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(hyper) = cause.downcast_ref::<hyper::Error>() {
+            if hyper.is_incomplete_message() {
+                return true;
+            }
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+            );
+        }
+        source = cause.source();
+    }
+    false
+}

@@ -109,3 +109,79 @@ async fn error_from(fake: &FakeServer) -> Error {
         .await
         .unwrap_err()
 }
+
+/// Reads one request (head and Content-Length body) from `stream`; false
+/// when the client closed it first.
+async fn read_request(stream: &mut tokio::net::TcpStream) -> bool {
+    use tokio::io::AsyncReadExt as _;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&got[..end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            if got.len() >= end + 4 + length {
+                return true;
+            }
+        }
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_closes_a_kept_alive_connection_unannounced_is_called_again() {
+    // As Perl's Frontier::Daemon does: it answers without `Connection:
+    // close`, then reads the next request on the connection and closes it
+    // without an answer.
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::AsyncWriteExt as _;
+    let connections = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = connections.clone();
+    let server = AcceptLoop::start(move |mut stream| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        async move {
+            if read_request(&mut stream).await {
+                let body = "<?xml version=\"1.0\"?><methodResponse><params><param><value><int>5</int></value></param></params></methodResponse>";
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+                read_request(&mut stream).await;
+            }
+        }
+    });
+    let client = Client::new(&format!("http://{}/RPC2", server.addr)).unwrap();
+    for _ in 0..3 {
+        assert_eq!(client.call::<i32>("add", (2, 3)).await.unwrap(), 5);
+    }
+    // The first call on a new connection each time; the calls after it
+    // failed once on the connection kept alive, then went on a new one.
+    assert_eq!(connections.load(Ordering::SeqCst), 3);
+
+    // A server that never answers is called twice, not more, and the
+    // error says what happened.
+    let attempts = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = attempts.clone();
+    let mute = AcceptLoop::start(move |mut stream| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        async move {
+            read_request(&mut stream).await;
+        }
+    });
+    let e = Client::new(&format!("http://{}/RPC2", mute.addr))
+        .unwrap()
+        .call_value("add", vec![])
+        .await
+        .unwrap_err();
+    assert!(e.transport().is_some(), "{e:?}");
+    assert_eq!(attempts.load(Ordering::SeqCst), 2);
+    still_works().await;
+}

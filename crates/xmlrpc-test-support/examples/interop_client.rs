@@ -254,9 +254,13 @@ fn rtorrent_profile(checks: &Checks) {
         vec![],
         lists(&["system.client_version", "system.multicall"]),
     );
-    checks.judge("fault", "no.such.method", vec![], |got| {
-        Some(format!("expected a fault, got {}", describe(got)))
-    });
+    checks.expect_fault(
+        "fault",
+        "no.such.method",
+        vec![],
+        -506,
+        "Method 'no.such.method' not defined",
+    );
 }
 
 fn one_line(text: &str) -> String {

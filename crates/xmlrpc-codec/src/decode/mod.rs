@@ -452,15 +452,16 @@ impl<'a> Parser<'a> {
                 let text = self.text_of(Tag::String, empty)?;
                 Ok(Value::String(self.string(text)?))
             }
-            Tag::Int => {
-                let text = self.text_of(Tag::Int, empty)?;
+            Tag::Int | Tag::I4 => {
+                let text = self.text_of(tag, empty)?;
                 let t = text
                     .as_str()
                     .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
                 t.parse::<i32>().map(Value::Int).map_err(|_| {
+                    let name = tag.name().unwrap_or("int");
                     scalar_error(
                         self,
-                        format!("<int> holds {}, not a 32-bit integer", quote(t)),
+                        format!("<{name}> holds {}, not a 32-bit integer", quote(t)),
                     )
                 })
             }

@@ -32,6 +32,8 @@ pub(super) enum Tag {
     Fault,
     Value,
     Int,
+    /// `<i4>`, read as `<int>`; its own tag so that errors name it.
+    I4,
     I8,
     Boolean,
     String,
@@ -53,7 +55,7 @@ impl Tag {
     #[inline]
     pub(super) fn from_name(name: &str) -> Tag {
         let known = match name.as_bytes() {
-            b"i4" => Some(Tag::Int),
+            b"i4" => Some(Tag::I4),
             [_, _, _] => match name {
                 "int" => Some(Tag::Int),
                 _ => None,
@@ -112,6 +114,7 @@ impl Tag {
             Tag::Fault => "fault",
             Tag::Value => "value",
             Tag::Int => "int",
+            Tag::I4 => "i4",
             Tag::I8 => "i8",
             Tag::Boolean => "boolean",
             Tag::String => "string",

@@ -263,3 +263,29 @@ fn syntax_errors_point_at_the_markup() {
         "{e}"
     );
 }
+
+#[test]
+fn end_tags_must_repeat_the_alias_they_close() {
+    let limits = crate::DocumentLimits::default();
+    assert_eq!(
+        crate::decode_value(b"<value><i4>5</i4></value>", &limits),
+        Ok(crate::Value::Int(5))
+    );
+    let e = crate::decode_value(b"<value><i4>5</int></value>", &limits).unwrap_err();
+    assert!(
+        e.to_string().contains("expected </i4>, found </int>"),
+        "{e}"
+    );
+    let e = crate::decode_value(b"<value><i4>big</i4></value>", &limits).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("<i4> holds \"big\", not a 32-bit integer"),
+        "{e}"
+    );
+    let e = crate::decode_value(b"<value><ex:i8>x</ex:i8></value>", &limits).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("<i8> holds \"x\", not a 64-bit integer"),
+        "{e}"
+    );
+}
