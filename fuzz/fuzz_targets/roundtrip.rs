@@ -20,8 +20,8 @@ use xmlrpc::{
     decode_response, decode_value, encode_call, encode_response, encode_value,
 };
 use xmlrpc_fuzz::{
-    MAX_DEPTH, MAX_NODES, arb_string, arb_value, expect_nul_refused, holds_nil, holds_nul,
-    identical, tiny_limits,
+    MAX_DEPTH, MAX_NODES, arb_string, arb_value, expect_refused_to_encode, holds_nil,
+    holds_non_xml_char, identical, tiny_limits,
 };
 
 /// Output encodings whose round trip is lossless: every character they
@@ -52,6 +52,14 @@ fn check(u: &mut Unstructured<'_>) -> Result<()> {
 
     // A response holding the value.
     let encoded = encode_response(&Ok(value.clone()), &opts);
+    if holds_non_xml_char(&value) {
+        // Refused for whichever the encoder meets first: that character, or
+        // a nil it may not write.
+        if !(holds_nil(&value) && !allow_none && encoded == Err(EncodeError::NilNotAllowed)) {
+            expect_refused_to_encode(encoded);
+        }
+        return Ok(());
+    }
     if holds_nil(&value) && !allow_none {
         assert_eq!(encoded, Err(EncodeError::NilNotAllowed));
         return Ok(());
@@ -59,10 +67,6 @@ fn check(u: &mut Unstructured<'_>) -> Result<()> {
     let body = encoded.expect("a finite value encodes");
     let _ = decode_response(&body, &tiny_limits());
     let decoded = decode_response(&body, &limits);
-    if holds_nul(&value) {
-        expect_nul_refused(decoded.map(|_| ()));
-        return Ok(());
-    }
     match decoded {
         Ok(Ok(back)) => assert!(
             identical(&back, &value),
@@ -89,11 +93,14 @@ fn check(u: &mut Unstructured<'_>) -> Result<()> {
         params.push(arb_value(u, 1, &mut 8, allow_none)?);
     }
     let call = MethodCall::new(method, params);
-    let body = encode_call(&call, &opts).expect("the call encodes");
-    let decoded = decode_call(&body, &limits);
-    if call.method.contains('\0') || call.params.iter().any(holds_nul) {
-        expect_nul_refused(decoded.map(|_| ()));
+    let encoded = encode_call(&call, &opts);
+    if xmlrpc::xml_chars::first_forbidden(&call.method).is_some()
+        || call.params.iter().any(holds_non_xml_char)
+    {
+        expect_refused_to_encode(encoded);
     } else {
+        let body = encoded.expect("the call encodes");
+        let decoded = decode_call(&body, &limits);
         let back = decoded.unwrap_or_else(|e| panic!("{encoding}: {call:?} does not decode: {e}"));
         assert_eq!(back.method, call.method, "{encoding}");
         assert_eq!(back.params.len(), call.params.len());
@@ -102,15 +109,27 @@ fn check(u: &mut Unstructured<'_>) -> Result<()> {
         }
     }
 
-    // A fault.
+    // A fault: always encodes, what XML cannot carry of its string
+    // replaced by U+FFFD.
     let fault = Fault::new(u.arbitrary()?, arb_string(u)?);
     let body = encode_response(&Err(fault.clone()), &opts).expect("a fault encodes");
     let decoded = decode_response(&body, &limits);
-    if fault.string.contains('\0') {
-        expect_nul_refused(decoded.map(|_| ()));
-    } else {
-        assert_eq!(decoded, Ok(Err(fault)), "{encoding}");
-    }
+    let readable: String = fault
+        .string
+        .chars()
+        .map(|c| {
+            if xmlrpc::xml_chars::is_xml_char(c) {
+                c
+            } else {
+                '\u{fffd}'
+            }
+        })
+        .collect();
+    assert_eq!(
+        decoded,
+        Ok(Err(Fault::new(fault.code, readable))),
+        "{encoding}"
+    );
     Ok(())
 }
 

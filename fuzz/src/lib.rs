@@ -13,7 +13,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use xmlrpc::{DateTime, DocumentLimits, HttpLimits, RpcService, Server, Struct, Value};
 
 pub use xmlrpc::demo;
-pub use xmlrpc_test_support::values::{holds_nil, holds_nul, identical};
+pub use xmlrpc_test_support::values::{holds_nil, holds_non_xml_char, identical};
 
 /// How deep generated arrays and structs nest (the decoder's default limit is 64).
 pub const MAX_DEPTH: u32 = 6;
@@ -298,12 +298,15 @@ pub fn tiny_limits() -> DocumentLimits {
         .max_params(2)
 }
 
-/// What decoding a document written from a value holding U+0000 gives
-/// today: the encoder writes `&#0;`, the decoder refuses it as an invalid
-/// character (-32702). Checked exactly, so a change there is noticed.
-pub fn expect_nul_refused(decoded: std::result::Result<(), xmlrpc::DecodeError>) {
-    match decoded {
-        Err(e) if e.fault_code() == xmlrpc::codes::INVALID_CHARACTER => {}
-        other => panic!("a value holding U+0000 decoded as {other:?}, not as -32702"),
+/// What encoding something that holds a character XML 1.0 cannot carry
+/// gives: an error naming the character, nothing written.
+pub fn expect_refused_to_encode<T: std::fmt::Debug>(
+    encoded: std::result::Result<T, xmlrpc::EncodeError>,
+) {
+    match encoded {
+        Err(xmlrpc::EncodeError::NotXmlCharacter(c)) => {
+            assert!(!xmlrpc::xml_chars::is_xml_char(c), "{c:?}");
+        }
+        other => panic!("a character XML cannot carry was encoded: {other:?}"),
     }
 }

@@ -12,7 +12,8 @@ use crate::error::{DecodeError, DecodeErrorKind};
 ///
 /// A U+FEFF left at the start after the byte-order mark (a document with
 /// two) is refused: quick-xml would skip it without counting its bytes, and
-/// every position after it would be off by three.
+/// every position after it would be off by three. So is a character XML
+/// 1.0 cannot carry (a control character, U+FFFE, U+FFFF), where it is.
 pub(crate) fn to_utf8(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
     let text = decode_text(bytes)?;
     if text.starts_with('\u{feff}') {
@@ -22,6 +23,13 @@ pub(crate) fn to_utf8(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
             ),
             1,
             1,
+        ));
+    }
+    if let Some((at, c)) = crate::xml_chars::first_forbidden(&text) {
+        return Err(DecodeError::at(
+            DecodeErrorKind::InvalidCharacter(crate::xml_chars::forbidden_message(c)),
+            &text,
+            at,
         ));
     }
     Ok(text)
@@ -40,6 +48,23 @@ fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
     let Some(label) = declared_encoding(bytes) else {
         return utf8(bytes);
     };
+    if label.eq_ignore_ascii_case(b"us-ascii") || label.eq_ignore_ascii_case(b"ascii") {
+        // ASCII exactly (encoding_rs would read it as windows-1252).
+        return match bytes.iter().position(|b| !b.is_ascii()) {
+            None => utf8(bytes),
+            Some(at) => {
+                let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+                Err(DecodeError::at(
+                    DecodeErrorKind::InvalidCharacter(format!(
+                        "byte 0x{:02X} is not ASCII, the document's declared encoding",
+                        bytes[at]
+                    )),
+                    valid,
+                    valid.len(),
+                ))
+            }
+        };
+    }
     if is_latin1(label) {
         // Exactly ISO-8859-1: every byte is the code point of the same number.
         // (encoding_rs would read it as windows-1252, as browsers do.)

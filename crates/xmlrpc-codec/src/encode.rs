@@ -56,6 +56,11 @@ pub enum EncodeError {
     /// A NaN or infinite double, which XML-RPC cannot express.
     #[error("cannot marshal the non-finite double {0}")]
     NonFiniteDouble(String),
+    /// A string or name holding a character XML 1.0 cannot carry (a
+    /// control character other than tab, line feed and carriage return,
+    /// U+FFFE, U+FFFF): no XML reader would take it.
+    #[error("cannot marshal U+{:04X}: XML 1.0 cannot carry it (send such bytes as base64)", u32::from(*.0))]
+    NotXmlCharacter(char),
     /// A nil, which the dialect does not send
     /// ([`Extension::Refused`](crate::dialect::Extension::Refused)).
     #[error("cannot marshal nil: the {0} dialect has no nil")]
@@ -102,7 +107,7 @@ pub fn encode_value(
         }
         Value::String(s) => {
             out.extend_from_slice(b"<string>");
-            escape_into(out, s);
+            escape_into(out, s)?;
             out.extend_from_slice(b"</string>");
         }
         Value::Double(d) => {
@@ -151,7 +156,7 @@ pub fn encode_value(
             out.extend_from_slice(b"<struct>");
             for (name, member) in members {
                 out.extend_from_slice(b"<member><name>");
-                escape_into(out, name);
+                escape_into(out, name)?;
                 out.extend_from_slice(b"</name>");
                 encode_value(out, member, opts)?;
                 out.extend_from_slice(b"</member>");
@@ -182,7 +187,7 @@ pub fn encode_call(call: &MethodCall, opts: &EncodeOptions) -> Result<Vec<u8>, E
     header(&mut out, opts);
     open_root(&mut out, b"methodCall", opts);
     out.extend_from_slice(b"<methodName>");
-    escape_into(&mut out, &call.method);
+    escape_into(&mut out, &call.method)?;
     out.extend_from_slice(b"</methodName><params>");
     for param in &call.params {
         out.extend_from_slice(b"<param>");
@@ -212,8 +217,28 @@ pub fn encode_response(response: &Response, opts: &EncodeOptions) -> Result<Vec<
     Ok(finish(out, opts))
 }
 
-/// Writes `<fault>…</fault></methodResponse>`.
+/// Writes `<fault>…</fault></methodResponse>`. A character XML cannot
+/// carry in the fault's string becomes U+FFFD, so that a fault always
+/// encodes.
 fn encode_fault_body(out: &mut Vec<u8>, fault: &Fault) {
+    let sanitized;
+    let fault = if crate::xml_chars::first_forbidden(&fault.string).is_some() {
+        let string: String = fault
+            .string
+            .chars()
+            .map(|c| {
+                if crate::xml_chars::is_xml_char(c) {
+                    c
+                } else {
+                    '\u{fffd}'
+                }
+            })
+            .collect();
+        sanitized = Fault::new(fault.code, string);
+        &sanitized
+    } else {
+        fault
+    };
     out.extend_from_slice(b"<fault>");
     // A fault struct holds no nil or double, so it always encodes.
     let _ = encode_value(out, &fault.to_value(), &EncodeOptions::default());
@@ -232,7 +257,8 @@ fn open_root(out: &mut Vec<u8>, name: &[u8], opts: &EncodeOptions) {
 
 fn header(out: &mut Vec<u8>, opts: &EncodeOptions) {
     out.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"");
-    escape_into(out, opts.encoding.name());
+    // An encoding's name is ASCII letters, digits and dashes.
+    let _ = escape_into(out, opts.encoding.name());
     out.extend_from_slice(b"\"?>\n");
 }
 
@@ -245,9 +271,13 @@ fn finish(out: Vec<u8>, opts: &EncodeOptions) -> Vec<u8> {
 }
 
 /// Escapes text content: `&`, `<`, `>`, and `\r` (which an XML reader
-/// would otherwise normalise to `\n`), plus the control characters XML 1.0
-/// cannot hold raw.
-fn escape_into(out: &mut Vec<u8>, text: &str) {
+/// would otherwise normalise to `\n`). A character XML 1.0 cannot carry at
+/// all (a control character, U+FFFE, U+FFFF) is an error: no reader would
+/// take it, raw or as a reference.
+fn escape_into(out: &mut Vec<u8>, text: &str) -> Result<(), EncodeError> {
+    if let Some((_, c)) = crate::xml_chars::first_forbidden(text) {
+        return Err(EncodeError::NotXmlCharacter(c));
+    }
     let bytes = text.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -256,15 +286,6 @@ fn escape_into(out: &mut Vec<u8>, text: &str) {
             b'<' => b"&lt;",
             b'>' => b"&gt;",
             b'\r' => b"&#13;",
-            b'\t' | b'\n' => continue,
-            0..=0x1F => {
-                out.extend_from_slice(&bytes[start..i]);
-                out.extend_from_slice(b"&#");
-                out.extend_from_slice(itoa::Buffer::new().format(b).as_bytes());
-                out.push(b';');
-                start = i + 1;
-                continue;
-            }
             _ => continue,
         };
         out.extend_from_slice(&bytes[start..i]);
@@ -272,6 +293,7 @@ fn escape_into(out: &mut Vec<u8>, text: &str) {
         start = i + 1;
     }
     out.extend_from_slice(&bytes[start..]);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -283,6 +305,32 @@ mod tests {
         let mut out = Vec::new();
         encode_value(&mut out, value, &EncodeOptions::default().allow_none(true)).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn characters_xml_cannot_carry_are_refused_and_faults_still_encode() {
+        let opts = EncodeOptions::default();
+        for (text, c) in [
+            ("a\u{1}b", '\u{1}'),
+            ("\0", '\0'),
+            ("x\u{ffff}", '\u{ffff}'),
+        ] {
+            let mut out = Vec::new();
+            let e = encode_value(&mut out, &Value::String(text.into()), &opts).unwrap_err();
+            assert_eq!(e, EncodeError::NotXmlCharacter(c));
+            let name = Value::Struct([(text.to_owned(), Value::Int(1))].into());
+            assert!(encode_value(&mut out, &name, &opts).is_err());
+        }
+        assert_eq!(
+            EncodeError::NotXmlCharacter('\u{1b}').to_string(),
+            "cannot marshal U+001B: XML 1.0 cannot carry it (send such bytes as base64)"
+        );
+        let call = MethodCall::new("bad\u{7}name", vec![]);
+        assert!(encode_call(&call, &opts).is_err());
+        // A fault's string is a message: its unsendable characters become U+FFFD.
+        let body = encode_response(&Err(Fault::new(1, "bell \u{7} here")), &opts).unwrap();
+        let back = decode_response(&body, &DocumentLimits::default()).unwrap();
+        assert_eq!(back, Err(Fault::new(1, "bell \u{fffd} here")));
     }
 
     #[test]
@@ -310,8 +358,8 @@ mod tests {
         );
         assert_eq!(written(&Value::Nil), "<value><nil/></value>");
         assert_eq!(
-            written(&Value::String("a<b & c>\r\n\u{1}".into())),
-            "<value><string>a&lt;b &amp; c&gt;&#13;\n&#1;</string></value>"
+            written(&Value::String("a<b & c>\r\n\t".into())),
+            "<value><string>a&lt;b &amp; c&gt;&#13;\n\t</string></value>"
         );
     }
 

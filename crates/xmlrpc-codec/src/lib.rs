@@ -39,6 +39,7 @@ pub mod serde;
 pub mod structs;
 mod value;
 pub mod wire;
+pub mod xml_chars;
 
 pub use charset::OutputEncoding;
 pub use convert::{Binary, ConvertError, FromValue, IntoParams, IntoResponse, IntoValue};

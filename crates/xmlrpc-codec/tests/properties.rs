@@ -6,14 +6,15 @@
 use proptest::collection::vec;
 use proptest::prelude::*;
 use xmlrpc::dialect::{DateTimeForm, DoubleForm};
+use xmlrpc::xml_chars::is_xml_char;
 use xmlrpc::{
     DateTime, Dialect, DocumentLimits, EncodeError, EncodeOptions, Fault, MethodCall,
     OutputEncoding, Struct, Value, codes, decode_call, decode_response, decode_value, encode_call,
     encode_response, encode_value,
 };
-use xmlrpc_test_support::values::{holds_nil, holds_nul, identical};
+use xmlrpc_test_support::values::{holds_nil, holds_non_xml_char, identical};
 
-/// Characters that exercise escaping, line ends, control characters,
+/// Characters that exercise escaping, line ends, the controls XML allows,
 /// non-ASCII (in and out of ISO-8859-1) and astral planes.
 fn tricky_char() -> impl Strategy<Value = char> {
     prop_oneof![
@@ -27,8 +28,6 @@ fn tricky_char() -> impl Strategy<Value = char> {
         Just(']'),
         Just('"'),
         Just('\''),
-        Just('\u{1}'),
-        Just('\u{1f}'),
         Just('\u{7f}'),
         Just('\u{85}'),
         Just('\u{a0}'),
@@ -37,15 +36,15 @@ fn tricky_char() -> impl Strategy<Value = char> {
         Just('€'),
         Just('\u{2028}'),
         Just('\u{feff}'),
-        Just('\u{fffe}'),
+        Just('\u{fffd}'),
         Just('😀'),
     ]
 }
 
-/// Any string without U+0000 (which XML cannot hold; see `nul_is_refused_by_the_decoder`).
+/// Any string XML 1.0 can carry (see `characters_xml_cannot_carry_are_refused_both_ways`).
 fn text() -> impl Strategy<Value = String> {
     let ch = prop_oneof![
-        3 => any::<char>().prop_filter("no U+0000", |&c| c != '\0'),
+        3 => any::<char>().prop_filter("a character XML carries", |&c| is_xml_char(c)),
         2 => tricky_char(),
         3 => proptest::char::range('a', 'z'),
     ];
@@ -222,7 +221,7 @@ fn decode_every_way(doc: &[u8]) {
         }
         match decode_call(doc, &limits) {
             Ok(call) => {
-                if call.method.contains('\0') || call.params.iter().any(holds_nul) {
+                if call.params.iter().any(holds_non_xml_char) {
                     continue;
                 }
                 let body = encode_call(&call, &options(true, "utf-8")).unwrap();
@@ -236,7 +235,8 @@ fn decode_every_way(doc: &[u8]) {
             Err(e) => assert!((-32702..=-32600).contains(&e.fault_code()), "{e}"),
         }
         match decode_response(doc, &limits) {
-            Ok(Ok(value)) if !holds_nul(&value) => {
+            Ok(Ok(value)) => {
+                assert!(!holds_non_xml_char(&value), "{value:?}");
                 let body = encode_response(&Ok(value.clone()), &options(true, "utf-8")).unwrap();
                 let back = decode_response(&body, &DocumentLimits::default())
                     .unwrap()
@@ -380,16 +380,35 @@ proptest! {
     }
 }
 
-/// U+0000 cannot be written in XML: the encoder writes `&#0;`, which the
-/// decoder refuses as an invalid character (-32702), so a value holding it
-/// does not round-trip. Pinned here so a change is deliberate.
-#[test]
-fn nul_is_refused_by_the_decoder() {
-    let body =
-        encode_response(&Ok(Value::String("a\0b".into())), &EncodeOptions::default()).unwrap();
-    assert!(String::from_utf8_lossy(&body).contains("a&#0;b"));
-    let e = decode_response(&body, &DocumentLimits::default()).unwrap_err();
-    assert_eq!(e.fault_code(), codes::INVALID_CHARACTER, "{e}");
+proptest! {
+    /// A character XML 1.0 cannot carry (a control other than tab, line
+    /// feed and carriage return; U+FFFE; U+FFFF) is refused by the encoder
+    /// in any string or name, and by the decoder raw or as a reference.
+    #[test]
+    fn characters_xml_cannot_carry_are_refused_both_ways(
+        before in text(),
+        after in text(),
+        bad in prop_oneof![proptest::char::range('\0', '\u{1f}'), Just('\u{fffe}'), Just('\u{ffff}')]
+            .prop_filter("not tab, line feed or carriage return", |&c| !is_xml_char(c)),
+        as_name in any::<bool>(),
+    ) {
+        let text = format!("{before}{bad}{after}");
+        let value = if as_name {
+            Value::Struct([(text.clone(), Value::Int(1))].into())
+        } else {
+            Value::String(text.clone())
+        };
+        prop_assert_eq!(
+            encode_response(&Ok(value), &EncodeOptions::default()),
+            Err(EncodeError::NotXmlCharacter(bad))
+        );
+        let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('\r', "&#13;");
+        for written in [bad.to_string(), format!("&#{};", u32::from(bad))] {
+            let doc = format!("<value><string>{}{written}{}</string></value>", escape(&before), escape(&after));
+            let e = decode_value(doc.as_bytes(), &DocumentLimits::default()).unwrap_err();
+            prop_assert_eq!(e.fault_code(), codes::INVALID_CHARACTER, "{}", e);
+        }
+    }
 }
 
 proptest! {

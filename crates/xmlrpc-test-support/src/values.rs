@@ -69,18 +69,16 @@ pub fn holds_nil(value: &Value) -> bool {
     }
 }
 
-/// Whether `value` holds U+0000 anywhere (in a string or a member name).
-///
-/// XML cannot hold that character at all: the encoder writes `&#0;`, which
-/// the decoder refuses, so such values cannot round-trip (see the report
-/// in `fuzz/README.md`).
-pub fn holds_nul(value: &Value) -> bool {
+/// Whether a string or member name in `value` holds a character XML 1.0
+/// cannot carry (which the encoder refuses and the decoder never yields).
+pub fn holds_non_xml_char(value: &Value) -> bool {
+    let bad = |s: &str| xmlrpc::xml_chars::first_forbidden(s).is_some();
     match value {
-        Value::String(s) => s.contains('\0'),
-        Value::Array(items) => items.iter().any(holds_nul),
+        Value::String(s) => bad(s),
+        Value::Array(items) => items.iter().any(holds_non_xml_char),
         Value::Struct(members) => members
             .iter()
-            .any(|(name, v)| name.contains('\0') || holds_nul(v)),
+            .any(|(name, v)| bad(name) || holds_non_xml_char(v)),
         _ => false,
     }
 }

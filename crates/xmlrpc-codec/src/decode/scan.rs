@@ -502,10 +502,15 @@ fn resolve(r: &str) -> Result<char, DecodeErrorKind> {
             None => number.parse::<u32>(),
         };
         return match code.ok().and_then(char::from_u32) {
-            Some(c)
-                if c != '\0' && !number.starts_with(['+', '-']) && !number.starts_with("x+") =>
-            {
-                Ok(c)
+            Some(c) if !number.starts_with(['+', '-']) && !number.starts_with("x+") => {
+                if crate::xml_chars::is_xml_char(c) {
+                    Ok(c)
+                } else {
+                    Err(DecodeErrorKind::InvalidCharacter(format!(
+                        "&{r};: {}",
+                        crate::xml_chars::forbidden_message(c)
+                    )))
+                }
             }
             _ => Err(DecodeErrorKind::InvalidCharacter(format!(
                 "&{r}; is not a valid character reference"

@@ -83,7 +83,7 @@ err! {
     element_in_int: "<value><int><b/></int></value>" => -32600, "cannot hold an element";
     nil_with_text: "<value><nil>x</nil></value>" => -32602, "must be empty";
     custom_entity: "<value>&foo;</value>" => -32700, "entity &foo; is not allowed";
-    zero_char_ref: "<value>&#0;</value>" => -32702, "not a valid character reference";
+    zero_char_ref: "<value>&#0;</value>" => -32702, "&#0;: U+0000 cannot appear in an XML 1.0 document";
     doctype: "<!DOCTYPE x [<!ENTITY a \"b\">]><value>&a;</value>" => -32700, "DOCTYPE";
     unclosed: "<value><int>1</int>" => -32700, "";
     mismatched: "<value><int>1</value></int>" => -32700, "expected </int>, found </value>";
@@ -287,5 +287,60 @@ fn end_tags_must_repeat_the_alias_they_close() {
         e.to_string()
             .contains("<i8> holds \"x\", not a 64-bit integer"),
         "{e}"
+    );
+}
+
+#[test]
+fn characters_xml_cannot_carry_are_refused_where_they_are() {
+    let limits = crate::DocumentLimits::default();
+    for (doc, message) in [
+        (
+            "<value><string>a\u{1}b</string></value>",
+            "line 1, column 17: U+0001 cannot appear in an XML 1.0 document",
+        ),
+        (
+            "<value>\n<string>\0</string></value>",
+            "line 2, column 9: U+0000 cannot appear",
+        ),
+        (
+            "<value><string>x\u{ffff}</string></value>",
+            "line 1, column 17: U+FFFF cannot appear",
+        ),
+        (
+            "<value><string>a&#1;b</string></value>",
+            "&#1;: U+0001 cannot appear",
+        ),
+        (
+            "<value><string>&#x1F;</string></value>",
+            "&#x1F;: U+001F cannot appear",
+        ),
+    ] {
+        let e = crate::decode_value(doc.as_bytes(), &limits).unwrap_err();
+        assert!(e.to_string().contains(message), "{doc:?}: {e}");
+        assert_eq!(e.fault_code(), crate::codes::INVALID_CHARACTER);
+    }
+    // Tab, line feed and carriage return (as a reference) are text.
+    assert_eq!(
+        crate::decode_value(b"<value><string>\t&#9;&#10;&#13;</string></value>", &limits),
+        Ok(crate::Value::String("\t\t\n\r".into()))
+    );
+}
+
+#[test]
+fn us_ascii_is_ascii_not_windows_1252() {
+    let limits = crate::DocumentLimits::default();
+    let doc =
+        "<?xml version=\"1.0\" encoding=\"us-ascii\"?><value><string>caf\u{e9}</string></value>";
+    let e = crate::decode_value(doc.as_bytes(), &limits).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("byte 0xC3 is not ASCII, the document's declared encoding"),
+        "{e}"
+    );
+    let ascii =
+        "<?xml version='1.0' encoding='US-ASCII'?><value><string>caf&#233;</string></value>";
+    assert_eq!(
+        crate::decode_value(ascii.as_bytes(), &limits),
+        Ok(crate::Value::String("caf\u{e9}".into()))
     );
 }
