@@ -36,6 +36,9 @@ EXAMPLES = ROOT / "target" / "debug" / "examples"
 REPORT = ROOT / "INTEROP.md"
 OUTCOMES = ("ok", "unsupported", "peer bug")
 CLIENT_TIMEOUT = 180
+# The suite is not green with fewer peers than this run (all of them, not --only).
+MIN_CLIENTS = 15
+MIN_SERVERS = 10
 SERVER_START_TIMEOUT = 60
 
 
@@ -434,12 +437,15 @@ def main():
     servers = sum(1 for p in peers if p.role == "server" and not p.problem)
     print(f"interop: {clients} client peers and {servers} server peers run, "
           f"{sum(len(p.results) for p in peers)} checks")
+    too_few = not args.only and (clients < MIN_CLIENTS or servers < MIN_SERVERS)
+    if too_few:
+        print(f"FAILED: at least {MIN_CLIENTS} client and {MIN_SERVERS} server peers must run")
     for p in failed:
         if p.problem:
             print(f"FAILED {p.name}: {p.problem}")
         for f in p.failures:
             print(f"FAILED {p.name}: {f}")
-    return 1 if failed else 0
+    return 1 if failed or too_few else 0
 
 
 if __name__ == "__main__":
