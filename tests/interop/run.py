@@ -15,6 +15,7 @@ exits 1 on any failure. See tests/interop/README.md.
 import argparse
 import hashlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -150,7 +151,11 @@ def install(peers):
         build = peer.spec.get("install", {}).get("build", "").strip()
         if not build:
             continue
-        digest = folder_digest(peer.folder)
+        # The peer's folder, and any sibling folder its build names
+        # (`../java-axmlrpc-client/Client.java`).
+        digest = folder_digest(peer.folder) + "".join(
+            folder_digest(PEERS / sibling)
+            for sibling in sorted(set(re.findall(r"\.\./([\w.-]+)/", build))))
         marker = peer.out / ".built"
         if marker_ok(marker, digest):
             continue

@@ -36,7 +36,12 @@ public class Client {
     }
 
     public static void main(String[] args) throws Exception {
-        client = new XMLRPCClient(new URL(args[0]), XMLRPCClient.FLAGS_NIL | XMLRPCClient.FLAGS_8BYTE_INT);
+        // With "apache" after the URL: FLAGS_APACHE_WS (namespaced ex:nil,
+        // ex:i8 read by ignoring the prefix), as for Apache ws-xmlrpc servers.
+        int flags = args.length > 1 && args[1].equals("apache")
+            ? XMLRPCClient.FLAGS_APACHE_WS | XMLRPCClient.FLAGS_8BYTE_INT
+            : XMLRPCClient.FLAGS_NIL | XMLRPCClient.FLAGS_8BYTE_INT;
+        client = new XMLRPCClient(new URL(args[0]), flags);
         client.setTimeout(60);
         for (Object name : (Object[]) client.call("interop.cases")) {
             report((String) name, () -> check((String) name, client.call("interop.case", name)));
