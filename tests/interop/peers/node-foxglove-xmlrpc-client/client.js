@@ -7,39 +7,6 @@ const { XmlRpcClient, XmlRpcFault } = require('@foxglove/xmlrpc')
 const client = new XmlRpcClient(process.argv[2])
 const call = (method, ...params) => client.methodCall(method, params)
 
-async function report (name, body) {
-  let result
-  try {
-    result = await body()
-  } catch (e) { // an XmlRpcFault or the library failing to read or write a value
-    result = e instanceof XmlRpcFault ? `ERROR fault ${e.faultCode}: ${e.faultString}` : `ERROR ${e.message}`
-  }
-  console.log(`${name}\t${String(result).replace(/[\r\n]+/g, ' ')}`)
-}
-
-async function main () {
-  for (const name of await call('interop.cases')) {
-    await report(name, async () => call('interop.check', name, await call('interop.case', name)))
-  }
-  await report('fault', async () => {
-    try {
-      await call('interop.fault', 4, 'Too many parameters: <&> \'quoted\' "double" é')
-    } catch (e) {
-      if (!(e instanceof XmlRpcFault)) throw e
-      return call('interop.check', 'fault', [e.faultCode, e.faultString])
-    }
-    return 'ERROR no fault raised'
-  })
-  const checked = async (name, method, ...params) => call('interop.check', name, await call(method, ...params))
-  await report('introspection.list', () => checked('introspection.list', 'system.listMethods'))
-  await report('introspection.signature', () => checked('introspection.signature', 'system.methodSignature', 'add'))
-  await report('introspection.help', () => checked('introspection.help', 'system.methodHelp', 'add'))
-  // The raw call, not multiMethodCall (which unpacks the answer).
-  await report('multicall', () => checked('multicall', 'system.multicall', [
-    { methodName: 'add', params: [2, 3] },
-    { methodName: 'interop.fault', params: [4, 'in a multicall'] },
-    { methodName: 'echo', params: ['x'] }
-  ]))
-}
-
-main().catch((e) => { console.error(e); process.exit(1) })
+require('../_lib/protocol.js')
+  .run(call, (e) => (e instanceof XmlRpcFault ? [e.faultCode, e.faultString] : undefined))
+  .catch((e) => { console.error(e); process.exit(1) })

@@ -4,52 +4,24 @@ python3 client.py URL.
 No switches: it always reads and writes <nil/>; it has no i8.
 """
 import asyncio
+import os
 import sys
 
 from aiohttp_xmlrpc.client import ServerProxy
 from aiohttp_xmlrpc.exceptions import XMLRPCError
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "_lib"))
+from protocol import run  # noqa: E402
+
 
 async def main():
     proxy = ServerProxy(sys.argv[1], huge_tree=True)  # huge_tree: the 1 MB base64 case
 
-    async def report(name, call):
-        try:
-            result = await call()
-        except XMLRPCError as f:
-            result = f"ERROR fault {f.code}: {f.message}"
-        except Exception as e:  # the library failing to read or write a value
-            result = f"ERROR {type(e).__name__}: {e}"
-        print(f"{name}\t{' '.join(str(result).splitlines())}", flush=True)
-
-    async def case(name):
-        return await proxy.interop.check(name, await proxy.interop.case(name))
-
-    async def check(name, value):
-        return await proxy.interop.check(name, await value)
-
-    async def fault():
-        try:
-            await proxy.interop.fault(4, "Too many parameters: <&> 'quoted' \"double\" é")
-        except XMLRPCError as f:
-            return await proxy.interop.check("fault", [f.code, f.message])
-        return "ERROR no fault raised"
+    async def call(method, *params):
+        return await getattr(proxy, method)(*params)
 
     try:
-        for name in await proxy.interop.cases():
-            await report(name, lambda: case(name))
-        await report("fault", fault)
-        await report("introspection.list",
-                     lambda: check("introspection.list", proxy.system.listMethods()))
-        await report("introspection.signature",
-                     lambda: check("introspection.signature", proxy.system.methodSignature("add")))
-        await report("introspection.help",
-                     lambda: check("introspection.help", proxy.system.methodHelp("add")))
-        await report("multicall", lambda: check("multicall", proxy.system.multicall([
-            {"methodName": "add", "params": [2, 3]},
-            {"methodName": "interop.fault", "params": [4, "in a multicall"]},
-            {"methodName": "echo", "params": ["x"]},
-        ])))
+        await run(call, lambda e: (e.code, e.message) if isinstance(e, XMLRPCError) else None)
     finally:
         await proxy.close()
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # nginx + fcgiwrap in front of a CGI XML-RPC server, as an interop peer:
-#   serve.sh PORT DIR CGI   -> http://127.0.0.1:PORT/cgi-bin/rpc.cgi
+#   serve-HOST.sh PORT DIR CGI   -> http://127.0.0.1:PORT/cgi-bin/rpc.cgi
 # CGI (the program) is installed as DIR/cgi-bin/rpc.cgi; fcgiwrap listens
 # on a Unix socket in DIR (its TCP mode cannot rebind a port in TIME_WAIT)
 # and nginx passes /cgi-bin/ to it. Both run in the foreground from

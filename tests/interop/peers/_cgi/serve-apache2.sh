@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # apache2 (prefork) + mod_cgi in front of a CGI XML-RPC server, as an
-# interop peer:   serve.sh PORT DIR CGI   -> http://127.0.0.1:PORT/cgi-bin/rpc.cgi
+# interop peer:   serve-HOST.sh PORT DIR CGI   -> http://127.0.0.1:PORT/cgi-bin/rpc.cgi
 # CGI (the program) is installed as DIR/cgi-bin/rpc.cgi; apache2 runs in
 # the foreground from a configuration written into DIR, its CGIs as
 # www-data (so DIR is opened to others for reading).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # lighttpd + mod_cgi in front of a CGI XML-RPC server, as an interop peer:
-#   serve.sh PORT DIR CGI   -> http://127.0.0.1:PORT/cgi-bin/rpc.cgi
+#   serve-HOST.sh PORT DIR CGI   -> http://127.0.0.1:PORT/cgi-bin/rpc.cgi
 # CGI (the program) is installed as DIR/cgi-bin/rpc.cgi; lighttpd runs in
 # the foreground (-D) from a configuration written into DIR.
 set -eu
