@@ -385,7 +385,9 @@ def write_report(peers, checks_by_role):
             lines.append(f"- could not be run: {p.problem}")
         for check, outcome, text in notes:
             why = p.expect.get(check, {}).get("why", "not expected: a failure of ours")
-            lines.append(f"- **{check}** ({outcome}): {why}. Seen: `{text[:300]}`")
+            # Ports differ from run to run; the report should not.
+            seen = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)[:300]
+            lines.append(f"- **{check}** ({outcome}): {why}. Seen: `{seen}`")
         lines.append("")
     REPORT.write_text("\n".join(lines).rstrip() + "\n")
 

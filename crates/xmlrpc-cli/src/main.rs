@@ -6,6 +6,7 @@
 
 use std::io::{IsTerminal as _, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -58,6 +59,23 @@ struct DemoArgs {
     /// i8 results become faults).
     #[arg(long, default_value = "python", value_name = "NAME")]
     dialect: xmlrpc::Dialect,
+    /// Share the TCP port with other processes (SO_REUSEPORT), the kernel
+    /// spreading connections among them.
+    #[arg(long)]
+    reuse_port: bool,
+    /// Believe X-Forwarded-For and Forwarded from these proxies only:
+    /// addresses, networks (10.0.0.0/8) and `unix` (requests over a Unix
+    /// socket), separated by commas.
+    #[arg(long, value_name = "LIST", default_value = "", hide_default_value = true)]
+    trusted_proxies: xmlrpc::context::TrustedProxies,
+    /// On SIGTERM, go on answering for this long (closing each connection
+    /// after its answer, failing the health check) before no longer
+    /// accepting, so a load balancer moves away first (DEPLOYMENT.md).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
+    drain: f64,
+    /// Answer GET on this path with 200 ok while serving, 503 once stopping.
+    #[arg(long, value_name = "PATH")]
+    health_path: Option<String>,
     /// Answer one request as a CGI program (REQUEST_METHOD, CONTENT_LENGTH
     /// and stdin in, headers and body on stdout), then exit.
     #[arg(long, conflicts_with_all = ["host", "port", "listen"])]
@@ -139,8 +157,17 @@ fn demo(args: &DemoArgs) -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
+    let Ok(drain) = Duration::try_from_secs_f64(args.drain) else {
+        eprintln!(
+            "xmlrpc demo: --drain: {} is not a number of seconds",
+            args.drain
+        );
+        return ExitCode::from(2);
+    };
     if args.cgi {
-        let handler = xmlrpc::demo::cgi_handler(encoding, args.dialect).log_requests(!args.quiet);
+        let handler = xmlrpc::demo::cgi_handler(encoding, args.dialect)
+            .log_requests(!args.quiet)
+            .trusted_proxies(args.trusted_proxies.clone());
         return match handler.handle_request(None) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -159,10 +186,16 @@ fn demo(args: &DemoArgs) -> ExitCode {
     } else {
         args.listen.clone()
     };
-    let server = xmlrpc::Server::builder_for(xmlrpc::demo::dispatcher(encoding, args.dialect))
+    let mut builder = xmlrpc::Server::builder_for(xmlrpc::demo::dispatcher(encoding, args.dialect))
         .documentation(xmlrpc::demo::documentation())
         .log_requests(!args.quiet)
-        .listen(&listen);
+        .reuse_port(args.reuse_port)
+        .trusted_proxies(args.trusted_proxies.clone())
+        .drain(drain);
+    if let Some(path) = &args.health_path {
+        builder = builder.health_path(path.clone());
+    }
+    let server = builder.listen(&listen);
     let server = match server {
         Ok(server) => server,
         Err(e) => {

@@ -102,3 +102,31 @@ fn a_second_signal_stops_at_once() {
     // Well within the 30 s grace period.
     assert!(exit_within(&mut demo, Duration::from_secs(5)).success());
 }
+
+#[test]
+fn with_drain_and_a_health_path_sigterm_fails_the_check_first_then_stops() {
+    let mut demo = Demo::start(
+        Path::new(env!("CARGO_BIN_EXE_xmlrpc")),
+        &["--quiet", "--health-path", "/health", "--drain", "3"],
+    )
+    .expect("start xmlrpc demo");
+    let health = b"GET /health HTTP/1.1\r\nHost: t\r\n\r\n";
+    let r = xmlrpc_test_support::raw_http::exchange(demo.addr, health);
+    assert_eq!((r.status, r.text().as_str()), (200, "ok\n"));
+    signal(&demo, "TERM");
+    std::thread::sleep(Duration::from_millis(300));
+    // Draining: still accepting and answering, the health check failing.
+    let r = xmlrpc_test_support::raw_http::exchange(demo.addr, health);
+    assert_eq!((r.status, r.text().as_str()), (503, "stopping\n"));
+    let mut call = connect(demo.addr);
+    let head = format!(
+        "POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
+        POW.len()
+    );
+    call.write_all(head.as_bytes()).unwrap();
+    call.write_all(POW).unwrap();
+    let response = read_response(&mut call);
+    assert!(response.text().contains("<int>1024</int>"));
+    assert_eq!(response.header("connection"), Some("close"));
+    assert!(exit_within(&mut demo, Duration::from_secs(15)).success());
+}
