@@ -103,6 +103,10 @@ def environment(peer=None):
     env["PATH"] = f"{VENV / 'bin'}:{NODE / 'node_modules' / '.bin'}:{env.get('PATH', '')}"
     env["NODE_PATH"] = str(NODE / "node_modules")
     env["VIRTUAL_ENV"] = str(VENV)
+    # The same hash order every run, so that INTEROP.md comes out the same.
+    env["PERL_HASH_SEED"] = "0"
+    env["PERL_PERTURB_KEYS"] = "0"
+    env["PYTHONHASHSEED"] = "0"
     if peer is not None:
         env["OUT"] = str(peer.out)
     return env

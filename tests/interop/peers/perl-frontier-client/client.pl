@@ -17,6 +17,6 @@ Protocol::run(
     # Frontier::Client reports a fault only as this die message.
     fault_of => sub {
         $_[0] =~ /^Fault returned from XML RPC Server, fault code (-?\d+): (.*)\n\z/s
-            ? [$client->int($1), $2] : undef;
+            ? [$1, $2] : undef;
     },
 );
