@@ -66,7 +66,12 @@ struct DemoArgs {
     /// Believe X-Forwarded-For and Forwarded from these proxies only:
     /// addresses, networks (10.0.0.0/8) and `unix` (requests over a Unix
     /// socket), separated by commas.
-    #[arg(long, value_name = "LIST", default_value = "", hide_default_value = true)]
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "",
+        hide_default_value = true
+    )]
     trusted_proxies: xmlrpc::context::TrustedProxies,
     /// On SIGTERM, go on answering for this long (closing each connection
     /// after its answer, failing the health check) before no longer
