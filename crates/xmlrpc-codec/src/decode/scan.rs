@@ -132,6 +132,57 @@ impl Tag {
     }
 }
 
+/// The elements whose start tags are most often written plainly
+/// (`<value>`, no attribute, no space), each with its name and `>`. Such
+/// a tag is recognised by comparing a few bytes of constant length, and
+/// its end tag likewise; anything else takes the general path.
+macro_rules! plain_tags {
+    ($($first:literal => [$($text:literal => $tag:ident),+ $(,)?]),+ $(,)?) => {
+        /// The plain start tag (`name>`) that `rest` starts with, and its
+        /// name's length.
+        #[inline]
+        fn plain_start(rest: &[u8]) -> Option<(Tag, usize)> {
+            match rest.first()? {
+                $($first => {
+                    $(if rest.starts_with($text) {
+                        return Some((Tag::$tag, $text.len() - 1));
+                    })+
+                })+
+                _ => {}
+            }
+            None
+        }
+
+        /// Whether `rest` starts with `name>` for the plainly written
+        /// element `tag`.
+        #[inline]
+        fn plain_end(tag: Tag, rest: &[u8]) -> bool {
+            match tag {
+                $($(Tag::$tag => rest.starts_with($text),)+)+
+                _ => false,
+            }
+        }
+    };
+}
+
+plain_tags! {
+    b'v' => [b"value>" => Value],
+    b'm' => [
+        b"member>" => Member,
+        b"methodName>" => MethodName,
+        b"methodCall>" => MethodCall,
+        b"methodResponse>" => MethodResponse,
+    ],
+    b'n' => [b"name>" => Name],
+    b's' => [b"string>" => String, b"struct>" => Struct],
+    b'i' => [b"int>" => Int, b"i4>" => I4, b"i8>" => I8],
+    b'a' => [b"array>" => Array],
+    b'd' => [b"data>" => Data, b"double>" => Double, b"dateTime.iso8601>" => DateTime],
+    b'b' => [b"boolean>" => Boolean, b"base64>" => Base64],
+    b'p' => [b"params>" => Params, b"param>" => Param],
+    b'f' => [b"fault>" => Fault],
+}
+
 /// The bytes that end a name: whitespace and the markup around names.
 const ENDS_NAME: [bool; 256] = {
     let mut table = [false; 256];
@@ -181,8 +232,9 @@ pub(super) struct Scanner<'a> {
     pos: usize,
     /// Offset where the last token began: where its errors point.
     pub(super) tok_start: usize,
-    /// Each element open around `pos`: its name (a range of `src`) and tag.
-    open: Vec<(usize, usize, Tag)>,
+    /// Each element open around `pos`: its name (a range of `src`), its
+    /// tag, and whether its start tag was plain (see [`plain_tags`]).
+    open: Vec<(usize, usize, Tag, bool)>,
     /// Whether markup other than character data came yet (an XML
     /// declaration must come first).
     seen_markup: bool,
@@ -327,6 +379,11 @@ impl<'a> Scanner<'a> {
 
     fn start_tag(&mut self, start: usize) -> Result<Tok, DecodeError> {
         let name_start = start + 1;
+        if let Some((tag, len)) = plain_start(&self.bytes[name_start..]) {
+            self.pos = name_start + len + 1;
+            self.open.push((name_start, name_start + len, tag, true));
+            return Ok(Tok::Open(tag, false, start as u32));
+        }
         let name_end = self.name_end(name_start);
         self.check_name(name_start, name_end, "a start tag")?;
         let mut at = name_end;
@@ -354,7 +411,7 @@ impl<'a> Scanner<'a> {
         };
         let tag = Tag::from_name(&self.src[name_start..name_end]);
         if !empty {
-            self.open.push((name_start, name_end, tag));
+            self.open.push((name_start, name_end, tag, false));
         }
         Ok(Tok::Open(tag, empty, start as u32))
     }
@@ -389,11 +446,15 @@ impl<'a> Scanner<'a> {
     fn end_tag(&mut self, start: usize) -> Result<Tok, DecodeError> {
         let name_start = start + 2;
         // The common case: `</name>` exactly as the open element's name.
-        if let Some(&(from, to, tag)) = self.open.last() {
+        if let Some(&(from, to, tag, plain)) = self.open.last() {
             let end = name_start + (to - from);
-            if self.bytes.get(name_start..end) == Some(&self.bytes[from..to])
-                && self.bytes.get(end) == Some(&b'>')
-            {
+            let matches = if plain {
+                plain_end(tag, &self.bytes[name_start..])
+            } else {
+                self.bytes.get(name_start..end) == Some(&self.bytes[from..to])
+                    && self.bytes.get(end) == Some(&b'>')
+            };
+            if matches {
                 self.open.pop();
                 self.pos = end + 1;
                 return Ok(Tok::Close(tag));
@@ -408,8 +469,8 @@ impl<'a> Scanner<'a> {
         self.pos = at + 1;
         let name = &self.src[name_start..name_end];
         match self.open.pop() {
-            Some((from, to, tag)) if &self.src[from..to] == name => Ok(Tok::Close(tag)),
-            Some((from, to, _)) => Err(self.syntax(
+            Some((from, to, tag, _)) if &self.src[from..to] == name => Ok(Tok::Close(tag)),
+            Some((from, to, _, _)) => Err(self.syntax(
                 format!(
                     "expected </{}>, found </{}>",
                     &self.src[from..to],

@@ -65,6 +65,9 @@ ok! {
     cdata_line_ends_normalized: "<value><![CDATA[a\r\nb\rc&amp;]]></value>" => s("a\nb\nc&amp;");
     cdata_beside_text_and_references: "<value>a<![CDATA[<b>]]>&#x63;\r\n</value>" => s("a<b>c\n");
     line_ends_comments_between_elements: "<value><array>\r\n<!-- c -->\r\n<data>\r<value>1</value>\r\n</data></array></value>" => Value::Array(vec![s("1")]);
+    plain_start_then_spaced_end: "<value><string>x</string ></value\t>" => s("x");
+    spaced_start_then_plain_end: "<value ><string\n>x</string></value>" => s("x");
+    i4_and_i8_plain: "<value><array><data><value><i4>1</i4></value><value><i8>2</i8></value></data></array></value>" => Value::Array(vec![Value::Int(1), Value::I8(2)]);
     non_ascii_names_and_text: "<value><struct><member><name>clé ✓</name><value>été</value></member></struct></value>" => Value::Struct([("clé ✓".to_owned(), s("été"))].into_iter().collect());
 }
 
@@ -108,6 +111,10 @@ err! {
     reference_upper_x: "<value>&#X41;</value>" => -32702, "not a valid character reference";
     reference_surrogate: "<value>&#xD800;</value>" => -32702, "not a valid character reference";
     trailing_junk: "<value>1</value><x/>" => -32600, "after the end";
+    longer_name_than_known: "<value><values>1</values></value>" => -32600, "unknown value type <values>";
+    end_tag_longer_than_start: "<value><int>1</intx></value>" => -32700, "expected </int>, found </intx>";
+    end_tag_prefix_of_start: "<value><string>1</str></value>" => -32700, "expected </string>, found </str>";
+    plain_start_unknown_end: "<value><struct></structs></value>" => -32700, "expected </struct>, found </structs>";
     member_without_name: "<value><struct><member><value>1</value></member></struct></value>" => -32600, "expected <name>";
 }
 
