@@ -104,10 +104,19 @@ impl<'a> CallSite<'a> {
     }
 }
 
-fn check_count(site: &CallSite<'_>, params: &[Value], types: &[&'static str]) -> Result<(), Fault> {
-    if params.len() == types.len() {
+/// Checks that the call gave as many parameters as the handler takes from
+/// it (`taken`: each parameter's XML-RPC type, `None` for those that come
+/// from the request instead). Allocates only to describe a mismatch.
+#[inline]
+fn check_count(
+    site: &CallSite<'_>,
+    params: &[Value],
+    taken: &[Option<&'static str>],
+) -> Result<(), Fault> {
+    if params.len() == taken.iter().flatten().count() {
         return Ok(());
     }
+    let types = value_types(taken);
     let described: Vec<String> = types
         .iter()
         .enumerate()
@@ -137,7 +146,7 @@ macro_rules! handlers {
             #[allow(non_snake_case, unused_mut, unused_variables)]
             fn call(&self, site: &CallSite<'_>, params: Vec<Value>) -> Outcome {
                 let run = || {
-                    check_count(site, &params, &value_types(&[$($a::xml_rpc_type()),*]))?;
+                    check_count(site, &params, &[$($a::xml_rpc_type()),*])?;
                     let mut taking = Taking { site, values: params.into_iter(), taken: 0 };
                     $(let $a = $a::take(&mut taking)?;)*
                     (self)($($a),*).into_response()
@@ -166,7 +175,7 @@ macro_rules! handlers {
             #[allow(non_snake_case, unused_mut, unused_variables)]
             fn call(&self, site: &CallSite<'_>, params: Vec<Value>) -> Outcome {
                 let start = || -> Result<Fut, Fault> {
-                    check_count(site, &params, &value_types(&[$($a::xml_rpc_type()),*]))?;
+                    check_count(site, &params, &[$($a::xml_rpc_type()),*])?;
                     let mut taking = Taking { site, values: params.into_iter(), taken: 0 };
                     $(let $a = $a::take(&mut taking)?;)*
                     Ok((self)($($a),*))

@@ -293,6 +293,10 @@ impl<'a> Parser<'a> {
     }
 
     fn expect_close(&mut self, want: Tag) -> Result<(), DecodeError> {
+        self.scan.skip_space();
+        if self.scan.eat_plain_close(want) {
+            return Ok(());
+        }
         match self.next_structural()? {
             Tok::Close(tag) if tag == want => Ok(()),
             other => Err(self.unexpected(other, &format!("</{}>", want.name().unwrap_or("?")))),
@@ -326,6 +330,9 @@ impl<'a> Parser<'a> {
         if empty {
             return Ok(text);
         }
+        if let Some(plain) = self.scan.eat_plain_text(tag, self.limits.max_string_bytes) {
+            return Ok(TextAcc::Borrowed(plain));
+        }
         loop {
             match self.next()? {
                 Tok::Text(t) => text.push_borrowed(self.scan.slice(t)),
@@ -354,13 +361,34 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Reads the start tag of `want` when it comes next (after
+    /// whitespace), written plainly; otherwise reads nothing but the
+    /// whitespace and returns `false` (see [`Scanner::eat_plain_open`]).
+    #[inline]
+    fn plain_open(&mut self, want: Tag) -> bool {
+        self.scan.skip_space();
+        self.scan.eat_plain_open(want)
+    }
+
+    /// The next token, when it is not the plainly written start tag
+    /// `likely` (then `None`, the tag read): the general path beside the
+    /// common one.
+    #[inline]
+    fn unless_plain_open(&mut self, likely: Tag) -> Result<Option<Tok>, DecodeError> {
+        if self.plain_open(likely) {
+            Ok(None)
+        } else {
+            self.next_structural().map(Some)
+        }
+    }
+
     /// `<param><value>…</value></param>`… up to `</params>`.
     fn params(&mut self) -> Result<Vec<Value>, DecodeError> {
         let mut params = Vec::new();
         loop {
-            match self.next_structural()? {
-                Tok::Close(Tag::Params) => return Ok(params),
-                Tok::Open(Tag::Param, false, _) => {
+            match self.unless_plain_open(Tag::Param)? {
+                Some(Tok::Close(Tag::Params)) => return Ok(params),
+                None | Some(Tok::Open(Tag::Param, false, _)) => {
                     if params.len() == self.limits.max_params {
                         return Err(self.error_here(DecodeErrorKind::Limit(format!(
                             "more than {} parameters",
@@ -373,16 +401,16 @@ impl<'a> Parser<'a> {
                         .map_err(|e| e.within(Segment::Param(n)))?;
                     params.push(value);
                 }
-                other => return Err(self.unexpected(other, "<param> or </params>")),
+                Some(other) => return Err(self.unexpected(other, "<param> or </params>")),
             }
         }
     }
 
     fn param_value(&mut self) -> Result<Value, DecodeError> {
-        let value = match self.next_structural()? {
-            Tok::Open(Tag::Value, true, _) => Value::String(String::new()),
-            Tok::Open(Tag::Value, false, _) => self.value_body(0)?,
-            other => return Err(self.unexpected(other, "<value>")),
+        let value = match self.unless_plain_open(Tag::Value)? {
+            Some(Tok::Open(Tag::Value, true, _)) => Value::String(String::new()),
+            None | Some(Tok::Open(Tag::Value, false, _)) => self.value_body(0)?,
+            Some(other) => return Err(self.unexpected(other, "<value>")),
         };
         self.expect_close(Tag::Param)?;
         Ok(value)
@@ -577,9 +605,15 @@ impl<'a> Parser<'a> {
             Tok::Close(Tag::Array) => return Ok(Value::Array(Vec::new())),
             Tok::Open(Tag::Data, true, _) => {}
             Tok::Open(Tag::Data, false, _) => loop {
-                match self.next_structural()? {
-                    Tok::Close(Tag::Data) => break,
-                    Tok::Open(Tag::Value, empty, _) => {
+                let value = match self.unless_plain_open(Tag::Value)? {
+                    None => Some(false),
+                    Some(Tok::Open(Tag::Value, empty, _)) => Some(empty),
+                    Some(Tok::Close(Tag::Data)) => None,
+                    Some(other) => return Err(self.unexpected(other, "<value> or </data>")),
+                };
+                match value {
+                    None => break,
+                    Some(empty) => {
                         let count = self.items.len() - start;
                         self.check_items(count)?;
                         let item = if empty {
@@ -590,7 +624,6 @@ impl<'a> Parser<'a> {
                         };
                         self.items.push(item);
                     }
-                    other => return Err(self.unexpected(other, "<value> or </data>")),
                 }
             },
             other => return Err(self.unexpected(other, "<data>")),
@@ -607,23 +640,22 @@ impl<'a> Parser<'a> {
         // map sized for them once.
         let start = self.members.len();
         loop {
-            match self.next_structural()? {
-                Tok::Close(Tag::Struct) => break,
-                Tok::Open(Tag::Member, false, _) => {
+            match self.unless_plain_open(Tag::Member)? {
+                Some(Tok::Close(Tag::Struct)) => break,
+                None | Some(Tok::Open(Tag::Member, false, _)) => {
                     self.check_items(self.members.len() - start)?;
-                    let name = match self.next_structural()? {
-                        Tok::Open(Tag::Name, empty, _) => {
-                            let text = self.text_of(Tag::Name, empty)?;
-                            self.string(text)?
-                        }
-                        other => return Err(self.unexpected(other, "<name>")),
+                    let name = match self.unless_plain_open(Tag::Name)? {
+                        None => self.text_of(Tag::Name, false)?,
+                        Some(Tok::Open(Tag::Name, empty, _)) => self.text_of(Tag::Name, empty)?,
+                        Some(other) => return Err(self.unexpected(other, "<name>")),
                     };
-                    let value = match self.next_structural()? {
-                        Tok::Open(Tag::Value, true, _) => Value::String(String::new()),
-                        Tok::Open(Tag::Value, false, _) => self
+                    let name = self.string(name)?;
+                    let value = match self.unless_plain_open(Tag::Value)? {
+                        Some(Tok::Open(Tag::Value, true, _)) => Value::String(String::new()),
+                        None | Some(Tok::Open(Tag::Value, false, _)) => self
                             .value_body(depth)
                             .map_err(|e| e.within(Segment::Member(name.clone())))?,
-                        other => {
+                        Some(other) => {
                             return Err(self
                                 .unexpected(other, "<value>")
                                 .within(Segment::Member(name)));
@@ -632,7 +664,7 @@ impl<'a> Parser<'a> {
                     self.expect_close(Tag::Member)?;
                     self.members.push((name, value));
                 }
-                other => return Err(self.unexpected(other, "<member> or </struct>")),
+                Some(other) => return Err(self.unexpected(other, "<member> or </struct>")),
             }
         }
         let mut members = Struct::with_capacity(self.members.len() - start);

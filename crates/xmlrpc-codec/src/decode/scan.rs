@@ -154,12 +154,12 @@ macro_rules! plain_tags {
         }
 
         /// Whether `rest` starts with `name>` for the plainly written
-        /// element `tag`.
+        /// element `tag`: the length of that, or `None`.
         #[inline]
-        fn plain_end(tag: Tag, rest: &[u8]) -> bool {
+        fn plain_end(tag: Tag, rest: &[u8]) -> Option<usize> {
             match tag {
-                $($(Tag::$tag => rest.starts_with($text),)+)+
-                _ => false,
+                $($(Tag::$tag => rest.starts_with($text).then_some($text.len()),)+)+
+                _ => None,
             }
         }
     };
@@ -339,6 +339,72 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Reads the end tag of the innermost element when it is `want`, was
+    /// opened plainly and the end tag follows at once, written plainly
+    /// too (`</value>`): the common case, in one comparison. Otherwise
+    /// reads nothing and returns `false`; the general path then reads
+    /// (and checks) whatever is there.
+    #[inline]
+    pub(super) fn eat_plain_close(&mut self, want: Tag) -> bool {
+        self.plain_close_at(self.pos, want).is_some_and(|end| {
+            self.tok_start = self.pos;
+            self.pos = end;
+            self.open.pop();
+            true
+        })
+    }
+
+    /// Reads the start tag of `want` when it follows at once, written
+    /// plainly (`<member>`). Otherwise reads nothing and returns `false`.
+    #[inline]
+    pub(super) fn eat_plain_open(&mut self, want: Tag) -> bool {
+        let at = self.pos;
+        if self.bytes.get(at) != Some(&b'<') {
+            return false;
+        }
+        let Some(len) = plain_end(want, &self.bytes[at + 1..]) else {
+            return false;
+        };
+        self.tok_start = at;
+        self.seen_markup = true;
+        self.pos = at + 1 + len;
+        self.open.push((at + 1, at + len, want, true));
+        true
+    }
+
+    /// Where the plain end tag of the innermost element, when it is `want`
+    /// and was opened plainly, ends if it starts at `at`.
+    #[inline]
+    fn plain_close_at(&self, at: usize, want: Tag) -> Option<usize> {
+        match self.open.last() {
+            Some(&(_, _, tag, true)) if tag == want => {}
+            _ => return None,
+        }
+        match self.bytes.get(at..at + 2) {
+            Some(b"</") => plain_end(want, &self.bytes[at + 2..]).map(|len| at + 2 + len),
+            _ => None,
+        }
+    }
+
+    /// Reads the text content of the innermost element `want` with its end
+    /// tag, when both are plain: text without references, carriage
+    /// returns or CDATA, at most `longest` bytes, then the end tag written
+    /// plainly. Otherwise reads nothing and returns `None`.
+    #[inline]
+    pub(super) fn eat_plain_text(&mut self, want: Tag, longest: usize) -> Option<&'a str> {
+        let start = self.pos;
+        let len = memchr3(b'<', b'&', b'\r', &self.bytes[start..])?;
+        if len > longest || self.bytes[start + len] != b'<' {
+            return None;
+        }
+        let end = self.plain_close_at(start + len, want)?;
+        self.tok_start = start + len;
+        self.pos = end;
+        self.open.pop();
+        // `start` and `start + len` are at ASCII bytes: character boundaries.
+        Some(&self.src[start..start + len])
+    }
+
     /// The markup at `start` (a `<`): a token, or `None` for a comment, a
     /// processing instruction or the XML declaration.
     fn markup(&mut self, start: usize) -> Result<Option<Tok>, DecodeError> {
@@ -449,7 +515,7 @@ impl<'a> Scanner<'a> {
         if let Some(&(from, to, tag, plain)) = self.open.last() {
             let end = name_start + (to - from);
             let matches = if plain {
-                plain_end(tag, &self.bytes[name_start..])
+                plain_end(tag, &self.bytes[name_start..]).is_some()
             } else {
                 self.bytes.get(name_start..end) == Some(&self.bytes[from..to])
                     && self.bytes.get(end) == Some(&b'>')
