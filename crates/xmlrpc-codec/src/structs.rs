@@ -83,6 +83,27 @@ impl Struct {
         self.len() == 0
     }
 
+    /// The struct of `members`, in order, taking the vector as it is when
+    /// it is short and its names differ (what a decoder reads almost
+    /// always); otherwise as [`insert`](Self::insert) one by one would
+    /// make it.
+    pub(crate) fn from_members(members: Vec<(String, Value)>) -> Self {
+        let distinct = || {
+            members
+                .iter()
+                .enumerate()
+                .all(|(i, (name, _))| members[..i].iter().all(|(other, _)| other != name))
+        };
+        if members.len() <= Self::INDEXED_ABOVE && distinct() {
+            return Struct {
+                repr: Repr::Few(members),
+            };
+        }
+        let mut built = Struct::with_capacity(members.len());
+        built.extend(members);
+        built
+    }
+
     /// Sets member `name` to `value`: a new name goes last, a known one
     /// keeps its place. Returns the value it replaced.
     pub fn insert(&mut self, name: String, value: Value) -> Option<Value> {

@@ -629,7 +629,7 @@ impl<'a> Parser<'a> {
             other => return Err(self.unexpected(other, "<data>")),
         }
         self.expect_close(Tag::Array)?;
-        Ok(Value::Array(self.items.drain(start..).collect()))
+        Ok(Value::Array(take_from(&mut self.items, start)))
     }
 
     fn structure(&mut self, empty: bool, depth: u32) -> Result<Value, DecodeError> {
@@ -667,11 +667,26 @@ impl<'a> Parser<'a> {
                 Some(other) => return Err(self.unexpected(other, "<member> or </struct>")),
             }
         }
-        let mut members = Struct::with_capacity(self.members.len() - start);
         // A repeated name keeps its first position and takes the last value.
-        members.extend(self.members.drain(start..));
-        Ok(Value::Struct(members))
+        Ok(Value::Struct(Struct::from_members(take_from(
+            &mut self.members,
+            start,
+        ))))
     }
+}
+
+/// The items of `stack` from `start` on, moved (one copy) into a vector
+/// of their exact size; the stack keeps its buffer for the next ones.
+fn take_from<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
+    if start > 0 {
+        // Exact capacity, one copy.
+        return stack.split_off(start);
+    }
+    // `split_off(0)` would hand over the stack's whole buffer, spare
+    // capacity included, and give the stack a new one as large.
+    let mut taken = Vec::with_capacity(stack.len());
+    taken.append(stack);
+    taken
 }
 
 /// Standard base64, padding optional (some writers drop it).
