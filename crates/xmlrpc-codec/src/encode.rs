@@ -200,7 +200,27 @@ pub fn encode_call(call: &MethodCall, opts: &EncodeOptions) -> Result<Vec<u8>, E
 
 /// Writes a `<methodResponse>` document: the value, or the fault.
 pub fn encode_response(response: &Response, opts: &EncodeOptions) -> Result<Vec<u8>, EncodeError> {
-    let mut out = Vec::with_capacity(256);
+    encode_response_sized(response, opts, 256)
+}
+
+/// [`encode_response`] into a buffer that starts with room for
+/// `capacity` bytes: a good guess (a server's is the request's size)
+/// saves growing the buffer, and copying it, several times.
+///
+/// ```
+/// use xmlrpc::{encode_response, encode_response_sized, EncodeOptions, Value};
+/// let answer = Ok(Value::Array(vec![Value::Int(1); 100]));
+/// let opts = EncodeOptions::default();
+/// let body = encode_response_sized(&answer, &opts, 4096).unwrap();
+/// assert_eq!(body, encode_response(&answer, &opts).unwrap());
+/// assert!(body.capacity() >= 4096);
+/// ```
+pub fn encode_response_sized(
+    response: &Response,
+    opts: &EncodeOptions,
+    capacity: usize,
+) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::with_capacity(capacity);
     header(&mut out, opts);
     match response {
         Ok(value) => {

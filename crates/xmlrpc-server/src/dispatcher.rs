@@ -9,13 +9,17 @@ use futures::FutureExt as _;
 use futures::future::BoxFuture;
 use xmlrpc_codec::{
     DocumentLimits, EncodeOptions, Fault, OutputEncoding, Value, codes, decode_call,
-    encode_response,
+    encode_response, encode_response_sized,
 };
 
 use crate::context::{NO_REQUEST, RequestContext};
 use crate::handler::{CallSite, Outcome};
 use crate::method::{Answer, Builtin, Context};
 use crate::methods::Methods;
+
+/// The most room an answer's buffer starts with. Past it, growing is
+/// cheap: the allocator moves large buffers by remapping, not copying.
+const ANSWER_ROOM: usize = 64 * 1024;
 
 /// How a [`Dispatcher`] reads requests and writes responses: what Python's
 /// `SimpleXMLRPCDispatcher(allow_none, encoding)` takes, the limits on the
@@ -206,6 +210,7 @@ impl Dispatcher {
         B: AsRef<[u8]> + Send,
     {
         let decoded = decode_call(body.as_ref(), &self.inner.options.limits);
+        let request_bytes = body.as_ref().len();
         drop(body);
         let (method, result) = match decoded {
             Ok(call) => {
@@ -214,17 +219,27 @@ impl Dispatcher {
             }
             Err(e) => (None, Err(e.to_fault())),
         };
-        self.reply(method, result)
+        self.reply(method, result, request_bytes)
     }
 
     /// The reply a transport sends when it answers with `fault` itself (a
     /// call that ran out of time, say), encoded with this dispatcher's options.
     pub fn fault_reply(&self, method: Option<String>, fault: Fault) -> Reply {
-        self.reply(method, Err(fault))
+        self.reply(method, Err(fault), 0)
     }
 
-    fn reply(&self, method: Option<String>, result: Result<Value, Fault>) -> Reply {
-        let encoded = encode_response(&result, &self.inner.options.encode);
+    /// The reply to a request of `request_bytes`: its answer's buffer
+    /// starts that large (an echo's answer is about as long as its
+    /// request; a multicall's is shorter), up to [`ANSWER_ROOM`], so
+    /// that it grows seldom.
+    fn reply(
+        &self,
+        method: Option<String>,
+        result: Result<Value, Fault>,
+        request_bytes: usize,
+    ) -> Reply {
+        let room = request_bytes.clamp(256, ANSWER_ROOM);
+        let encoded = encode_response_sized(&result, &self.inner.options.encode, room);
         let (body, fault_code) = match encoded {
             Ok(body) => (body, result.err().map(|f| f.code)),
             Err(e) => {
