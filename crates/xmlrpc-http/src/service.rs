@@ -300,7 +300,19 @@ impl Shared {
         let Some(limit) = self.config.limits.call_timeout else {
             return dispatcher.handle_request_in(body, request).await;
         };
-        match tokio::time::timeout(limit, dispatcher.handle_request_in(body, request)).await {
+        let deadline = tokio::time::Instant::now() + limit;
+        let mut call = std::pin::pin!(dispatcher.handle_request_in(body, request));
+        // Most calls end on their first poll (every sync handler's does):
+        // those need no timer. A call that waits is polled again, with
+        // this task's waker, under the timer.
+        let first = {
+            let mut nobody = std::task::Context::from_waker(std::task::Waker::noop());
+            call.as_mut().poll(&mut nobody)
+        };
+        if let std::task::Poll::Ready(reply) = first {
+            return reply;
+        }
+        match tokio::time::timeout_at(deadline, call).await {
             Ok(reply) => reply,
             Err(_) => dispatcher.fault_reply(
                 None,

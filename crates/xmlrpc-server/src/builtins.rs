@@ -5,7 +5,7 @@ use futures::{FutureExt as _, StreamExt as _};
 use xmlrpc_codec::wire::{multicall, names};
 use xmlrpc_codec::{Fault, Struct, Value, codes};
 
-use crate::method::{Builtin, Context, Method};
+use crate::method::{Builtin, Context, Method, Started};
 
 /// A built-in method, as registered.
 pub(crate) struct Entry {
@@ -176,7 +176,10 @@ async fn multicall_one(server: &dyn Context, number: usize, call: Value) -> Valu
             codes::INVALID_REQUEST,
             format!("call {number}: {} cannot be nested", names::MULTICALL),
         )),
-        Ok((method, params)) => server.call(&method, params).await,
+        Ok((method, params)) => match server.start(&method, params) {
+            Started::Done(result) => result,
+            Started::Waiting(future) => future.await,
+        },
         Err(fault) => Err(fault),
     };
     multicall::result(result)

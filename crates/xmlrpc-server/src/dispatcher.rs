@@ -13,8 +13,8 @@ use xmlrpc_codec::{
 };
 
 use crate::context::{NO_REQUEST, RequestContext};
-use crate::handler::{CallSite, Outcome};
-use crate::method::{Answer, Builtin, Context};
+use crate::handler::{CallFuture, CallSite, Outcome};
+use crate::method::{Answer, Builtin, Context, Started};
 use crate::methods::Methods;
 
 /// The most room an answer's buffer starts with. Past it, growing is
@@ -286,19 +286,39 @@ struct InRequest<'a> {
     request: &'a RequestContext,
 }
 
-impl InRequest<'_> {
+/// A call as far as it got without waiting.
+enum Begun<'a> {
+    /// It ended (or its handler panicked, turned into a fault).
+    Done(Result<Value, Fault>),
+    /// A handler's future, to finish under the panic guard.
+    Running(CallFuture),
+    /// A built-in's future (multicall's).
+    Later(BoxFuture<'a, Result<Value, Fault>>),
+}
+
+impl<'r> InRequest<'r> {
     async fn call(&self, method: &str, params: Vec<Value>) -> Result<Value, Fault> {
+        match self.begin(method, params) {
+            Begun::Done(result) => result,
+            Begun::Running(future) => finish_guarded(method, future).await,
+            Begun::Later(future) => future.await,
+        }
+    }
+
+    /// Runs the call up to its first wait: a sync handler to its end.
+    fn begin<'a>(&'a self, method: &str, params: Vec<Value>) -> Begun<'a> {
         let methods = &self.dispatcher.inner.methods;
         let states = methods.states();
-        match methods.get(method).map(|m| (m, &m.answer)) {
+        let started = match methods.get(method).map(|m| (m, &m.answer)) {
             Some((record, Answer::Function(call))) => {
-                let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                std::panic::catch_unwind(AssertUnwindSafe(|| {
                     record.call_function(call.as_ref(), method, params, self.request, states)
-                }));
-                finish_guarded(method, outcome).await
+                }))
             }
-            Some((_, Answer::Builtin(Builtin::Now(run)))) => run(self, params),
-            Some((_, Answer::Builtin(Builtin::Later(run)))) => run(self, params).await,
+            Some((_, Answer::Builtin(Builtin::Now(run)))) => return Begun::Done(run(self, params)),
+            Some((_, Answer::Builtin(Builtin::Later(run)))) => {
+                return Begun::Later(run(self, params));
+            }
             None => match methods.instance() {
                 Some(instance) => {
                     let site = CallSite {
@@ -307,13 +327,17 @@ impl InRequest<'_> {
                         request: self.request,
                         states,
                     };
-                    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    std::panic::catch_unwind(AssertUnwindSafe(|| {
                         instance.dispatch_at(&site, params)
-                    }));
-                    finish_guarded(method, outcome).await
+                    }))
                 }
-                None => Err(Fault::method_not_found(method)),
+                None => return Begun::Done(Err(Fault::method_not_found(method))),
             },
+        };
+        match started {
+            Ok(Outcome::Ready(result)) => Begun::Done(result),
+            Ok(Outcome::Pending(future)) => Begun::Running(future),
+            Err(panic) => Begun::Done(Err(panic_fault(method, &*panic))),
         }
     }
 }
@@ -340,35 +364,31 @@ impl Context for InRequest<'_> {
     fn multicall_concurrency(&self) -> usize {
         self.dispatcher.inner.options.multicall_concurrency
     }
-    fn call<'a>(
-        &'a self,
-        method: &'a str,
-        params: Vec<Value>,
-    ) -> BoxFuture<'a, Result<Value, Fault>> {
-        InRequest::call(self, method, params).boxed()
+    fn start<'a>(&'a self, method: &'a str, params: Vec<Value>) -> Started<'a> {
+        match self.begin(method, params) {
+            Begun::Done(result) => Started::Done(result),
+            Begun::Running(future) => Started::Waiting(finish_guarded(method, future).boxed()),
+            Begun::Later(future) => Started::Waiting(future),
+        }
     }
 }
 
-/// Finishes a call whose start may have panicked, catching a panic of its
-/// future too: a panicking handler answers -32603 and the server goes on.
-async fn finish_guarded(
-    method: &str,
-    started: std::thread::Result<Outcome>,
-) -> Result<Value, Fault> {
-    let finished = match started {
-        Ok(Outcome::Ready(result)) => Ok(result),
-        Ok(Outcome::Pending(future)) => AssertUnwindSafe(future).catch_unwind().await,
-        Err(panic) => Err(panic),
-    };
-    finished.unwrap_or_else(|panic| {
-        let message = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        tracing::error!(method, panic = %message, "handler panicked");
-        Err(Fault::internal(format!(
-            "internal error while running method \"{method}\""
-        )))
-    })
+/// Finishes a handler's future, catching its panic: a panicking handler
+/// answers -32603 and the server goes on.
+async fn finish_guarded(method: &str, future: CallFuture) -> Result<Value, Fault> {
+    AssertUnwindSafe(future)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| Err(panic_fault(method, &*panic)))
+}
+
+/// The fault a panic of `method`'s handler answers (the panic is logged).
+fn panic_fault(method: &str, panic: &(dyn std::any::Any + Send)) -> Fault {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    tracing::error!(method, panic = %message, "handler panicked");
+    Fault::internal(format!("internal error while running method \"{method}\""))
 }

@@ -31,12 +31,17 @@ pub(crate) trait Context: Send + Sync {
     fn max_multicall_calls(&self) -> usize;
     /// How many calls of one multicall may be in progress at once.
     fn multicall_concurrency(&self) -> usize;
-    /// Calls `method` as if a request had named it.
-    fn call<'a>(
-        &'a self,
-        method: &'a str,
-        params: Vec<Value>,
-    ) -> BoxFuture<'a, Result<Value, Fault>>;
+    /// Starts `method` as if a request had named it: its result when it
+    /// ended at once (every sync handler), else the future to await.
+    fn start<'a>(&'a self, method: &'a str, params: Vec<Value>) -> Started<'a>;
+}
+
+/// A call started from a built-in (see [`Context::start`]).
+pub(crate) enum Started<'a> {
+    /// It ended.
+    Done(Result<Value, Fault>),
+    /// It waits: await this.
+    Waiting(BoxFuture<'a, Result<Value, Fault>>),
 }
 
 /// A built-in that answers at once.
