@@ -51,7 +51,7 @@ enum Repr {
 impl Struct {
     /// Structs with more members than this are indexed by name; smaller
     /// ones are searched in order.
-    pub const INDEXED_ABOVE: usize = 8;
+    pub const INDEXED_ABOVE: usize = 16;
 
     /// An empty struct (allocates nothing).
     pub fn new() -> Self {
