@@ -290,27 +290,60 @@ fn finish(out: Vec<u8>, opts: &EncodeOptions) -> Vec<u8> {
     }
 }
 
+/// What [`escape_into`] does with each byte: copy it (0), write an
+/// escape (1–4: [`ESCAPES`]), refuse it (5: a control character XML
+/// cannot carry), or look at its character (6: 0xEF, the lead byte of
+/// U+FFFE and U+FFFF among others).
+const BYTE_CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        class[b] = 5;
+        b += 1;
+    }
+    class[b'\t' as usize] = 0;
+    class[b'\n' as usize] = 0;
+    class[b'&' as usize] = 1;
+    class[b'<' as usize] = 2;
+    class[b'>' as usize] = 3;
+    class[b'\r' as usize] = 4;
+    class[0xEF] = 6;
+    class
+};
+
+/// The escapes of classes 1–4 of [`BYTE_CLASS`].
+const ESCAPES: [&[u8]; 5] = [b"", b"&amp;", b"&lt;", b"&gt;", b"&#13;"];
+
 /// Escapes text content: `&`, `<`, `>`, and `\r` (which an XML reader
 /// would otherwise normalise to `\n`). A character XML 1.0 cannot carry at
 /// all (a control character, U+FFFE, U+FFFF) is an error: no reader would
-/// take it, raw or as a reference.
+/// take it, raw or as a reference. One pass over the text.
 fn escape_into(out: &mut Vec<u8>, text: &str) -> Result<(), EncodeError> {
-    if let Some((_, c)) = crate::xml_chars::first_forbidden(text) {
-        return Err(EncodeError::NotXmlCharacter(c));
-    }
     let bytes = text.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let replacement: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'\r' => b"&#13;",
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        out.extend_from_slice(replacement);
-        start = i + 1;
+    let mut at = 0;
+    while let Some(found) = bytes[at..]
+        .iter()
+        .position(|&b| BYTE_CLASS[usize::from(b)] != 0)
+    {
+        let i = at + found;
+        at = i + 1;
+        let class = BYTE_CLASS[usize::from(bytes[i])];
+        match class {
+            1..=4 => {
+                out.extend_from_slice(&bytes[start..i]);
+                out.extend_from_slice(ESCAPES[usize::from(class)]);
+                start = at;
+            }
+            5 => return Err(EncodeError::NotXmlCharacter(char::from(bytes[i]))),
+            _ => {
+                // 0xEF starts a character from U+F000 to U+FFFF.
+                let c = text[i..].chars().next().unwrap_or_default();
+                if !crate::xml_chars::is_xml_char(c) {
+                    return Err(EncodeError::NotXmlCharacter(c));
+                }
+            }
+        }
     }
     out.extend_from_slice(&bytes[start..]);
     Ok(())
@@ -334,6 +367,8 @@ mod tests {
             ("a\u{1}b", '\u{1}'),
             ("\0", '\0'),
             ("x\u{ffff}", '\u{ffff}'),
+            ("\u{f8ff}\u{fffe}", '\u{fffe}'),
+            ("tab\tok, then \u{1f}", '\u{1f}'),
         ] {
             let mut out = Vec::new();
             let e = encode_value(&mut out, &Value::String(text.into()), &opts).unwrap_err();
@@ -351,6 +386,20 @@ mod tests {
         let body = encode_response(&Err(Fault::new(1, "bell \u{7} here")), &opts).unwrap();
         let back = decode_response(&body, &DocumentLimits::default()).unwrap();
         assert_eq!(back, Err(Fault::new(1, "bell \u{fffd} here")));
+    }
+
+    #[test]
+    fn text_is_escaped_in_one_pass_keeping_what_xml_carries() {
+        assert_eq!(
+            written(&Value::String(
+                "a&b<c>d\re\tf\ng \u{f000}\u{f8ff}\u{fffd} é 🦀 &&".into()
+            )),
+            "<value><string>a&amp;b&lt;c&gt;d&#13;e\tf\ng \u{f000}\u{f8ff}\u{fffd} é 🦀 &amp;&amp;</string></value>"
+        );
+        assert_eq!(
+            written(&Value::String(String::new())),
+            "<value><string></string></value>"
+        );
     }
 
     #[test]

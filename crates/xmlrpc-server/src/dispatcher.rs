@@ -17,9 +17,9 @@ use crate::handler::{CallFuture, CallSite, Outcome};
 use crate::method::{Answer, Builtin, Context, Started};
 use crate::methods::Methods;
 
-/// The most room an answer's buffer starts with. Past it, growing is
-/// cheap: the allocator moves large buffers by remapping, not copying.
-const ANSWER_ROOM: usize = 64 * 1024;
+/// The most room an answer's buffer starts with. Room not written to is
+/// never touched, so it costs address space, not memory.
+const ANSWER_ROOM: usize = 16 << 20;
 
 /// How a [`Dispatcher`] reads requests and writes responses: what Python's
 /// `SimpleXMLRPCDispatcher(allow_none, encoding)` takes, the limits on the
@@ -231,7 +231,9 @@ impl Dispatcher {
     /// The reply to a request of `request_bytes`: its answer's buffer
     /// starts that large (an echo's answer is about as long as its
     /// request; a multicall's is shorter), up to [`ANSWER_ROOM`], so
-    /// that it grows seldom.
+    /// that it grows seldom. (Growing a large buffer copies it: glibc
+    /// serves buffers below its moving mmap threshold, 32 MiB at most,
+    /// from the heap, where `realloc` cannot remap.)
     fn reply(
         &self,
         method: Option<String>,
