@@ -140,6 +140,9 @@ macro_rules! plain_tags {
     ($($first:literal => [$($text:literal => $tag:ident),+ $(,)?]),+ $(,)?) => {
         /// The plain start tag (`name>`) that `rest` starts with, and its
         /// name's length.
+        // One arm per first byte, then its candidates in turn: generated,
+        // so clippy's suggestion to fold the `if`s into guards does not fit.
+        #[allow(clippy::collapsible_match)]
         #[inline]
         fn plain_start(rest: &[u8]) -> Option<(Tag, usize)> {
             match rest.first()? {
