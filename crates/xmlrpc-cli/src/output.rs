@@ -85,7 +85,7 @@ pub(crate) fn to_json(value: &Value) -> serde_json::Value {
         Value::Struct(members) => J::Object(
             members
                 .iter()
-                .map(|(k, v)| (k.clone(), to_json(v)))
+                .map(|(k, v)| (k.to_owned(), to_json(v)))
                 .collect(),
         ),
     }
@@ -141,18 +141,18 @@ mod tests {
     fn people_read_nested_values_indented() {
         let mut inner = Struct::new();
         inner.insert(
-            "when".into(),
+            "when",
             Value::DateTime("20260125T09:30:00".parse().unwrap()),
         );
-        inner.insert("bytes".into(), Value::Base64(b"hi!".to_vec()));
-        inner.insert("none".into(), Value::Nil);
-        inner.insert("empty".into(), Value::Array(vec![]));
+        inner.insert("bytes", Value::Base64(b"hi!".to_vec()));
+        inner.insert("none", Value::Nil);
+        inner.insert("empty", Value::Array(vec![]));
         let mut outer = Struct::new();
-        outer.insert("n".into(), Value::I8(1 << 40));
-        outer.insert("x \"q\"".into(), Value::Double(3.0));
-        outer.insert("inner".into(), Value::Struct(inner));
+        outer.insert("n", Value::I8(1 << 40));
+        outer.insert("x \"q\"", Value::Double(3.0));
+        outer.insert("inner", Value::Struct(inner));
         outer.insert(
-            "list".into(),
+            "list",
             Value::Array(vec![Value::Bool(true), Value::String("a\nb".into())]),
         );
         assert_eq!(
@@ -197,12 +197,9 @@ mod tests {
     #[test]
     fn json_for_scripts() {
         let mut s = Struct::new();
-        s.insert("z".into(), Value::Int(1));
-        s.insert("a".into(), Value::Base64(b"hi!".to_vec()));
-        s.insert(
-            "d".into(),
-            Value::DateTime("20260125T09:30:00".parse().unwrap()),
-        );
+        s.insert("z", Value::Int(1));
+        s.insert("a", Value::Base64(b"hi!".to_vec()));
+        s.insert("d", Value::DateTime("20260125T09:30:00".parse().unwrap()));
         let v = Value::Array(vec![
             Value::Struct(s),
             Value::Double(0.5),

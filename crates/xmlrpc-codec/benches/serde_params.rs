@@ -43,19 +43,19 @@ struct Line {
 fn order_call(lines: usize) -> Vec<u8> {
     let line = |i: usize| {
         let mut m = xmlrpc_codec::Struct::new();
-        m.insert("item".into(), Value::String(format!("item number {i}")));
-        m.insert("quantity".into(), Value::Int(i as i32 % 7 + 1));
-        m.insert("price".into(), Value::Double(i as f64 * 1.25));
+        m.insert("item", Value::String(format!("item number {i}")));
+        m.insert("quantity", Value::Int(i as i32 % 7 + 1));
+        m.insert("price", Value::Double(i as f64 * 1.25));
         Value::Struct(m)
     };
     let mut order = xmlrpc_codec::Struct::new();
-    order.insert("id".into(), Value::I8(1 << 40));
+    order.insert("id", Value::I8(1 << 40));
     order.insert(
-        "placed".into(),
+        "placed",
         Value::DateTime("20261130T12:00:00".parse().unwrap()),
     );
-    order.insert("note".into(), Value::String("leave at the door".into()));
-    order.insert("lines".into(), Value::Array((0..lines).map(line).collect()));
+    order.insert("note", Value::String("leave at the door".into()));
+    order.insert("lines", Value::Array((0..lines).map(line).collect()));
     encode(MethodCall {
         method: "place".into(),
         params: vec![Value::Struct(order)],

@@ -332,15 +332,17 @@ fn members<T: FromValue>(value: Value) -> impl Iterator<Item = Result<(String, T
         Ok(m) => (Some(m.into_iter()), None),
         Err(e) => (None, Some(Err(e))),
     };
-    err.into_iter()
-        .chain(ok.into_iter().flatten().map(|(name, v)| {
-            T::from_value(v)
-                .map(|t| (name.clone(), t))
-                .map_err(|e| ConvertError {
+    err.into_iter().chain(
+        ok.into_iter()
+            .flatten()
+            .map(|(name, v)| match T::from_value(v) {
+                Ok(t) => Ok((name.into_string(), t)),
+                Err(e) => Err(ConvertError {
                     expected: e.expected,
                     found: format!("{} at struct member \"{name}\"", e.found),
-                })
-        }))
+                }),
+            }),
+    )
 }
 
 impl<T: FromValue, S: BuildHasher + Default> FromValue for HashMap<String, T, S> {
@@ -468,7 +470,7 @@ mod tests {
             "expected int, got boolean at array item 2"
         );
         let mut s = Struct::new();
-        s.insert("a".into(), Value::Int(1));
+        s.insert("a", Value::Int(1));
         let map: BTreeMap<String, i32> = FromValue::from_value(Value::Struct(s)).unwrap();
         assert_eq!(map["a"], 1);
     }

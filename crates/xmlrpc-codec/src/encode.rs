@@ -466,7 +466,7 @@ mod tests {
     fn latin1_response_declares_its_encoding_and_round_trips() {
         let opts = EncodeOptions::default().encoding(OutputEncoding::new("iso-8859-1").unwrap());
         let mut s = Struct::new();
-        s.insert("clé".into(), Value::String("é € 日本".into()));
+        s.insert("clé", Value::String("é € 日本".into()));
         let body = encode_response(&Ok(Value::Struct(s.clone())), &opts).unwrap();
         assert!(body.starts_with(b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>"));
         assert!(body.windows(7).any(|w| w == b"&#8364;"));

@@ -73,8 +73,8 @@ impl Fault {
     /// The fault as the struct that goes on the wire (and into multicall results).
     pub fn to_value(&self) -> Value {
         let mut s = Struct::with_capacity(2);
-        s.insert("faultCode".into(), Value::Int(self.code));
-        s.insert("faultString".into(), Value::String(self.string.clone()));
+        s.insert("faultCode", Value::Int(self.code));
+        s.insert("faultString", Value::String(self.string.clone()));
         Value::Struct(s)
     }
 

@@ -53,5 +53,5 @@ pub use encode::{
 };
 pub use error::{DecodeError, DecodeErrorKind};
 pub use fault::{Fault, codes};
-pub use structs::Struct;
+pub use structs::{MemberName, Struct};
 pub use value::{MethodCall, Response, Value};

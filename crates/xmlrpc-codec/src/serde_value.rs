@@ -40,7 +40,7 @@ use std::fmt;
 use serde::de::{self, DeserializeOwned, IntoDeserializer as _, Visitor};
 use serde::ser::{self, Serialize};
 
-use crate::{ConvertError, DateTime, FromValue, IntoValue, Struct, Value};
+use crate::{ConvertError, DateTime, FromValue, IntoValue, MemberName, Struct, Value};
 
 /// Why a value could not be serialized or deserialized.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -524,6 +524,49 @@ impl<'de> de::IntoDeserializer<'de, Error> for Value {
     }
 }
 
+/// A struct member's name read as a map key, a field's name or an enum
+/// variant: handed to the visitor as a `&str`, so a name held in place
+/// is never copied into a `String`.
+impl<'de> de::IntoDeserializer<'de, Error> for MemberName {
+    type Deserializer = NameDeserializer;
+    fn into_deserializer(self) -> NameDeserializer {
+        NameDeserializer(self)
+    }
+}
+
+/// The deserializer of a [`MemberName`] (a string).
+#[derive(Debug)]
+pub struct NameDeserializer(MemberName);
+
+impl NameDeserializer {
+    fn as_str(&self) -> de::value::StrDeserializer<'_, Error> {
+        de::value::StrDeserializer::new(self.0.as_str())
+    }
+}
+
+impl<'de> de::Deserializer<'de> for NameDeserializer {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_str(self.0.as_str())
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.as_str().deserialize_enum(name, variants, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct
+        identifier ignored_any
+    }
+}
+
 impl Serialize for Value {
     fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ser::{SerializeMap as _, SerializeSeq as _};
@@ -837,6 +880,33 @@ mod tests {
         assert!(e.to_string().contains("invalid type"), "{e}");
         let e = from_value::<u8>(Value::Int(300)).unwrap_err();
         assert!(e.to_string().contains("300"), "{e}");
+    }
+
+    #[test]
+    fn member_names_of_any_length_are_keys_fields_and_variants() {
+        #[derive(Serialize, Deserialize, Debug, PartialEq)]
+        struct Long {
+            a_field_whose_name_is_longer_than_twenty_four_bytes: i32,
+            short: i32,
+        }
+        let value = to_value(&Long {
+            a_field_whose_name_is_longer_than_twenty_four_bytes: 1,
+            short: 2,
+        })
+        .unwrap();
+        let back: Long = from_value(value.clone()).unwrap();
+        assert_eq!(back.a_field_whose_name_is_longer_than_twenty_four_bytes, 1);
+        let map: std::collections::BTreeMap<String, i32> = from_value(value).unwrap();
+        assert_eq!(
+            map.keys().collect::<Vec<_>>(),
+            [
+                "a_field_whose_name_is_longer_than_twenty_four_bytes",
+                "short"
+            ]
+        );
+        let e =
+            from_value::<Shape>(Value::Struct([("Hexagon", Value::Int(6))].into())).unwrap_err();
+        assert!(e.to_string().contains("unknown variant `Hexagon`"), "{e}");
     }
 
     #[test]

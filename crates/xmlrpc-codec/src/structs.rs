@@ -6,13 +6,158 @@
 //! allocation. From [`Struct::INDEXED_ABOVE`] members on, the struct is
 //! indexed (an [`indexmap::IndexMap`]), so a hostile document with a
 //! million members still costs linear time. Either way a `Struct` is three
-//! words, which keeps a [`Value`] at four.
+//! words, which keeps a [`Value`] at four. A member's name is a
+//! [`MemberName`]: up to 24 bytes it is held in place, so the names of a
+//! decoded document cost no allocation of their own.
 
+use std::borrow::{Borrow, Cow};
 use std::fmt;
+use std::ops::Deref;
 
+use compact_str::CompactString;
 use indexmap::IndexMap;
 
 use crate::Value;
+
+/// The name of a [`Struct`]'s member: a string that keeps up to 24 bytes
+/// in place (no allocation; nearly every name on the wire) and longer
+/// ones on the heap. It reads as a `&str` ([`Deref`]) and converts from
+/// and to `String` and `&str`.
+///
+/// ```
+/// use xmlrpc::MemberName;
+///
+/// let name = MemberName::from("faultCode");
+/// assert_eq!(name, "faultCode");
+/// assert_eq!(name.len(), 9); // a `str`'s methods, through `Deref`
+/// let owned: String = name.into();
+/// assert_eq!(owned, "faultCode");
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MemberName(CompactString);
+
+impl MemberName {
+    /// The name as a `&str`.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// The name as a `String` (allocates when it was held in place).
+    pub fn into_string(self) -> String {
+        self.0.into_string()
+    }
+}
+
+impl Deref for MemberName {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl AsRef<str> for MemberName {
+    fn as_ref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl Borrow<str> for MemberName {
+    fn borrow(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl fmt::Debug for MemberName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.0.as_str(), f)
+    }
+}
+
+impl fmt::Display for MemberName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
+
+impl From<&str> for MemberName {
+    fn from(name: &str) -> Self {
+        MemberName(CompactString::new(name))
+    }
+}
+
+impl From<&String> for MemberName {
+    fn from(name: &String) -> Self {
+        MemberName(CompactString::new(name))
+    }
+}
+
+/// Takes the `String`'s buffer when the name is too long to hold in place.
+impl From<String> for MemberName {
+    fn from(name: String) -> Self {
+        MemberName(CompactString::from(name))
+    }
+}
+
+impl From<Box<str>> for MemberName {
+    fn from(name: Box<str>) -> Self {
+        MemberName(CompactString::from(name))
+    }
+}
+
+impl From<Cow<'_, str>> for MemberName {
+    fn from(name: Cow<'_, str>) -> Self {
+        MemberName(CompactString::from(name))
+    }
+}
+
+impl From<&MemberName> for MemberName {
+    fn from(name: &MemberName) -> Self {
+        name.clone()
+    }
+}
+
+impl From<MemberName> for String {
+    fn from(name: MemberName) -> Self {
+        name.into_string()
+    }
+}
+
+impl PartialEq<str> for MemberName {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for MemberName {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for MemberName {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<MemberName> for str {
+    fn eq(&self, other: &MemberName) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<MemberName> for &str {
+    fn eq(&self, other: &MemberName) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl PartialEq<MemberName> for String {
+    fn eq(&self, other: &MemberName) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
 
 /// The members of an XML-RPC `<struct>`, in the order they were written.
 ///
@@ -27,7 +172,7 @@ use crate::Value;
 /// point.insert("y".to_owned(), Value::Int(2));
 /// point.insert("x".to_owned(), Value::Int(3));
 /// assert_eq!(point.get("x"), Some(&Value::Int(3)));
-/// let names: Vec<&str> = point.keys().map(String::as_str).collect();
+/// let names: Vec<&str> = point.keys().collect();
 /// assert_eq!(names, ["x", "y"]);
 ///
 /// let same: Struct = [("y".to_owned(), Value::Int(2)), ("x".to_owned(), Value::Int(3))]
@@ -43,9 +188,9 @@ pub struct Struct {
 #[derive(Clone)]
 enum Repr {
     /// Up to `INDEXED_ABOVE` members, names compared one by one.
-    Few(Vec<(String, Value)>),
+    Few(Vec<(MemberName, Value)>),
     /// More: indexed by name.
-    Many(Box<IndexMap<String, Value>>),
+    Many(Box<IndexMap<MemberName, Value>>),
 }
 
 impl Struct {
@@ -87,7 +232,7 @@ impl Struct {
     /// it is short and its names differ (what a decoder reads almost
     /// always); otherwise as [`insert`](Self::insert) one by one would
     /// make it.
-    pub(crate) fn from_members(members: Vec<(String, Value)>) -> Self {
+    pub(crate) fn from_members(members: Vec<(MemberName, Value)>) -> Self {
         let distinct = || {
             members
                 .iter()
@@ -106,7 +251,8 @@ impl Struct {
 
     /// Sets member `name` to `value`: a new name goes last, a known one
     /// keeps its place. Returns the value it replaced.
-    pub fn insert(&mut self, name: String, value: Value) -> Option<Value> {
+    pub fn insert(&mut self, name: impl Into<MemberName>, value: Value) -> Option<Value> {
+        let name = name.into();
         match &mut self.repr {
             Repr::Many(map) => map.insert(name, value),
             Repr::Few(members) => {
@@ -148,10 +294,10 @@ impl Struct {
     }
 
     /// The member at `index` (0 is the first written).
-    pub fn get_index(&self, index: usize) -> Option<(&String, &Value)> {
+    pub fn get_index(&self, index: usize) -> Option<(&str, &Value)> {
         match &self.repr {
-            Repr::Few(members) => members.get(index).map(|(n, v)| (n, v)),
-            Repr::Many(map) => map.get_index(index),
+            Repr::Few(members) => members.get(index).map(|(n, v)| (n.as_str(), v)),
+            Repr::Many(map) => map.get_index(index).map(|(n, v)| (n.as_str(), v)),
         }
     }
 
@@ -184,7 +330,7 @@ impl Struct {
     }
 
     /// The member names in order.
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
         self.iter().map(|(name, _)| name)
     }
 
@@ -224,16 +370,16 @@ impl fmt::Debug for Struct {
     }
 }
 
-impl FromIterator<(String, Value)> for Struct {
-    fn from_iter<I: IntoIterator<Item = (String, Value)>>(members: I) -> Self {
+impl<N: Into<MemberName>> FromIterator<(N, Value)> for Struct {
+    fn from_iter<I: IntoIterator<Item = (N, Value)>>(members: I) -> Self {
         let mut result = Struct::new();
         result.extend(members);
         result
     }
 }
 
-impl Extend<(String, Value)> for Struct {
-    fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, members: I) {
+impl<N: Into<MemberName>> Extend<(N, Value)> for Struct {
+    fn extend<I: IntoIterator<Item = (N, Value)>>(&mut self, members: I) {
         let members = members.into_iter();
         let (at_least, _) = members.size_hint();
         if let Repr::Few(few) = &mut self.repr {
@@ -249,8 +395,8 @@ impl Extend<(String, Value)> for Struct {
     }
 }
 
-impl<const N: usize> From<[(String, Value); N]> for Struct {
-    fn from(members: [(String, Value); N]) -> Self {
+impl<N: Into<MemberName>, const M: usize> From<[(N, Value); M]> for Struct {
+    fn from(members: [(N, Value); M]) -> Self {
         members.into_iter().collect()
     }
 }
@@ -272,17 +418,17 @@ pub struct Iter<'a>(IterRepr<'a>);
 
 #[derive(Debug, Clone)]
 enum IterRepr<'a> {
-    Few(std::slice::Iter<'a, (String, Value)>),
-    Many(indexmap::map::Iter<'a, String, Value>),
+    Few(std::slice::Iter<'a, (MemberName, Value)>),
+    Many(indexmap::map::Iter<'a, MemberName, Value>),
 }
 
 impl<'a> Iterator for Iter<'a> {
-    type Item = (&'a String, &'a Value);
+    type Item = (&'a str, &'a Value);
 
     fn next(&mut self) -> Option<Self::Item> {
         match &mut self.0 {
-            IterRepr::Few(it) => it.next().map(|(n, v)| (n, v)),
-            IterRepr::Many(it) => it.next(),
+            IterRepr::Few(it) => it.next().map(|(n, v)| (n.as_str(), v)),
+            IterRepr::Many(it) => it.next().map(|(n, v)| (n.as_str(), v)),
         }
     }
 
@@ -297,8 +443,8 @@ impl<'a> Iterator for Iter<'a> {
 impl DoubleEndedIterator for Iter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
         match &mut self.0 {
-            IterRepr::Few(it) => it.next_back().map(|(n, v)| (n, v)),
-            IterRepr::Many(it) => it.next_back(),
+            IterRepr::Few(it) => it.next_back().map(|(n, v)| (n.as_str(), v)),
+            IterRepr::Many(it) => it.next_back().map(|(n, v)| (n.as_str(), v)),
         }
     }
 }
@@ -312,17 +458,17 @@ pub struct IterMut<'a>(IterMutRepr<'a>);
 
 #[derive(Debug)]
 enum IterMutRepr<'a> {
-    Few(std::slice::IterMut<'a, (String, Value)>),
-    Many(indexmap::map::IterMut<'a, String, Value>),
+    Few(std::slice::IterMut<'a, (MemberName, Value)>),
+    Many(indexmap::map::IterMut<'a, MemberName, Value>),
 }
 
 impl<'a> Iterator for IterMut<'a> {
-    type Item = (&'a String, &'a mut Value);
+    type Item = (&'a str, &'a mut Value);
 
     fn next(&mut self) -> Option<Self::Item> {
         match &mut self.0 {
-            IterMutRepr::Few(it) => it.next().map(|(n, v)| (&*n, v)),
-            IterMutRepr::Many(it) => it.next(),
+            IterMutRepr::Few(it) => it.next().map(|(n, v)| (n.as_str(), v)),
+            IterMutRepr::Many(it) => it.next().map(|(n, v)| (n.as_str(), v)),
         }
     }
 
@@ -337,8 +483,8 @@ impl<'a> Iterator for IterMut<'a> {
 impl DoubleEndedIterator for IterMut<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
         match &mut self.0 {
-            IterMutRepr::Few(it) => it.next_back().map(|(n, v)| (&*n, v)),
-            IterMutRepr::Many(it) => it.next_back(),
+            IterMutRepr::Few(it) => it.next_back().map(|(n, v)| (n.as_str(), v)),
+            IterMutRepr::Many(it) => it.next_back().map(|(n, v)| (n.as_str(), v)),
         }
     }
 }
@@ -351,12 +497,12 @@ pub struct IntoIter(IntoIterRepr);
 
 #[derive(Debug)]
 enum IntoIterRepr {
-    Few(std::vec::IntoIter<(String, Value)>),
-    Many(indexmap::map::IntoIter<String, Value>),
+    Few(std::vec::IntoIter<(MemberName, Value)>),
+    Many(indexmap::map::IntoIter<MemberName, Value>),
 }
 
 impl Iterator for IntoIter {
-    type Item = (String, Value);
+    type Item = (MemberName, Value);
 
     fn next(&mut self) -> Option<Self::Item> {
         match &mut self.0 {
@@ -385,7 +531,7 @@ impl DoubleEndedIterator for IntoIter {
 impl ExactSizeIterator for IntoIter {}
 
 impl IntoIterator for Struct {
-    type Item = (String, Value);
+    type Item = (MemberName, Value);
     type IntoIter = IntoIter;
 
     fn into_iter(self) -> IntoIter {
@@ -397,7 +543,7 @@ impl IntoIterator for Struct {
 }
 
 impl<'a> IntoIterator for &'a Struct {
-    type Item = (&'a String, &'a Value);
+    type Item = (&'a str, &'a Value);
     type IntoIter = Iter<'a>;
 
     fn into_iter(self) -> Iter<'a> {
@@ -406,7 +552,7 @@ impl<'a> IntoIterator for &'a Struct {
 }
 
 impl<'a> IntoIterator for &'a mut Struct {
-    type Item = (&'a String, &'a mut Value);
+    type Item = (&'a str, &'a mut Value);
     type IntoIter = IterMut<'a>;
 
     fn into_iter(self) -> IterMut<'a> {
@@ -438,13 +584,13 @@ mod tests {
                 (Repr::Few(_), true) | (Repr::Many(_), false)
             ));
         }
-        let names: Vec<String> = s.keys().cloned().collect();
+        let names: Vec<&str> = s.keys().collect();
         assert_eq!(names, (0..20).map(name).collect::<Vec<_>>());
         assert_eq!(s.get("m0"), Some(&Value::Int(119)));
         assert_eq!(s["m19"], Value::Int(19));
-        assert_eq!(s.get_index(1), Some((&name(1), &Value::Int(1))));
+        assert_eq!(s.get_index(1), Some(("m1", &Value::Int(1))));
         assert_eq!(s.remove("m1"), Some(Value::Int(1)));
-        assert_eq!(s.get_index(1).map(|(n, _)| n.as_str()), Some("m2"));
+        assert_eq!(s.get_index(1).map(|(n, _)| n), Some("m2"));
         assert!(!s.contains_key("m1"));
     }
 
@@ -485,13 +631,35 @@ mod tests {
                 .collect();
             assert_eq!(back, (0..n as i32).rev().map(|i| i * 2).collect::<Vec<_>>());
             assert_eq!(s.iter().len(), n);
-            let owned: Vec<(String, Value)> = s.into_iter().collect();
-            assert_eq!(owned[1], (name(1), Value::Int(2)));
+            let owned: Vec<(MemberName, Value)> = s.into_iter().collect();
+            assert_eq!(owned[1], (MemberName::from(name(1)), Value::Int(2)));
         }
     }
 
     #[test]
+    fn names_short_and_long_read_the_same() {
+        let long = "a_member_name_longer_than_twenty_four_bytes".repeat(3);
+        let mut s = Struct::new();
+        s.insert("id", Value::Int(1));
+        s.insert(long.clone(), Value::Int(2));
+        s.insert(&long, Value::Int(3));
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.get(&long), Some(&Value::Int(3)));
+        assert_eq!(s.keys().collect::<Vec<_>>(), ["id", long.as_str()]);
+        let owned: Vec<String> = s.into_iter().map(|(n, _)| n.into()).collect();
+        assert_eq!(owned, ["id".to_owned(), long.clone()]);
+        let (short, heap) = (MemberName::from("id"), MemberName::from(long.clone()));
+        assert_eq!(short, "id");
+        assert_eq!(heap, long);
+        assert_eq!(format!("{short} {short:?}"), "id \"id\"");
+        let mut sorted = [MemberName::from("b"), MemberName::from("a")];
+        sorted.sort();
+        assert_eq!(sorted, ["a", "b"]);
+    }
+
+    #[test]
     fn a_value_is_four_words() {
+        assert_eq!(std::mem::size_of::<MemberName>(), 24);
         assert_eq!(std::mem::size_of::<Struct>(), 24);
         assert_eq!(std::mem::size_of::<Value>(), 32);
     }

@@ -432,12 +432,9 @@ fn narrowed(value: &Value) -> Value {
     match value {
         Value::I8(i) => i32::try_from(*i).map_or(Value::I8(*i), Value::Int),
         Value::Array(items) => Value::Array(items.iter().map(narrowed).collect()),
-        Value::Struct(members) => Value::Struct(
-            members
-                .iter()
-                .map(|(k, v)| (k.clone(), narrowed(v)))
-                .collect(),
-        ),
+        Value::Struct(members) => {
+            Value::Struct(members.iter().map(|(k, v)| (k, narrowed(v))).collect())
+        }
         other => other.clone(),
     }
 }

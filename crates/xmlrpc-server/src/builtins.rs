@@ -108,34 +108,31 @@ fn capabilities(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault
     no_params(names::GET_CAPABILITIES, &params)?;
     let spec = |url: &str, version: i32| {
         let mut s = Struct::new();
-        s.insert("specUrl".into(), Value::String(url.into()));
-        s.insert("specVersion".into(), Value::Int(version));
+        s.insert("specUrl", Value::String(url.into()));
+        s.insert("specVersion", Value::Int(version));
         Value::Struct(s)
     };
     let mut caps = Struct::new();
-    caps.insert("xmlrpc".into(), spec("http://www.xmlrpc.com/spec", 1));
+    caps.insert("xmlrpc", spec("http://www.xmlrpc.com/spec", 1));
     caps.insert(
-        "faults_interop".into(),
+        "faults_interop",
         spec(
             "http://xmlrpc-epi.sourceforge.net/specs/rfc.fault_codes.php",
             20010516,
         ),
     );
     caps.insert(
-        "introspect".into(),
+        "introspect",
         spec("http://xmlrpc-c.sourceforge.net/introspection.html", 1),
     );
     if server.has_method(names::MULTICALL) {
         caps.insert(
-            names::MULTICALL.into(),
+            names::MULTICALL,
             spec("https://web.archive.org/web/20060624230303/http://www.xmlrpc.com/discuss/msgReader$1208?mode=topic", 1),
         );
     }
     if server.allows_nil() {
-        caps.insert(
-            "nil".into(),
-            spec("http://ontosys.com/xml-rpc/extensions.php", 1),
-        );
+        caps.insert("nil", spec("http://ontosys.com/xml-rpc/extensions.php", 1));
     }
     Ok(Value::Struct(caps))
 }

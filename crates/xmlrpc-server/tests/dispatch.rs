@@ -210,8 +210,8 @@ fn introspection_derives_from_the_table() {
 
 fn multicall_entry(method: &str, params: Vec<Value>) -> Value {
     let mut s = xmlrpc::Struct::new();
-    s.insert("methodName".into(), Value::String(method.into()));
-    s.insert("params".into(), Value::Array(params));
+    s.insert("methodName", Value::String(method.into()));
+    s.insert("params", Value::Array(params));
     Value::Struct(s)
 }
 

@@ -186,8 +186,8 @@ pub fn expected_fault() -> Value {
 pub fn multicall_calls(fault_method: &str) -> Value {
     let call = |name: &str, params: Vec<Value>| {
         let mut call = Struct::new();
-        call.insert("methodName".into(), Value::String(name.into()));
-        call.insert("params".into(), Value::Array(params));
+        call.insert("methodName", Value::String(name.into()));
+        call.insert("params", Value::Array(params));
         Value::Struct(call)
     };
     Value::Array(vec![
@@ -206,11 +206,8 @@ pub fn multicall_calls(fault_method: &str) -> Value {
 /// What `system.multicall` answers to [`multicall_calls`].
 pub fn expected_multicall() -> Value {
     let mut fault = Struct::new();
-    fault.insert("faultCode".into(), Value::Int(FAULT_CODE));
-    fault.insert(
-        "faultString".into(),
-        Value::String(MULTICALL_FAULT_STRING.into()),
-    );
+    fault.insert("faultCode", Value::Int(FAULT_CODE));
+    fault.insert("faultString", Value::String(MULTICALL_FAULT_STRING.into()));
     Value::Array(vec![
         Value::Array(vec![Value::Int(5)]),
         Value::Struct(fault),
@@ -284,7 +281,7 @@ fn first_difference(expected: &Value, got: &Value, path: &mut String) -> Option<
             let extra: Vec<&str> = b
                 .iter()
                 .filter(|(name, _)| !a.contains_key(name))
-                .map(|(name, _)| name.as_str())
+                .map(|(name, _)| name)
                 .collect();
             (!extra.is_empty()).then(|| format!("unexpected members {extra:?}"))
         }
@@ -351,7 +348,7 @@ mod tests {
         let mut got = expected.clone();
         if let Value::Struct(outer) = &mut got {
             if let Some(Value::Struct(inner)) = outer.get_mut("outer") {
-                inner.insert("inner".into(), Value::Array(vec![Value::Int(1)]));
+                inner.insert("inner", Value::Array(vec![Value::Int(1)]));
             }
         }
         assert_eq!(

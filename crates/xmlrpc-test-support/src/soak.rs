@@ -100,24 +100,24 @@ fn valid_call(rng: &mut Rng) -> (MethodCall, Result<Value, Fault>) {
         ),
         1 => {
             let mut s = Struct::new();
-            s.insert("id".into(), Value::Int(a));
-            s.insert("name".into(), Value::String(format!("näme <{b}> & \"q\"")));
-            s.insert("ratio".into(), Value::Double(f64::from(a) / 7.0));
-            s.insert("ok".into(), Value::Bool(a > b));
-            s.insert("blob".into(), Value::Base64(a.to_le_bytes().repeat(8)));
+            s.insert("id", Value::Int(a));
+            s.insert("name", Value::String(format!("näme <{b}> & \"q\"")));
+            s.insert("ratio", Value::Double(f64::from(a) / 7.0));
+            s.insert("ok", Value::Bool(a > b));
+            s.insert("blob", Value::Base64(a.to_le_bytes().repeat(8)));
             s.insert(
-                "when".into(),
+                "when",
                 Value::DateTime("20261125T10:00:00".parse().expect("valid")),
             );
             s.insert(
-                "list".into(),
+                "list",
                 Value::Array(
                     (0..rng.below(50))
                         .map(|i| Value::I8(i as i64 * 1_000_000_007))
                         .collect(),
                 ),
             );
-            s.insert("none".into(), Value::Nil);
+            s.insert("none", Value::Nil);
             let v = Value::Struct(s);
             (MethodCall::new("echo", vec![v.clone()]), Ok(v))
         }

@@ -6,16 +6,16 @@ use xmlrpc::{Struct, Value};
 /// One of each XML-RPC type, nested too.
 pub fn every_type() -> Vec<Value> {
     let mut inner = Struct::new();
-    inner.insert("x".into(), Value::Int(1));
-    inner.insert("clé €".into(), Value::String("日本".into()));
+    inner.insert("x", Value::Int(1));
+    inner.insert("clé €", Value::String("日本".into()));
     let mut outer = Struct::new();
-    outer.insert("z first".into(), Value::Bool(false));
-    outer.insert("a second".into(), Value::Struct(inner));
+    outer.insert("z first", Value::Bool(false));
+    outer.insert("a second", Value::Struct(inner));
     outer.insert(
-        "list".into(),
+        "list",
         Value::Array(vec![Value::Double(-0.25), Value::Array(vec![])]),
     );
-    outer.insert("empty".into(), Value::Struct(Struct::new()));
+    outer.insert("empty", Value::Struct(Struct::new()));
     vec![
         Value::Int(0),
         Value::Int(i32::MIN),

@@ -39,10 +39,10 @@ fn methods(name: String) -> Methods {
     methods
         .register_function("whoami", move |Peer(client): Peer| {
             let mut answer = Struct::new();
-            answer.insert("backend".into(), Value::String(name.clone()));
-            answer.insert("pid".into(), Value::Int(std::process::id() as i32));
+            answer.insert("backend", Value::String(name.clone()));
+            answer.insert("pid", Value::Int(std::process::id() as i32));
             answer.insert(
-                "client".into(),
+                "client",
                 Value::String(client.map(|c| c.to_string()).unwrap_or_default()),
             );
             answer

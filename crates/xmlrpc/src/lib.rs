@@ -200,8 +200,8 @@
 pub use xmlrpc_codec::{
     Binary, ConvertError, DateTime, DecodeError, DecodeErrorKind, Dialect, DocumentLimits,
     EncodeError, EncodeOptions, Fault, ForeignDateTime, FromValue, IntoParams, IntoResponse,
-    IntoValue, MethodCall, OutputEncoding, ParseDateTimeError, Response, Struct, Value, Zone,
-    codes, decode_call, decode_response, decode_value, dialect, encode_call, encode_response,
+    IntoValue, MemberName, MethodCall, OutputEncoding, ParseDateTimeError, Response, Struct, Value,
+    Zone, codes, decode_call, decode_response, decode_value, dialect, encode_call, encode_response,
     encode_response_sized, encode_value, structs, wire, xml_chars,
 };
 

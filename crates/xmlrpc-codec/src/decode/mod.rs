@@ -14,7 +14,7 @@ use base64::Engine as _;
 use self::scan::{Scanner, Tag, Tok};
 use crate::charset::to_utf8;
 use crate::error::{DecodeError, DecodeErrorKind, Segment};
-use crate::{DateTime, DocumentLimits, Fault, MethodCall, Response, Struct, Value};
+use crate::{DateTime, DocumentLimits, Fault, MemberName, MethodCall, Response, Struct, Value};
 
 /// Decodes a `<methodCall>` document.
 ///
@@ -184,7 +184,7 @@ struct Parser<'a> {
     /// The items of the arrays being read, innermost last.
     items: Vec<Value>,
     /// The members of the structs being read, innermost last.
-    members: Vec<(String, Value)>,
+    members: Vec<(MemberName, Value)>,
 }
 
 impl<'a> Parser<'a> {
@@ -461,6 +461,17 @@ impl<'a> Parser<'a> {
         Ok(text.into_string())
     }
 
+    /// A member's name: held in place up to 24 bytes (no allocation).
+    fn member_name(&self, text: TextAcc<'a>) -> Result<MemberName, DecodeError> {
+        if text.len() > self.limits.max_string_bytes {
+            return Err(self.string_limit());
+        }
+        Ok(match text {
+            TextAcc::Borrowed(name) => MemberName::from(name),
+            TextAcc::Owned(name) => MemberName::from(name),
+        })
+    }
+
     /// A typed value whose element `tag` (at offset `at`) was just opened,
     /// up to and including the `</value>` after it.
     ///
@@ -678,16 +689,16 @@ impl<'a> Parser<'a> {
                         Some(Tok::Open(Tag::Name, empty, _)) => self.text_of(Tag::Name, empty)?,
                         Some(other) => return Err(self.unexpected(other, "<name>")),
                     };
-                    let name = self.string(name)?;
+                    let name = self.member_name(name)?;
                     let value = match self.unless_plain_open(Tag::Value)? {
                         Some(Tok::Open(Tag::Value, true, _)) => Value::String(String::new()),
                         None | Some(Tok::Open(Tag::Value, false, _)) => self
                             .value_body(depth)
-                            .map_err(|e| e.within(Segment::Member(name.clone())))?,
+                            .map_err(|e| e.within(Segment::Member(name.to_string())))?,
                         Some(other) => {
                             return Err(self
                                 .unexpected(other, "<value>")
-                                .within(Segment::Member(name)));
+                                .within(Segment::Member(name.into_string())));
                         }
                     };
                     self.expect_close(Tag::Member)?;

@@ -125,7 +125,7 @@ fn struct_keeps_order_and_last_duplicate_wins_in_place() {
         .as_struct()
         .unwrap()
         .iter()
-        .map(|(k, v)| (k.as_str(), v.clone()))
+        .map(|(k, v)| (k, v.clone()))
         .collect();
     assert_eq!(members, vec![("b", s("3")), ("a", s("2"))]);
 }

@@ -35,8 +35,8 @@ use crate::{ConvertError, Fault, Struct, Value, codes};
 /// One call of a multicall request: `{methodName, params}`.
 pub fn call(method: &str, params: Vec<Value>) -> Value {
     let mut call = Struct::with_capacity(2);
-    call.insert("methodName".into(), Value::String(method.to_owned()));
-    call.insert("params".into(), Value::Array(params));
+    call.insert("methodName", Value::String(method.to_owned()));
+    call.insert("params", Value::Array(params));
     Value::Struct(call)
 }
 
