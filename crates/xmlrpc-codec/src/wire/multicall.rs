@@ -63,15 +63,24 @@ pub fn read_request(params: Vec<Value>) -> Result<Vec<Value>, Fault> {
 /// method name and parameters, or a fault -32600 saying what is wrong.
 pub fn read_call(call: Value, index: usize) -> Result<(String, Vec<Value>), Fault> {
     let bad = |what: &str| Fault::new(codes::INVALID_REQUEST, format!("call {index}: {what}"));
-    let Value::Struct(mut members) = call else {
+    let Value::Struct(members) = call else {
         return Err(bad("each call must be a struct {methodName, params}"));
     };
-    let method = match members.remove("methodName") {
+    // One pass, taking the two members out by value; others are ignored.
+    let (mut method, mut params) = (None, None);
+    for (name, value) in members {
+        match name.as_str() {
+            "methodName" => method = Some(value),
+            "params" => params = Some(value),
+            _ => {}
+        }
+    }
+    let method = match method {
         Some(Value::String(name)) => name,
         Some(_) => return Err(bad("methodName must be a string")),
         None => return Err(bad("the struct has no methodName")),
     };
-    let params = match members.remove("params") {
+    let params = match params {
         Some(Value::Array(params)) => params,
         None => Vec::new(),
         Some(_) => return Err(bad("params must be an array")),
@@ -159,6 +168,20 @@ mod tests {
                 Value::Struct(Struct::new()),
                 "call 3: the struct has no methodName",
             ),
+            (
+                Value::Struct([("methodName", Value::Int(1))].into()),
+                "call 3: methodName must be a string",
+            ),
+            (
+                Value::Struct(
+                    [
+                        ("methodName", Value::String("f".into())),
+                        ("params", Value::Int(1)),
+                    ]
+                    .into(),
+                ),
+                "call 3: params must be an array",
+            ),
         ];
         for (call, message) in cases {
             let fault = read_call(call, 3).unwrap_err();
@@ -169,6 +192,19 @@ mod tests {
         }
         let no_params = call("f", vec![]);
         assert_eq!(read_call(no_params, 1).unwrap(), ("f".to_owned(), vec![]));
+        // Members in any order; others ignored.
+        let reordered = Value::Struct(
+            [
+                ("params", Value::Array(vec![Value::Int(2)])),
+                ("note", Value::Nil),
+                ("methodName", Value::String("g".into())),
+            ]
+            .into(),
+        );
+        assert_eq!(
+            read_call(reordered, 1).unwrap(),
+            ("g".to_owned(), vec![Value::Int(2)])
+        );
         assert_eq!(
             read_results(Value::Array(vec![Value::Int(1)]), 2)
                 .unwrap_err()
