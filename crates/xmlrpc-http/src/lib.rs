@@ -31,6 +31,7 @@ mod auth;
 mod body;
 mod builder;
 mod config;
+mod connection_io;
 mod limits;
 mod listener;
 mod response;

@@ -15,8 +15,9 @@ use xmlrpc_codec::wire::Address;
 use xmlrpc_server::Dispatcher;
 
 use crate::admission::{Conn, Connections};
+use crate::connection_io::Unvectored;
 use crate::scgi;
-use crate::service::{RpcService, Shared, http1_builder};
+use crate::service::{RpcService, Shared, SlicedAnswers, http1_builder};
 use crate::socket::{Accepting, SocketFile, Stream};
 
 /// How a listener's connections are spoken to.
@@ -391,12 +392,13 @@ async fn serve_http<S>(
 ) where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let service = RpcService {
+    let service = SlicedAnswers(RpcService {
         shared: shared.clone(),
         peer,
         conn: Some(conn.clone()),
-    };
-    let connection = http1_builder(&shared.config).serve_connection(TokioIo::new(stream), service);
+    });
+    let connection =
+        http1_builder(&shared.config).serve_connection(TokioIo::new(Unvectored(stream)), service);
     let mut connection = std::pin::pin!(connection);
     let result = tokio::select! {
         result = connection.as_mut() => result,

@@ -2,14 +2,15 @@
 //! page, and refusals.
 
 use bytes::Bytes;
-use http_body_util::Full;
 use hyper::header::{self, HeaderValue};
 use hyper::{Response, StatusCode};
 use xmlrpc_codec::wire::ContentCoding;
 use xmlrpc_server::http_rules::Rejection;
 
-/// Every response the server sends.
-pub(crate) type Reply = Response<Full<Bytes>>;
+/// Every response the server sends, its body whole (each way of serving
+/// it wraps the body as it needs: `Full` for tower and hyper callers,
+/// slices for the server's own connections).
+pub(crate) type Reply = Response<Bytes>;
 
 /// A `text/xml` answer (always 200, faults included, as the specification
 /// says), coded as given.
@@ -24,7 +25,7 @@ pub(crate) fn page(body: Bytes, coding: ContentCoding) -> Reply {
 
 fn with_body(body: Bytes, content_type: &'static str, coding: ContentCoding) -> Reply {
     let length = body.len();
-    let mut response = Response::new(Full::new(body));
+    let mut response = Response::new(body);
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
@@ -42,7 +43,7 @@ pub(crate) fn health(serving: bool) -> Reply {
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "stopping\n")
     };
-    let mut response = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+    let mut response = Response::new(Bytes::from_static(text.as_bytes()));
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(
@@ -58,7 +59,7 @@ pub(crate) fn health(serving: bool) -> Reply {
 pub(crate) fn rejected(rejection: &Rejection) -> Reply {
     let body = rejection.body();
     let length = body.len();
-    let mut response = Response::new(Full::new(Bytes::from(body)));
+    let mut response = Response::new(Bytes::from(body));
     *response.status_mut() =
         StatusCode::from_u16(rejection.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();

@@ -9,9 +9,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
 
+use bytes::Bytes;
+use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap, HeaderValue};
-use hyper::{Method, Request};
+use hyper::{Method, Request, Response};
 use tokio::sync::watch;
 use xmlrpc_codec::wire::{ContentCoding, accepts_gzip};
 use xmlrpc_codec::{Fault, codes};
@@ -22,6 +24,7 @@ use xmlrpc_server::{Dispatcher, Reply as DispatchReply};
 use crate::admission::{Budgets, Conn};
 use crate::body::{BodyHeaders, BoxError};
 use crate::config::HttpConfig;
+use crate::connection_io::{Sliced, Unvectored};
 use crate::listener::Stop;
 use crate::response::{self, Reply};
 use crate::routing::{Page, Routes};
@@ -108,7 +111,10 @@ impl RpcService {
         I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
         http1_builder(&self.shared.config)
-            .serve_connection(hyper_util::rt::TokioIo::new(io), self.clone())
+            .serve_connection(
+                hyper_util::rt::TokioIo::new(Unvectored(io)),
+                SlicedAnswers(self.clone()),
+            )
             .await
     }
 }
@@ -130,18 +136,46 @@ pub(crate) fn http1_builder(config: &HttpConfig) -> hyper::server::conn::http1::
 }
 
 impl hyper::service::Service<Request<Incoming>> for RpcService {
-    type Response = Reply;
+    type Response = Response<Full<Bytes>>;
     type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Reply, Infallible>> + Send>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
 
     fn call(&self, request: Request<Incoming>) -> Self::Future {
+        let answer = self.answer_on_connection(request);
+        Box::pin(async move { Ok(answer.await.map(Full::new)) })
+    }
+}
+
+/// The service as the server's own connections run it: each answer's
+/// body handed to hyper in slices (see `connection_io`).
+#[derive(Clone)]
+pub(crate) struct SlicedAnswers(pub(crate) RpcService);
+
+impl hyper::service::Service<Request<Incoming>> for SlicedAnswers {
+    type Response = Response<Sliced>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+
+    fn call(&self, request: Request<Incoming>) -> Self::Future {
+        let answer = self.0.answer_on_connection(request);
+        Box::pin(async move { Ok(answer.await.map(Sliced::new)) })
+    }
+}
+
+impl RpcService {
+    /// The answer to `request`, counted as in progress on its connection
+    /// until it is made.
+    fn answer_on_connection(
+        &self,
+        request: Request<Incoming>,
+    ) -> impl Future<Output = Reply> + Send + 'static {
         let service = self.clone();
         let in_progress = self.conn.as_ref().map(Conn::start_request);
-        Box::pin(async move {
+        async move {
             let response = service.respond(request).await;
             drop(in_progress);
-            Ok(response)
-        })
+            response
+        }
     }
 }
 
@@ -158,9 +192,9 @@ where
     B::Data: Send,
     B::Error: Into<BoxError>,
 {
-    type Response = Reply;
+    type Response = Response<Full<Bytes>>;
     type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Reply, Infallible>> + Send>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
 
     fn poll_ready(
         &mut self,
@@ -171,7 +205,7 @@ where
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let service = self.clone();
-        Box::pin(async move { Ok(service.respond(request).await) })
+        Box::pin(async move { Ok(service.respond(request).await.map(Full::new)) })
     }
 }
 

@@ -203,30 +203,6 @@ impl AsyncWrite for Stream {
         }
     }
 
-    /// Gathered writes: hyper then hands over a response's head and body
-    /// as they are (one `writev`), instead of first copying the body into
-    /// a buffer of its own that it keeps for the connection's life: each
-    /// connection that had sent a 1.7 MB answer held 1.7 MB more.
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            Stream::Tcp(s) => Pin::new(s).poll_write_vectored(cx, bufs),
-            #[cfg(unix)]
-            Stream::Unix(s) => Pin::new(s).poll_write_vectored(cx, bufs),
-        }
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        match self {
-            Stream::Tcp(s) => s.is_write_vectored(),
-            #[cfg(unix)]
-            Stream::Unix(s) => s.is_write_vectored(),
-        }
-    }
-
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Stream::Tcp(s) => Pin::new(s).poll_flush(cx),
@@ -247,41 +223,6 @@ impl AsyncWrite for Stream {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-
-    /// hyper hands a vectored stream the response's head and body as they
-    /// are; a stream that is not vectored gets the body copied into a
-    /// buffer hyper keeps (a 1.7 MB answer held per connection).
-    #[tokio::test]
-    async fn streams_write_gathered_slices_in_order() {
-        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let client = tokio::net::TcpStream::connect(listener.local_addr().unwrap());
-        let (client, accepted) = tokio::join!(client, listener.accept());
-        let (tcp_a, tcp_b) = (Stream::Tcp(client.unwrap()), accepted.unwrap().0);
-        let (unix_a, unix_b) = tokio::net::UnixStream::pair().unwrap();
-        let pairs: [(Stream, Box<dyn tokio::io::AsyncRead + Unpin>); 2] = [
-            (tcp_a, Box::new(tcp_b)),
-            (Stream::Unix(unix_a), Box::new(unix_b)),
-        ];
-        for (mut writer, mut reader) in pairs {
-            assert!(writer.is_write_vectored());
-            let body = vec![b'x'; 100_000];
-            let mut slices = [io::IoSlice::new(b"head\r\n"), io::IoSlice::new(&body)];
-            let mut left: &mut [io::IoSlice<'_>] = &mut slices;
-            let mut sent = 0;
-            while !left.is_empty() {
-                let n = writer.write_vectored(left).await.unwrap();
-                sent += n;
-                io::IoSlice::advance_slices(&mut left, n);
-            }
-            writer.shutdown().await.unwrap();
-            let mut got = Vec::new();
-            reader.read_to_end(&mut got).await.unwrap();
-            assert_eq!(sent, 6 + body.len());
-            assert_eq!(&got[..6], b"head\r\n");
-            assert!(got[6..].iter().all(|&b| b == b'x') && got.len() == sent);
-        }
-    }
 
     #[test]
     fn stale_sockets_are_replaced_live_ones_refused_and_files_removed() {

@@ -35,3 +35,66 @@ async fn http_service_a_client_that_half_closes_still_gets_its_answer() {
     );
     connection.await.unwrap().unwrap();
 }
+
+/// Found by `http_service` (the input is `data/http_service_pipelined_bad_head.bin`,
+/// as the fuzzer saved it): pipelined requests to the demo service, its
+/// documentation page among the answers, then a head that fails to parse
+/// while an answer is still queued. hyper 1.12, handed a stream that
+/// gathers writes, wrote the `400` head before the queued bytes (its debug
+/// assertion `can_write_head` fired; a release build mis-framed the
+/// stream). Every answer must come whole, one after another.
+#[tokio::test(flavor = "current_thread")]
+async fn http_service_a_bad_head_while_an_answer_is_queued_comes_after_it() {
+    let input = include_bytes!("data/http_service_pipelined_bad_head.bin");
+    let service = Server::builder_for(xmlrpc::demo::dispatcher(
+        xmlrpc::OutputEncoding::default(),
+        xmlrpc::Dialect::default(),
+    ))
+    .documentation(xmlrpc::demo::documentation())
+    .log_requests(false)
+    .into_service();
+    let (client, server) = tokio::io::duplex(64 * 1024);
+    let connection = tokio::spawn(async move { service.serve_connection(server).await });
+    let (mut reader, mut writer) = tokio::io::split(client);
+    let write = async move {
+        let _ = writer.write_all(input).await;
+        let _ = writer.shutdown().await;
+    };
+    let read = async move {
+        let mut answer = Vec::new();
+        reader.read_to_end(&mut answer).await.unwrap();
+        answer
+    };
+    let ((), answer) = tokio::join!(write, read);
+    assert!(connection.await.is_ok(), "the connection task panicked");
+
+    // Each answer: a status line, a head, then exactly Content-Length
+    // bytes; the last one the 400 for the head that did not parse.
+    let mut statuses = Vec::new();
+    let mut rest = &answer[..];
+    while !rest.is_empty() {
+        let text = String::from_utf8_lossy(&rest[..rest.len().min(60)]).into_owned();
+        assert!(
+            rest.starts_with(b"HTTP/1.1 "),
+            "not a status line: {text:?}"
+        );
+        statuses.push(String::from_utf8_lossy(&rest[9..12]).into_owned());
+        let head_end = rest
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a whole head")
+            + 4;
+        let head = String::from_utf8_lossy(&rest[..head_end]).to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .map_or(0, |v| v.trim().parse().unwrap());
+        rest = &rest[(head_end + length).min(rest.len())..];
+    }
+    assert_eq!(
+        statuses.last().map(String::as_str),
+        Some("400"),
+        "{statuses:?}"
+    );
+    assert!(statuses.len() >= 2, "{statuses:?}");
+}

@@ -1,0 +1,139 @@
+//! What hyper is handed for each connection it serves: the stream with
+//! its writes never gathered, and each response body in slices.
+//!
+//! hyper writes a response one of two ways. To a stream that gathers
+//! writes (`is_write_vectored`, as TCP, Unix and TLS streams do) it queues
+//! the body's buffers as they are; but hyper 1.12 then mis-frames a
+//! pipelined connection: a request head that fails to parse while an
+//! answer is still queued gets its `400` head written *before* the queued
+//! bytes (a debug assertion in hyper, `can_write_head`, which the
+//! `http_service` fuzz target hit). To any other stream it copies head and
+//! body into one buffer, in order, and keeps that buffer's capacity for
+//! the connection's life. So every stream is handed over as not gathering
+//! ([`Unvectored`]), and every body in slices of [`SLICE`] bytes
+//! ([`Sliced`]): hyper's buffer then holds at most its limit plus one
+//! slice (a connection that had sent a 1.7 MB answer kept 1.7 MB), and
+//! the bytes go out in order.
+
+use std::convert::Infallible;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use hyper::body::{Body, Frame, SizeHint};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+/// The largest piece of a response body handed to hyper at once.
+pub(crate) const SLICE: usize = 64 * 1024;
+
+/// A stream whose writes are never gathered (see the module's text).
+#[derive(Debug)]
+pub(crate) struct Unvectored<I>(pub(crate) I);
+
+impl<I: AsyncRead + Unpin> AsyncRead for Unvectored<I> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_read(cx, buf)
+    }
+}
+
+impl<I: AsyncWrite + Unpin> AsyncWrite for Unvectored<I> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_shutdown(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        false
+    }
+}
+
+/// A response body handed over [`SLICE`] bytes at a time, its exact
+/// length known (so hyper frames it by `Content-Length`).
+#[derive(Debug)]
+pub(crate) struct Sliced {
+    rest: Bytes,
+}
+
+impl Sliced {
+    pub(crate) fn new(body: Bytes) -> Self {
+        Sliced { rest: body }
+    }
+}
+
+impl Body for Sliced {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        if self.rest.is_empty() {
+            return Poll::Ready(None);
+        }
+        let n = self.rest.len().min(SLICE);
+        Poll::Ready(Some(Ok(Frame::data(self.rest.split_to(n)))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.rest.is_empty()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.rest.len() as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt as _;
+
+    #[tokio::test]
+    async fn a_body_goes_in_slices_of_known_length_and_in_order() {
+        let body: Bytes = (0..SLICE * 2 + 10).map(|i| (i % 251) as u8).collect();
+        let mut sliced = Sliced::new(body.clone());
+        assert_eq!(sliced.size_hint().exact(), Some(body.len() as u64));
+        let mut pieces = Vec::new();
+        while let Some(frame) = sliced.frame().await {
+            pieces.push(frame.unwrap().into_data().unwrap());
+        }
+        assert_eq!(
+            pieces.iter().map(Bytes::len).collect::<Vec<_>>(),
+            [SLICE, SLICE, 10]
+        );
+        assert_eq!(pieces.concat(), body);
+        assert!(sliced.is_end_stream());
+        assert!(Sliced::new(Bytes::new()).is_end_stream());
+    }
+
+    #[tokio::test]
+    async fn the_stream_never_gathers_writes_and_passes_bytes_through() {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let (a, b) = tokio::io::duplex(1024);
+        assert!(a.is_write_vectored());
+        let (mut a, mut b) = (Unvectored(a), Unvectored(b));
+        assert!(!a.is_write_vectored());
+        a.write_all(b"ping").await.unwrap();
+        a.shutdown().await.unwrap();
+        let mut got = Vec::new();
+        b.read_to_end(&mut got).await.unwrap();
+        assert_eq!(got, b"ping");
+    }
+}
