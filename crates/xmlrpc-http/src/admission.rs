@@ -7,20 +7,52 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::Notify;
 use xmlrpc_server::http_rules::Rejection;
 
 use crate::limits::HttpLimits;
 
-/// The connections being served, and how the accept loop makes room when
-/// they reach the limit: it stops accepting (newcomers wait in the listen
-/// backlog) and closes connections idle for longer than the pressure idle
-/// timeout, oldest first. A connection with a request in progress is never
-/// asked to close.
+/// A clock read by the connections' hot paths without a system call:
+/// milliseconds since the server started, moved on by [`Clock::advance`]
+/// (each tick of the sweeper, and the accept loop under pressure).
+#[derive(Debug)]
+pub(crate) struct Clock {
+    epoch: Instant,
+    now_ms: AtomicU64,
+}
+
+impl Clock {
+    pub(crate) fn new() -> Arc<Self> {
+        Arc::new(Clock {
+            epoch: Instant::now(),
+            now_ms: AtomicU64::new(0),
+        })
+    }
+
+    /// Reads the system clock and keeps its reading.
+    pub(crate) fn advance(&self) -> u64 {
+        let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.now_ms.fetch_max(now, Ordering::Relaxed);
+        now
+    }
+
+    /// The last reading kept (never behind by more than a sweeper tick
+    /// while the server runs).
+    pub(crate) fn now_ms(&self) -> u64 {
+        self.now_ms.load(Ordering::Relaxed)
+    }
+}
+
+/// The connections being served, and how they are closed when idle: a
+/// sweeper closes those idle for longer than the header read timeout;
+/// at the limit, the accept loop stops accepting (newcomers wait in the
+/// listen backlog) and closes connections idle for longer than the
+/// pressure idle timeout, oldest first. A connection with a request in
+/// progress is never asked to close.
 #[derive(Debug)]
 pub(crate) struct Connections {
     max: usize,
-    epoch: Instant,
+    clock: Arc<Clock>,
     next_id: AtomicU64,
     open: Mutex<BTreeMap<u64, Arc<Conn>>>,
     /// Signalled each time a connection ends.
@@ -35,31 +67,26 @@ pub(crate) struct Conn {
     asked_to_close: AtomicBool,
     /// Requests in progress on it.
     busy: AtomicUsize,
-    /// When it last finished a request (or opened), in ms since `epoch`.
+    /// When it last finished a request, wrote to its client, or opened,
+    /// by `clock`.
     idle_since_ms: AtomicU64,
-    epoch: Instant,
+    clock: Arc<Clock>,
 }
 
 impl Conn {
-    /// A connection's state, idle since now; `epoch` is the clock's zero.
-    pub(crate) fn new(epoch: Instant) -> Arc<Self> {
-        let conn = Arc::new(Conn {
+    /// A connection's state, idle since now by `clock`.
+    pub(crate) fn new(clock: Arc<Clock>) -> Arc<Self> {
+        Arc::new(Conn {
             close: Notify::new(),
             asked_to_close: AtomicBool::new(false),
             busy: AtomicUsize::new(0),
-            idle_since_ms: AtomicU64::new(0),
-            epoch,
-        });
-        conn.idle_since_ms.store(conn.now_ms(), Ordering::SeqCst);
-        conn
-    }
-
-    fn now_ms(&self) -> u64 {
-        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+            idle_since_ms: AtomicU64::new(clock.advance()),
+            clock,
+        })
     }
 
     /// Whether a request is in progress (its head read, its answer not yet
-    /// sent).
+    /// made).
     pub(crate) fn is_busy(&self) -> bool {
         self.busy.load(Ordering::SeqCst) > 0
     }
@@ -69,6 +96,18 @@ impl Conn {
         self.busy.fetch_add(1, Ordering::SeqCst);
         RequestInProgress(self.clone())
     }
+
+    /// Counts the connection as idle from now: its answer went out (a
+    /// client slowly reading a long answer is not idle).
+    pub(crate) fn touch(&self) {
+        self.idle_since_ms
+            .store(self.clock.now_ms(), Ordering::Relaxed);
+    }
+
+    /// How long it has been idle, by the clock's last reading.
+    fn idle_for_ms(&self, now_ms: u64) -> u64 {
+        now_ms.saturating_sub(self.idle_since_ms.load(Ordering::Relaxed))
+    }
 }
 
 /// A request in progress on a connection (see [`Conn::start_request`]).
@@ -77,9 +116,7 @@ pub(crate) struct RequestInProgress(Arc<Conn>);
 
 impl Drop for RequestInProgress {
     fn drop(&mut self) {
-        self.0
-            .idle_since_ms
-            .store(self.0.now_ms(), Ordering::SeqCst);
+        self.0.touch();
         self.0.busy.fetch_sub(1, Ordering::SeqCst);
     }
 }
@@ -88,7 +125,7 @@ impl Connections {
     pub(crate) fn new(max: usize) -> Self {
         Connections {
             max: max.max(1),
-            epoch: Instant::now(),
+            clock: Clock::new(),
             next_id: AtomicU64::new(0),
             open: Mutex::default(),
             freed: Notify::new(),
@@ -107,7 +144,7 @@ impl Connections {
     /// Registers a new connection.
     pub(crate) fn admit(&self) -> (u64, Arc<Conn>) {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let conn = Conn::new(self.epoch);
+        let conn = Conn::new(self.clock.clone());
         self.open().insert(id, conn.clone());
         (id, conn)
     }
@@ -137,18 +174,17 @@ impl Connections {
         }
     }
 
-    /// Under pressure: asks every connection idle (no request in
-    /// progress) for longer than `min_idle` to close; returns how many it
-    /// asked.
+    /// Asks every connection idle (no request in progress) for at least
+    /// `min_idle` to close; returns how many it asked. Under pressure the
+    /// accept loop calls it with the pressure idle timeout; the sweeper,
+    /// each tick, with the header read timeout.
     pub(crate) fn make_room(&self, min_idle: Duration) -> usize {
         let min_idle_ms = u64::try_from(min_idle.as_millis()).unwrap_or(u64::MAX);
+        let now_ms = self.clock.advance();
         let mut asked = 0;
         for conn in self.open().values() {
-            let idle_for = conn
-                .now_ms()
-                .saturating_sub(conn.idle_since_ms.load(Ordering::SeqCst));
             if !conn.is_busy()
-                && idle_for >= min_idle_ms
+                && conn.idle_for_ms(now_ms) >= min_idle_ms
                 && !conn.asked_to_close.swap(true, Ordering::SeqCst)
             {
                 conn.close.notify_one();
@@ -156,6 +192,25 @@ impl Connections {
             }
         }
         asked
+    }
+
+    /// Closes connections idle for longer than `timeout` (the header read
+    /// timeout: no request head arrived in time, or none began), checking
+    /// every `timeout / 8` (at least every second, at most every 10 ms),
+    /// so one is closed within a quarter of the timeout after it, or a
+    /// quarter second at most. One sweep over the connections per tick,
+    /// instead of a timer per request. Runs until dropped.
+    pub(crate) async fn sweep(&self, timeout: Duration, pressure_idle_timeout: Duration) {
+        let tick = (timeout.min(pressure_idle_timeout) / 8)
+            .clamp(Duration::from_millis(10), Duration::from_secs(1));
+        let mut ticks = tokio::time::interval(tick);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            // The clock moves by whole ticks: wait one more, so that no
+            // connection is cut before its time.
+            self.make_room(timeout + tick);
+        }
     }
 
     /// Resolves when a connection ends (or at once if one ended since the
@@ -170,70 +225,114 @@ impl Connections {
 #[derive(Debug)]
 pub(crate) struct Budgets {
     /// Request bodies held at once, in KiB ([`HttpLimits::max_buffered_body_bytes`]).
-    bodies: Arc<Semaphore>,
+    bodies: Arc<Budget>,
     /// Requests being processed ([`HttpLimits::max_requests_in_flight`]).
-    requests: Arc<Semaphore>,
+    requests: Arc<Budget>,
 }
 
 impl Budgets {
     pub(crate) fn new(limits: &HttpLimits) -> Self {
-        let kib = (limits.max_buffered_body_bytes / 1024).clamp(1, Semaphore::MAX_PERMITS);
-        let requests = limits
-            .max_requests_in_flight
-            .clamp(1, Semaphore::MAX_PERMITS);
         Budgets {
-            bodies: Arc::new(Semaphore::new(kib)),
-            requests: Arc::new(Semaphore::new(requests)),
+            bodies: Budget::new((limits.max_buffered_body_bytes / 1024).max(1)),
+            requests: Budget::new(limits.max_requests_in_flight.max(1)),
         }
     }
 
     /// A place for one more request in flight, or 503.
-    pub(crate) fn admit_request(&self) -> Result<OwnedSemaphorePermit, Rejection> {
-        self.requests
-            .clone()
-            .try_acquire_owned()
-            .map_err(|_| Rejection::busy_requests())
+    pub(crate) fn admit_request(&self) -> Result<Held, Rejection> {
+        self.requests.take(1).ok_or_else(Rejection::busy_requests)
     }
 
     /// An empty share of the body budget, grown as a body arrives.
     pub(crate) fn reservation(&self) -> Reservation {
         Reservation {
             budget: self.bodies.clone(),
-            held: None,
+            held: 0,
         }
     }
 }
 
-/// The share of the body budget one request holds, grown as its body arrives.
+/// Units of something the server holds a bounded number of: taken
+/// without waiting (past the budget the answer is 503, not a queue), so a
+/// counter is all it needs.
+#[derive(Debug)]
+pub(crate) struct Budget {
+    available: AtomicUsize,
+}
+
+impl Budget {
+    fn new(units: usize) -> Arc<Self> {
+        Arc::new(Budget {
+            available: AtomicUsize::new(units),
+        })
+    }
+
+    /// Takes `units`, if that many are left.
+    fn try_take(&self, units: usize) -> bool {
+        self.available
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                left.checked_sub(units)
+            })
+            .is_ok()
+    }
+
+    fn give_back(&self, units: usize) {
+        self.available.fetch_add(units, Ordering::AcqRel);
+    }
+
+    /// `units` held until the guard is dropped, if that many are left.
+    fn take(self: &Arc<Self>, units: usize) -> Option<Held> {
+        self.try_take(units).then(|| Held {
+            budget: self.clone(),
+            units,
+        })
+    }
+}
+
+/// Units of a [`Budget`], given back when dropped.
+#[derive(Debug)]
+pub(crate) struct Held {
+    budget: Arc<Budget>,
+    units: usize,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.budget.give_back(self.units);
+    }
+}
+
+/// The share of the body budget one request holds, grown as its body
+/// arrives, given back when dropped.
 #[derive(Debug)]
 pub(crate) struct Reservation {
-    budget: Arc<Semaphore>,
-    held: Option<OwnedSemaphorePermit>,
+    budget: Arc<Budget>,
+    /// KiB held.
+    held: usize,
 }
 
 impl Reservation {
     /// Holds at least `bytes` of the budget, or refuses with 503.
     pub(crate) fn cover(&mut self, bytes: usize) -> Result<(), Rejection> {
         let want = bytes.div_ceil(1024);
-        let have = self
-            .held
-            .as_ref()
-            .map_or(0, OwnedSemaphorePermit::num_permits);
-        if want <= have {
+        if want <= self.held {
             return Ok(());
         }
         // Grow in steps of 64 KiB, so a streamed body does not ask per chunk.
-        let more = (want - have).max(64).min(u32::MAX as usize) as u32;
-        let permit = self
-            .budget
-            .clone()
-            .try_acquire_many_owned(more)
-            .map_err(|_| Rejection::busy_bodies())?;
-        match &mut self.held {
-            Some(held) => held.merge(permit),
-            None => self.held = Some(permit),
+        let more = (want - self.held).max(64);
+        if !self.budget.try_take(more) {
+            return Err(Rejection::busy_bodies());
         }
+        self.held += more;
         Ok(())
+    }
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        if self.held > 0 {
+            self.budget.give_back(self.held);
+        }
     }
 }
 
@@ -259,5 +358,31 @@ mod tests {
         drop(request);
         assert!(!first.asked_to_close.load(Ordering::SeqCst));
         assert_eq!(connections.make_room(Duration::ZERO), 1);
+    }
+
+    #[test]
+    fn budgets_are_taken_without_waiting_and_given_back() {
+        let limits = HttpLimits {
+            max_requests_in_flight: 2,
+            max_buffered_body_bytes: 100 * 1024,
+            ..HttpLimits::default()
+        };
+        let budgets = Budgets::new(&limits);
+        let first = budgets.admit_request().unwrap();
+        let second = budgets.admit_request().unwrap();
+        assert_eq!(budgets.admit_request().unwrap_err().status(), 503);
+        drop(first);
+        let third = budgets.admit_request().unwrap();
+        drop((second, third));
+        // Bodies: 64 KiB steps within 100 KiB.
+        let mut one = budgets.reservation();
+        one.cover(1).unwrap();
+        one.cover(64 * 1024).unwrap();
+        let mut two = budgets.reservation();
+        assert_eq!(two.cover(40 * 1024).unwrap_err().status(), 503);
+        drop(one);
+        two.cover(100 * 1024).unwrap();
+        let mut three = budgets.reservation();
+        assert_eq!(three.cover(1).unwrap_err().status(), 503);
     }
 }

@@ -9,6 +9,7 @@ use xmlrpc_server::http_rules::{Rejection, check_streamed, content_length};
 
 use crate::admission::Reservation;
 use crate::limits::HttpLimits;
+use crate::time_limit::within;
 
 /// What the headers say about the body to come.
 #[derive(Debug)]
@@ -54,9 +55,9 @@ impl BodyHeaders {
     {
         reservation.cover(self.declared.unwrap_or(0))?;
         let read = read_within_limit(body, self.declared, limits, reservation);
-        let body = tokio::time::timeout(limits.body_read_timeout, read)
+        let body = within(Some(limits.body_read_timeout), read)
             .await
-            .map_err(|_| Rejection::body_timeout(limits.body_read_timeout))??;
+            .ok_or_else(|| Rejection::body_timeout(limits.body_read_timeout))??;
         if self.coding == ContentCoding::Identity {
             return Ok(body);
         }

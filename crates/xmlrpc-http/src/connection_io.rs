@@ -18,18 +18,41 @@
 use std::convert::Infallible;
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
+use crate::admission::Conn;
+
 /// The largest piece of a response body handed to hyper at once.
 pub(crate) const SLICE: usize = 64 * 1024;
 
-/// A stream whose writes are never gathered (see the module's text).
+/// A stream whose writes are never gathered (see the module's text), and
+/// whose connection, when the server watches it, counts as idle from its
+/// last write (a client slowly reading a long answer is not idle).
 #[derive(Debug)]
-pub(crate) struct Unvectored<I>(pub(crate) I);
+pub(crate) struct Unvectored<I> {
+    io: I,
+    watched: Option<Arc<Conn>>,
+}
+
+impl<I> Unvectored<I> {
+    /// `io`, not watched.
+    pub(crate) fn new(io: I) -> Self {
+        Unvectored { io, watched: None }
+    }
+
+    /// `io`, its writes keeping `conn` from counting as idle.
+    pub(crate) fn watched(io: I, conn: Arc<Conn>) -> Self {
+        Unvectored {
+            io,
+            watched: Some(conn),
+        }
+    }
+}
 
 impl<I: AsyncRead + Unpin> AsyncRead for Unvectored<I> {
     fn poll_read(
@@ -37,7 +60,7 @@ impl<I: AsyncRead + Unpin> AsyncRead for Unvectored<I> {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.0).poll_read(cx, buf)
+        Pin::new(&mut self.io).poll_read(cx, buf)
     }
 }
 
@@ -47,15 +70,19 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for Unvectored<I> {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.0).poll_write(cx, buf)
+        let written = Pin::new(&mut self.io).poll_write(cx, buf);
+        if let (Poll::Ready(Ok(1..)), Some(conn)) = (&written, &self.watched) {
+            conn.touch();
+        }
+        written
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.0).poll_flush(cx)
+        Pin::new(&mut self.io).poll_flush(cx)
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.0).poll_shutdown(cx)
+        Pin::new(&mut self.io).poll_shutdown(cx)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -128,7 +155,7 @@ mod tests {
         use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
         let (a, b) = tokio::io::duplex(1024);
         assert!(a.is_write_vectored());
-        let (mut a, mut b) = (Unvectored(a), Unvectored(b));
+        let (mut a, mut b) = (Unvectored::new(a), Unvectored::new(b));
         assert!(!a.is_write_vectored());
         a.write_all(b"ping").await.unwrap();
         a.shutdown().await.unwrap();

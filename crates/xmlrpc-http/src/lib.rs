@@ -39,6 +39,7 @@ mod routing;
 mod scgi;
 mod service;
 mod socket;
+mod time_limit;
 #[cfg(feature = "tls")]
 mod tls;
 

@@ -48,12 +48,18 @@ pub struct HttpLimits {
     /// Header fields in one request; more are answered 431. Default: 100.
     pub max_headers: usize,
     /// Time a client has to send a request's headers; also the longest a
-    /// kept-alive connection may sit idle between requests. Default: 30 s.
+    /// kept-alive connection may sit idle between requests, and the
+    /// longest an answer may wait for its client to read more of it. The
+    /// server checks it a few times per timeout (every eighth of it, or of
+    /// `pressure_idle_timeout` when shorter, between 10 ms and 1 s), not
+    /// with a timer per request. Default: 30 s.
     pub header_read_timeout: Duration,
     /// Time a client has to send a request's body; past it, 408. Default: 30 s.
     pub body_read_timeout: Duration,
-    /// Time one call (or one multicall) may run; past it the server answers
-    /// fault -32603. `None`: no limit. Default: 60 s.
+    /// Time one call (or one multicall) may run, counted from its first
+    /// wait (a handler that never waits cannot be cut short: it has ended
+    /// by then); past it the server answers fault -32603. `None`: no
+    /// limit. Default: 60 s.
     pub call_timeout: Option<Duration>,
     /// Connections the server serves at once. Past it the server stops
     /// accepting, so newcomers wait in the listen backlog (back-pressure,

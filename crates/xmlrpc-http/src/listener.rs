@@ -17,7 +17,7 @@ use xmlrpc_server::Dispatcher;
 use crate::admission::{Conn, Connections};
 use crate::connection_io::Unvectored;
 use crate::scgi;
-use crate::service::{RpcService, Shared, SlicedAnswers, http1_builder};
+use crate::service::{HeaderTimer, RpcService, Shared, SlicedAnswers, http1_builder};
 use crate::socket::{Accepting, SocketFile, Stream};
 
 /// How a listener's connections are spoken to.
@@ -240,6 +240,11 @@ impl Server {
         let limits = &shared.config.limits;
         let connections = Arc::new(Connections::new(limits.resolved_max_connections()));
         let mut accepting = tokio::task::JoinSet::new();
+        let sweeping = {
+            let connections = connections.clone();
+            let (timeout, pressure) = (limits.header_read_timeout, limits.pressure_idle_timeout);
+            tokio::spawn(async move { connections.sweep(timeout, pressure).await })
+        };
         for listener in self.listeners {
             let made = match listener.family {
                 Family::Tcp => None,
@@ -289,6 +294,7 @@ impl Server {
                 self.signal.send_replace(Stop::Now);
             }
         }
+        sweeping.abort();
         Ok(())
     }
 }
@@ -397,8 +403,11 @@ async fn serve_http<S>(
         peer,
         conn: Some(conn.clone()),
     });
+    // No header read timer: the server's sweeper closes connections idle
+    // for longer than the header read timeout (see `Connections::sweep`).
+    let io = TokioIo::new(Unvectored::watched(stream, conn.clone()));
     let connection =
-        http1_builder(&shared.config).serve_connection(TokioIo::new(Unvectored(stream)), service);
+        http1_builder(&shared.config, HeaderTimer::Swept).serve_connection(io, service);
     let mut connection = std::pin::pin!(connection);
     let result = tokio::select! {
         result = connection.as_mut() => result,

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
+use futures::FutureExt as _;
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap, HeaderValue};
@@ -21,13 +22,14 @@ use xmlrpc_server::context::RequestContext;
 use xmlrpc_server::http_rules::{AccessLog, Rejection};
 use xmlrpc_server::{Dispatcher, Reply as DispatchReply};
 
-use crate::admission::{Budgets, Conn};
+use crate::admission::{Budgets, Conn, RequestInProgress};
 use crate::body::{BodyHeaders, BoxError};
 use crate::config::HttpConfig;
 use crate::connection_io::{Sliced, Unvectored};
 use crate::listener::Stop;
 use crate::response::{self, Reply};
 use crate::routing::{Page, Routes};
+use crate::time_limit::within;
 
 /// What every connection of one server shares.
 #[derive(Debug)]
@@ -100,7 +102,7 @@ impl RpcService {
     {
         // Nothing stops it but the end of the request: the sender is gone.
         let never = tokio::sync::watch::channel(crate::listener::Stop::No).1;
-        let conn = Conn::new(Instant::now());
+        let conn = Conn::new(crate::admission::Clock::new());
         crate::scgi::serve_connection(io, self.peer, &self.shared, &conn, never).await;
     }
 
@@ -110,21 +112,43 @@ impl RpcService {
     where
         I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
-        http1_builder(&self.shared.config)
+        http1_builder(&self.shared.config, HeaderTimer::Hyper)
             .serve_connection(
-                hyper_util::rt::TokioIo::new(Unvectored(io)),
+                hyper_util::rt::TokioIo::new(Unvectored::new(io)),
                 SlicedAnswers(self.clone()),
             )
             .await
     }
 }
 
+/// Who enforces the header read timeout on a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HeaderTimer {
+    /// hyper, with a timer per request head: for connections served
+    /// alone ([`RpcService::serve_connection`]).
+    Hyper,
+    /// The server's sweeper (`Connections::sweep`), with one pass over its
+    /// connections per tick: for the listener's connections. A timer per
+    /// request costs a tenth of a small call's CPU time.
+    Swept,
+}
+
 /// The HTTP/1 settings every connection of a server gets.
-pub(crate) fn http1_builder(config: &HttpConfig) -> hyper::server::conn::http1::Builder {
+pub(crate) fn http1_builder(
+    config: &HttpConfig,
+    timer: HeaderTimer,
+) -> hyper::server::conn::http1::Builder {
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(config.limits.header_read_timeout)
-        .max_headers(config.limits.max_headers)
+    match timer {
+        HeaderTimer::Hyper => {
+            http.timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(config.limits.header_read_timeout);
+        }
+        HeaderTimer::Swept => {
+            http.header_read_timeout(None);
+        }
+    }
+    http.max_headers(config.limits.max_headers)
         .max_buf_size(config.limits.max_header_bytes.max(8192))
         .keep_alive(true)
         .pipeline_flush(false)
@@ -141,8 +165,11 @@ impl hyper::service::Service<Request<Incoming>> for RpcService {
     type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
 
     fn call(&self, request: Request<Incoming>) -> Self::Future {
-        let answer = self.answer_on_connection(request);
-        Box::pin(async move { Ok(answer.await.map(Full::new)) })
+        Box::pin(
+            self.clone()
+                .respond_on_connection(request)
+                .map(|answer| Ok(answer.map(Full::new))),
+        )
     }
 }
 
@@ -157,25 +184,26 @@ impl hyper::service::Service<Request<Incoming>> for SlicedAnswers {
     type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
 
     fn call(&self, request: Request<Incoming>) -> Self::Future {
-        let answer = self.0.answer_on_connection(request);
-        Box::pin(async move { Ok(answer.await.map(Sliced::new)) })
+        // Mapped, not wrapped in an `async` block: a block awaiting a
+        // future it holds stores it twice, and this one is boxed per request.
+        Box::pin(
+            self.0
+                .clone()
+                .respond_on_connection(request)
+                .map(|answer| Ok(answer.map(Sliced::new))),
+        )
     }
 }
 
 impl RpcService {
     /// The answer to `request`, counted as in progress on its connection
     /// until it is made.
-    fn answer_on_connection(
-        &self,
+    fn respond_on_connection(
+        self,
         request: Request<Incoming>,
     ) -> impl Future<Output = Reply> + Send + 'static {
-        let service = self.clone();
         let in_progress = self.conn.as_ref().map(Conn::start_request);
-        async move {
-            let response = service.respond(request).await;
-            drop(in_progress);
-            response
-        }
+        self.respond(request, in_progress)
     }
 }
 
@@ -204,13 +232,18 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let service = self.clone();
-        Box::pin(async move { Ok(service.respond(request).await.map(Full::new)) })
+        Box::pin(
+            self.clone()
+                .respond(request, None)
+                .map(|answer| Ok(answer.map(Full::new))),
+        )
     }
 }
 
 impl RpcService {
-    async fn respond<B>(&self, request: Request<B>) -> Reply
+    /// The answer to `request`; `in_progress` (the connection's count of
+    /// requests in progress) is let go once it is made.
+    async fn respond<B>(self, request: Request<B>, in_progress: Option<RequestInProgress>) -> Reply
     where
         B: hyper::body::Body + Send,
         B::Error: Into<BoxError>,
@@ -252,6 +285,7 @@ impl RpcService {
             }
             .emit();
         }
+        drop(in_progress);
         response
     }
 
@@ -331,28 +365,19 @@ impl Shared {
     where
         B: AsRef<[u8]> + Send,
     {
-        let Some(limit) = self.config.limits.call_timeout else {
-            return dispatcher.handle_request_in(body, request).await;
-        };
-        let deadline = tokio::time::Instant::now() + limit;
-        let mut call = std::pin::pin!(dispatcher.handle_request_in(body, request));
-        // Most calls end on their first poll (every sync handler's does):
-        // those need no timer. A call that waits is polled again, with
-        // this task's waker, under the timer.
-        let first = {
-            let mut nobody = std::task::Context::from_waker(std::task::Waker::noop());
-            call.as_mut().poll(&mut nobody)
-        };
-        if let std::task::Poll::Ready(reply) = first {
-            return reply;
-        }
-        match tokio::time::timeout_at(deadline, call).await {
-            Ok(reply) => reply,
-            Err(_) => dispatcher.fault_reply(
+        // Counted from the call's first wait: most calls end on their first
+        // poll (every sync handler's does) and need no timer.
+        let limit = self.config.limits.call_timeout;
+        match within(limit, dispatcher.handle_request_in(body, request)).await {
+            Some(reply) => reply,
+            None => dispatcher.fault_reply(
                 None,
                 Fault::new(
                     codes::INTERNAL_ERROR,
-                    format!("the call took longer than the limit of {limit:?}"),
+                    format!(
+                        "the call took longer than the limit of {:?}",
+                        limit.unwrap_or_default()
+                    ),
                 ),
             ),
         }
@@ -363,14 +388,21 @@ impl RpcService {
     /// What handlers may know of `request`: its headers, client (behind
     /// trusted proxies, the one they forward for) and path.
     fn request_context<B>(&self, request: &Request<B>) -> RequestContext {
-        let mut context = RequestContext::new().with_path(request.uri().path());
-        if let Some(peer) = self.peer {
-            context = context.with_peer(peer.ip());
-        }
-        for (name, value) in request.headers() {
+        let headers = request.headers();
+        let bytes = headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len())
+            .sum();
+        let mut context = RequestContext::new()
+            .with_path(request.uri().path())
+            .with_header_room(headers.len(), bytes);
+        for (name, value) in headers {
             if let Ok(value) = value.to_str() {
                 context = context.with_header(name.as_str(), value);
             }
+        }
+        if let Some(peer) = self.peer {
+            context = context.with_peer(peer.ip());
         }
         self.shared.config.trusted_proxies.resolve(context)
     }

@@ -118,6 +118,45 @@ hostile! {
             assert!(closed_by_server(s, Duration::from_secs(3)), "a slow sender was not cut off");
         }
     }
+    an_idle_kept_alive_connection_is_closed_after_the_header_timeout: |addr| {
+        let mut s = connect(addr);
+        s.write_all(&add_request("/RPC2")).unwrap();
+        assert_eq!(read_response(&mut s).status, 200);
+        // Still open half-way through the timeout (1 s here)...
+        s.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
+        let mut byte = [0u8; 1];
+        let early = s.read(&mut byte);
+        assert!(matches!(&early, Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.kind() == std::io::ErrorKind::TimedOut), "{early:?}");
+        // ...and closed soon after it.
+        assert!(closed_by_server(&mut s, Duration::from_secs(3)), "an idle connection was kept");
+    }
+    a_client_reading_a_long_answer_slowly_is_not_cut_off: |addr| {
+        // A 12 MB answer read through a small window over more than twice
+        // the 1 s header timeout: the connection is busy writing, not idle.
+        let text = "y".repeat(12 * 1024 * 1024);
+        let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        socket.set_recv_buffer_size(8 * 1024).unwrap();
+        socket.connect(&addr.into()).unwrap();
+        let mut s: TcpStream = socket.into();
+        s.write_all(&post("/RPC2", &echo(&format!("<value><string>{text}</string></value>")))).unwrap();
+        let started = Instant::now();
+        let mut answer = Vec::new();
+        let mut chunk = vec![0u8; 64 * 1024];
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        while started.elapsed() < Duration::from_millis(2500) {
+            match s.read(&mut chunk).unwrap() {
+                0 => break,
+                n => answer.extend_from_slice(&chunk[..n]),
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        s.read_to_end(&mut answer).unwrap_or_else(|e| panic!("after {} bytes: {e}", answer.len()));
+        let body_at = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        assert_eq!(
+            decode_response(&answer[body_at..], &DocumentLimits::default()).unwrap(),
+            Ok(Value::String(text))
+        );
+    }
     slow_body_gets_408: |addr| {
         let mut s = connect(addr);
         s.write_all(b"POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n<methodCall>").unwrap();

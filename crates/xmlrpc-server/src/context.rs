@@ -30,7 +30,7 @@ pub use crate::proxies::{InvalidNetwork, TrustedProxies};
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct RequestContext {
-    headers: Vec<(String, String)>,
+    headers: HeaderList,
     peer: Option<IpAddr>,
     path: String,
     identity: Option<Identity>,
@@ -42,9 +42,45 @@ pub struct RequestContext {
 
 type Locals = Arc<Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>>;
 
+/// A request's headers, one after another in one buffer (names in lower
+/// case): two allocations for all of them, not two per header.
+#[derive(Debug, Clone, Default)]
+struct HeaderList {
+    text: String,
+    /// Where each header's name and value end in `text`; a name starts
+    /// where the header before it ends.
+    ends: Vec<(usize, usize)>,
+}
+
+impl HeaderList {
+    fn reserve(&mut self, headers: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(headers);
+    }
+
+    fn push(&mut self, name: &str, value: &str) {
+        let start = self.text.len();
+        self.text.push_str(name);
+        self.text[start..].make_ascii_lowercase();
+        let name_end = self.text.len();
+        self.text.push_str(value);
+        self.ends.push((name_end, self.text.len()));
+    }
+
+    fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + Clone + '_ {
+        self.ends.iter().enumerate().map(|(i, &(name_end, end))| {
+            let start = i.checked_sub(1).map_or(0, |before| self.ends[before].1);
+            (&self.text[start..name_end], &self.text[name_end..end])
+        })
+    }
+}
+
 /// No request: what calls outside one see.
 pub(crate) static NO_REQUEST: RequestContext = RequestContext {
-    headers: Vec::new(),
+    headers: HeaderList {
+        text: String::new(),
+        ends: Vec::new(),
+    },
     peer: None,
     path: String::new(),
     identity: None,
@@ -61,8 +97,28 @@ impl RequestContext {
     /// Adds a header (names are case-insensitive).
     #[must_use]
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.headers
-            .push((name.to_ascii_lowercase(), value.to_owned()));
+        self.headers.push(name, value);
+        self
+    }
+
+    /// Makes room for `headers` more headers of `bytes` bytes in all
+    /// (names and values), so that adding them allocates nothing more:
+    /// what a front end calls before adding a request's headers.
+    ///
+    /// ```
+    /// use xmlrpc::context::RequestContext;
+    ///
+    /// let headers = [("Host", "example.org"), ("X-Id", "7")];
+    /// let bytes = headers.iter().map(|(n, v)| n.len() + v.len()).sum();
+    /// let request = headers
+    ///     .iter()
+    ///     .fold(RequestContext::new().with_header_room(2, bytes), |r, (n, v)| r.with_header(n, v));
+    /// assert_eq!(request.header("host"), Some("example.org"));
+    /// assert_eq!(request.headers().collect::<Vec<_>>(), [("host", "example.org"), ("x-id", "7")]);
+    /// ```
+    #[must_use]
+    pub fn with_header_room(mut self, headers: usize, bytes: usize) -> Self {
+        self.headers.reserve(headers, bytes);
         self
     }
 
@@ -92,12 +148,13 @@ impl RequestContext {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v)
     }
 
-    /// Every header, names in lower case, in the order received.
-    pub fn headers(&self) -> &[(String, String)] {
-        &self.headers
+    /// Every header as (name, value), names in lower case, in the order
+    /// received.
+    pub fn headers(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + Clone + '_ {
+        self.headers.iter()
     }
 
     /// The client's address, when known.
@@ -286,7 +343,12 @@ impl Param for Headers {
         None
     }
     fn take(from: &mut Taking<'_, '_>) -> Result<Self, Fault> {
-        Ok(Headers(from.site.request.headers().to_vec()))
+        let headers = from.site.request.headers();
+        Ok(Headers(
+            headers
+                .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                .collect(),
+        ))
     }
 }
 

@@ -170,9 +170,8 @@ fn canonical(address: IpAddr) -> IpAddr {
 fn forwarding_chain(request: &RequestContext) -> Vec<Option<IpAddr>> {
     let forwarded: Vec<&str> = request
         .headers()
-        .iter()
-        .filter(|(name, _)| name == "forwarded")
-        .map(|(_, value)| value.as_str())
+        .filter(|&(name, _)| name == "forwarded")
+        .map(|(_, value)| value)
         .collect();
     if !forwarded.is_empty() {
         return forwarded
@@ -191,8 +190,7 @@ fn forwarding_chain(request: &RequestContext) -> Vec<Option<IpAddr>> {
     }
     request
         .headers()
-        .iter()
-        .filter(|(name, _)| name == "x-forwarded-for")
+        .filter(|&(name, _)| name == "x-forwarded-for")
         .flat_map(|(_, value)| value.split(','))
         .map(parse_node)
         .collect()
