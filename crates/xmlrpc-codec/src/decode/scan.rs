@@ -16,7 +16,7 @@
 //! Positions are byte offsets into the text; they become line and column
 //! only when an error is reported.
 
-use memchr::{memchr, memchr3, memmem};
+use memchr::{memchr, memchr_iter, memchr3};
 
 use crate::error::{DecodeError, DecodeErrorKind};
 
@@ -562,7 +562,7 @@ impl<'a> Scanner<'a> {
     fn declaration(&mut self, start: usize) -> Result<Option<Tok>, DecodeError> {
         let rest = &self.bytes[start..];
         if rest.starts_with(b"<!--") {
-            let Some(len) = memmem::find(&rest[4..], b"-->") else {
+            let Some(len) = find_closing(&rest[4..], b"-->") else {
                 return Err(self.syntax("a comment is never closed with '-->'", start));
             };
             self.pos = start + 4 + len + 3;
@@ -570,7 +570,7 @@ impl<'a> Scanner<'a> {
         }
         if rest.starts_with(b"<![CDATA[") {
             let from = start + 9;
-            let Some(len) = memmem::find(&self.bytes[from..], b"]]>") else {
+            let Some(len) = find_closing(&self.bytes[from..], b"]]>") else {
                 return Err(self.syntax("a CDATA section is never closed with ']]>'", start));
             };
             self.pos = from + len + 3;
@@ -592,7 +592,7 @@ impl<'a> Scanner<'a> {
     /// instruction, skipped.
     fn instruction(&mut self, start: usize, first: bool) -> Result<(), DecodeError> {
         let target_end = self.name_end(start + 2);
-        let Some(len) = memmem::find(&self.bytes[start + 2..], b"?>") else {
+        let Some(len) = find_closing(&self.bytes[start + 2..], b"?>") else {
             return Err(self.syntax("a processing instruction is never closed with '?>'", start));
         };
         let target = &self.src[start + 2..target_end.min(start + 2 + len)];
@@ -658,5 +658,33 @@ fn resolve(r: &str) -> Result<char, DecodeErrorKind> {
             "entity &{}; is not allowed (only &amp; &lt; &gt; &apos; &quot; and character references)",
             crate::fault::truncate_for_message(r, 40)
         ))),
+    }
+}
+
+/// Where `closing` (`?>`, `-->`, `]]>`: each ends with `>`) first starts
+/// in `bytes`: each `>` is found with `memchr` and the bytes before it
+/// compared. (`memmem::find` builds a searcher per call, which cost more
+/// than the search in a small document's XML declaration.)
+fn find_closing(bytes: &[u8], closing: &[u8]) -> Option<usize> {
+    debug_assert_eq!(closing.last(), Some(&b'>'));
+    let before = closing.len() - 1;
+    memchr_iter(b'>', bytes)
+        .filter(|&end| end >= before)
+        .map(|end| end - before)
+        .find(|&start| bytes[start..].starts_with(closing))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_closing;
+
+    #[test]
+    fn closings_are_found_where_they_first_start() {
+        assert_eq!(find_closing(b"xml version='1.0'?><a/>", b"?>"), Some(17));
+        assert_eq!(find_closing(b"a > b ?> c ?>", b"?>"), Some(6));
+        assert_eq!(find_closing(b" x --->", b"-->"), Some(4));
+        assert_eq!(find_closing(b"]>]]]>", b"]]>"), Some(3));
+        assert_eq!(find_closing(b">", b"?>"), None);
+        assert_eq!(find_closing(b"-- >", b"-->"), None);
     }
 }
