@@ -124,10 +124,9 @@ pub fn encode_value(
             out.extend_from_slice(b"</double>");
         }
         Value::DateTime(dt) => {
-            use std::io::Write as _;
             out.extend_from_slice(b"<dateTime.iso8601>");
             let start = out.len();
-            let _ = write!(out, "{dt}");
+            dt.write_to(out);
             if opts.dialect.dates == DateTimeForm::Extended {
                 // 19980717T… → 1998-07-17T…
                 out.insert(start + 6, b'-');
