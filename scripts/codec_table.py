@@ -4,7 +4,7 @@
 Reads what criterion saved under target/criterion after
 `cargo bench -p xmlrpc-codec --bench codec` (groups `workload` and `size`),
 and prints, per body, MiB/s for quick-xml's bare tokenising (the floor),
-our decode and our encode, and decode / floor. With --csv FILE it also
+our decode, dropping the decoded tree, our encode, and decode / floor. With --csv FILE it also
 writes the rows (the input of scripts/charts.py).
 
     python3 scripts/codec_table.py [--criterion target/criterion] [--csv FILE]
@@ -16,7 +16,7 @@ import pathlib
 import sys
 
 ORDER = ["tiny", "struct", "multicall", "big", "1KB", "64KB", "1MB", "16MB"]
-FUNCTIONS = {"quick-xml events": "floor", "decode": "decode", "encode": "encode"}
+FUNCTIONS = {"quick-xml events": "floor", "decode": "decode", "drop": "drop", "encode": "encode"}
 
 
 def mib_per_s(bench_dir):
@@ -49,20 +49,23 @@ def main():
     if not rows:
         sys.exit(f"no criterion results under {root}: run cargo bench -p xmlrpc-codec --bench codec first")
     ordered = sorted(rows.values(), key=lambda r: ORDER.index(r["body"]) if r["body"] in ORDER else 99)
-    print("| body | quick-xml events only | decode | decode / floor | encode |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print("| body | quick-xml events only | decode | decode / floor | drop | encode |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for r in ordered:
         floor, decode, encode = r.get("floor"), r.get("decode"), r.get("encode")
         ratio = f"{decode / floor:.2f}" if floor and decode else "—"
         enc = f"{encode / 1024:.2f} GiB/s" if encode else "—"
-        print(f"| {r['body']} | {floor or 0:.0f} MiB/s | {decode or 0:.0f} MiB/s | {ratio} | {enc} |")
+        dropped = f"{r['drop']:.0f} MiB/s" if r.get("drop") else "—"
+        print(f"| {r['body']} | {floor or 0:.0f} MiB/s | {decode or 0:.0f} MiB/s | {ratio} | {dropped} | {enc} |")
     if args.csv:
         with open(args.csv, "w", newline="") as f:
             w = csv.writer(f)
-            w.writerow(["body", "group", "floor_mib_s", "decode_mib_s", "encode_mib_s", "request_bytes", "response_bytes"])
+            w.writerow(["body", "group", "floor_mib_s", "decode_mib_s", "encode_mib_s", "request_bytes",
+                        "response_bytes", "drop_mib_s"])
             for r in ordered:
                 w.writerow([r["body"], r["group"], f"{r.get('floor', 0):.1f}", f"{r.get('decode', 0):.1f}",
-                            f"{r.get('encode', 0):.1f}", r.get("decode_bytes", ""), r.get("encode_bytes", "")])
+                            f"{r.get('encode', 0):.1f}", r.get("decode_bytes", ""), r.get("encode_bytes", ""),
+                            f"{r.get('drop', 0):.1f}"])
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ use crate::limits::HttpLimits;
 pub(crate) struct Clock {
     epoch: Instant,
     now_ms: AtomicU64,
+    /// How far the kept reading may lag: the sweeper's tick, once it runs.
+    lag_ms: AtomicU64,
 }
 
 impl Clock {
@@ -26,6 +28,7 @@ impl Clock {
         Arc::new(Clock {
             epoch: Instant::now(),
             now_ms: AtomicU64::new(0),
+            lag_ms: AtomicU64::new(0),
         })
     }
 
@@ -179,7 +182,12 @@ impl Connections {
     /// accept loop calls it with the pressure idle timeout; the sweeper,
     /// each tick, with the header read timeout.
     pub(crate) fn make_room(&self, min_idle: Duration) -> usize {
-        let min_idle_ms = u64::try_from(min_idle.as_millis()).unwrap_or(u64::MAX);
+        // A connection's idle time is stamped with the kept reading, which
+        // may lag by up to a tick: wait that much more, so that none is
+        // closed before its time.
+        let min_idle_ms = u64::try_from(min_idle.as_millis())
+            .unwrap_or(u64::MAX)
+            .saturating_add(self.clock.lag_ms.load(Ordering::Relaxed));
         let now_ms = self.clock.advance();
         let mut asked = 0;
         for conn in self.open().values() {
@@ -196,20 +204,21 @@ impl Connections {
 
     /// Closes connections idle for longer than `timeout` (the header read
     /// timeout: no request head arrived in time, or none began), checking
-    /// every `timeout / 8` (at least every second, at most every 10 ms),
-    /// so one is closed within a quarter of the timeout after it, or a
-    /// quarter second at most. One sweep over the connections per tick,
-    /// instead of a timer per request. Runs until dropped.
+    /// every eighth of the shorter of `timeout` and
+    /// `pressure_idle_timeout` (at least every second, at most every
+    /// 10 ms), so one is closed within two ticks after its time. One
+    /// sweep over the connections per tick, instead of a timer per
+    /// request. Runs until dropped.
     pub(crate) async fn sweep(&self, timeout: Duration, pressure_idle_timeout: Duration) {
         let tick = (timeout.min(pressure_idle_timeout) / 8)
             .clamp(Duration::from_millis(10), Duration::from_secs(1));
+        let tick_ms = u64::try_from(tick.as_millis()).unwrap_or(u64::MAX);
+        self.clock.lag_ms.fetch_max(tick_ms, Ordering::Relaxed);
         let mut ticks = tokio::time::interval(tick);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            // The clock moves by whole ticks: wait one more, so that no
-            // connection is cut before its time.
-            self.make_room(timeout + tick);
+            self.make_room(timeout);
         }
     }
 
