@@ -421,6 +421,9 @@ impl<'a> Parser<'a> {
     /// The content of a `<value>` (already opened) up to and including `</value>`.
     /// `depth` counts the arrays and structs around it.
     fn value_body(&mut self, depth: u32) -> Result<Value, DecodeError> {
+        if let Some(value) = self.plain_scalar() {
+            return Ok(value);
+        }
         let mut text = TextAcc::Borrowed("");
         loop {
             match self.next()? {
@@ -447,6 +450,27 @@ impl<'a> Parser<'a> {
                 return Err(self.string_limit());
             }
         }
+    }
+
+    /// The common case of a `<value>`'s content in one step: a scalar
+    /// written plainly (see [`Scanner::peek_plain_scalar`]) whose text
+    /// reads as its type, up to and including `</value>`. Otherwise
+    /// `None`, nothing read: the general path then reads it, and says
+    /// what is wrong if anything is.
+    #[inline]
+    fn plain_scalar(&mut self) -> Option<Value> {
+        let (typed, text, end) = self.scan.peek_plain_scalar(self.limits.max_string_bytes)?;
+        let value = match typed {
+            None | Some(Tag::String) => Value::String(text.to_owned()),
+            Some(Tag::Int | Tag::I4) => Value::Int(text.parse().ok()?),
+            Some(Tag::I8) => Value::I8(text.parse().ok()?),
+            Some(Tag::Boolean) => Value::Bool(read_boolean(text)?),
+            Some(Tag::Double) => Value::Double(read_double(text)?),
+            Some(Tag::DateTime) => Value::DateTime(text.parse().ok()?),
+            Some(_) => return None,
+        };
+        self.scan.commit_plain_value(end);
+        Some(value)
     }
 
     fn string_limit(&self) -> DecodeError {
@@ -534,19 +558,12 @@ impl<'a> Parser<'a> {
             }
             Tag::Boolean => {
                 let text = self.text_of(Tag::Boolean, empty)?;
-                let b = match text
+                let t = text
                     .as_str()
-                    .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
-                {
-                    "1" | "true" => true,
-                    "0" | "false" => false,
-                    t => {
-                        return Err(scalar_error(
-                            self,
-                            format!("<boolean> holds {}, not 0 or 1", quote(t)),
-                        ));
-                    }
-                };
+                    .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+                let b = read_boolean(t).ok_or_else(|| {
+                    scalar_error(self, format!("<boolean> holds {}, not 0 or 1", quote(t)))
+                })?;
                 self.close_value(Value::Bool, b)
             }
             Tag::Double => {
@@ -554,22 +571,12 @@ impl<'a> Parser<'a> {
                 let t = text
                     .as_str()
                     .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
-                let d = match t.parse::<f64>() {
-                    Ok(d)
-                        if d.is_finite()
-                            && !t
-                                .bytes()
-                                .any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E') =>
-                    {
-                        d
-                    }
-                    _ => {
-                        return Err(scalar_error(
-                            self,
-                            format!("<double> holds {}, not a finite number", quote(t)),
-                        ));
-                    }
-                };
+                let d = read_double(t).ok_or_else(|| {
+                    scalar_error(
+                        self,
+                        format!("<double> holds {}, not a finite number", quote(t)),
+                    )
+                })?;
                 self.close_value(Value::Double, d)
             }
             Tag::DateTime => {
@@ -690,6 +697,21 @@ impl<'a> Parser<'a> {
         }
         let start = self.members.len();
         loop {
+            // The common case first: `<member><name>…</name><value>` in
+            // one step (the general path below checks the count limit
+            // where it reports it).
+            if self.members.len() - start < self.limits.max_items {
+                let longest = self.limits.max_string_bytes;
+                if let Some(name) = self.scan.eat_plain_member_start(longest) {
+                    let name = MemberName::from(name);
+                    let value = self
+                        .value_body(depth)
+                        .map_err(|e| e.within(Segment::Member(name.to_string())))?;
+                    self.expect_close(Tag::Member)?;
+                    self.members.push((name, value));
+                    continue;
+                }
+            }
             match self.unless_plain_open(Tag::Member)? {
                 Some(Tok::Close(Tag::Struct)) => break,
                 None | Some(Tok::Open(Tag::Member, false, _)) => {
@@ -731,6 +753,15 @@ const STACK_ROOM: usize = 16;
 /// The items of `stack` from `start` on, moved (one copy) into a vector
 /// of their exact size; the stack keeps its buffer for the next ones.
 fn take_from<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
+    if start == 0 && stack.len() > STACK_ROOM {
+        // A large outermost array or struct: its items are the whole
+        // stack, which it takes, trimmed in place (no copy of items that
+        // may weigh megabytes, no fresh pages to fault in); the stack
+        // starts again at its next array or struct.
+        let mut taken = std::mem::take(stack);
+        taken.shrink_to_fit();
+        return taken;
+    }
     if start > 0 {
         // Exact capacity, one copy.
         return stack.split_off(start);
@@ -740,6 +771,28 @@ fn take_from<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
     let mut taken = Vec::with_capacity(stack.len());
     taken.append(stack);
     taken
+}
+
+/// A `<boolean>`'s text (trimmed): `1` or `true`, `0` or `false`.
+#[inline]
+fn read_boolean(text: &str) -> Option<bool> {
+    match text {
+        "1" | "true" => Some(true),
+        "0" | "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// A `<double>`'s text (trimmed): a finite number in decimal or
+/// exponent notation (not `inf` or `NaN`, which Rust would read).
+#[inline]
+fn read_double(text: &str) -> Option<f64> {
+    let d = text.parse::<f64>().ok()?;
+    let finite = d.is_finite()
+        && !text
+            .bytes()
+            .any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E');
+    finite.then_some(d)
 }
 
 /// Standard base64, padding optional (some writers drop it).

@@ -103,6 +103,18 @@ impl Tag {
         }
     }
 
+    /// Whether the element is a type the decoder's fast path reads from
+    /// plain text (see [`Scanner::peek_plain_scalar`]): numbers,
+    /// booleans, strings and date-times. Base64 and nil, rarer, take the
+    /// general path.
+    #[inline]
+    pub(super) fn is_plain_scalar(self) -> bool {
+        matches!(
+            self,
+            Tag::Int | Tag::I4 | Tag::I8 | Tag::Boolean | Tag::String | Tag::Double | Tag::DateTime
+        )
+    }
+
     /// The element's name; `None` for [`Tag::Other`].
     pub(super) fn name(self) -> Option<&'static str> {
         Some(match self {
@@ -185,6 +197,9 @@ plain_tags! {
     b'p' => [b"params>" => Params, b"param>" => Param],
     b'f' => [b"fault>" => Fault],
 }
+
+/// The length of `</value>`.
+const CLOSE_VALUE_LEN: usize = b"</value>".len();
 
 /// The bytes that end a name: whitespace and the markup around names.
 const ENDS_NAME: [bool; 256] = {
@@ -406,6 +421,101 @@ impl<'a> Scanner<'a> {
         self.open.pop();
         // `start` and `start + len` are at ASCII bytes: character boundaries.
         Some(&self.src[start..start + len])
+    }
+
+    /// The content of the innermost element, a plainly opened `<value>`,
+    /// when it is a scalar written plainly: `<TYPE>text</TYPE></value>`
+    /// or bare `text</value>`, the text free of references, carriage
+    /// returns and CDATA and at most `longest` bytes. Returns the type's
+    /// tag (`None` for bare text), the text, and where the `</value>` ends,
+    /// reading nothing: [`commit_plain_value`](Self::commit_plain_value)
+    /// does, once the text has been read as its type. Anything else (an
+    /// array, a struct, whitespace around the type, a comment) is left to
+    /// the general path.
+    #[inline]
+    pub(super) fn peek_plain_scalar(
+        &self,
+        longest: usize,
+    ) -> Option<(Option<Tag>, &'a str, usize)> {
+        match self.open.last() {
+            Some(&(_, _, Tag::Value, true)) => {}
+            _ => return None,
+        }
+        let bytes = self.bytes;
+        let start = self.pos;
+        let (typed, from) = if bytes.get(start) == Some(&b'<') {
+            let (tag, len) = plain_start(&bytes[start + 1..])?;
+            if !tag.is_plain_scalar() {
+                return None;
+            }
+            (Some(tag), start + len + 2)
+        } else {
+            (None, start)
+        };
+        let len = memchr3(b'<', b'&', b'\r', &bytes[from..])?;
+        let mut at = from + len;
+        if len > longest || bytes[at] != b'<' {
+            return None;
+        }
+        if let Some(tag) = typed {
+            if bytes.get(at + 1) != Some(&b'/') {
+                return None;
+            }
+            at += 2 + plain_end(tag, &bytes[at + 2..])?;
+        }
+        if !bytes[at..].starts_with(b"</value>") {
+            return None;
+        }
+        // `from` and `from + len` are at ASCII bytes: character boundaries.
+        Some((typed, &self.src[from..from + len], at + CLOSE_VALUE_LEN))
+    }
+
+    /// Reads up to `end`, the end of the `</value>` that
+    /// [`peek_plain_scalar`](Self::peek_plain_scalar) found, closing that
+    /// `<value>`.
+    #[inline]
+    pub(super) fn commit_plain_value(&mut self, end: usize) {
+        self.tok_start = end - CLOSE_VALUE_LEN;
+        self.pos = end;
+        self.open.pop();
+    }
+
+    /// Reads `<member><name>NAME</name><value>` when it comes next, every
+    /// tag written plainly, whitespace allowed before `<member>`,
+    /// `<name>` and `<value>`, and the name plain text (no reference,
+    /// carriage return or CDATA) of at most `longest` bytes: returns the
+    /// name, the member and its value left open. Otherwise reads nothing
+    /// and returns `None`.
+    #[inline]
+    pub(super) fn eat_plain_member_start(&mut self, longest: usize) -> Option<&'a str> {
+        let bytes = self.bytes;
+        let member = self.space_end(self.pos);
+        if !bytes[member..].starts_with(b"<member>") {
+            return None;
+        }
+        let name = self.space_end(member + b"<member>".len());
+        if !bytes[name..].starts_with(b"<name>") {
+            return None;
+        }
+        let from = name + b"<name>".len();
+        let len = memchr3(b'<', b'&', b'\r', &bytes[from..])?;
+        let to = from + len;
+        if len > longest || !bytes[to..].starts_with(b"</name>") {
+            return None;
+        }
+        let value = self.space_end(to + b"</name>".len());
+        if !bytes[value..].starts_with(b"<value>") {
+            return None;
+        }
+        self.tok_start = value;
+        self.seen_markup = true;
+        self.pos = value + b"<value>".len();
+        self.open
+            .push((member + 1, member + b"<member".len(), Tag::Member, true));
+        self.open
+            .push((value + 1, value + b"<value".len(), Tag::Value, true));
+        // `from` and `to` are at ASCII bytes: character boundaries.
+        Some(&self.src[from..to])
     }
 
     /// The markup at `start` (a `<`): a token, or `None` for a comment, a

@@ -351,3 +351,122 @@ fn us_ascii_is_ascii_not_windows_1252() {
         Ok(crate::Value::String("caf\u{e9}".into()))
     );
 }
+
+/// The scalar contents the decoder's fast paths may take (plain tags and
+/// text) and those they must leave to the general path (whitespace,
+/// references, CDATA, comments, bad values, other types).
+const SCALAR_CONTENTS: &[&str] = &[
+    "<int>42</int>",
+    "<i4>-7</i4>",
+    "<i4> 7 </i4>",
+    "<int>+3</int>",
+    "<int>2147483648</int>",
+    "<int>x</int>",
+    "<int></int>",
+    "<i8>-9223372036854775808</i8>",
+    "<i8>9223372036854775808</i8>",
+    "<boolean>1</boolean>",
+    "<boolean>false</boolean>",
+    "<boolean>2</boolean>",
+    "<boolean> 0 </boolean>",
+    "<double>-1.5e+300</double>",
+    "<double>inf</double>",
+    "<double>NaN</double>",
+    "<double>1e999</double>",
+    "<double>0x10</double>",
+    "<string>plain</string>",
+    "<string></string>",
+    "<string>a &amp; b</string>",
+    "<string>a\r\nb</string>",
+    "<string><![CDATA[<x>]]></string>",
+    "<string>a<!-- c -->b</string>",
+    "<string>x</string >",
+    "<string>x</int>",
+    "bare",
+    "bare &lt; text",
+    "",
+    " <int>1</int> ",
+    "<dateTime.iso8601>20260125T09:30:00</dateTime.iso8601>",
+    "<dateTime.iso8601>2026-13-01</dateTime.iso8601>",
+    "<base64>aGk=</base64>",
+    "<nil/>",
+    "<nil></nil>",
+    "<array><data><value>1</value></data></array>",
+    "<int>1</int><int>2</int>",
+    "<int>1</int>trailing",
+];
+
+/// Decodes `inner` inside a plainly written `<value>` (which the fast
+/// path may read) and inside `<value >` (which it leaves to the general
+/// path), and checks that both say the same: the same value, or the same
+/// error (its positions apart, one column further in the second).
+fn assert_fast_path_agrees(plain: &str, general: &str) {
+    match (value(plain), value(general)) {
+        (Ok(fast), Ok(slow)) => assert_eq!(fast, slow, "{plain}"),
+        (Err(fast), Err(slow)) => {
+            assert_eq!(fast.kind(), slow.kind(), "{plain}");
+            assert_eq!(fast.line(), slow.line(), "{plain}");
+        }
+        (fast, slow) => panic!("{plain}: fast path {fast:?}, general path {slow:?}"),
+    }
+}
+
+#[test]
+fn the_scalar_fast_path_reads_as_the_general_path_does() {
+    for inner in SCALAR_CONTENTS {
+        assert_fast_path_agrees(
+            &format!("<value>{inner}</value>"),
+            &format!("<value >{inner}</value>"),
+        );
+        assert_fast_path_agrees(
+            &format!("<value><array><data><value>{inner}</value></data></array></value>"),
+            &format!("<value><array><data><value >{inner}</value></data></array></value>"),
+        );
+    }
+}
+
+#[test]
+fn the_member_fast_path_reads_as_the_general_path_does() {
+    let names = ["n", "", "a &amp; b", "x\r\ny", "<![CDATA[c]]>"];
+    let spaces = ["", " ", "\n  "];
+    for name in names {
+        for space in spaces {
+            for inner in SCALAR_CONTENTS {
+                let member = |open: &str| {
+                    format!(
+                        "<value><struct>{space}{open}{space}<name>{name}</name>{space}<value>{inner}</value>{space}</member>{space}</struct></value>"
+                    )
+                };
+                assert_fast_path_agrees(&member("<member>"), &member("<member >"));
+            }
+        }
+    }
+}
+
+#[test]
+fn the_member_fast_path_keeps_the_count_limit_and_its_position() {
+    let limits = DocumentLimits {
+        max_items: 2,
+        ..DocumentLimits::default()
+    };
+    let member = "<member><name>a</name><value>1</value></member>";
+    let two = format!("<value><struct>{member}{member}</struct></value>");
+    assert!(decode_value(two.as_bytes(), &limits).is_ok());
+    let three = format!("<value><struct>{member}{member}{member}</struct></value>");
+    let e = decode_value(three.as_bytes(), &limits).unwrap_err();
+    assert!(e.to_string().contains("more than 2 items"), "{e}");
+    // At the third `<member>`.
+    assert_eq!(e.column(), 1 + "<value><struct>".len() + 2 * member.len());
+}
+
+#[test]
+fn a_large_outermost_array_keeps_no_spare_room() {
+    let items = "<value><int>1</int></value>".repeat(1000);
+    let xml = format!("<value><array><data>{items}</data></array></value>");
+    let Value::Array(items) = value(&xml).unwrap() else {
+        panic!("not an array")
+    };
+    assert_eq!(items.len(), 1000);
+    assert_eq!(items.capacity(), 1000);
+    assert!(items.iter().all(|v| *v == Value::Int(1)));
+}
