@@ -4,6 +4,11 @@ use crate::{DateTime, Fault, Struct};
 
 /// One XML-RPC value (32 bytes: four words).
 #[derive(Debug, Clone, PartialEq)]
+// The tag takes a whole word, so every payload starts at the second: a
+// value moves as four aligned words (with a one-byte tag, the bytes
+// after it were copied with unaligned loads that waited on the narrower
+// stores that wrote them).
+#[repr(u64)]
 pub enum Value {
     /// `<int>` / `<i4>` (also `<i1>`, `<i2>` on input).
     Int(i32),

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 use base64::Engine as _;
 
-use self::scan::{Scanner, Tag, Tok};
+use self::scan::{PlainValue, Scanner, Tag, Tok};
 use crate::charset::to_utf8;
 use crate::error::{DecodeError, DecodeErrorKind, Segment};
 use crate::{DateTime, DocumentLimits, Fault, MemberName, MethodCall, Response, Struct, Value};
@@ -366,7 +366,7 @@ impl<'a> Parser<'a> {
     /// Reads the start tag of `want` when it comes next (after
     /// whitespace), written plainly; otherwise reads nothing but the
     /// whitespace and returns `false` (see [`Scanner::eat_plain_open`]).
-    #[inline]
+    #[inline(always)]
     fn plain_open(&mut self, want: Tag) -> bool {
         self.scan.skip_space();
         self.scan.eat_plain_open(want)
@@ -375,7 +375,7 @@ impl<'a> Parser<'a> {
     /// The next token, when it is not the plainly written start tag
     /// `likely` (then `None`, the tag read): the general path beside the
     /// common one.
-    #[inline]
+    #[inline(always)]
     fn unless_plain_open(&mut self, likely: Tag) -> Result<Option<Tok>, DecodeError> {
         if self.plain_open(likely) {
             Ok(None)
@@ -421,8 +421,17 @@ impl<'a> Parser<'a> {
     /// The content of a `<value>` (already opened) up to and including `</value>`.
     /// `depth` counts the arrays and structs around it.
     fn value_body(&mut self, depth: u32) -> Result<Value, DecodeError> {
-        if let Some(value) = self.plain_scalar() {
-            return Ok(value);
+        match self.scan.peek_plain_value(self.limits.max_string_bytes) {
+            Some(PlainValue::Scalar(typed, text, end)) => {
+                if let Some(value) = self.plain_scalar(typed, text, end) {
+                    return Ok(value);
+                }
+            }
+            Some(PlainValue::Container(tag, end)) => {
+                let at = self.scan.open_plain_container(tag, end);
+                return self.typed(tag, false, at, depth);
+            }
+            None => {}
         }
         let mut text = TextAcc::Borrowed("");
         loop {
@@ -452,14 +461,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The common case of a `<value>`'s content in one step: a scalar
-    /// written plainly (see [`Scanner::peek_plain_scalar`]) whose text
-    /// reads as its type, up to and including `</value>`. Otherwise
-    /// `None`, nothing read: the general path then reads it, and says
-    /// what is wrong if anything is.
+    /// A scalar `<value>` written plainly (see [`PlainValue::Scalar`]),
+    /// when its text reads as its type: read up to and including
+    /// `</value>`. Otherwise `None`, nothing read: the general path then
+    /// reads it, and says what is wrong if anything is.
     #[inline]
-    fn plain_scalar(&mut self) -> Option<Value> {
-        let (typed, text, end) = self.scan.peek_plain_scalar(self.limits.max_string_bytes)?;
+    fn plain_scalar(&mut self, typed: Option<Tag>, text: &str, end: usize) -> Option<Value> {
         let value = match typed {
             None | Some(Tag::String) => Value::String(text.to_owned()),
             Some(Tag::Int | Tag::I4) => Value::Int(text.parse().ok()?),
@@ -516,14 +523,8 @@ impl<'a> Parser<'a> {
                 )),
                 at,
             )),
-            Tag::Array => {
-                let items = self.array(empty, depth + 1)?;
-                self.close_value(Value::Array, items)
-            }
-            Tag::Struct => {
-                let members = self.structure(empty, depth + 1)?;
-                self.close_value(Value::Struct, members)
-            }
+            Tag::Array => self.array(empty, depth + 1),
+            Tag::Struct => self.structure(empty, depth + 1),
             Tag::String => {
                 let text = self.text_of(Tag::String, empty)?;
                 let text = self.string(text)?;
@@ -645,9 +646,12 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn array(&mut self, empty: bool, depth: u32) -> Result<Vec<Value>, DecodeError> {
+    /// An array's content, its `<array>` just opened, up to and including
+    /// the `</value>` after it (read here, the value made last: see
+    /// [`typed`](Self::typed)).
+    fn array(&mut self, empty: bool, depth: u32) -> Result<Value, DecodeError> {
         if empty {
-            return Ok(Vec::new());
+            return self.close_value(Value::Array, Vec::new());
         }
         // Items gather on the shared stack and move once into a vector of
         // their exact size: no regrowing, no spare capacity kept.
@@ -656,7 +660,7 @@ impl<'a> Parser<'a> {
         }
         let start = self.items.len();
         match self.next_structural()? {
-            Tok::Close(Tag::Array) => return Ok(Vec::new()),
+            Tok::Close(Tag::Array) => return self.close_value(Value::Array, Vec::new()),
             Tok::Open(Tag::Data, true, _) => {}
             Tok::Open(Tag::Data, false, _) => loop {
                 let value = match self.unless_plain_open(Tag::Value)? {
@@ -683,12 +687,15 @@ impl<'a> Parser<'a> {
             other => return Err(self.unexpected(other, "<data>")),
         }
         self.expect_close(Tag::Array)?;
-        Ok(take_from(&mut self.items, start))
+        self.expect_close(Tag::Value)?;
+        Ok(Value::Array(take_from(&mut self.items, start)))
     }
 
-    fn structure(&mut self, empty: bool, depth: u32) -> Result<Struct, DecodeError> {
+    /// A struct's content, its `<struct>` just opened, up to and
+    /// including the `</value>` after it (as for [`array`](Self::array)).
+    fn structure(&mut self, empty: bool, depth: u32) -> Result<Value, DecodeError> {
         if empty {
-            return Ok(Struct::new());
+            return self.close_value(Value::Struct, Struct::new());
         }
         // As for arrays: members gather on the shared stack, then fill a
         // map sized for them once.
@@ -739,8 +746,12 @@ impl<'a> Parser<'a> {
                 Some(other) => return Err(self.unexpected(other, "<member> or </struct>")),
             }
         }
+        self.expect_close(Tag::Value)?;
         // A repeated name keeps its first position and takes the last value.
-        Ok(Struct::from_members(take_from(&mut self.members, start)))
+        Ok(Value::Struct(Struct::from_members(take_from(
+            &mut self.members,
+            start,
+        ))))
     }
 }
 

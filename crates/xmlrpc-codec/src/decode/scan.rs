@@ -104,7 +104,7 @@ impl Tag {
     }
 
     /// Whether the element is a type the decoder's fast path reads from
-    /// plain text (see [`Scanner::peek_plain_scalar`]): numbers,
+    /// plain text (see [`Scanner::peek_plain_value`]): numbers,
     /// booleans, strings and date-times. Base64 and nil, rarer, take the
     /// general path.
     #[inline]
@@ -196,6 +196,20 @@ plain_tags! {
     b'b' => [b"boolean>" => Boolean, b"base64>" => Base64],
     b'p' => [b"params>" => Params, b"param>" => Param],
     b'f' => [b"fault>" => Fault],
+}
+
+/// What a plainly opened `<value>` holds, when its type is written
+/// plainly too: the decoder's fast path.
+pub(super) enum PlainValue<'a> {
+    /// `<TYPE>text</TYPE></value>` or bare `text</value>`, the text free
+    /// of references, carriage returns and CDATA: the type's tag (`None`
+    /// for bare text), the text, and where the `</value>` ends. Read
+    /// with [`Scanner::commit_plain_value`] once the text has been read
+    /// as its type.
+    Scalar(Option<Tag>, &'a str, usize),
+    /// `<array>` or `<struct>`: its tag and where its start tag ends.
+    /// Read with [`Scanner::open_plain_container`].
+    Container(Tag, usize),
 }
 
 /// The length of `</value>`.
@@ -424,19 +438,12 @@ impl<'a> Scanner<'a> {
     }
 
     /// The content of the innermost element, a plainly opened `<value>`,
-    /// when it is a scalar written plainly: `<TYPE>text</TYPE></value>`
-    /// or bare `text</value>`, the text free of references, carriage
-    /// returns and CDATA and at most `longest` bytes. Returns the type's
-    /// tag (`None` for bare text), the text, and where the `</value>` ends,
-    /// reading nothing: [`commit_plain_value`](Self::commit_plain_value)
-    /// does, once the text has been read as its type. Anything else (an
-    /// array, a struct, whitespace around the type, a comment) is left to
-    /// the general path.
+    /// when it starts with a plainly written type, reading nothing (see
+    /// [`PlainValue`]). Anything else (whitespace before the type, a
+    /// comment, an empty `<value>`, a scalar whose text or end tags are
+    /// not plain) is `None`, left to the general path.
     #[inline]
-    pub(super) fn peek_plain_scalar(
-        &self,
-        longest: usize,
-    ) -> Option<(Option<Tag>, &'a str, usize)> {
+    pub(super) fn peek_plain_value(&self, longest: usize) -> Option<PlainValue<'a>> {
         match self.open.last() {
             Some(&(_, _, Tag::Value, true)) => {}
             _ => return None,
@@ -445,6 +452,9 @@ impl<'a> Scanner<'a> {
         let start = self.pos;
         let (typed, from) = if bytes.get(start) == Some(&b'<') {
             let (tag, len) = plain_start(&bytes[start + 1..])?;
+            if matches!(tag, Tag::Array | Tag::Struct) {
+                return Some(PlainValue::Container(tag, start + len + 2));
+            }
             if !tag.is_plain_scalar() {
                 return None;
             }
@@ -467,11 +477,27 @@ impl<'a> Scanner<'a> {
             return None;
         }
         // `from` and `from + len` are at ASCII bytes: character boundaries.
-        Some((typed, &self.src[from..from + len], at + CLOSE_VALUE_LEN))
+        Some(PlainValue::Scalar(
+            typed,
+            &self.src[from..from + len],
+            at + CLOSE_VALUE_LEN,
+        ))
+    }
+
+    /// Reads the start tag of the plainly written `<array>` or `<struct>`
+    /// that [`peek_plain_value`](Self::peek_plain_value) found, which
+    /// ends at `end`; returns the offset of its `<`.
+    #[inline]
+    pub(super) fn open_plain_container(&mut self, tag: Tag, end: usize) -> u32 {
+        let at = self.pos;
+        self.tok_start = at;
+        self.pos = end;
+        self.open.push((at + 1, end - 1, tag, true));
+        at as u32
     }
 
     /// Reads up to `end`, the end of the `</value>` that
-    /// [`peek_plain_scalar`](Self::peek_plain_scalar) found, closing that
+    /// [`peek_plain_value`](Self::peek_plain_value) found, closing that
     /// `<value>`.
     #[inline]
     pub(super) fn commit_plain_value(&mut self, end: usize) {
