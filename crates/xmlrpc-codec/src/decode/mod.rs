@@ -761,8 +761,10 @@ impl<'a> Parser<'a> {
 /// `malloc` first sweeps its fast bins.
 const STACK_ROOM: usize = 16;
 
-/// The items of `stack` from `start` on, moved (one copy) into a vector
-/// of their exact size; the stack keeps its buffer for the next ones.
+/// The items of `stack` from `start` on, in a vector of their exact
+/// size: moved (one copy) into a new one, the stack keeping its buffer
+/// for the next ones, or, for a large outermost array or struct, the
+/// stack's own buffer.
 fn take_from<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
     if start == 0 && stack.len() > STACK_ROOM {
         // A large outermost array or struct: its items are the whole
