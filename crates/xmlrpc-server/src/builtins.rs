@@ -152,11 +152,14 @@ async fn multicall(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fa
     }
     let concurrency = server.multicall_concurrency();
     if concurrency <= 1 {
-        let mut results = Vec::with_capacity(calls.len());
-        for (index, call) in calls.into_iter().enumerate() {
-            results.push(multicall_one(server, index + 1, call).await);
+        // Each answer takes its call's place: the calls' vector becomes
+        // the results' (no second one of the same size).
+        let mut calls = calls;
+        for (index, slot) in calls.iter_mut().enumerate() {
+            let call = std::mem::replace(slot, Value::Nil);
+            *slot = multicall_one(server, index + 1, call).await;
         }
-        return Ok(Value::Array(results));
+        return Ok(Value::Array(calls));
     }
     let results = futures::stream::iter(calls.into_iter().enumerate())
         .map(|(index, call)| multicall_one(server, index + 1, call))
