@@ -236,6 +236,31 @@ pub fn encode_response_sized(
     Ok(finish(out, opts))
 }
 
+/// The response of a multicall whose calls gave `results` (see
+/// [`wire::multicall::encode_response`](crate::wire::multicall::encode_response)).
+pub(crate) fn encode_multicall_response(
+    results: &[Result<Value, Fault>],
+    opts: &EncodeOptions,
+    capacity: usize,
+) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::with_capacity(capacity);
+    header(&mut out, opts);
+    open_root(&mut out, b"methodResponse", opts);
+    out.extend_from_slice(b"<params><param><value><array><data>");
+    for result in results {
+        match result {
+            Ok(value) => {
+                out.extend_from_slice(b"<value><array><data>");
+                encode_value(&mut out, value, opts)?;
+                out.extend_from_slice(b"</data></array></value>");
+            }
+            Err(fault) => encode_value(&mut out, &fault.to_value(), opts)?,
+        }
+    }
+    out.extend_from_slice(b"</data></array></value></param></params></methodResponse>");
+    Ok(finish(out, opts))
+}
+
 /// Writes `<fault>…</fault></methodResponse>`. A character XML cannot
 /// carry in the fault's string becomes U+FFFD, so that a fault always
 /// encodes.

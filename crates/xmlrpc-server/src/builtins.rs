@@ -1,7 +1,8 @@
 //! The server's own methods, one record each: name, signature, help and
 //! behaviour side by side. Adding a built-in is adding an entry here.
 
-use futures::{FutureExt as _, StreamExt as _};
+use futures::StreamExt as _;
+use futures::stream::FuturesOrdered;
 use xmlrpc_codec::wire::{multicall, names};
 use xmlrpc_codec::{Fault, Struct, Value, codes};
 
@@ -54,7 +55,7 @@ pub(crate) const MULTICALL: Entry = Entry {
     name: names::MULTICALL,
     signature: &["array", "array"],
     help: "Runs several calls in one request. The parameter is an array of structs {methodName, params}; the result holds, in order, a one-element array with each call's value, or a struct {faultCode, faultString} for each call that failed.",
-    run: Builtin::Later(|server, params| multicall(server, params).boxed()),
+    run: Builtin::Multicall,
 };
 
 fn list_methods(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault> {
@@ -137,8 +138,32 @@ fn capabilities(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault
     Ok(Value::Struct(caps))
 }
 
-async fn multicall(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault> {
+/// `system.multicall` over its decoded parameters.
+pub(crate) async fn multicall(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault> {
     let calls = multicall::read_request(params)?;
+    let calls = calls
+        .into_iter()
+        .enumerate()
+        .map(|(index, call)| multicall::read_call(call, index + 1))
+        .collect();
+    let results = run_multicall(server, calls).await?;
+    Ok(Value::Array(
+        results.into_iter().map(multicall::result).collect(),
+    ))
+}
+
+/// Runs the calls of a multicall (each its method and parameters, or the
+/// fault saying it is not well formed) and gives their results in order;
+/// a fault for the whole request if they are more than the limit. Calls
+/// run one after the other, or up to
+/// [`multicall_concurrency`](crate::DispatchOptions::multicall_concurrency)
+/// at once. (Loops rather than iterator adapters: a closure held across
+/// an `.await` makes the future's `Send` unprovable to the compiler when
+/// the method names are borrowed.)
+pub(crate) async fn run_multicall<M: AsRef<str>>(
+    server: &dyn Context,
+    calls: Vec<Result<(M, Vec<Value>), Fault>>,
+) -> Result<Vec<Result<Value, Fault>>, Fault> {
     let max = server.max_multicall_calls();
     if calls.len() > max {
         return Err(Fault::new(
@@ -151,36 +176,42 @@ async fn multicall(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fa
         ));
     }
     let concurrency = server.multicall_concurrency();
+    let mut results = Vec::with_capacity(calls.len());
     if concurrency <= 1 {
-        // Each answer takes its call's place: the calls' vector becomes
-        // the results' (no second one of the same size).
-        let mut calls = calls;
-        for (index, slot) in calls.iter_mut().enumerate() {
-            let call = std::mem::replace(slot, Value::Nil);
-            *slot = multicall_one(server, index + 1, call).await;
+        for (index, call) in calls.into_iter().enumerate() {
+            results.push(multicall_one(server, index + 1, call).await);
         }
-        return Ok(Value::Array(calls));
+        return Ok(results);
     }
-    let results = futures::stream::iter(calls.into_iter().enumerate())
-        .map(|(index, call)| multicall_one(server, index + 1, call))
-        .buffered(concurrency)
-        .collect()
-        .await;
-    Ok(Value::Array(results))
+    let mut running = FuturesOrdered::new();
+    for (index, call) in calls.into_iter().enumerate() {
+        if running.len() == concurrency {
+            results.extend(running.next().await);
+        }
+        running.push_back(multicall_one(server, index + 1, call));
+    }
+    while let Some(result) = running.next().await {
+        results.push(result);
+    }
+    Ok(results)
 }
 
-/// Call `number` (1-based) of a multicall, answered as its result entry.
-async fn multicall_one(server: &dyn Context, number: usize, call: Value) -> Value {
-    let result = match multicall::read_call(call, number) {
-        Ok((method, _)) if method == names::MULTICALL => Err(Fault::new(
+/// Call `number` (1-based) of a multicall.
+async fn multicall_one<M: AsRef<str>>(
+    server: &dyn Context,
+    number: usize,
+    call: Result<(M, Vec<Value>), Fault>,
+) -> Result<Value, Fault> {
+    let (method, params) = call?;
+    let method = method.as_ref();
+    if method == names::MULTICALL {
+        return Err(Fault::new(
             codes::INVALID_REQUEST,
             format!("call {number}: {} cannot be nested", names::MULTICALL),
-        )),
-        Ok((method, params)) => match server.start(&method, params) {
-            Started::Done(result) => result,
-            Started::Waiting(future) => future.await,
-        },
-        Err(fault) => Err(fault),
-    };
-    multicall::result(result)
+        ));
+    }
+    match server.start(method, params) {
+        Started::Done(result) => result,
+        Started::Waiting(future) => future.await,
+    }
 }

@@ -7,11 +7,14 @@ use std::sync::Arc;
 
 use futures::FutureExt as _;
 use futures::future::BoxFuture;
+use xmlrpc_codec::wire::multicall::{self, Request};
+use xmlrpc_codec::wire::names;
 use xmlrpc_codec::{
-    DocumentLimits, EncodeOptions, Fault, OutputEncoding, Value, codes, decode_call,
+    DocumentLimits, EncodeError, EncodeOptions, Fault, OutputEncoding, Value, codes, decode_call,
     encode_response, encode_response_sized,
 };
 
+use crate::builtins;
 use crate::context::{NO_REQUEST, RequestContext};
 use crate::handler::{CallFuture, CallSite, Outcome};
 use crate::method::{Answer, Builtin, Context, Started};
@@ -20,6 +23,16 @@ use crate::methods::Methods;
 /// The most room an answer's buffer starts with. Room not written to is
 /// never touched, so it costs address space, not memory.
 const ANSWER_ROOM: usize = 16 << 20;
+
+/// The room the answer to a request of `request_bytes` starts with: that
+/// much (an echo's answer is about as long as its request; a multicall's
+/// is shorter), up to [`ANSWER_ROOM`], so that it grows seldom. (Growing
+/// a large buffer copies it: glibc serves buffers below its moving mmap
+/// threshold, 32 MiB at most, from the heap, where `realloc` cannot
+/// remap.)
+fn answer_room(request_bytes: usize) -> usize {
+    request_bytes.clamp(256, ANSWER_ROOM)
+}
 
 /// How a [`Dispatcher`] reads requests and writes responses: what Python's
 /// `SimpleXMLRPCDispatcher(allow_none, encoding)` takes, the limits on the
@@ -209,17 +222,46 @@ impl Dispatcher {
     where
         B: AsRef<[u8]> + Send,
     {
-        let decoded = decode_call(body.as_ref(), &self.inner.options.limits);
+        let limits = &self.inner.options.limits;
+        let decoded = if self.answers_multicall() {
+            multicall::decode_request(body.as_ref(), limits)
+        } else {
+            decode_call(body.as_ref(), limits).map(Request::Call)
+        };
         let request_bytes = body.as_ref().len();
         drop(body);
         let (method, result) = match decoded {
-            Ok(call) => {
+            Ok(Request::Call(call)) => {
                 let result = self.call_in(&call.method, call.params, request).await;
                 (Some(call.method), result)
+            }
+            Ok(Request::Batch(mut batch)) => {
+                let in_request = InRequest {
+                    dispatcher: self,
+                    request,
+                };
+                let calls = batch.drain().map(Ok).collect();
+                match builtins::run_multicall(&in_request, calls).await {
+                    Ok(results) => return self.multicall_reply(&results, request_bytes),
+                    Err(fault) => (Some(names::MULTICALL.to_owned()), Err(fault)),
+                }
             }
             Err(e) => (None, Err(e.to_fault())),
         };
         self.reply(method, result, request_bytes)
+    }
+
+    /// Whether `system.multicall` is the built-in one: then a request
+    /// for it in the usual shape is run straight from its document (its
+    /// calls read without a struct each, its answer written without a
+    /// one-element array each), answering exactly what the built-in
+    /// answers.
+    fn answers_multicall(&self) -> bool {
+        let method = self.inner.methods.get(names::MULTICALL);
+        matches!(
+            method.map(|m| &m.answer),
+            Some(Answer::Builtin(Builtin::Multicall))
+        )
     }
 
     /// The reply a transport sends when it answers with `fault` itself (a
@@ -228,22 +270,37 @@ impl Dispatcher {
         self.reply(method, Err(fault), 0)
     }
 
-    /// The reply to a request of `request_bytes`: its answer's buffer
-    /// starts that large (an echo's answer is about as long as its
-    /// request; a multicall's is shorter), up to [`ANSWER_ROOM`], so
-    /// that it grows seldom. (Growing a large buffer copies it: glibc
-    /// serves buffers below its moving mmap threshold, 32 MiB at most,
-    /// from the heap, where `realloc` cannot remap.)
+    /// The reply to a request of `request_bytes` (see [`answer_room`]).
     fn reply(
         &self,
         method: Option<String>,
         result: Result<Value, Fault>,
         request_bytes: usize,
     ) -> Reply {
-        let room = request_bytes.clamp(256, ANSWER_ROOM);
+        let room = answer_room(request_bytes);
         let encoded = encode_response_sized(&result, &self.inner.options.encode, room);
+        self.finish_reply(method, encoded, result.err().map(|f| f.code))
+    }
+
+    /// The reply to a multicall run straight from its document, whose
+    /// calls gave `results`: what [`reply`](Self::reply) writes for the
+    /// built-in's answer.
+    fn multicall_reply(&self, results: &[Result<Value, Fault>], request_bytes: usize) -> Reply {
+        let room = answer_room(request_bytes);
+        let encoded = multicall::encode_response(results, &self.inner.options.encode, room);
+        self.finish_reply(Some(names::MULTICALL.to_owned()), encoded, None)
+    }
+
+    /// The reply carrying `encoded`, or, if the answer could not be
+    /// encoded, a fault -32603 saying why.
+    fn finish_reply(
+        &self,
+        method: Option<String>,
+        encoded: Result<Vec<u8>, EncodeError>,
+        fault_code: Option<i32>,
+    ) -> Reply {
         let (body, fault_code) = match encoded {
-            Ok(body) => (body, result.err().map(|f| f.code)),
+            Ok(body) => (body, fault_code),
             Err(e) => {
                 let fault = Fault::internal(e.to_string());
                 let body = encode_response(&Err(fault), &self.inner.options.encode)
@@ -318,8 +375,8 @@ impl<'r> InRequest<'r> {
                 }))
             }
             Some((_, Answer::Builtin(Builtin::Now(run)))) => return Begun::Done(run(self, params)),
-            Some((_, Answer::Builtin(Builtin::Later(run)))) => {
-                return Begun::Later(run(self, params));
+            Some((_, Answer::Builtin(Builtin::Multicall))) => {
+                return Begun::Later(builtins::multicall(self, params).boxed());
             }
             None => match methods.instance() {
                 Some(instance) => {

@@ -47,16 +47,14 @@ pub(crate) enum Started<'a> {
 /// A built-in that answers at once.
 pub(crate) type Now = fn(&dyn Context, Vec<Value>) -> Result<Value, Fault>;
 
-/// A built-in that runs other calls first.
-pub(crate) type Later =
-    for<'a> fn(&'a dyn Context, Vec<Value>) -> BoxFuture<'a, Result<Value, Fault>>;
-
-/// A built-in method's behaviour: answered at once (introspection), or a
-/// future (multicall, which runs other calls).
+/// A built-in method's behaviour: answered at once (introspection), or
+/// `system.multicall`, which runs other calls (and which the dispatcher
+/// also answers straight from a request's document: see
+/// [`builtins::run_multicall`](crate::builtins::run_multicall)).
 #[derive(Clone, Copy)]
 pub(crate) enum Builtin {
     Now(Now),
-    Later(Later),
+    Multicall,
 }
 
 /// What answers a method.

@@ -2,7 +2,10 @@
 
 use futures::executor::block_on;
 use xmlrpc::{DispatchOptions, Dispatcher, Exports, Fault, Instance, Methods, Outcome, Value};
-use xmlrpc::{DocumentLimits, decode_response};
+use xmlrpc::{
+    DocumentLimits, EncodeOptions, MethodCall, decode_call, decode_response, encode_call,
+    encode_response,
+};
 
 fn int(i: i32) -> Value {
     Value::Int(i)
@@ -240,6 +243,91 @@ fn multicall_has_pythons_shape() {
     assert_eq!(items[5], Value::Array(vec![int(5)]));
 }
 
+/// A `system.multicall` request document with `params`.
+fn multicall_body(params: Vec<Value>) -> Vec<u8> {
+    let call = MethodCall::new("system.multicall", params);
+    encode_call(&call, &EncodeOptions::default()).unwrap()
+}
+
+/// What the built-in `system.multicall` answers to `body`, encoded as the
+/// dispatcher encodes answers (a result that cannot be encoded becomes
+/// fault -32603).
+fn builtin_answer(d: &Dispatcher, body: &[u8]) -> Vec<u8> {
+    let call = decode_call(body, &DocumentLimits::default()).unwrap();
+    let result = block_on(d.call(&call.method, call.params));
+    let options = EncodeOptions::default();
+    encode_response(&result, &options).unwrap_or_else(|e| {
+        encode_response(&Err(Fault::internal(e.to_string())), &options).unwrap()
+    })
+}
+
+/// A multicall request is answered straight from its document (no struct
+/// per call, no one-element array per result): the answer must be, byte
+/// for byte, the built-in's, for results, faults, panics, async calls,
+/// results that cannot be encoded, and the limit on calls.
+#[test]
+fn multicall_documents_are_answered_as_the_builtin_answers() {
+    let d = demo();
+    let many: Vec<Value> = (0..60)
+        .map(|i| multicall_entry("add", vec![int(i), int(i)]))
+        .collect();
+    let requests = [
+        vec![
+            multicall_entry("pow", vec![int(2), int(3)]),
+            multicall_entry("div", vec![int(1), int(0)]),
+            multicall_entry("nosuch", vec![]),
+            multicall_entry("system.multicall", vec![Value::Array(vec![])]),
+            multicall_entry("add", vec![int(2), s("x")]),
+            multicall_entry("slow.add", vec![int(2), int(3)]),
+            multicall_entry("boom", vec![]),
+            multicall_entry("async.boom", vec![]),
+            multicall_entry("system.listMethods", vec![]),
+            multicall_entry("ünïcødé.名前", vec![]),
+        ],
+        vec![multicall_entry("nothing", vec![])],
+        vec![],
+        many,
+    ];
+    for calls in requests {
+        let body = multicall_body(vec![Value::Array(calls)]);
+        assert_eq!(
+            String::from_utf8(block_on(d.handle(&body))).unwrap(),
+            String::from_utf8(builtin_answer(&d, &body)).unwrap(),
+        );
+    }
+    let answer = String::from_utf8(builtin_answer(
+        &d,
+        &multicall_body(vec![Value::Array(vec![multicall_entry("nothing", vec![])])]),
+    ))
+    .unwrap();
+    assert!(answer.contains("<int>-32603</int>"), "{answer}");
+
+    let mut m = Methods::new();
+    m.register_multicall_functions();
+    let limited = Dispatcher::with_options(m, DispatchOptions::default().max_multicall_calls(3));
+    let body = multicall_body(vec![Value::Array(vec![multicall_entry("x", vec![]); 4])]);
+    let answer = block_on(limited.handle(&body));
+    assert_eq!(answer, builtin_answer(&limited, &body));
+    let fault = decode_response(&answer, &DocumentLimits::default())
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(fault.code, -32600);
+    assert!(fault.string.contains("more than the limit of 3"), "{fault}");
+}
+
+/// Where `system.multicall` is the application's own function, requests
+/// for it reach that function.
+#[test]
+fn a_registered_system_multicall_replaces_the_builtin() {
+    let mut m = Methods::new();
+    m.register_multicall_functions();
+    m.register_function("system.multicall", |calls: Vec<Value>| calls.len() as i32);
+    let d = Dispatcher::new(m);
+    let body = multicall_body(vec![Value::Array(vec![multicall_entry("x", vec![]); 4])]);
+    let answer = decode_response(&block_on(d.handle(&body)), &DocumentLimits::default()).unwrap();
+    assert_eq!(answer, Ok(int(4)));
+}
+
 #[test]
 fn multicall_size_is_limited() {
     let options = DispatchOptions::default().max_multicall_calls(3);
@@ -313,7 +401,7 @@ impl std::future::Future for YieldOnce {
 /// Runs a multicall of seven async calls and one sync call with
 /// `concurrency`; returns the results and the most calls seen in progress
 /// at once.
-fn multicall_in_flight(concurrency: usize) -> (Vec<Value>, usize) {
+fn multicall_in_flight(concurrency: usize, through_document: bool) -> (Vec<Value>, usize) {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let in_flight = Arc::new(AtomicUsize::new(0));
@@ -340,7 +428,14 @@ fn multicall_in_flight(concurrency: usize) -> (Vec<Value>, usize) {
         .map(|i| multicall_entry("wait.double", vec![int(i)]))
         .collect();
     calls.insert(3, multicall_entry("negate", vec![int(9)]));
-    let results = call(&d, "system.multicall", vec![Value::Array(calls)]).unwrap();
+    let params = vec![Value::Array(calls)];
+    let results = if through_document {
+        let body = multicall_body(params);
+        decode_response(&block_on(d.handle(&body)), &DocumentLimits::default()).unwrap()
+    } else {
+        call(&d, "system.multicall", params)
+    }
+    .unwrap();
     let Value::Array(results) = results else {
         panic!("{results:?}")
     };
@@ -351,12 +446,14 @@ fn multicall_in_flight(concurrency: usize) -> (Vec<Value>, usize) {
 fn multicall_runs_calls_one_at_a_time_by_default_and_concurrently_when_asked() {
     let wrapped = |v: i32| Value::Array(vec![int(v)]);
     let expected: Vec<Value> = [2, 4, 6, -9, 8, 10, 12, 14].map(wrapped).to_vec();
-    let (results, most) = multicall_in_flight(1);
-    assert_eq!((results.as_slice(), most), (expected.as_slice(), 1));
-    let (results, most) = multicall_in_flight(3);
-    assert_eq!((results.as_slice(), most), (expected.as_slice(), 3));
-    let (results, most) = multicall_in_flight(100);
-    assert_eq!((results.as_slice(), most), (expected.as_slice(), 7));
+    for through_document in [false, true] {
+        let (results, most) = multicall_in_flight(1, through_document);
+        assert_eq!((results.as_slice(), most), (expected.as_slice(), 1));
+        let (results, most) = multicall_in_flight(3, through_document);
+        assert_eq!((results.as_slice(), most), (expected.as_slice(), 3));
+        let (results, most) = multicall_in_flight(100, through_document);
+        assert_eq!((results.as_slice(), most), (expected.as_slice(), 7));
+    }
     assert_eq!(
         DispatchOptions::default()
             .multicall_concurrency(0)

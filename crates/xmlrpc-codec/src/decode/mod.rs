@@ -7,6 +7,7 @@
 //! value path is added while an error unwinds, so a document that decodes
 //! pays for neither.
 
+mod batch;
 mod scan;
 
 use std::borrow::Cow;
@@ -16,6 +17,8 @@ use base64::Engine as _;
 use self::scan::{PlainValue, Scanner, Tag, Tok};
 use crate::charset::to_utf8;
 use crate::error::{DecodeError, DecodeErrorKind, Segment};
+use crate::wire::multicall::Request;
+use crate::wire::names;
 use crate::{DateTime, DocumentLimits, Fault, MemberName, MethodCall, Response, Struct, Value};
 
 /// Decodes a `<methodCall>` document.
@@ -25,33 +28,26 @@ use crate::{DateTime, DocumentLimits, Fault, MemberName, MethodCall, Response, S
 pub fn decode_call(body: &[u8], limits: &DocumentLimits) -> Result<MethodCall, DecodeError> {
     let text = to_utf8(body)?;
     let mut p = Parser::new(&text, limits)?;
-    p.root(Tag::MethodCall)?;
-    let (tag, empty, at) = p.open_or_err("<methodName>")?;
-    if tag != Tag::MethodName {
-        return Err(p.unexpected_open(&tag, "<methodName>", at));
-    }
-    let method = p.text_of(Tag::MethodName, empty)?.into_string();
-    if method.len() > limits.max_method_name_bytes {
-        return Err(p.error_at(
-            DecodeErrorKind::Limit(format!(
-                "method name of {} bytes is longer than the limit of {}",
-                method.len(),
-                limits.max_method_name_bytes
-            )),
-            at,
-        ));
-    }
-    let params = match p.next_structural()? {
-        Tok::Close(Tag::MethodCall) => Vec::new(),
-        Tok::Open(Tag::Params, empty, _) => {
-            let params = if empty { Vec::new() } else { p.params()? };
-            p.expect_close(Tag::MethodCall)?;
-            params
-        }
-        other => return Err(p.unexpected(other, "<params> or </methodCall>")),
-    };
-    p.end()?;
+    let method = p.method_name()?;
+    let params = p.call_params()?;
     Ok(MethodCall { method, params })
+}
+
+/// Decodes a `<methodCall>` document as [`decode_call`] does, except that
+/// a `system.multicall` written in the usual shape comes back as its
+/// calls (see [`Batch`](crate::wire::multicall::Batch)); in any other shape, it comes back as a call,
+/// exactly as [`decode_call`] reads it.
+pub(crate) fn decode_request(body: &[u8], limits: &DocumentLimits) -> Result<Request, DecodeError> {
+    let text = to_utf8(body)?;
+    let mut p = Parser::new(&text, limits)?;
+    let method = p.method_name()?;
+    if method == names::MULTICALL {
+        if let Some(batch) = p.try_batch() {
+            return Ok(Request::Batch(batch));
+        }
+    }
+    let params = p.call_params()?;
+    Ok(Request::Call(MethodCall { method, params }))
 }
 
 /// Decodes a `<methodResponse>` document: its value, or its fault.
@@ -208,6 +204,43 @@ impl<'a> Parser<'a> {
             items: Vec::new(),
             members: Vec::new(),
         })
+    }
+
+    /// The prolog, `<methodCall>` and its `<methodName>`: the name.
+    fn method_name(&mut self) -> Result<String, DecodeError> {
+        self.root(Tag::MethodCall)?;
+        let (tag, empty, at) = self.open_or_err("<methodName>")?;
+        if tag != Tag::MethodName {
+            return Err(self.unexpected_open(&tag, "<methodName>", at));
+        }
+        let method = self.text_of(Tag::MethodName, empty)?.into_string();
+        let longest = self.limits.max_method_name_bytes;
+        if method.len() > longest {
+            return Err(self.error_at(
+                DecodeErrorKind::Limit(format!(
+                    "method name of {} bytes is longer than the limit of {longest}",
+                    method.len(),
+                )),
+                at,
+            ));
+        }
+        Ok(method)
+    }
+
+    /// The rest of a `<methodCall>` after its name: its parameters, up to
+    /// the end of the document.
+    fn call_params(&mut self) -> Result<Vec<Value>, DecodeError> {
+        let params = match self.next_structural()? {
+            Tok::Close(Tag::MethodCall) => Vec::new(),
+            Tok::Open(Tag::Params, empty, _) => {
+                let params = if empty { Vec::new() } else { self.params()? };
+                self.expect_close(Tag::MethodCall)?;
+                params
+            }
+            other => return Err(self.unexpected(other, "<params> or </methodCall>")),
+        };
+        self.end()?;
+        Ok(params)
     }
 
     fn error_at(&self, kind: DecodeErrorKind, offset: u32) -> DecodeError {

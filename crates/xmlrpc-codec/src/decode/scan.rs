@@ -258,6 +258,7 @@ pub(super) enum Tok {
 }
 
 /// Reads tokens from `src`, checking that end tags match.
+#[derive(Clone)]
 pub(super) struct Scanner<'a> {
     src: &'a str,
     bytes: &'a [u8],
