@@ -35,8 +35,8 @@ pub fn decode_call(body: &[u8], limits: &DocumentLimits) -> Result<MethodCall, D
 
 /// Decodes a `<methodCall>` document as [`decode_call`] does, except that
 /// a `system.multicall` written in the usual shape comes back as its
-/// calls (see [`Batch`](crate::wire::multicall::Batch)); in any other shape, it comes back as a call,
-/// exactly as [`decode_call`] reads it.
+/// calls (see [`Batch`](crate::wire::multicall::Batch)); in any other
+/// shape, it comes back as a call, exactly as [`decode_call`] reads it.
 pub(crate) fn decode_request(body: &[u8], limits: &DocumentLimits) -> Result<Request, DecodeError> {
     let text = to_utf8(body)?;
     let mut p = Parser::new(&text, limits)?;
