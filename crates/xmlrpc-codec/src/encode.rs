@@ -71,11 +71,71 @@ pub enum EncodeError {
     I8NotInDialect(Dialect, i64),
 }
 
-/// The room a document's buffer starts with when its size is not known:
-/// a page, which most XML-RPC documents fit, written without regrowing
-/// (starting from 256 bytes, a 2.5 KB document was copied four times as
-/// its buffer doubled); larger ones double from there.
-const FIRST_ROOM: usize = 4096;
+/// The most room a document's buffer starts with when its size is not
+/// known: a page. Larger documents double their buffer from there.
+const MOST_FIRST_ROOM: usize = 4096;
+
+/// The least: room for a small call or answer.
+const LEAST_FIRST_ROOM: usize = 256;
+
+/// The values [`first_room`] looks at, at most.
+const ROOM_GUESS_NODES: usize = 64;
+
+/// The room the buffer of a document holding `values` starts with: a
+/// guess at its size from a look at up to [`ROOM_GUESS_NODES`] of its
+/// values (a guess that stops there is the most room), between
+/// [`LEAST_FIRST_ROOM`] and [`MOST_FIRST_ROOM`]. A 2.5 KB answer that
+/// started in 256 bytes was copied four times as its buffer doubled; a
+/// 100-byte one that started in a page paid for a page.
+fn first_room<'a>(values: impl IntoIterator<Item = &'a Value>) -> usize {
+    let mut nodes = ROOM_GUESS_NODES;
+    let mut guess = LEAST_FIRST_ROOM / 2;
+    for value in values {
+        guess += guess_size(value, &mut nodes);
+    }
+    if nodes == 0 {
+        return MOST_FIRST_ROOM;
+    }
+    // A quarter more: the guess counts the markup roughly.
+    (guess + guess / 4).clamp(LEAST_FIRST_ROOM, MOST_FIRST_ROOM)
+}
+
+/// About the bytes `value` takes encoded, looking at no more than `nodes`
+/// values (counted down; at zero the rest is not looked at).
+fn guess_size(value: &Value, nodes: &mut usize) -> usize {
+    if *nodes == 0 {
+        return 0;
+    }
+    *nodes -= 1;
+    // `<value><TYPE></TYPE></value>` and a short scalar.
+    const MARKUP: usize = 48;
+    MARKUP
+        + match value {
+            Value::String(text) => text.len(),
+            Value::Base64(bytes) => bytes.len() / 3 * 4 + 4,
+            Value::Array(items) => {
+                let mut size = 0;
+                for item in items {
+                    if *nodes == 0 {
+                        break;
+                    }
+                    size += guess_size(item, nodes);
+                }
+                size
+            }
+            Value::Struct(members) => {
+                let mut size = 0;
+                for (name, member) in members {
+                    if *nodes == 0 {
+                        break;
+                    }
+                    size += 32 + name.len() + guess_size(member, nodes);
+                }
+                size
+            }
+            _ => 0,
+        }
+}
 
 /// Writes one `<value>…</value>` into `out`.
 pub fn encode_value(
@@ -188,7 +248,7 @@ pub fn encode_value(
 ///     "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<methodCall><methodName>pow</methodName><params><param><value><int>2</int></value></param><param><value><int>3</int></value></param></params></methodCall>");
 /// ```
 pub fn encode_call(call: &MethodCall, opts: &EncodeOptions) -> Result<Vec<u8>, EncodeError> {
-    let mut out = Vec::with_capacity(FIRST_ROOM);
+    let mut out = Vec::with_capacity(first_room(&call.params) + call.method.len());
     header(&mut out, opts);
     open_root(&mut out, b"methodCall", opts);
     out.extend_from_slice(b"<methodName>");
@@ -205,7 +265,11 @@ pub fn encode_call(call: &MethodCall, opts: &EncodeOptions) -> Result<Vec<u8>, E
 
 /// Writes a `<methodResponse>` document: the value, or the fault.
 pub fn encode_response(response: &Response, opts: &EncodeOptions) -> Result<Vec<u8>, EncodeError> {
-    encode_response_sized(response, opts, FIRST_ROOM)
+    let room = match response {
+        Ok(value) => first_room([value]),
+        Err(fault) => LEAST_FIRST_ROOM + fault.string.len(),
+    };
+    encode_response_sized(response, opts, room)
 }
 
 /// [`encode_response`] into a buffer that starts with room for
@@ -388,6 +452,37 @@ mod tests {
         let mut out = Vec::new();
         encode_value(&mut out, value, &EncodeOptions::default().allow_none(true)).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_buffer_starts_as_large_as_its_document_looks() {
+        let opts = EncodeOptions::default();
+        // Small: the least room, which it fits.
+        let small = encode_response(&Ok(Value::Int(5)), &opts).unwrap();
+        assert_eq!(small.capacity(), LEAST_FIRST_ROOM);
+        // A 2.5 KB struct of every type: room for all of it at once.
+        let mut members = Struct::new();
+        for i in 0..12 {
+            members.insert(
+                format!("member{i}"),
+                Value::String("some text & <more>".repeat(i % 4)),
+            );
+            members.insert(format!("n{i}"), Value::Double(f64::from(i as u8) / 7.0));
+        }
+        members.insert("blob", Value::Base64(vec![7; 96]));
+        let value = Value::Array(vec![Value::Struct(members)]);
+        let room = first_room([&value]);
+        let body = encode_response(&Ok(value), &opts).unwrap();
+        assert!((2000..4096).contains(&body.len()), "{}", body.len());
+        assert!(
+            room >= body.len() && room <= MOST_FIRST_ROOM,
+            "{room} for {}",
+            body.len()
+        );
+        assert_eq!(body.capacity(), room, "the buffer grew");
+        // Large: the guess stops at ROOM_GUESS_NODES values, at a page.
+        let large = Value::Array(vec![Value::Int(1); 10_000]);
+        assert_eq!(first_room([&large]), MOST_FIRST_ROOM);
     }
 
     #[test]
