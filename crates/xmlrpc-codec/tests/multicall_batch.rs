@@ -11,6 +11,46 @@ use xmlrpc::{DocumentLimits, Fault, Value, decode_call};
 
 const HEAD: &str = "<?xml version=\"1.0\"?><methodCall><methodName>system.multicall</methodName>";
 
+/// What Python's `xmlrpc.client.MultiCall` sends for `add(2, 3)` and
+/// `pow(2, 10)`.
+const PYTHON_MULTICALL: &str = "<?xml version='1.0'?>
+<methodCall>
+<methodName>system.multicall</methodName>
+<params>
+<param>
+<value><array><data>
+<value><struct>
+<member>
+<name>methodName</name>
+<value><string>add</string></value>
+</member>
+<member>
+<name>params</name>
+<value><array><data>
+<value><int>2</int></value>
+<value><int>3</int></value>
+</data></array></value>
+</member>
+</struct></value>
+<value><struct>
+<member>
+<name>methodName</name>
+<value><string>pow</string></value>
+</member>
+<member>
+<name>params</name>
+<value><array><data>
+<value><int>2</int></value>
+<value><int>10</int></value>
+</data></array></value>
+</member>
+</struct></value>
+</data></array></value>
+</param>
+</params>
+</methodCall>
+";
+
 /// A multicall document holding `calls` (each a `<value>…</value>`)
 /// in the usual envelope.
 fn document(calls: &[String]) -> String {
@@ -105,6 +145,8 @@ fn the_usual_shape_is_read_as_a_batch_with_the_same_calls() {
         format!(
             "{HEAD}\n <params>\n  <param>\n   <value><array><data>\n    <value><struct>\n     <member><name>params</name><value><array><data><value><int>1</int></value></data></array></value></member>\n     <member><name>methodName</name><value>neg</value></member>\n    </struct></value>\n    <value><struct><member><name>methodName</name><value>system.listMethods</value></member></struct></value>\n   </data></array></value>\n  </param>\n </params>\n</methodCall>\n"
         ),
+        // Python's `xmlrpc.client.MultiCall`, as it writes it.
+        PYTHON_MULTICALL.to_owned(),
         // The whole request repeated (50 calls, as the benchmark sends).
         document(&vec![
             usual(
