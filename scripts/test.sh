@@ -10,6 +10,7 @@
 # (tests/interop/run.py) installs its own peers. A tool that is still missing fails its tests; none is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+step() { echo "scripts/test.sh: [$SECONDS s] $*" >&2; }
 
 command -v python3 >/dev/null || { echo "scripts/test.sh: python3 is required" >&2; exit 1; }
 
@@ -31,10 +32,15 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+step "unit, behaviour and example tests"
 cargo test --workspace --all-targets
+step "doc tests"
 cargo test --workspace --doc
 # Three server processes behind HAProxy and nginx, restarted under load
 # (in a network namespace of its own; needs root).
+step "scale-out"
 python3 tests/scaleout/run.py
 # Every XML-RPC peer we can install, both ways; writes INTEROP.md.
+step "interoperability"
 python3 tests/interop/run.py
+step "done"
