@@ -8,7 +8,7 @@
 # memory; the input that did it is in fuzz/artifacts/<target>/.
 #
 #   fuzz/run.sh            # 30 s each
-#   fuzz/run.sh 20         # what CI runs
+#   fuzz/run.sh 10         # what CI runs
 #   fuzz/run.sh 300 roundtrip http_service   # some targets only
 #
 # Installs cargo-fuzz from crates.io when `cargo fuzz` is missing.

@@ -234,9 +234,9 @@ impl Connections {
 #[derive(Debug)]
 pub(crate) struct Budgets {
     /// Request bodies held at once, in KiB ([`HttpLimits::max_buffered_body_bytes`]).
-    bodies: Arc<Budget>,
+    bodies: Budget,
     /// Requests being processed ([`HttpLimits::max_requests_in_flight`]).
-    requests: Arc<Budget>,
+    requests: Budget,
 }
 
 impl Budgets {
@@ -248,14 +248,14 @@ impl Budgets {
     }
 
     /// A place for one more request in flight, or 503.
-    pub(crate) fn admit_request(&self) -> Result<Held, Rejection> {
+    pub(crate) fn admit_request(&self) -> Result<Held<'_>, Rejection> {
         self.requests.take(1).ok_or_else(Rejection::busy_requests)
     }
 
     /// An empty share of the body budget, grown as a body arrives.
-    pub(crate) fn reservation(&self) -> Reservation {
+    pub(crate) fn reservation(&self) -> Reservation<'_> {
         Reservation {
-            budget: self.bodies.clone(),
+            budget: &self.bodies,
             held: 0,
         }
     }
@@ -263,17 +263,19 @@ impl Budgets {
 
 /// Units of something the server holds a bounded number of: taken
 /// without waiting (past the budget the answer is 503, not a queue), so a
-/// counter is all it needs.
+/// counter is all it needs. What takes units borrows it (the server's
+/// shared state outlives every request): no reference count to change,
+/// on a cache line every core's requests would share.
 #[derive(Debug)]
 pub(crate) struct Budget {
     available: AtomicUsize,
 }
 
 impl Budget {
-    fn new(units: usize) -> Arc<Self> {
-        Arc::new(Budget {
+    fn new(units: usize) -> Self {
+        Budget {
             available: AtomicUsize::new(units),
-        })
+        }
     }
 
     /// Takes `units`, if that many are left.
@@ -290,9 +292,9 @@ impl Budget {
     }
 
     /// `units` held until the guard is dropped, if that many are left.
-    fn take(self: &Arc<Self>, units: usize) -> Option<Held> {
-        self.try_take(units).then(|| Held {
-            budget: self.clone(),
+    fn take(&self, units: usize) -> Option<Held<'_>> {
+        self.try_take(units).then_some(Held {
+            budget: self,
             units,
         })
     }
@@ -300,12 +302,12 @@ impl Budget {
 
 /// Units of a [`Budget`], given back when dropped.
 #[derive(Debug)]
-pub(crate) struct Held {
-    budget: Arc<Budget>,
+pub(crate) struct Held<'a> {
+    budget: &'a Budget,
     units: usize,
 }
 
-impl Drop for Held {
+impl Drop for Held<'_> {
     fn drop(&mut self) {
         self.budget.give_back(self.units);
     }
@@ -314,13 +316,13 @@ impl Drop for Held {
 /// The share of the body budget one request holds, grown as its body
 /// arrives, given back when dropped.
 #[derive(Debug)]
-pub(crate) struct Reservation {
-    budget: Arc<Budget>,
+pub(crate) struct Reservation<'a> {
+    budget: &'a Budget,
     /// KiB held.
     held: usize,
 }
 
-impl Reservation {
+impl Reservation<'_> {
     /// Holds at least `bytes` of the budget, or refuses with 503.
     pub(crate) fn cover(&mut self, bytes: usize) -> Result<(), Rejection> {
         let want = bytes.div_ceil(1024);
@@ -337,7 +339,7 @@ impl Reservation {
     }
 }
 
-impl Drop for Reservation {
+impl Drop for Reservation<'_> {
     fn drop(&mut self) {
         if self.held > 0 {
             self.budget.give_back(self.held);

@@ -47,7 +47,7 @@ impl BodyHeaders {
         self,
         body: B,
         limits: &HttpLimits,
-        reservation: &mut Reservation,
+        reservation: &mut Reservation<'_>,
     ) -> Result<Bytes, Rejection>
     where
         B: hyper::body::Body,
@@ -78,7 +78,7 @@ async fn read_within_limit<B>(
     body: B,
     declared: Option<usize>,
     limits: &HttpLimits,
-    reservation: &mut Reservation,
+    reservation: &mut Reservation<'_>,
 ) -> Result<Bytes, Rejection>
 where
     B: hyper::body::Body,
