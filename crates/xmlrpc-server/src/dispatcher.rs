@@ -174,6 +174,10 @@ pub struct Dispatcher {
 struct Inner {
     methods: Methods,
     options: DispatchOptions,
+    /// Whether `system.multicall` is the built-in one (see
+    /// [`Dispatcher::answers_multicall`]); the table does not change once
+    /// the dispatcher has it, so this is looked up once, not per request.
+    answers_multicall: bool,
 }
 
 impl Dispatcher {
@@ -184,8 +188,16 @@ impl Dispatcher {
 
     /// A dispatcher for `methods` with `options`.
     pub fn with_options(methods: Methods, options: DispatchOptions) -> Self {
+        let answers_multicall = matches!(
+            methods.get(names::MULTICALL).map(|m| &m.answer),
+            Some(Answer::Builtin(Builtin::Multicall))
+        );
         Dispatcher {
-            inner: Arc::new(Inner { methods, options }),
+            inner: Arc::new(Inner {
+                methods,
+                options,
+                answers_multicall,
+            }),
         }
     }
 
@@ -257,11 +269,7 @@ impl Dispatcher {
     /// one-element array each), answering exactly what the built-in
     /// answers.
     fn answers_multicall(&self) -> bool {
-        let method = self.inner.methods.get(names::MULTICALL);
-        matches!(
-            method.map(|m| &m.answer),
-            Some(Answer::Builtin(Builtin::Multicall))
-        )
+        self.inner.answers_multicall
     }
 
     /// The reply a transport sends when it answers with `fault` itself (a

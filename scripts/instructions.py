@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""User-space instructions a server executes per request, counted by
+valgrind's callgrind: a figure that does not move with what else the
+machine is doing (wall-clock benchmarks on a shared host move by 15-30%
+from run to run; this one by well under 1%).
+
+Each server is started under `valgrind --tool=callgrind`; one keep-alive
+connection sends it the workload's body as wrk does (the same request
+head as ../shared/bench's wrk script), `--warmup` times, then the counters
+are zeroed, the body sent `--requests` times, the counters dumped and the
+server stopped (by PID). Every answer must be `200` and a
+`<methodResponse>`. The kernel's share (the socket calls, the scheduler)
+is not counted: callgrind sees only the process.
+
+    python3 scripts/instructions.py --bodies ../shared/bench/workloads \\
+        main='target/release/xmlrpc demo --quiet --port {port}' \\
+        ceiling='../shared/bench/servers/ceiling/run.sh {port}'
+
+With no server named, it measures `target/release/xmlrpc demo`. Bodies
+are `--bodies DIR`'s `NAME.xml` files (not `*.response.xml`), or
+`--body NAME=FILE`, or, with neither, a two-integer `add` call. A server
+named `ceiling` is the one the others are compared with.
+"""
+
+import argparse
+import csv
+import glob
+import os
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+TINY_ADD = (
+    b'<?xml version="1.0"?><methodCall><methodName>add</methodName><params>'
+    b"<param><value><int>2</int></value></param><param><value><int>3</int>"
+    b"</value></param></params></methodCall>"
+)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request_bytes(port, body):
+    head = (
+        f"POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: text/xml\r\n"
+        f"User-Agent: perf-lab-wrk\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection that checks every answer."""
+
+    def __init__(self, port, body):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=120)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.reader = self.sock.makefile("rb")
+        self.request = request_bytes(port, body)
+
+    def call(self, times):
+        for _ in range(times):
+            self.sock.sendall(self.request)
+            status = self.reader.readline()
+            if b" 200 " not in status:
+                raise SystemExit(f"instructions.py: answer {status!r}, not 200")
+            length = None
+            while True:
+                line = self.reader.readline()
+                if line in (b"\r\n", b""):
+                    break
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            if length is None:
+                raise SystemExit("instructions.py: an answer without Content-Length")
+            answer = self.reader.read(length)
+            if b"<methodResponse>" not in answer:
+                raise SystemExit(f"instructions.py: not an XML-RPC answer: {answer[:200]!r}")
+
+    def close(self):
+        self.reader.close()
+        self.sock.close()
+
+
+def wait_for_port(port, proc, seconds=120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"instructions.py: the server exited ({proc.returncode}) before listening")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"instructions.py: nothing listening on port {port} after {seconds} s")
+
+
+def count(command, body, warmup, requests, workdir):
+    """Instructions per request of `command` ({port} filled in) on `body`."""
+    port = free_port()
+    out = os.path.join(workdir, "callgrind.out")
+    for stale in glob.glob(out + "*"):
+        os.remove(stale)
+    # The server's own program, not a script that starts it: valgrind
+    # measures the process it starts, not its children.
+    argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+    argv += shlex.split(command.replace("{port}", str(port)))
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for_port(port, proc)
+        conn = Connection(port, body)
+        conn.call(warmup)
+        control(proc.pid, "-z")
+        conn.call(requests)
+        control(proc.pid, "-d")
+        conn.close()
+        total = dumped_total(out)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    return total / requests
+
+
+def dumped_total(out, seconds=30):
+    """The instruction total of the dump `callgrind_control -d` asked for
+    (files `out.N`; `out` itself is written only at exit)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for path in glob.glob(out + ".*"):
+            with open(path) as f:
+                for line in f:
+                    if line.startswith(("summary:", "totals:")):
+                        return int(line.split()[1])
+        time.sleep(0.2)
+    raise SystemExit(f"instructions.py: no callgrind dump with a total after {seconds} s")
+
+
+def control(pid, flag):
+    done = subprocess.run(["callgrind_control", flag, str(pid)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"instructions.py: callgrind_control {flag} failed: {done.stderr}")
+
+
+def bodies_from(args):
+    bodies = []
+    if args.bodies:
+        for path in sorted(glob.glob(os.path.join(args.bodies, "*.xml"))):
+            name = os.path.basename(path)[: -len(".xml")]
+            if not name.endswith(".response"):
+                with open(path, "rb") as f:
+                    bodies.append((name, f.read()))
+    for spec in args.body:
+        name, _, path = spec.partition("=")
+        with open(path, "rb") as f:
+            bodies.append((name, f.read()))
+    if args.only:
+        bodies = [b for b in bodies if b[0] in args.only.split(",")]
+    return bodies or [("tiny", TINY_ADD)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("servers", nargs="*", help="NAME='command with {port}'")
+    parser.add_argument("--bodies", help="a folder of NAME.xml request bodies")
+    parser.add_argument("--body", action="append", default=[], help="NAME=FILE, a request body")
+    parser.add_argument("--only", help="comma-separated body names to keep")
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--csv", help="also write the figures here")
+    args = parser.parse_args()
+    if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
+        raise SystemExit("instructions.py: needs valgrind (Debian: apt-get install valgrind)")
+    servers = [s.partition("=")[::2] for s in args.servers] or [
+        ("main", "target/release/xmlrpc demo --quiet --port {port}")
+    ]
+    rows = []
+    with tempfile.TemporaryDirectory() as workdir:
+        for workload, body in bodies_from(args):
+            for name, command in servers:
+                per_request = count(command, body, args.warmup, args.requests, workdir)
+                rows.append((workload, name, per_request))
+                print(f"{workload:10s} {name:12s} {per_request:12,.0f} instructions/request", flush=True)
+    ceiling = {w: n for w, s, n in rows if s == "ceiling"}
+    if ceiling:
+        print("\nworkload   server       instructions/request   / ceiling's")
+        for workload, name, n in rows:
+            ratio = f"{n / ceiling[workload]:.2f}x" if workload in ceiling else "-"
+            print(f"{workload:10s} {name:12s} {n:20,.0f}   {ratio}")
+    if args.csv:
+        with open(args.csv, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["workload", "server", "instructions_per_request", "requests"])
+            for workload, name, n in rows:
+                w.writerow([workload, name, round(n), args.requests])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
