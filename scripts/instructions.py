@@ -18,8 +18,9 @@ is not counted: callgrind sees only the process.
 
 With no server named, it measures `target/release/xmlrpc demo`. Bodies
 are `--bodies DIR`'s `NAME.xml` files (not `*.response.xml`), or
-`--body NAME=FILE`, or, with neither, a two-integer `add` call. A server
-named `ceiling` is the one the others are compared with.
+`--body NAME=FILE`, or, with neither, a two-integer `add` call. Each
+figure is also given as a ratio to the server named `ceiling`'s (if one
+is) and to the first server's.
 """
 
 import argparse
@@ -57,37 +58,51 @@ def request_bytes(port, body):
 
 
 class Connection:
-    """One keep-alive HTTP/1.1 connection that checks every answer."""
+    """A keep-alive HTTP/1.1 connection that checks every answer, and
+    connects again when a server closes it (HTTP/1.0 servers do, after
+    each answer)."""
 
     def __init__(self, port, body):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=120)
+        self.port = port
+        self.request = request_bytes(port, body)
+        self.sock = None
+
+    def connect(self):
+        self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=300)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.reader = self.sock.makefile("rb")
-        self.request = request_bytes(port, body)
 
     def call(self, times):
         for _ in range(times):
+            if self.sock is None:
+                self.connect()
             self.sock.sendall(self.request)
             status = self.reader.readline()
             if b" 200 " not in status:
                 raise SystemExit(f"instructions.py: answer {status!r}, not 200")
             length = None
+            closes = status.startswith(b"HTTP/1.0")
             while True:
                 line = self.reader.readline()
                 if line in (b"\r\n", b""):
                     break
                 name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
+                name = name.strip().lower()
+                if name == b"content-length":
                     length = int(value)
-            if length is None:
-                raise SystemExit("instructions.py: an answer without Content-Length")
-            answer = self.reader.read(length)
+                elif name == b"connection":
+                    closes = value.strip().lower() == b"close"
+            answer = self.reader.read(length) if length is not None else self.reader.read()
             if b"<methodResponse>" not in answer:
                 raise SystemExit(f"instructions.py: not an XML-RPC answer: {answer[:200]!r}")
+            if closes or length is None:
+                self.close()
 
     def close(self):
-        self.reader.close()
-        self.sock.close()
+        if self.sock is not None:
+            self.reader.close()
+            self.sock.close()
+            self.sock = None
 
 
 def wait_for_port(port, proc, seconds=120):
@@ -188,12 +203,15 @@ def main():
                 per_request = count(command, body, args.warmup, args.requests, workdir)
                 rows.append((workload, name, per_request))
                 print(f"{workload:10s} {name:12s} {per_request:12,.0f} instructions/request", flush=True)
-    ceiling = {w: n for w, s, n in rows if s == "ceiling"}
-    if ceiling:
-        print("\nworkload   server       instructions/request   / ceiling's")
-        for workload, name, n in rows:
-            ratio = f"{n / ceiling[workload]:.2f}x" if workload in ceiling else "-"
-            print(f"{workload:10s} {name:12s} {n:20,.0f}   {ratio}")
+    # Each figure against the ceiling's (the HTTP layer alone) and the
+    # first server's (ours, when named first) on the same workload.
+    first = servers[0][0]
+    by = {(w, s): n for w, s, n in rows}
+    print(f"\nworkload   server       instructions/request   / ceiling's   / {first}'s")
+    for workload, name, n in rows:
+        ceiling = by.get((workload, "ceiling"))
+        to_ceiling = f"{n / ceiling:.2f}x" if ceiling else "-"
+        print(f"{workload:10s} {name:12s} {n:20,.0f}   {to_ceiling:>10s}   {n / by[(workload, first)]:.2f}x")
     if args.csv:
         with open(args.csv, "w", newline="") as f:
             w = csv.writer(f)

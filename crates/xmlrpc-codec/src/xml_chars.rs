@@ -78,6 +78,15 @@ mod tests {
             text.replace_range(at..at + 1, "\u{1}");
             assert_eq!(first_forbidden(&text), Some((at, '\u{1}')), "at {at}");
         }
+        // Indented text (line ends and tabs in every chunk), with and
+        // without a forbidden character.
+        let indented = "\t<value>\r\n".repeat(30);
+        assert_eq!(first_forbidden(&indented), None);
+        for at in [0, 70, 150] {
+            let mut text = indented.clone();
+            text.replace_range(at..at + 1, "\u{8}");
+            assert_eq!(first_forbidden(&text), Some((at, '\u{8}')), "at {at}");
+        }
         // A multi-byte character across a chunk's edge, then U+FFFF.
         let text = format!("{}é{}\u{ffff}", "a".repeat(63), "b".repeat(10));
         assert_eq!(first_forbidden(&text), Some((63 + 2 + 10, '\u{ffff}')));

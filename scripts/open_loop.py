@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Latency at equal load: every server given the same requests a second
+(an open loop: `examples/open_loop.rs` of xmlrpc-test-support), so that
+their percentiles compare. The shared benchmark's wrk is a closed loop:
+each connection sends its next request when the last is answered, so a
+faster server is given more load, and its p99 is measured under it.
+
+    cargo build --release -p xmlrpc-cli -p xmlrpc-test-support --examples --bins
+    python3 scripts/open_loop.py --bodies ../shared/bench/workloads --only tiny \\
+        --rates 10000,20000,30000 \\
+        main='target/release/xmlrpc demo --quiet --port {port}' \\
+        dxr='../shared/bench/target/release/dxr-ref-server {port}'
+
+For each round, body and rate, each server in turn is started (the
+command, `{port}` filled in), loaded, and stopped by PID. With no server
+named, it loads `target/release/xmlrpc demo`. Bodies are `--bodies DIR`'s
+`NAME.xml` files (not `*.response.xml`), or `--body NAME=FILE`, or, with
+neither, a two-integer `add` call.
+"""
+
+import argparse
+import csv
+import glob
+import json
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+TINY_ADD = (
+    b'<?xml version="1.0"?><methodCall><methodName>add</methodName><params>'
+    b"<param><value><int>2</int></value></param><param><value><int>3</int>"
+    b"</value></param></params></methodCall>"
+)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, proc, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"open_loop.py: the server exited ({proc.returncode}) before listening")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"open_loop.py: nothing listening on port {port} after {seconds} s")
+
+
+def load(generator, command, body_file, rate, args):
+    port = free_port()
+    proc = subprocess.Popen(
+        shlex.split(command.replace("{port}", str(port))),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, proc)
+        done = subprocess.run(
+            [generator, f"127.0.0.1:{port}", "/RPC2", body_file, str(rate),
+             str(args.connections), str(args.seconds), str(args.warmup)],
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    if not done.stdout.strip():
+        raise SystemExit(f"open_loop.py: the load generator failed: {done.stderr}")
+    result = json.loads(done.stdout)
+    result["stderr"] = done.stderr.strip()
+    return result
+
+
+def bodies_from(args, workdir):
+    bodies = []
+    if args.bodies:
+        for path in sorted(glob.glob(os.path.join(args.bodies, "*.xml"))):
+            name = os.path.basename(path)[: -len(".xml")]
+            if not name.endswith(".response"):
+                bodies.append((name, path))
+    for spec in args.body:
+        name, _, path = spec.partition("=")
+        bodies.append((name, path))
+    if args.only:
+        bodies = [b for b in bodies if b[0] in args.only.split(",")]
+    if not bodies:
+        path = os.path.join(workdir, "tiny.xml")
+        with open(path, "wb") as f:
+            f.write(TINY_ADD)
+        bodies = [("tiny", path)]
+    return bodies
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("servers", nargs="*", help="NAME='command with {port}'")
+    parser.add_argument("--bodies", help="a folder of NAME.xml request bodies")
+    parser.add_argument("--body", action="append", default=[], help="NAME=FILE, a request body")
+    parser.add_argument("--only", help="comma-separated body names to keep")
+    parser.add_argument("--rates", default="10000,20000", help="requests a second, comma-separated")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--warmup", type=float, default=1)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--generator", default="target/release/examples/open_loop")
+    parser.add_argument("--csv", help="also write every run here")
+    args = parser.parse_args()
+    servers = [s.partition("=")[::2] for s in args.servers] or [
+        ("main", "target/release/xmlrpc demo --quiet --port {port}")
+    ]
+    rates = [float(r) for r in args.rates.split(",")]
+    rows = []
+    failed = False
+    with tempfile.TemporaryDirectory() as workdir:
+        for round_ in range(1, args.rounds + 1):
+            for workload, body_file in bodies_from(args, workdir):
+                for rate in rates:
+                    for name, command in servers:
+                        r = load(args.generator, command, body_file, rate, args)
+                        rows.append((round_, workload, rate, name, r))
+                        failed |= r["errors"] > 0
+                        print(
+                            f"round {round_} {workload:9s} {rate:8.0f}/s {name:10s} "
+                            f"reached {r['rate']:8.0f}/s  p50 {r['p50_ms']:7.2f}  p90 {r['p90_ms']:7.2f}  "
+                            f"p99 {r['p99_ms']:7.2f}  p99.9 {r['p999_ms']:7.2f}  max {r['max_ms']:7.2f} ms  "
+                            f"errors {r['errors']}" + (f"  ({r['stderr']})" if r["stderr"] else ""),
+                            flush=True,
+                        )
+    if args.csv:
+        with open(args.csv, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["round", "workload", "offered", "server", "rate", "requests", "errors",
+                        "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms"])
+            for round_, workload, rate, name, r in rows:
+                w.writerow([round_, workload, round(rate), name, r["rate"], r["requests"], r["errors"],
+                            r["p50_ms"], r["p90_ms"], r["p99_ms"], r["p999_ms"], r["max_ms"]])
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
