@@ -3,12 +3,16 @@
 
     python3 scripts/charts.py side-by-side CSV OUT.svg [--before CSV]
     python3 scripts/charts.py codec CSV OUT.svg [--before CSV]
+    python3 scripts/charts.py instructions CSV OUT.svg
 
 `side-by-side` reads a `../shared/bench/bench.sh --csv` file and draws, per
 workload, each server's requests/s as a fraction of the `ceiling` server's
 in the same run (with --before, our server's earlier figure as an outline).
 `codec` reads a `scripts/codec_table.py --csv` file and draws, per body,
-decode and quick-xml's bare tokenising in MiB/s. No plotting library: the
+decode and quick-xml's bare tokenising in MiB/s. `instructions` reads a
+`scripts/instructions.py --csv` file and draws, per workload, each
+server's instructions per request as a multiple of the first server's
+(ours). No plotting library: the
 SVG is written by hand, so the script runs wherever python3 does.
 """
 import argparse
@@ -147,16 +151,32 @@ def codec(rows, before_rows):
                "MiB/s", y_max, outlines)
 
 
+def instructions(rows):
+    groups = list(dict.fromkeys(r["workload"] for r in rows))
+    series = list(dict.fromkeys(r["server"] for r in rows))
+    ours = {r["workload"]: float(r["instructions_per_request"]) for r in rows if r["server"] == series[0]}
+    values = {(r["workload"], r["server"]): float(r["instructions_per_request"]) / ours[r["workload"]]
+              for r in rows if r["workload"] in ours}
+    y_max = nice_max(max(values.values()) * 1.1)
+    return svg(f"instructions per request (callgrind) as a multiple of {series[0]}'s: lower is less work",
+               groups, series, values, f"x {series[0]}", y_max)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("kind", choices=["side-by-side", "codec"])
+    ap.add_argument("kind", choices=["side-by-side", "codec", "instructions"])
     ap.add_argument("csv")
     ap.add_argument("out")
     ap.add_argument("--before")
     args = ap.parse_args()
     rows = read(args.csv)
     before = read(args.before) if args.before else None
-    chart = side_by_side(rows, before) if args.kind == "side-by-side" else codec(rows, before)
+    if args.kind == "side-by-side":
+        chart = side_by_side(rows, before)
+    elif args.kind == "codec":
+        chart = codec(rows, before)
+    else:
+        chart = instructions(rows)
     with open(args.out, "w") as f:
         f.write(chart)
 

@@ -36,17 +36,7 @@ import sys
 import tempfile
 import time
 
-TINY_ADD = (
-    b'<?xml version="1.0"?><methodCall><methodName>add</methodName><params>'
-    b"<param><value><int>2</int></value></param><param><value><int>3</int>"
-    b"</value></param></params></methodCall>"
-)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from load_common import add_body_arguments, bodies_from, free_port, wait_for_port
 
 
 def request_bytes(port, body):
@@ -105,19 +95,6 @@ class Connection:
             self.sock = None
 
 
-def wait_for_port(port, proc, seconds=120):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"instructions.py: the server exited ({proc.returncode}) before listening")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"instructions.py: nothing listening on port {port} after {seconds} s")
-
-
 def count(command, body, warmup, requests, workdir):
     """Instructions per request of `command` ({port} filled in) on `body`."""
     port = free_port()
@@ -130,7 +107,7 @@ def count(command, body, warmup, requests, workdir):
     argv += shlex.split(command.replace("{port}", str(port)))
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        wait_for_port(port, proc)
+        wait_for_port(port, proc, 120)
         conn = Connection(port, body)
         conn.call(warmup)
         control(proc.pid, "-z")
@@ -164,29 +141,10 @@ def control(pid, flag):
         raise SystemExit(f"instructions.py: callgrind_control {flag} failed: {done.stderr}")
 
 
-def bodies_from(args):
-    bodies = []
-    if args.bodies:
-        for path in sorted(glob.glob(os.path.join(args.bodies, "*.xml"))):
-            name = os.path.basename(path)[: -len(".xml")]
-            if not name.endswith(".response"):
-                with open(path, "rb") as f:
-                    bodies.append((name, f.read()))
-    for spec in args.body:
-        name, _, path = spec.partition("=")
-        with open(path, "rb") as f:
-            bodies.append((name, f.read()))
-    if args.only:
-        bodies = [b for b in bodies if b[0] in args.only.split(",")]
-    return bodies or [("tiny", TINY_ADD)]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("servers", nargs="*", help="NAME='command with {port}'")
-    parser.add_argument("--bodies", help="a folder of NAME.xml request bodies")
-    parser.add_argument("--body", action="append", default=[], help="NAME=FILE, a request body")
-    parser.add_argument("--only", help="comma-separated body names to keep")
+    add_body_arguments(parser)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--csv", help="also write the figures here")
@@ -198,7 +156,9 @@ def main():
     ]
     rows = []
     with tempfile.TemporaryDirectory() as workdir:
-        for workload, body in bodies_from(args):
+        for workload, path in bodies_from(args, workdir):
+            with open(path, "rb") as f:
+                body = f.read()
             for name, command in servers:
                 per_request = count(command, body, args.warmup, args.requests, workdir)
                 rows.append((workload, name, per_request))

@@ -20,41 +20,14 @@ neither, a two-integer `add` call.
 
 import argparse
 import csv
-import glob
 import json
-import os
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 
-TINY_ADD = (
-    b'<?xml version="1.0"?><methodCall><methodName>add</methodName><params>'
-    b"<param><value><int>2</int></value></param><param><value><int>3</int>"
-    b"</value></param></params></methodCall>"
-)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, proc, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"open_loop.py: the server exited ({proc.returncode}) before listening")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"open_loop.py: nothing listening on port {port} after {seconds} s")
+from load_common import add_body_arguments, bodies_from, free_port, wait_for_port
 
 
 def load(generator, command, body_file, rate, args):
@@ -65,7 +38,7 @@ def load(generator, command, body_file, rate, args):
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_for_port(port, proc)
+        wait_for_port(port, proc, 60)
         done = subprocess.run(
             [generator, f"127.0.0.1:{port}", "/RPC2", body_file, str(rate),
              str(args.connections), str(args.seconds), str(args.warmup)],
@@ -82,32 +55,10 @@ def load(generator, command, body_file, rate, args):
     return result
 
 
-def bodies_from(args, workdir):
-    bodies = []
-    if args.bodies:
-        for path in sorted(glob.glob(os.path.join(args.bodies, "*.xml"))):
-            name = os.path.basename(path)[: -len(".xml")]
-            if not name.endswith(".response"):
-                bodies.append((name, path))
-    for spec in args.body:
-        name, _, path = spec.partition("=")
-        bodies.append((name, path))
-    if args.only:
-        bodies = [b for b in bodies if b[0] in args.only.split(",")]
-    if not bodies:
-        path = os.path.join(workdir, "tiny.xml")
-        with open(path, "wb") as f:
-            f.write(TINY_ADD)
-        bodies = [("tiny", path)]
-    return bodies
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("servers", nargs="*", help="NAME='command with {port}'")
-    parser.add_argument("--bodies", help="a folder of NAME.xml request bodies")
-    parser.add_argument("--body", action="append", default=[], help="NAME=FILE, a request body")
-    parser.add_argument("--only", help="comma-separated body names to keep")
+    add_body_arguments(parser)
     parser.add_argument("--rates", default="10000,20000", help="requests a second, comma-separated")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=5)
