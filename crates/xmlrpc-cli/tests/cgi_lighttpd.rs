@@ -7,6 +7,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use xmlrpc_test_support::process::{Running, closed_port};
@@ -34,10 +35,13 @@ fn write_executable(path: &Path, text: &str) {
 
 /// lighttpd serving `xmlrpc demo --cgi` at /cgi-bin/rpc.cgi; returns it, its URL and its folder.
 fn start() -> (Running, String, PathBuf) {
+    // Named by a count, not a port: two parallel tests may be handed the
+    // same free port one after the other.
+    static STARTED: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "xmlrpc-cgi-{}-{}",
         std::process::id(),
-        closed_port()
+        STARTED.fetch_add(1, Ordering::Relaxed)
     ));
     std::fs::create_dir_all(dir.join("www")).unwrap();
     std::fs::create_dir_all(dir.join("cgi-bin")).unwrap();
@@ -48,7 +52,28 @@ fn start() -> (Running, String, PathBuf) {
             env!("CARGO_BIN_EXE_xmlrpc")
         ),
     );
-    let port = closed_port();
+    // This test's own lighttpd must be the one on the port: a port free
+    // when picked may be taken by a parallel test's server before this one
+    // binds it (then this lighttpd exits, and the other answers until its
+    // test ends). Each instance serves its folder's name; a port whose
+    // server says another is given up for a new one.
+    std::fs::write(dir.join("www/instance"), dir.display().to_string()).unwrap();
+    for _ in 0..5 {
+        let port = closed_port();
+        let running = start_on(&dir, port);
+        if serves(port, &dir) {
+            return (
+                running,
+                format!("http://127.0.0.1:{port}/cgi-bin/rpc.cgi"),
+                dir,
+            );
+        }
+    }
+    panic!("lighttpd did not start on a port of its own in five tries");
+}
+
+/// lighttpd with `dir`'s configuration on `port`, once something accepts there.
+fn start_on(dir: &Path, port: u16) -> Running {
     let conf = dir.join("lighttpd.conf");
     std::fs::write(
         &conf,
@@ -81,11 +106,16 @@ $HTTP["url"] =~ "^/cgi-bin/" {{ cgi.assign = ( ".cgi" => "" ) }}
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    (
-        running,
-        format!("http://127.0.0.1:{port}/cgi-bin/rpc.cgi"),
-        dir,
-    )
+    running
+}
+
+/// Whether the server on `port` is the lighttpd serving `dir`.
+fn serves(port: u16, dir: &Path) -> bool {
+    let answer = raw(
+        &format!("http://127.0.0.1:{port}/instance"),
+        "GET /instance HTTP/1.0\r\n\r\n",
+    );
+    answer.starts_with("HTTP/1.0 200") && answer.ends_with(&dir.display().to_string())
 }
 
 #[test]
