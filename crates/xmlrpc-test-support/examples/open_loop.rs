@@ -4,8 +4,8 @@
 //! Sends BODY_FILE (an XML-RPC call) to http://ADDRESS/PATH at RATE
 //! requests a second over CONNECTIONS keep-alive connections for SECONDS
 //! (after WARMUP_SECONDS, default 1, not counted), each answer checked,
-//! each latency counted from when its request was due (see
-//! `xmlrpc_test_support::open_loop`). Prints one line of JSON: the rate
+//! a latency counted from when its request was due while the server still
+//! held the connection (see `xmlrpc_test_support::open_loop`). Prints one line of JSON: the rate
 //! reached, the latency percentiles in milliseconds, the errors. Exits 1
 //! on any error. `scripts/open_loop.py` runs it against several servers.
 
