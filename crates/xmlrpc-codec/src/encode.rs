@@ -69,6 +69,10 @@ pub enum EncodeError {
     /// ([`Extension::Refused`](crate::dialect::Extension::Refused)).
     #[error("cannot marshal {1}: it does not fit an <int> and the {0} dialect has no <i8>")]
     I8NotInDialect(Dialect, i64),
+    /// The document grew past the most bytes it may take (see
+    /// [`encode_response_within`]); writing stopped there.
+    #[error("the answer is larger than the limit of {0} bytes")]
+    TooLarge(usize),
 }
 
 /// The most room a document's buffer starts with when its size is not
@@ -143,6 +147,18 @@ pub fn encode_value(
     value: &Value,
     opts: &EncodeOptions,
 ) -> Result<(), EncodeError> {
+    write_value(out, value, opts, usize::MAX)
+}
+
+/// [`encode_value`], stopping with [`EncodeError::TooLarge`] once `out`
+/// holds more than `max_bytes` (checked at the end of every value, so a
+/// document never grows past the limit by more than one scalar).
+fn write_value(
+    out: &mut Vec<u8>,
+    value: &Value,
+    opts: &EncodeOptions,
+    max_bytes: usize,
+) -> Result<(), EncodeError> {
     out.extend_from_slice(b"<value>");
     match value {
         Value::Int(i) => {
@@ -213,7 +229,7 @@ pub fn encode_value(
         Value::Array(items) => {
             out.extend_from_slice(b"<array><data>");
             for item in items {
-                encode_value(out, item, opts)?;
+                write_value(out, item, opts, max_bytes)?;
             }
             out.extend_from_slice(b"</data></array>");
         }
@@ -223,7 +239,7 @@ pub fn encode_value(
                 out.extend_from_slice(b"<member><name>");
                 escape_into(out, name)?;
                 out.extend_from_slice(b"</name>");
-                encode_value(out, member, opts)?;
+                write_value(out, member, opts, max_bytes)?;
                 out.extend_from_slice(b"</member>");
             }
             out.extend_from_slice(b"</struct>");
@@ -236,6 +252,9 @@ pub fn encode_value(
         },
     }
     out.extend_from_slice(b"</value>");
+    if out.len() > max_bytes {
+        return Err(EncodeError::TooLarge(max_bytes));
+    }
     Ok(())
 }
 
@@ -289,13 +308,38 @@ pub fn encode_response_sized(
     opts: &EncodeOptions,
     capacity: usize,
 ) -> Result<Vec<u8>, EncodeError> {
-    let mut out = Vec::with_capacity(capacity);
+    encode_response_within(response, opts, capacity, usize::MAX)
+}
+
+/// [`encode_response_sized`], refusing to grow the document past
+/// `max_bytes`: a value whose answer would be larger is
+/// [`EncodeError::TooLarge`], found as soon as the buffer passes the limit
+/// rather than once the whole answer is written. (A fault always encodes.)
+/// A server answers with this so that no call can make it hold more than
+/// its limit for one answer.
+///
+/// ```
+/// use xmlrpc::{EncodeError, EncodeOptions, Value, encode_response_within};
+/// let answer = Ok(Value::Array(vec![Value::String("x".repeat(100)); 1000]));
+/// let opts = EncodeOptions::default();
+/// let error = encode_response_within(&answer, &opts, 256, 10_000).unwrap_err();
+/// assert_eq!(error, EncodeError::TooLarge(10_000));
+/// assert_eq!(error.to_string(), "the answer is larger than the limit of 10000 bytes");
+/// assert!(encode_response_within(&answer, &opts, 256, 1 << 20).is_ok());
+/// ```
+pub fn encode_response_within(
+    response: &Response,
+    opts: &EncodeOptions,
+    capacity: usize,
+    max_bytes: usize,
+) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::with_capacity(capacity.min(max_bytes));
     header(&mut out, opts);
     match response {
         Ok(value) => {
             open_root(&mut out, b"methodResponse", opts);
             out.extend_from_slice(b"<params><param>");
-            encode_value(&mut out, value, opts)?;
+            write_value(&mut out, value, opts, max_bytes)?;
             out.extend_from_slice(b"</param></params></methodResponse>");
         }
         Err(fault) => {
@@ -312,8 +356,9 @@ pub(crate) fn encode_multicall_response(
     results: &[Result<Value, Fault>],
     opts: &EncodeOptions,
     capacity: usize,
+    max_bytes: usize,
 ) -> Result<Vec<u8>, EncodeError> {
-    let mut out = Vec::with_capacity(capacity);
+    let mut out = Vec::with_capacity(capacity.min(max_bytes));
     header(&mut out, opts);
     open_root(&mut out, b"methodResponse", opts);
     out.extend_from_slice(b"<params><param><value><array><data>");
@@ -321,10 +366,10 @@ pub(crate) fn encode_multicall_response(
         match result {
             Ok(value) => {
                 out.extend_from_slice(b"<value><array><data>");
-                encode_value(&mut out, value, opts)?;
+                write_value(&mut out, value, opts, max_bytes)?;
                 out.extend_from_slice(b"</data></array></value>");
             }
-            Err(fault) => encode_value(&mut out, &fault.to_value(), opts)?,
+            Err(fault) => write_value(&mut out, &fault.to_value(), opts, max_bytes)?,
         }
     }
     out.extend_from_slice(b"</data></array></value></param></params></methodResponse>");

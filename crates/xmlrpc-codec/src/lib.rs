@@ -49,7 +49,8 @@ pub use decode::{decode_call, decode_response, decode_value};
 pub use dialect::Dialect;
 pub use document_limits::DocumentLimits;
 pub use encode::{
-    EncodeError, EncodeOptions, encode_call, encode_response, encode_response_sized, encode_value,
+    EncodeError, EncodeOptions, encode_call, encode_response, encode_response_sized,
+    encode_response_within, encode_value,
 };
 pub use error::{DecodeError, DecodeErrorKind};
 pub use fault::{Fault, codes};

@@ -1,6 +1,7 @@
-//! Admission: how many connections, requests and request bodies a server
-//! takes on at once, and what happens past each limit: connections wait in
-//! the backlog, requests and bodies past their budget get 503.
+//! Admission: how many connections, requests, request bodies and answers a
+//! server takes on at once, and what happens past each limit: connections
+//! wait in the backlog, requests and bodies past their budget get 503,
+//! answers past theirs become a fault.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -229,22 +230,52 @@ impl Connections {
     }
 }
 
-/// The requests in flight and the request bodies held, over all
-/// connections of one server.
+/// The requests in flight, the request bodies and the answers held, over
+/// all connections of one server.
 #[derive(Debug)]
 pub(crate) struct Budgets {
     /// Request bodies held at once, in KiB ([`HttpLimits::max_buffered_body_bytes`]).
     bodies: Budget,
     /// Requests being processed ([`HttpLimits::max_requests_in_flight`]).
     requests: Budget,
+    /// Answers made and not yet handed to their connection's write buffer,
+    /// in KiB ([`HttpLimits::max_buffered_answer_bytes`]). Shared with
+    /// the answers' bodies, which outlive the request.
+    answers: Arc<Budget>,
 }
+
+/// Answers this long or shorter are not counted: hyper copies such an
+/// answer into its connection's write buffer at once (see
+/// `connection_io`), which the connection limit already bounds.
+pub(crate) const UNCOUNTED_ANSWER: usize = crate::connection_io::SLICE;
 
 impl Budgets {
     pub(crate) fn new(limits: &HttpLimits) -> Self {
         Budgets {
             bodies: Budget::new((limits.max_buffered_body_bytes / 1024).max(1)),
             requests: Budget::new(limits.max_requests_in_flight.max(1)),
+            answers: Arc::new(Budget::new(
+                (limits.max_buffered_answer_bytes / 1024).max(1),
+            )),
         }
+    }
+
+    /// A share of the answer budget for an answer of `bytes`, held until
+    /// its last byte is handed to the connection (or the connection
+    /// ends); `None` for an answer short enough not to be counted
+    /// ([`UNCOUNTED_ANSWER`]). `Err` when the budget cannot hold it now.
+    pub(crate) fn hold_answer(&self, bytes: usize) -> Result<Option<AnswerHold>, AnswersFull> {
+        if bytes <= UNCOUNTED_ANSWER {
+            return Ok(None);
+        }
+        let units = bytes.div_ceil(1024);
+        if !self.answers.try_take(units) {
+            return Err(AnswersFull);
+        }
+        Ok(Some(AnswerHold {
+            budget: self.answers.clone(),
+            units,
+        }))
     }
 
     /// A place for one more request in flight, or 503.
@@ -308,6 +339,24 @@ pub(crate) struct Held<'a> {
 }
 
 impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.budget.give_back(self.units);
+    }
+}
+
+/// The answer budget could not hold one more answer (see
+/// [`Budgets::hold_answer`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AnswersFull;
+
+/// An answer's share of the answer budget, given back when dropped.
+#[derive(Debug)]
+pub(crate) struct AnswerHold {
+    budget: Arc<Budget>,
+    units: usize,
+}
+
+impl Drop for AnswerHold {
     fn drop(&mut self) {
         self.budget.give_back(self.units);
     }
@@ -395,5 +444,28 @@ mod tests {
         two.cover(100 * 1024).unwrap();
         let mut three = budgets.reservation();
         assert_eq!(three.cover(1).unwrap_err().status(), 503);
+    }
+
+    #[test]
+    fn answers_are_held_until_dropped_and_short_ones_are_not_counted() {
+        let limits = HttpLimits {
+            max_buffered_answer_bytes: 300 * 1024,
+            ..HttpLimits::default()
+        };
+        let budgets = Budgets::new(&limits);
+        // Short answers never count, however many.
+        for _ in 0..1000 {
+            assert!(budgets.hold_answer(UNCOUNTED_ANSWER).unwrap().is_none());
+        }
+        let first = budgets.hold_answer(200 * 1024).unwrap().unwrap();
+        assert_eq!(first.units, 200);
+        assert_eq!(budgets.hold_answer(101 * 1024).unwrap_err(), AnswersFull);
+        let second = budgets.hold_answer(100 * 1024).unwrap().unwrap();
+        assert_eq!(
+            budgets.hold_answer(UNCOUNTED_ANSWER + 1).unwrap_err(),
+            AnswersFull
+        );
+        drop((first, second));
+        assert_eq!(budgets.hold_answer(300 * 1024).unwrap().unwrap().units, 300);
     }
 }

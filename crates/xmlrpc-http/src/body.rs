@@ -1,5 +1,8 @@
 //! Reading a request body: the length policy before reading, the limit and
-//! the body budget while it streams, its time limit, and its content coding.
+//! the body budget while it streams (counted as bytes arrive, never for a
+//! length only declared), its time limit, and its content coding; and
+//! reading a refused request's body to its end, so that its client reads
+//! the refusal.
 
 use bytes::{Buf as _, Bytes};
 use http_body_util::BodyExt as _;
@@ -42,7 +45,8 @@ impl BodyHeaders {
     }
 
     /// Reads the whole body within the time limit, holding budget for what
-    /// it holds, and decodes it.
+    /// it holds as it arrives, and decodes it. A body refused for want of
+    /// budget is read to its end and let go first (see [`discard`]).
     pub(crate) async fn read<B>(
         self,
         body: B,
@@ -53,7 +57,6 @@ impl BodyHeaders {
         B: hyper::body::Body,
         B::Error: Into<BoxError>,
     {
-        reservation.cover(self.declared.unwrap_or(0))?;
         let read = read_within_limit(body, self.declared, limits, reservation);
         let body = within(Some(limits.body_read_timeout), read)
             .await
@@ -87,6 +90,7 @@ where
     let mut first: Option<Bytes> = None;
     let mut gathered: Vec<u8> = Vec::new();
     let mut total = 0;
+    let mut refused = None;
     let mut body = std::pin::pin!(body);
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| Rejection::unreadable_body(e.into()))?;
@@ -96,7 +100,10 @@ where
         let len = data.remaining();
         total += len;
         check_streamed(total, &limits.body)?;
-        reservation.cover(total)?;
+        if let Err(busy) = reservation.cover(total) {
+            refused = Some(busy);
+            break;
+        }
         if len == 0 {
             continue;
         }
@@ -120,10 +127,64 @@ where
             data.advance(n);
         }
     }
+    if let Some(busy) = refused {
+        drop((first, gathered));
+        discard(body, total, limits).await;
+        return Err(busy);
+    }
     Ok(match first {
         Some(only) => only,
         None => Bytes::from(gathered),
     })
+}
+
+/// Reads what is left of a refused request's body and lets it go, so that
+/// a client still sending reads its refusal rather than a reset
+/// connection (closing a socket with unread bytes resets it): at most the
+/// body limit in all (`already` bytes counted as read), within the body
+/// read timeout. Past either, it stops, and the connection closes after
+/// the refusal. Nothing is kept, so it costs no memory.
+pub(crate) async fn discard<B>(body: B, already: usize, limits: &HttpLimits)
+where
+    B: hyper::body::Body,
+{
+    let most = limits.body.max_body_bytes;
+    let read_all = async {
+        let mut body = std::pin::pin!(body);
+        let mut total = already;
+        loop {
+            // Matched apart from the loop, so that no error is held
+            // across the next wait (a body's error need not be `Send`).
+            let frame = match body.frame().await {
+                Some(Ok(frame)) => frame,
+                _ => return,
+            };
+            if let Ok(data) = frame.into_data() {
+                total += data.remaining();
+                if total > most {
+                    return;
+                }
+            }
+        }
+    };
+    let _ = within(Some(limits.body_read_timeout), read_all).await;
+}
+
+/// Whether the body of a request refused before it was read is worth
+/// reading to its end (see [`discard`]): one declared within the body
+/// limit, or chunked; not when the client waits for `100 Continue` before
+/// sending it (it reads the refusal instead).
+pub(crate) fn worth_discarding(headers: &HeaderMap, limits: &HttpLimits) -> bool {
+    if headers.contains_key(header::EXPECT) {
+        return false;
+    }
+    if headers.contains_key(header::TRANSFER_ENCODING) {
+        return true;
+    }
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .is_some_and(|length| length > 0 && length <= limits.body.max_body_bytes)
 }
 
 /// An error from a request body, boxed.

@@ -25,7 +25,7 @@ use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use crate::admission::Conn;
+use crate::admission::{AnswerHold, Conn};
 
 /// The largest piece of a response body handed to hyper at once.
 pub(crate) const SLICE: usize = 64 * 1024;
@@ -91,15 +91,20 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for Unvectored<I> {
 }
 
 /// A response body handed over [`SLICE`] bytes at a time, its exact
-/// length known (so hyper frames it by `Content-Length`).
+/// length known (so hyper frames it by `Content-Length`), holding its
+/// share of the answer budget until its last slice is handed over (hyper
+/// asks for the next slice only once its write buffer has room, so an
+/// answer its client does not read stays held) or it is dropped.
 #[derive(Debug)]
 pub(crate) struct Sliced {
     rest: Bytes,
+    hold: Option<AnswerHold>,
 }
 
 impl Sliced {
-    pub(crate) fn new(body: Bytes) -> Self {
-        Sliced { rest: body }
+    /// `body`, holding `hold` until it is all handed over.
+    pub(crate) fn new(body: Bytes, hold: Option<AnswerHold>) -> Self {
+        Sliced { rest: body, hold }
     }
 }
 
@@ -112,10 +117,16 @@ impl Body for Sliced {
         _: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         if self.rest.is_empty() {
+            self.hold = None;
             return Poll::Ready(None);
         }
         let n = self.rest.len().min(SLICE);
-        Poll::Ready(Some(Ok(Frame::data(self.rest.split_to(n)))))
+        let slice = self.rest.split_to(n);
+        if self.rest.is_empty() {
+            // The last slice: hyper copies it into its buffer at once.
+            self.hold = None;
+        }
+        Poll::Ready(Some(Ok(Frame::data(slice))))
     }
 
     fn is_end_stream(&self) -> bool {
@@ -135,7 +146,7 @@ mod tests {
     #[tokio::test]
     async fn a_body_goes_in_slices_of_known_length_and_in_order() {
         let body: Bytes = (0..SLICE * 2 + 10).map(|i| (i % 251) as u8).collect();
-        let mut sliced = Sliced::new(body.clone());
+        let mut sliced = Sliced::new(body.clone(), None);
         assert_eq!(sliced.size_hint().exact(), Some(body.len() as u64));
         let mut pieces = Vec::new();
         while let Some(frame) = sliced.frame().await {
@@ -147,7 +158,7 @@ mod tests {
         );
         assert_eq!(pieces.concat(), body);
         assert!(sliced.is_end_stream());
-        assert!(Sliced::new(Bytes::new()).is_end_stream());
+        assert!(Sliced::new(Bytes::new(), None).is_end_stream());
     }
 
     #[tokio::test]

@@ -19,6 +19,7 @@ use xmlrpc_codec::wire::BodyLimits;
 /// let limits = HttpLimits::default();
 /// assert_eq!(limits.body, BodyLimits::default()); // 20 MiB as sent and inflated
 /// assert_eq!(limits.max_buffered_body_bytes, 512 * 1024 * 1024);
+/// assert_eq!(limits.max_buffered_answer_bytes, 256 * 1024 * 1024);
 /// assert_eq!(limits.max_header_bytes, 64 * 1024);
 /// assert_eq!(limits.max_headers, 100);
 /// assert_eq!(limits.header_read_timeout, Duration::from_secs(30));
@@ -40,8 +41,24 @@ pub struct HttpLimits {
     pub body: BodyLimits,
     /// Bytes of request bodies the server holds at once, over all
     /// connections (so that many large bodies together cannot exhaust
-    /// memory); a request that would pass it is answered 503. Default: 512 MiB.
+    /// memory), counted as they arrive (a declared length holds nothing
+    /// until its bytes come); a request whose body would pass it is
+    /// answered 503 with `Retry-After`, once the rest of its body is read
+    /// and discarded (so the client reads the answer). Default: 512 MiB.
     pub max_buffered_body_bytes: usize,
+    /// Bytes of answers the server holds at once for clients that have not
+    /// read them yet, over all connections: an answer longer than 64 KiB
+    /// is counted from when it is made until its last byte is handed to
+    /// the connection (a client that does not read holds its answer, and
+    /// its connection gets no other answer meanwhile). A call whose answer
+    /// does not fit is answered with fault -32603 saying so (it ran: its
+    /// answer could not be kept). One answer's size is bounded by the
+    /// dispatcher's [`max_answer_bytes`](xmlrpc_server::DispatchOptions::max_answer_bytes).
+    /// Counted on the server's own connections (its listeners and
+    /// [`RpcService::serve_connection`](crate::RpcService::serve_connection));
+    /// a service mounted in another server hands its answers to that
+    /// server. Default: 256 MiB.
+    pub max_buffered_answer_bytes: usize,
     /// Bytes of one request's header block (hyper's read buffer; at least
     /// 8 KiB); larger headers are answered 431. Default: 64 KiB.
     pub max_header_bytes: usize,
@@ -83,6 +100,7 @@ impl Default for HttpLimits {
         HttpLimits {
             body: BodyLimits::default(),
             max_buffered_body_bytes: 512 * 1024 * 1024,
+            max_buffered_answer_bytes: 256 * 1024 * 1024,
             max_header_bytes: 64 * 1024,
             max_headers: 100,
             header_read_timeout: Duration::from_secs(30),
@@ -98,6 +116,7 @@ impl Default for HttpLimits {
 xmlrpc_codec::__limit_setters!(HttpLimits {
     body: BodyLimits,
     max_buffered_body_bytes: usize,
+    max_buffered_answer_bytes: usize,
     max_header_bytes: usize,
     max_headers: usize,
     header_read_timeout: Duration,

@@ -71,6 +71,9 @@ pub(crate) fn rejected(rejection: &Rejection) -> Reply {
     if rejection.status() == 501 {
         headers.insert(header::ALLOW, HeaderValue::from_static("POST"));
     }
+    if let Some(seconds) = rejection.retry_after() {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
     if let Some(challenge) = rejection.challenge() {
         if let Ok(value) = HeaderValue::try_from(challenge) {
             headers.insert(header::WWW_AUTHENTICATE, value);

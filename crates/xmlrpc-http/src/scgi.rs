@@ -11,13 +11,15 @@ use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::sync::watch;
 use xmlrpc_codec::wire::{ContentCoding, accepts_gzip};
+use xmlrpc_codec::{Fault, codes};
 use xmlrpc_server::context::{Identity, RequestContext, TrustedProxies};
 use xmlrpc_server::http_rules::{AccessLog, Rejection, check_streamed, content_length, reason};
 
-use crate::admission::Conn;
+use crate::admission::{AnswersFull, Conn, Reservation};
 use crate::limits::HttpLimits;
 use crate::listener::{Stop, reached, stop_settled};
-use crate::service::Shared;
+use crate::routing::{Endpoint, Page};
+use crate::service::{Shared, answers_full};
 
 /// Why a request head could not be read.
 #[derive(Debug, PartialEq, Eq)]
@@ -215,6 +217,68 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
     }
 }
 
+/// What a request's head leads to, before its body is read.
+enum Step<'a> {
+    /// The documentation page.
+    Page(&'a Page),
+    /// A call for `endpoint`, with a body of `declared` bytes in `coding`.
+    Call {
+        endpoint: &'a Endpoint,
+        context: RequestContext,
+        declared: usize,
+        coding: ContentCoding,
+    },
+}
+
+/// The checks on a request's head, in order: the route (404), the
+/// client's identity (401), the method (501, or the page for GET), the
+/// body's length (411, 413, 400) and coding (415).
+fn step<'a>(
+    head: &Head,
+    context: RequestContext,
+    method: &str,
+    path: &str,
+    shared: &'a Shared,
+) -> Result<Step<'a>, Rejection> {
+    let limits = &shared.config.limits;
+    let endpoint = shared.routes.get(path).ok_or_else(Rejection::not_found)?;
+    let context = shared.authenticated(context)?;
+    if matches!(method, "GET" | "HEAD") {
+        if let Some(page) = &endpoint.page {
+            return Ok(Step::Page(page));
+        }
+    }
+    if method != "POST" {
+        return Err(Rejection::unsupported_method(method));
+    }
+    let declared =
+        content_length(head.get("CONTENT_LENGTH"), false, &limits.body)?.unwrap_or_default();
+    let coding = ContentCoding::from_header(head.get("HTTP_CONTENT_ENCODING").map(str::as_bytes))
+        .map_err(|e| Rejection::unsupported_coding(&e))?;
+    Ok(Step::Call {
+        endpoint,
+        context,
+        declared,
+        coding,
+    })
+}
+
+/// Reads and lets go the body of a request refused before it was read,
+/// so that the front end, which sends the whole request before reading,
+/// reads the refusal (closing with unread bytes resets the connection):
+/// only a body declared within the body limit, within the body read time.
+async fn discard_unread<S: AsyncRead + Unpin>(stream: &mut S, head: &Head, limits: &HttpLimits) {
+    let Ok(Some(declared)) = content_length(head.get("CONTENT_LENGTH"), false, &limits.body) else {
+        return;
+    };
+    let rest = (&mut *stream).take(declared as u64);
+    let copy = async move {
+        let mut rest = rest;
+        tokio::io::copy(&mut rest, &mut tokio::io::sink()).await
+    };
+    let _ = tokio::time::timeout(limits.body_read_timeout, copy).await;
+}
+
 /// Answers one request; returns the status, body length and method called.
 async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
@@ -225,52 +289,94 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     shared: &Shared,
 ) -> Result<(u16, Option<usize>, Option<String>), Rejection> {
     let limits = &shared.config.limits;
-    let endpoint = shared.routes.get(path).ok_or_else(Rejection::not_found)?;
-    let context = shared.authenticated(context)?;
     let accepts = accepts_gzip(head.get("HTTP_ACCEPT_ENCODING").map(str::as_bytes));
     let threshold = shared.config.response_gzip_threshold();
-    if matches!(method, "GET" | "HEAD") {
-        if let Some(page) = &endpoint.page {
+    let (endpoint, context, declared, coding) = match step(head, context, method, path, shared) {
+        Ok(Step::Page(page)) => {
             let coding = ContentCoding::choose(page.html.len(), threshold, accepts);
             let body = page.body(coding).to_vec();
             let length = body.len();
             write_ok(stream, "text/html; charset=utf-8", coding, &body).await;
             return Ok((200, Some(length), None));
         }
-    }
-    if method != "POST" {
-        return Err(Rejection::unsupported_method(method));
-    }
-    let declared =
-        content_length(head.get("CONTENT_LENGTH"), false, &limits.body)?.unwrap_or_default();
-    let coding = ContentCoding::from_header(head.get("HTTP_CONTENT_ENCODING").map(str::as_bytes))
-        .map_err(|e| Rejection::unsupported_coding(&e))?;
-    let _in_flight = shared.budgets.admit_request()?;
+        Ok(Step::Call {
+            endpoint,
+            context,
+            declared,
+            coding,
+        }) => (endpoint, context, declared, coding),
+        Err(rejection) => {
+            discard_unread(stream, head, limits).await;
+            return Err(rejection);
+        }
+    };
     let mut reservation = shared.budgets.reservation();
-    reservation.cover(declared)?;
-    let mut body = Vec::with_capacity(declared);
-    let mut limited = (&mut *stream).take(declared as u64);
-    let read = limited.read_to_end(&mut body);
-    match tokio::time::timeout(limits.body_read_timeout, read).await {
+    let read = read_body(&mut *stream, declared, &mut reservation);
+    let body = match tokio::time::timeout(limits.body_read_timeout, read).await {
         Err(_) => return Err(Rejection::body_timeout(limits.body_read_timeout)),
-        Ok(Err(e)) => return Err(Rejection::unreadable_body(e)),
-        Ok(Ok(_)) => {}
-    }
-    if body.len() < declared {
-        return Err(Rejection::body_cut_short(body.len(), declared as u64));
-    }
+        Ok(body) => body?,
+    };
     check_streamed(body.len(), &limits.body)?;
     let sent = body.len();
     let body = coding
         .decode(body, limits.body.max_inflated_bytes)
         .map_err(|e| Rejection::bad_coding(&e))?;
     reservation.cover(sent + body.len())?;
+    let _in_flight = shared.budgets.admit_request()?;
     let reply = shared.dispatch(&endpoint.dispatcher, body, &context).await;
     drop(reservation);
     let coding = ContentCoding::choose(reply.body.len(), threshold, accepts);
     let payload = coding.encode(reply.body);
+    // Held until written: a front end that does not read holds its answer.
+    let (payload, _hold) = match shared.budgets.hold_answer(payload.len()) {
+        Ok(hold) => (payload, hold),
+        Err(AnswersFull) => {
+            let text = answers_full(payload.len(), limits);
+            drop(payload);
+            let fault = endpoint.dispatcher.fault_reply(
+                reply.method.clone(),
+                Fault::new(codes::INTERNAL_ERROR, text),
+            );
+            (fault.body, None)
+        }
+    };
     write_ok(stream, "text/xml", coding, &payload).await;
     Ok((200, Some(payload.len()), reply.method))
+}
+
+/// Reads the `declared` bytes of a body, holding budget for them as they
+/// arrive (a declared length alone holds nothing); a body refused for want
+/// of budget is read to its end and let go first, so that the front end
+/// reads the refusal.
+async fn read_body<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    declared: usize,
+    reservation: &mut Reservation<'_>,
+) -> Result<Vec<u8>, Rejection> {
+    // Room not written to costs address space, not memory.
+    let mut body = Vec::with_capacity(declared);
+    let mut limited = stream.take(declared as u64);
+    loop {
+        let before = body.len();
+        let read = (&mut limited)
+            .take(64 * 1024)
+            .read_to_end(&mut body)
+            .await
+            .map_err(Rejection::unreadable_body)?;
+        if read == 0 {
+            break;
+        }
+        if let Err(busy) = reservation.cover(body.len()) {
+            drop(body);
+            let _ = tokio::io::copy(&mut limited, &mut tokio::io::sink()).await;
+            return Err(busy);
+        }
+        debug_assert!(body.len() > before);
+    }
+    if body.len() < declared {
+        return Err(Rejection::body_cut_short(body.len(), declared as u64));
+    }
+    Ok(body)
 }
 
 async fn write_ok(
@@ -306,6 +412,9 @@ async fn write_rejection(
     );
     if rejection.status() == 501 {
         head.push_str("Allow: POST\r\n");
+    }
+    if let Some(seconds) = rejection.retry_after() {
+        head.push_str(&format!("Retry-After: {seconds}\r\n"));
     }
     if let Some(challenge) = rejection.challenge() {
         head.push_str(&format!("WWW-Authenticate: {challenge}\r\n"));

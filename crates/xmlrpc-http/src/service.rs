@@ -22,10 +22,11 @@ use xmlrpc_server::context::RequestContext;
 use xmlrpc_server::http_rules::{AccessLog, Rejection};
 use xmlrpc_server::{Dispatcher, Reply as DispatchReply};
 
-use crate::admission::{Budgets, Conn, RequestInProgress};
-use crate::body::{BodyHeaders, BoxError};
+use crate::admission::{AnswerHold, AnswersFull, Budgets, Conn, RequestInProgress};
+use crate::body::{BodyHeaders, BoxError, discard, worth_discarding};
 use crate::config::HttpConfig;
 use crate::connection_io::{Sliced, Unvectored};
+use crate::limits::HttpLimits;
 use crate::listener::Stop;
 use crate::response::{self, Reply};
 use crate::routing::{Page, Routes};
@@ -168,13 +169,14 @@ impl hyper::service::Service<Request<Incoming>> for RpcService {
         Box::pin(
             self.clone()
                 .respond_on_connection(request)
-                .map(|answer| Ok(answer.map(Full::new))),
+                .map(|answer| Ok(answer.reply.map(Full::new))),
         )
     }
 }
 
 /// The service as the server's own connections run it: each answer's
-/// body handed to hyper in slices (see `connection_io`).
+/// body handed to hyper in slices (see `connection_io`), holding its share
+/// of the answer budget until it is all handed over.
 #[derive(Clone)]
 pub(crate) struct SlicedAnswers(pub(crate) RpcService);
 
@@ -186,12 +188,10 @@ impl hyper::service::Service<Request<Incoming>> for SlicedAnswers {
     fn call(&self, request: Request<Incoming>) -> Self::Future {
         // Mapped, not wrapped in an `async` block: a block awaiting a
         // future it holds stores it twice, and this one is boxed per request.
-        Box::pin(
-            self.0
-                .clone()
-                .respond_on_connection(request)
-                .map(|answer| Ok(answer.map(Sliced::new))),
-        )
+        Box::pin(self.0.clone().respond_on_connection(request).map(|answer| {
+            let Answer { reply, hold, .. } = answer;
+            Ok(reply.map(|body| Sliced::new(body, hold)))
+        }))
     }
 }
 
@@ -201,7 +201,7 @@ impl RpcService {
     fn respond_on_connection(
         self,
         request: Request<Incoming>,
-    ) -> impl Future<Output = Reply> + Send + 'static {
+    ) -> impl Future<Output = Answer> + Send + 'static {
         let in_progress = self.conn.as_ref().map(Conn::start_request);
         self.respond(request, in_progress)
     }
@@ -235,15 +235,48 @@ where
         Box::pin(
             self.clone()
                 .respond(request, None)
-                .map(|answer| Ok(answer.map(Full::new))),
+                .map(|answer| Ok(answer.reply.map(Full::new))),
         )
     }
+}
+
+/// A response, with what the access log and the answer budget need.
+struct Answer {
+    reply: Reply,
+    /// The answer's share of the answer budget, for an answer long enough
+    /// to be counted.
+    hold: Option<AnswerHold>,
+    /// The XML-RPC method called, if one was.
+    method: Option<String>,
+}
+
+impl Answer {
+    /// A response that calls no method and is not counted.
+    fn plain(reply: Reply) -> Self {
+        Answer {
+            reply,
+            hold: None,
+            method: None,
+        }
+    }
+}
+
+/// What a request's head leads to, before its body is read.
+enum Step<'a> {
+    /// An answer that needs no body: the health path, the page.
+    Answered(Reply),
+    /// A call for `dispatcher`, its body to be read as `body` says.
+    Call {
+        dispatcher: &'a Dispatcher,
+        context: RequestContext,
+        body: BodyHeaders,
+    },
 }
 
 impl RpcService {
     /// The answer to `request`; `in_progress` (the connection's count of
     /// requests in progress) is let go once it is made.
-    async fn respond<B>(self, request: Request<B>, in_progress: Option<RequestInProgress>) -> Reply
+    async fn respond<B>(self, request: Request<B>, in_progress: Option<RequestInProgress>) -> Answer
     where
         B: hyper::body::Body + Send,
         B::Error: Into<BoxError>,
@@ -259,17 +292,19 @@ impl RpcService {
         });
         let context = self.request_context(&request);
         let client = context.peer();
-        let (mut response, rpc_method) = match self.answer(request, context).await {
+        let mut answer = match self.answer(request, context).await {
             Ok(answered) => answered,
-            Err(rejection) => (response::rejected(&rejection), None),
+            Err(rejection) => Answer::plain(response::rejected(&rejection)),
         };
         if self.shared.is_stopping() {
             // Draining: keep-alive connections end after this answer.
-            response
+            answer
+                .reply
                 .headers_mut()
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         if let Some((started, method, path, version)) = logged {
+            let response = &answer.reply;
             AccessLog {
                 peer: client,
                 method: method.as_str(),
@@ -280,52 +315,47 @@ impl RpcService {
                     .headers()
                     .get(header::CONTENT_LENGTH)
                     .and_then(|v| v.to_str().ok()?.parse().ok()),
-                rpc_method: rpc_method.as_deref(),
+                rpc_method: answer.method.as_deref(),
                 elapsed: started.elapsed(),
             }
             .emit();
         }
         drop(in_progress);
-        response
+        answer
     }
 
-    /// The response, and the XML-RPC method called if one was.
+    /// The response, and the XML-RPC method called if one was. A request
+    /// refused before its body was read has that body read to its end
+    /// first (see [`discard`]).
     async fn answer<B>(
         &self,
         request: Request<B>,
         context: RequestContext,
-    ) -> Result<(Reply, Option<String>), Rejection>
+    ) -> Result<Answer, Rejection>
     where
         B: hyper::body::Body + Send,
         B::Error: Into<BoxError>,
     {
-        let routes = &self.shared.routes;
-        let endpoint = routes.get(request.uri().path());
-        let is_get = matches!(*request.method(), Method::GET | Method::HEAD);
-        if is_get && self.shared.config.health_path.as_deref() == Some(request.uri().path()) {
-            let serving = !self.shared.is_stopping();
-            return Ok((response::health(serving), None));
-        }
-        let context = self.shared.authenticated(context)?;
-        let dispatcher = match endpoint {
-            Some(endpoint) if request.method() == Method::POST => &endpoint.dispatcher,
-            Some(endpoint) if is_get && endpoint.page.is_some() => {
-                let page = endpoint.page.as_ref().expect("checked above");
-                return Ok((self.page(page, request.headers()), None));
-            }
-            None if request.method() == Method::POST || (is_get && routes.documents()) => {
-                return Err(Rejection::not_found());
-            }
-            _ => return Err(Rejection::unsupported_method(request.method().as_str())),
-        };
         let limits = &self.shared.config.limits;
-        let body_headers = BodyHeaders::check(request.headers(), limits)?;
-        let coding = self.response_coding(request.headers());
-        let _in_flight = self.shared.budgets.admit_request()?;
+        let (head, body) = request.into_parts();
+        let (dispatcher, context, body_headers) = match self.step(&head, context) {
+            Ok(Step::Answered(reply)) => return Ok(Answer::plain(reply)),
+            Ok(Step::Call {
+                dispatcher,
+                context,
+                body,
+            }) => (dispatcher, context, body),
+            Err(rejection) => {
+                if worth_discarding(&head.headers, limits) {
+                    discard(body, 0, limits).await;
+                }
+                return Err(rejection);
+            }
+        };
+        let coding = self.response_coding(&head.headers);
         let mut reservation = self.shared.budgets.reservation();
-        let body = body_headers
-            .read(request.into_body(), limits, &mut reservation)
-            .await?;
+        let body = body_headers.read(body, limits, &mut reservation).await?;
+        let _in_flight = self.shared.budgets.admit_request()?;
         let reply = self.shared.dispatch(dispatcher, body, &context).await;
         drop(reservation);
         let coding = ContentCoding::choose(
@@ -333,8 +363,75 @@ impl RpcService {
             self.shared.config.response_gzip_threshold(),
             coding == ContentCoding::Gzip,
         );
-        Ok((response::xml(reply.body, coding), reply.method))
+        let reply_body = response::xml(reply.body, coding);
+        match self.shared.budgets.hold_answer(reply_body.body().len()) {
+            Ok(hold) => Ok(Answer {
+                reply: reply_body,
+                hold,
+                method: reply.method,
+            }),
+            Err(AnswersFull) => {
+                let length = reply_body.body().len();
+                drop(reply_body);
+                let fault = dispatcher.fault_reply(
+                    reply.method.clone(),
+                    Fault::new(codes::INTERNAL_ERROR, answers_full(length, limits)),
+                );
+                Ok(Answer {
+                    reply: response::xml(fault.body, ContentCoding::Identity),
+                    hold: None,
+                    method: reply.method,
+                })
+            }
+        }
     }
+
+    /// The checks on a request's head, in order: the health path, the
+    /// client's identity (401), the route (404) and the method (501, or
+    /// the page for GET), then the body's headers (415, 411, 413, 400).
+    fn step<'a>(
+        &'a self,
+        head: &hyper::http::request::Parts,
+        context: RequestContext,
+    ) -> Result<Step<'a>, Rejection> {
+        let routes = &self.shared.routes;
+        let path = head.uri.path();
+        let endpoint = routes.get(path);
+        let is_get = matches!(head.method, Method::GET | Method::HEAD);
+        if is_get && self.shared.config.health_path.as_deref() == Some(path) {
+            let serving = !self.shared.is_stopping();
+            return Ok(Step::Answered(response::health(serving)));
+        }
+        let context = self.shared.authenticated(context)?;
+        let dispatcher = match endpoint {
+            Some(endpoint) if head.method == Method::POST => &endpoint.dispatcher,
+            Some(endpoint) if is_get && endpoint.page.is_some() => {
+                let page = endpoint.page.as_ref().expect("checked above");
+                return Ok(Step::Answered(self.page(page, &head.headers)));
+            }
+            None if head.method == Method::POST || (is_get && routes.documents()) => {
+                return Err(Rejection::not_found());
+            }
+            _ => return Err(Rejection::unsupported_method(head.method.as_str())),
+        };
+        let body = BodyHeaders::check(&head.headers, &self.shared.config.limits)?;
+        Ok(Step::Call {
+            dispatcher,
+            context,
+            body,
+        })
+    }
+}
+
+/// The fault text for a call whose answer of `length` bytes did not fit
+/// the answer budget.
+pub(crate) fn answers_full(length: usize, limits: &HttpLimits) -> String {
+    format!(
+        "the call ran, but its answer of {length} bytes could not be kept: the server \
+         already holds {} MiB of answers that their clients have not read (its limit); \
+         try again later",
+        limits.max_buffered_answer_bytes >> 20
+    )
 }
 
 impl Shared {

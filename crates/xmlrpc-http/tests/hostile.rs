@@ -365,3 +365,171 @@ fn add_body() -> String {
         "<param><value><int>2</int></value></param><param><value><int>3</int></value></param>",
     )
 }
+
+/// A gzip request whose answer is about 32 times what it sends: an `echo`
+/// of `items` empty values (`<value/>`, answered as
+/// `<value><string></string></value>`).
+fn amplifying_gzip_request(items: usize) -> Vec<u8> {
+    let body = echo(&format!(
+        "<value><array><data>{}</data></array></value>",
+        "<value/>".repeat(items)
+    ));
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(body.as_bytes()).unwrap();
+    let gzipped = e.finish().unwrap();
+    let mut raw = format!(
+        "POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Type: text/xml\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+        gzipped.len()
+    )
+    .into_bytes();
+    raw.extend(gzipped);
+    raw
+}
+
+/// A connection to `addr` whose receive buffer is small, so that an answer
+/// it does not read stays with the server.
+fn connect_reading_little(addr: SocketAddr) -> TcpStream {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket.set_recv_buffer_size(8 * 1024).unwrap();
+    socket.connect(&addr.into()).unwrap();
+    socket.into()
+}
+
+/// Round two: what a request costs, not only what it holds.
+#[test]
+fn answers_nobody_reads_are_held_within_the_answer_budget() {
+    // Each answer is 9.6 MB (300,000 items of 32 bytes) from a ~10 KB
+    // request; the budget holds one: the others are faults saying so, and
+    // a normal call is answered meanwhile. (The kernel takes up to ~4 MB of
+    // an answer into the socket's send buffer; the rest stays with us.)
+    let server = TestServer::start(
+        Server::builder(methods())
+            .limits(xmlrpc::HttpLimits::default().max_buffered_answer_bytes(16 << 20))
+            .log_requests(false),
+    );
+    let request = amplifying_gzip_request(300_000);
+    assert!(request.len() < 16 * 1024, "{}", request.len());
+    let mut unread: Vec<TcpStream> = (0..6)
+        .map(|_| {
+            let mut s = connect_reading_little(server.addr);
+            s.write_all(&request).unwrap();
+            s
+        })
+        .collect();
+    // Every answer is made (or refused) before the normal call.
+    std::thread::sleep(Duration::from_millis(1500));
+    still_serving(server.addr);
+    let (mut full, mut refused) = (0, 0);
+    for s in &mut unread {
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let r = read_response(s);
+        assert_eq!(r.status, 200);
+        match decode_response(&r.body, &DocumentLimits::default()).unwrap() {
+            Ok(Value::Array(items)) => {
+                assert_eq!(items.len(), 300_000);
+                assert!(items.iter().all(|v| *v == Value::String(String::new())));
+                full += 1;
+            }
+            Ok(other) => panic!("{other:?}"),
+            Err(fault) => {
+                assert_eq!(fault.code, -32603);
+                assert!(
+                    fault
+                        .string
+                        .starts_with("the call ran, but its answer of 9600"),
+                    "{fault}"
+                );
+                assert!(
+                    fault.string.contains(
+                        "already holds 16 MiB of answers that their clients have not read"
+                    ),
+                    "{fault}"
+                );
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!((full, refused), (1, 5));
+    // Read, the answer's share is given back: the same request is answered whole.
+    let r = exchange(server.addr, &request);
+    assert!(
+        matches!(decode_response(&r.body, &DocumentLimits::default()).unwrap(), Ok(Value::Array(items)) if items.len() == 300_000)
+    );
+}
+
+#[test]
+fn header_only_requests_declaring_the_limit_hold_no_body_budget() {
+    // 30 requests declaring 20 MiB (the body limit) and sending nothing:
+    // with the default 512 MiB budget, reserving what they declare would
+    // refuse everyone else until their bodies time out.
+    let server = TestServer::start(
+        Server::builder(methods())
+            .body_read_timeout(Duration::from_secs(30))
+            .log_requests(false),
+    );
+    let declared = 20 * 1024 * 1024;
+    let waiting: Vec<TcpStream> = (0..30)
+        .map(|_| {
+            let mut s = connect(server.addr);
+            let head =
+                format!("POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Length: {declared}\r\n\r\n");
+            s.write_all(head.as_bytes()).unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    still_serving(server.addr);
+    // A body that comes holds budget for what came: a large call still fits.
+    let big = "z".repeat(4 << 20);
+    assert_eq!(
+        value_of(
+            server.addr,
+            &echo(&format!("<value><string>{big}</string></value>"))
+        ),
+        Value::String(big)
+    );
+    drop(waiting);
+}
+
+/// Sends `raw` whole (the client does not read until it has sent it all),
+/// then reads the answer.
+fn send_all_then_read(addr: SocketAddr, raw: &[u8]) -> HttpResponse {
+    let mut s = connect(addr);
+    s.write_all(raw)
+        .unwrap_or_else(|e| panic!("sending the request: {e}"));
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    read_response(&mut s)
+}
+
+#[test]
+fn a_client_refused_while_sending_reads_its_refusal() {
+    // Bodies of 3 MiB against a 1 MiB budget: 503 once the budget runs
+    // out, with Retry-After; the rest of the body is read and let go, so
+    // the client, still sending, reads the answer instead of a reset.
+    let server = TestServer::start(
+        Server::builder(methods())
+            .limits(xmlrpc::HttpLimits::default().max_buffered_body_bytes(1 << 20))
+            .log_requests(false),
+    );
+    let body = echo(&format!(
+        "<value><string>{}</string></value>",
+        "q".repeat(3 << 20)
+    ));
+    let r = send_all_then_read(server.addr, &post("/RPC2", &body));
+    assert_eq!(r.status, 503);
+    assert_eq!(r.header("retry-after"), Some("1"));
+    assert_eq!(
+        r.text(),
+        "the server holds too many request bodies right now; try again later\n"
+    );
+    // Refused before the body is read: the body is read and let go too.
+    let r = send_all_then_read(server.addr, &post("/nowhere", &body));
+    assert_eq!(r.status, 404);
+    let put = String::from_utf8(post("/RPC2", &body))
+        .unwrap()
+        .replacen("POST", "PUT", 1);
+    let r = send_all_then_read(server.addr, put.as_bytes());
+    assert_eq!(r.status, 501);
+    assert_eq!(r.header("allow"), Some("POST"));
+    still_serving(server.addr);
+}

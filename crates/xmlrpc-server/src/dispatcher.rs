@@ -11,7 +11,7 @@ use xmlrpc_codec::wire::multicall::{self, Request};
 use xmlrpc_codec::wire::names;
 use xmlrpc_codec::{
     DocumentLimits, EncodeError, EncodeOptions, Fault, OutputEncoding, Value, codes, decode_call,
-    encode_response, encode_response_sized,
+    encode_response, encode_response_within,
 };
 
 use crate::builtins;
@@ -47,6 +47,8 @@ fn answer_room(request_bytes: usize) -> usize {
 /// assert_eq!(options.limits, DocumentLimits::default());
 /// assert_eq!(options.max_multicall_calls, 1_000);
 /// assert_eq!(options.multicall_concurrency, 1);
+/// assert_eq!(options.max_answer_bytes, 64 * 1024 * 1024);
+/// assert_eq!(options.max_answer_ratio, None);
 ///
 /// let demo = DispatchOptions::default()
 ///     .allow_none(true)
@@ -77,7 +79,25 @@ pub struct DispatchOptions {
     /// another; they may run while an earlier async call waits. Keep 1
     /// when the calls' side effects must happen in order.
     pub multicall_concurrency: usize,
+    /// Bytes of one answer: a result whose `<methodResponse>` would be
+    /// larger is answered with fault -32603 ("the answer is larger than
+    /// the limit of N bytes"), found while it is written (writing stops
+    /// at the limit), so no call makes the server hold more than this for
+    /// one answer. Default: 64 MiB.
+    pub max_answer_bytes: usize,
+    /// How many times larger than its request (the document as the
+    /// dispatcher reads it, inflated) an answer may be, when set: an
+    /// answer past both this and 64 KiB is answered with fault -32603, as
+    /// for [`max_answer_bytes`](Self::max_answer_bytes). It bounds what a
+    /// small request can make the server write (an `echo` of a million
+    /// empty values answers four times its size; a method that reads a
+    /// file by name, far more). Default: `None`, no ratio.
+    pub max_answer_ratio: Option<usize>,
 }
+
+/// Answers up to this size are never refused by
+/// [`DispatchOptions::max_answer_ratio`].
+const RATIO_FREE_ANSWER: usize = 64 * 1024;
 
 impl Default for DispatchOptions {
     fn default() -> Self {
@@ -86,6 +106,8 @@ impl Default for DispatchOptions {
             limits: DocumentLimits::default(),
             max_multicall_calls: 1_000,
             multicall_concurrency: 1,
+            max_answer_bytes: 64 * 1024 * 1024,
+            max_answer_ratio: None,
         }
     }
 }
@@ -130,6 +152,30 @@ impl DispatchOptions {
     pub fn multicall_concurrency(mut self, calls: usize) -> Self {
         self.multicall_concurrency = calls.max(1);
         self
+    }
+    /// Sets [`max_answer_bytes`](Self::max_answer_bytes).
+    #[must_use]
+    pub fn max_answer_bytes(mut self, bytes: usize) -> Self {
+        self.max_answer_bytes = bytes;
+        self
+    }
+    /// Sets [`max_answer_ratio`](Self::max_answer_ratio): answers at most
+    /// `ratio` times their request (or 64 KiB, whichever is more).
+    #[must_use]
+    pub fn max_answer_ratio(mut self, ratio: usize) -> Self {
+        self.max_answer_ratio = Some(ratio);
+        self
+    }
+
+    /// The most bytes the answer to a request of `request_bytes` may take.
+    fn answer_limit(&self, request_bytes: usize) -> usize {
+        match self.max_answer_ratio {
+            None => self.max_answer_bytes,
+            Some(ratio) => request_bytes
+                .saturating_mul(ratio)
+                .max(RATIO_FREE_ANSWER)
+                .min(self.max_answer_bytes),
+        }
     }
 }
 
@@ -285,8 +331,10 @@ impl Dispatcher {
         result: Result<Value, Fault>,
         request_bytes: usize,
     ) -> Reply {
+        let options = &self.inner.options;
         let room = answer_room(request_bytes);
-        let encoded = encode_response_sized(&result, &self.inner.options.encode, room);
+        let most = options.answer_limit(request_bytes);
+        let encoded = encode_response_within(&result, &options.encode, room, most);
         self.finish_reply(method, encoded, result.err().map(|f| f.code))
     }
 
@@ -294,8 +342,10 @@ impl Dispatcher {
     /// calls gave `results`: what [`reply`](Self::reply) writes for the
     /// built-in's answer.
     fn multicall_reply(&self, results: &[Result<Value, Fault>], request_bytes: usize) -> Reply {
+        let options = &self.inner.options;
         let room = answer_room(request_bytes);
-        let encoded = multicall::encode_response(results, &self.inner.options.encode, room);
+        let most = options.answer_limit(request_bytes);
+        let encoded = multicall::encode_response(results, &options.encode, room, most);
         self.finish_reply(Some(names::MULTICALL.to_owned()), encoded, None)
     }
 

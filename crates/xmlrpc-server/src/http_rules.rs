@@ -154,6 +154,18 @@ impl Rejection {
         self.status
     }
 
+    /// Seconds after which the client may try again (`Retry-After`), for
+    /// a refusal that lasts only while the server is busy (503).
+    ///
+    /// ```
+    /// use xmlrpc::http_rules::Rejection;
+    /// assert_eq!(Rejection::busy_bodies().retry_after(), Some(1));
+    /// assert_eq!(Rejection::not_found().retry_after(), None);
+    /// ```
+    pub fn retry_after(&self) -> Option<u32> {
+        (self.status == 503).then_some(1)
+    }
+
     /// The status code and its reason phrase, as a CGI `Status:` header or
     /// an HTTP status line carries them.
     pub fn status_line(&self) -> String {

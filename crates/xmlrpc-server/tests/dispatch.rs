@@ -461,3 +461,82 @@ fn multicall_runs_calls_one_at_a_time_by_default_and_concurrently_when_asked() {
         1
     );
 }
+
+/// A dispatcher whose `repeat(n)` answers a string of `n` bytes, and
+/// `echo` its parameter.
+fn answering(options: DispatchOptions) -> Dispatcher {
+    let mut m = Methods::new();
+    m.register_multicall_functions();
+    m.register_function("repeat", |n: u32| "r".repeat(n as usize));
+    m.register_function("repeat_padded", |_: String, n: u32| "r".repeat(n as usize));
+    m.register_function("echo", |v: Value| v);
+    Dispatcher::with_options(m, options)
+}
+
+fn answer_to(d: &Dispatcher, method: &str, params: Vec<Value>) -> (usize, Result<Value, Fault>) {
+    let body = encode_call(&MethodCall::new(method, params), &EncodeOptions::default()).unwrap();
+    let answer = block_on(d.handle(&body));
+    let read = decode_response(&answer, &DocumentLimits::default()).unwrap();
+    (answer.len(), read)
+}
+
+#[test]
+fn an_answer_past_the_answer_limit_is_a_fault_and_one_at_it_is_sent() {
+    let d = answering(DispatchOptions::default().max_answer_bytes(10_000));
+    let (length, fine) = answer_to(&d, "repeat", vec![int(9_000)]);
+    assert_eq!(fine, Ok(s(&"r".repeat(9_000))));
+    assert!(length <= 10_000, "{length}");
+    let (_, refused) = answer_to(&d, "repeat", vec![int(10_000)]);
+    assert_eq!(
+        refused,
+        Err(Fault::new(
+            -32603,
+            "the answer is larger than the limit of 10000 bytes"
+        ))
+    );
+    // Array items are counted as they are written: a million of them stop early.
+    let (_, refused) = answer_to(&d, "echo", vec![Value::Array(vec![int(1); 1_000_000])]);
+    assert_eq!(
+        refused.unwrap_err().string,
+        "the answer is larger than the limit of 10000 bytes"
+    );
+    // A multicall's answer counts as one.
+    let call = |n: i32| {
+        let mut member = xmlrpc::Struct::new();
+        member.insert("methodName", s("repeat"));
+        member.insert("params", Value::Array(vec![int(n)]));
+        Value::Struct(member)
+    };
+    let (_, refused) = answer_to(
+        &d,
+        "system.multicall",
+        vec![Value::Array(vec![call(4_000), call(4_000), call(4_000)])],
+    );
+    assert_eq!(refused.unwrap_err().code, -32603);
+    let (_, fine) = answer_to(
+        &d,
+        "system.multicall",
+        vec![Value::Array(vec![call(4_000), call(4_000)])],
+    );
+    assert_eq!(fine.unwrap().as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn an_answer_ratio_bounds_what_a_small_request_makes_the_server_write() {
+    let d = answering(DispatchOptions::default().max_answer_ratio(100));
+    // Up to 64 KiB is always allowed, whatever the request.
+    let (_, fine) = answer_to(&d, "repeat", vec![int(60_000)]);
+    assert_eq!(fine.unwrap(), s(&"r".repeat(60_000)));
+    // A ~150-byte request may not make a 100 KB answer...
+    let (_, refused) = answer_to(&d, "repeat", vec![int(100_000)]);
+    assert_eq!(
+        refused.unwrap_err().string,
+        "the answer is larger than the limit of 65536 bytes"
+    );
+    // ...but a 2 KB request may have one a hundred times its size.
+    let padding = s(&"p".repeat(2_000));
+    let (_, fine) = answer_to(&d, "repeat_padded", vec![padding.clone(), int(150_000)]);
+    assert_eq!(fine.unwrap(), s(&"r".repeat(150_000)));
+    let (_, refused) = answer_to(&d, "repeat_padded", vec![padding, int(250_000)]);
+    assert_eq!(refused.unwrap_err().code, -32603);
+}

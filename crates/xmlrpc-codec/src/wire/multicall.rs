@@ -217,8 +217,9 @@ pub fn decode_request(body: &[u8], limits: &DocumentLimits) -> Result<Request, D
 }
 
 /// Writes the `<methodResponse>` of a multicall whose calls gave
-/// `results`, in order, into a buffer that starts `capacity` bytes long:
-/// byte for byte what [`encode_response_sized`](crate::encode_response_sized)
+/// `results`, in order, into a buffer that starts `capacity` bytes long
+/// and may grow to `max_bytes` (past it, [`EncodeError::TooLarge`]):
+/// byte for byte what [`encode_response_within`](crate::encode_response_within)
 /// writes for the array of [`result`]s, without making that array.
 ///
 /// ```
@@ -226,7 +227,7 @@ pub fn decode_request(body: &[u8], limits: &DocumentLimits) -> Result<Request, D
 /// use xmlrpc::{EncodeOptions, Fault, Value, encode_response};
 ///
 /// let results = vec![Ok(Value::Int(8)), Err(Fault::application("no"))];
-/// let direct = multicall::encode_response(&results, &EncodeOptions::default(), 256).unwrap();
+/// let direct = multicall::encode_response(&results, &EncodeOptions::default(), 256, usize::MAX).unwrap();
 /// let wrapped = Value::Array(results.into_iter().map(multicall::result).collect());
 /// assert_eq!(direct, encode_response(&Ok(wrapped), &EncodeOptions::default()).unwrap());
 /// ```
@@ -234,8 +235,9 @@ pub fn encode_response(
     results: &[Result<Value, Fault>],
     opts: &EncodeOptions,
     capacity: usize,
+    max_bytes: usize,
 ) -> Result<Vec<u8>, EncodeError> {
-    crate::encode::encode_multicall_response(results, opts, capacity)
+    crate::encode::encode_multicall_response(results, opts, capacity, max_bytes)
 }
 
 #[cfg(test)]
