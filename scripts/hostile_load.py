@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""What hostile requests cost a running server: its memory and whether
+everyone else is still answered.
+
+Starts a server command (`{port}` in it is replaced by a free port) and
+runs, one after the other:
+
+  amplify      CONNECTIONS connections each send a small gzip request
+               (an `echo` of ITEMS empty values, `<value/>`, answered as
+               32 bytes each: ~32 MB from ~12 KB at the default 999,000)
+               and never read the answer.
+  header-only  HEADERS connections each send a request head declaring a
+               20 MiB body and nothing more.
+
+During each, normal calls (`add(2, 3)` on new connections) must be answered
+correctly within a second. The server's peak resident memory (VmHWM) must
+stay within --max-peak-mib; its resident memory after the load (all
+connections closed) is reported beside its idle figure, and checked when
+--max-after-ratio is given. Prints one line per scenario and exits non-zero
+on a failed check.
+
+    python3 scripts/hostile_load.py 'target/release/xmlrpc demo --quiet --port {port}'
+"""
+
+import argparse
+import gzip
+import os
+import shlex
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from load_common import free_port, wait_for_port  # noqa: E402
+
+ADD = (
+    b'<?xml version="1.0"?><methodCall><methodName>add</methodName><params>'
+    b"<param><value><int>2</int></value></param><param><value><int>3</int>"
+    b"</value></param></params></methodCall>"
+)
+
+
+def memory_kib(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise SystemExit(f"no {field} for process {pid}")
+
+
+def post(body, extra=b""):
+    return (
+        b"POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\n"
+        + extra
+        + b"Content-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+        + body
+    )
+
+
+def amplifying_request(items):
+    body = (
+        b'<?xml version="1.0"?><methodCall><methodName>echo</methodName><params>'
+        b"<param><value><array><data>"
+        + b"<value/>" * items
+        + b"</data></array></value></param></params></methodCall>"
+    )
+    return post(gzip.compress(body, 9), b"Content-Encoding: gzip\r\n")
+
+
+def read_answer(sock):
+    """The status and body of one HTTP response on `sock`."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise OSError(f"connection closed after {len(data)} bytes")
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split()[1])
+    length = next(
+        int(line.split(b":", 1)[1]) for line in lines if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise OSError("connection closed in the body")
+        body += chunk
+    return status, body
+
+
+def normal_call(port):
+    """Seconds an `add(2, 3)` took on a new connection; fails if it was
+    not answered 5 within 5 s."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(post(ADD))
+        status, body = read_answer(s)
+    took = time.monotonic() - started
+    if status != 200 or b"<int>5</int>" not in body:
+        raise SystemExit(f"a normal call was answered {status}: {body[:200]!r}")
+    return took
+
+
+def small_window_connection(port):
+    s = socket.socket()
+    # A small receive window: an unread answer stays with the server.
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+    s.settimeout(30)
+    s.connect(("127.0.0.1", port))
+    return s
+
+
+def amplify(port, pid, connections, items, settle):
+    request = amplifying_request(items)
+    opened = []
+    slowest = 0.0
+    for i in range(connections):
+        s = small_window_connection(port)
+        s.sendall(request)
+        opened.append(s)
+        if i % 10 == 9:
+            slowest = max(slowest, normal_call(port))
+    deadline = time.monotonic() + settle
+    while time.monotonic() < deadline:
+        slowest = max(slowest, normal_call(port))
+        time.sleep(0.2)
+    peak = memory_kib(pid, "VmHWM")
+    during = memory_kib(pid, "VmRSS")
+    for s in opened:
+        s.close()
+    return len(request), slowest, peak, during
+
+
+def header_only(port, headers, settle):
+    opened = []
+    for _ in range(headers):
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        s.sendall(b"POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 20971520\r\n\r\n")
+        opened.append(s)
+    time.sleep(0.2)
+    slowest = 0.0
+    deadline = time.monotonic() + settle
+    while time.monotonic() < deadline:
+        slowest = max(slowest, normal_call(port))
+        time.sleep(0.1)
+    for s in opened:
+        s.close()
+    return slowest
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", help="the server, with {port}")
+    parser.add_argument("--connections", type=int, default=100)
+    parser.add_argument("--items", type=int, default=999_000)
+    parser.add_argument("--headers", type=int, default=26)
+    parser.add_argument("--settle", type=float, default=3.0, help="seconds of normal calls after each load")
+    parser.add_argument("--max-peak-mib", type=float, default=512)
+    parser.add_argument("--max-after-ratio", type=float, help="RSS after / idle RSS must stay below this")
+    parser.add_argument("--max-call-seconds", type=float, default=1.0)
+    args = parser.parse_args()
+
+    port = free_port()
+    proc = subprocess.Popen(shlex.split(args.command.replace("{port}", str(port))), stdout=subprocess.DEVNULL)
+    failed = []
+    try:
+        wait_for_port(port, proc, 60)
+        normal_call(port)
+        idle = memory_kib(proc.pid, "VmRSS")
+        sent, slowest, peak, during = amplify(port, proc.pid, args.connections, args.items, args.settle)
+        time.sleep(2)
+        after = memory_kib(proc.pid, "VmRSS")
+        print(
+            f"amplify: {args.connections} connections x {sent} bytes sent, unread; "
+            f"slowest normal call {slowest * 1000:.0f} ms; RSS idle {idle / 1024:.1f} MiB, "
+            f"during {during / 1024:.1f}, peak {peak / 1024:.1f}, after {after / 1024:.1f} MiB"
+        )
+        if peak / 1024 > args.max_peak_mib:
+            failed.append(f"peak RSS {peak / 1024:.1f} MiB > {args.max_peak_mib}")
+        if args.max_after_ratio and after > idle * args.max_after_ratio:
+            failed.append(f"RSS after {after / 1024:.1f} MiB > {args.max_after_ratio} x idle {idle / 1024:.1f}")
+        if slowest > args.max_call_seconds:
+            failed.append(f"a normal call took {slowest:.2f} s during amplify")
+        slowest = header_only(port, args.headers, args.settle)
+        print(f"header-only: {args.headers} heads declaring 20 MiB; slowest normal call {slowest * 1000:.0f} ms")
+        if slowest > args.max_call_seconds:
+            failed.append(f"a normal call took {slowest:.2f} s during header-only")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    for f in failed:
+        print(f"hostile_load: {f}", file=sys.stderr)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
