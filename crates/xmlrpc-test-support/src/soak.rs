@@ -174,7 +174,27 @@ fn hostile_inputs() -> Vec<Vec<u8>> {
     )
     .into_bytes();
     gz.extend(bomb);
+    // A 1.6 KB gzip request whose answer is 3.2 MB.
+    let amplifying = gzip::gzip(
+        format!(
+            "<methodCall><methodName>echo</methodName><params><param><value><array><data>{}</data></array></value></param></params></methodCall>",
+            "<value/>".repeat(100_000)
+        )
+        .as_bytes(),
+    );
+    let mut amplify = format!(
+        "POST /RPC2 HTTP/1.1\r\nHost: soak\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+        amplifying.len()
+    )
+    .into_bytes();
+    amplify.extend(amplifying);
     vec![
+        amplify,
+        // A head declaring the body limit, then nothing (the thread closes
+        // its side): holds no budget while it waits.
+        b"POST /RPC2 HTTP/1.1\r\nHost: soak\r\nContent-Length: 20971520\r\n\r\n".to_vec(),
+        request(b"<methodCall><methodName>evil&#10;2026-12-06T00:00:00Z  INFO forged</methodName></methodCall>"),
+        b"POST /RPC2 HTTP/1.1\r\nHost: soak\r\nForwarded: for=198.51.100.7\r\nX-Forwarded-For: 198.51.100.8\r\nContent-Length: 3\r\n\r\nabc".to_vec(),
         request(nested.as_bytes()),
         request(laughs.as_bytes()),
         request(b"<methodCall><methodName>add</methodName><params><param><value><int>1"),
