@@ -11,10 +11,15 @@ runs, one after the other:
                and never read the answer.
   header-only  HEADERS connections each send a request head declaring a
                20 MiB body and nothing more.
+  big-bodies   BIG clients at once each send an `echo` of an 18 MB string
+               (more than the body budget holds together, at the default
+               64) and then read: each must read its answer, the echo or a
+               503, not a reset connection.
 
-During each, normal calls (`add(2, 3)` on new connections) must be answered
-correctly within a second. The server's peak resident memory (VmHWM) must
-stay within --max-peak-mib; its resident memory after the load (all
+During the first two, normal calls (`add(2, 3)` on new connections) must
+be answered correctly within --max-call-seconds. The server's peak resident
+memory (VmHWM) must stay within --max-peak-mib, after the first scenario
+and over the whole run; its resident memory after the load (all
 connections closed) is reported beside its idle figure, and checked when
 --max-after-ratio is given. Prints one line per scenario and exits non-zero
 on a failed check.
@@ -152,12 +157,50 @@ def header_only(port, headers, settle):
     return slowest
 
 
+def big_bodies(port, clients, size):
+    """Counts of (echoed, 503, failed) for `clients` concurrent `echo`s of
+    a `size`-byte string, each sent whole before its answer is read."""
+    import threading
+
+    text = b"e" * size
+    body = (
+        b'<?xml version="1.0"?><methodCall><methodName>echo</methodName><params>'
+        b"<param><value><string>" + text + b"</string></value></param></params></methodCall>"
+    )
+    request = post(body)
+    outcomes = []
+
+    def one():
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+                s.sendall(request)
+                status, answer = read_answer(s)
+            if status == 200 and len(answer) > size and text[:1000] in answer:
+                outcomes.append("echoed")
+            elif status == 503:
+                outcomes.append("503")
+            else:
+                outcomes.append(f"status {status}")
+        except OSError as e:
+            outcomes.append(f"{type(e).__name__}: {e}")
+
+    threads = [threading.Thread(target=one) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    failed = [o for o in outcomes if o not in ("echoed", "503")]
+    return outcomes.count("echoed"), outcomes.count("503"), failed
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", help="the server, with {port}")
     parser.add_argument("--connections", type=int, default=100)
     parser.add_argument("--items", type=int, default=999_000)
     parser.add_argument("--headers", type=int, default=26)
+    parser.add_argument("--big", type=int, default=64, help="concurrent 18 MB echoes")
+    parser.add_argument("--big-bytes", type=int, default=18_000_000)
     parser.add_argument("--settle", type=float, default=3.0, help="seconds of normal calls after each load")
     parser.add_argument("--max-peak-mib", type=float, default=512)
     parser.add_argument("--max-after-ratio", type=float, help="RSS after / idle RSS must stay below this")
@@ -189,6 +232,14 @@ def main():
         print(f"header-only: {args.headers} heads declaring 20 MiB; slowest normal call {slowest * 1000:.0f} ms")
         if slowest > args.max_call_seconds:
             failed.append(f"a normal call took {slowest:.2f} s during header-only")
+        echoed, busy, broken = big_bodies(port, args.big, args.big_bytes)
+        print(f"big-bodies: {args.big} echoes of {args.big_bytes} bytes at once: {echoed} echoed, {busy} answered 503, {len(broken)} failed")
+        if broken:
+            failed.append(f"big-bodies: {len(broken)} clients did not read an answer, e.g. {broken[0]}")
+        peak = memory_kib(proc.pid, "VmHWM")
+        print(f"peak RSS over the whole run: {peak / 1024:.1f} MiB")
+        if peak / 1024 > args.max_peak_mib:
+            failed.append(f"peak RSS {peak / 1024:.1f} MiB > {args.max_peak_mib} by the end")
     finally:
         proc.terminate()
         try:

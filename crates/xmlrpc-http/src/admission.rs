@@ -236,6 +236,9 @@ impl Connections {
 pub(crate) struct Budgets {
     /// Request bodies held at once, in KiB ([`HttpLimits::max_buffered_body_bytes`]).
     bodies: Budget,
+    /// Of `bodies`, how much may be promised to bodies still arriving
+    /// (see [`Reservation::promise`]), in KiB: half of it.
+    promises: Budget,
     /// Requests being processed ([`HttpLimits::max_requests_in_flight`]).
     requests: Budget,
     /// Answers made and not yet handed to their connection's write buffer,
@@ -251,8 +254,10 @@ pub(crate) const UNCOUNTED_ANSWER: usize = crate::connection_io::SLICE;
 
 impl Budgets {
     pub(crate) fn new(limits: &HttpLimits) -> Self {
+        let bodies = (limits.max_buffered_body_bytes / 1024).max(1);
         Budgets {
-            bodies: Budget::new((limits.max_buffered_body_bytes / 1024).max(1)),
+            bodies: Budget::new(bodies),
+            promises: Budget::new(bodies / 2),
             requests: Budget::new(limits.max_requests_in_flight.max(1)),
             answers: Arc::new(Budget::new(
                 (limits.max_buffered_answer_bytes / 1024).max(1),
@@ -288,6 +293,8 @@ impl Budgets {
         Reservation {
             budget: &self.bodies,
             held: 0,
+            promises: &self.promises,
+            promised: 0,
         }
     }
 }
@@ -364,14 +371,56 @@ impl Drop for AnswerHold {
 
 /// The share of the body budget one request holds, grown as its body
 /// arrives, given back when dropped.
+///
+/// Held only for bytes that came, a share cannot be taken by a request
+/// that declares a length and sends nothing. But many large bodies
+/// arriving together would then each take part of the budget and most
+/// would run out before their end: so a body whose first bytes have come
+/// is promised its declared length at once ([`promise`](Self::promise)),
+/// as long as the lengths promised to bodies still arriving stay within
+/// half the budget. A body that was promised its length always finishes;
+/// one that was not grows as it arrives, within what is left.
 #[derive(Debug)]
 pub(crate) struct Reservation<'a> {
     budget: &'a Budget,
     /// KiB held.
     held: usize,
+    promises: &'a Budget,
+    /// KiB of `promises` held until the body has all come.
+    promised: usize,
 }
 
 impl Reservation<'_> {
+    /// Holds the whole declared length of a body whose first bytes have
+    /// come, if the promises outstanding and the budget allow (see the
+    /// type's text); else holds nothing more. Once the body has all come,
+    /// [`settle`](Self::settle).
+    pub(crate) fn promise(&mut self, declared: usize) {
+        let want = declared.div_ceil(1024);
+        if want <= self.held || self.promised > 0 {
+            return;
+        }
+        let more = want - self.held;
+        if !self.promises.try_take(more) {
+            return;
+        }
+        if !self.budget.try_take(more) {
+            self.promises.give_back(more);
+            return;
+        }
+        self.held += more;
+        self.promised = more;
+    }
+
+    /// The body has all come: its promise no longer counts against the
+    /// promises outstanding (what it holds stays held).
+    pub(crate) fn settle(&mut self) {
+        if self.promised > 0 {
+            self.promises.give_back(self.promised);
+            self.promised = 0;
+        }
+    }
+
     /// Holds at least `bytes` of the budget, or refuses with 503.
     pub(crate) fn cover(&mut self, bytes: usize) -> Result<(), Rejection> {
         let want = bytes.div_ceil(1024);
@@ -390,6 +439,7 @@ impl Reservation<'_> {
 
 impl Drop for Reservation<'_> {
     fn drop(&mut self) {
+        self.settle();
         if self.held > 0 {
             self.budget.give_back(self.held);
         }
@@ -444,6 +494,36 @@ mod tests {
         two.cover(100 * 1024).unwrap();
         let mut three = budgets.reservation();
         assert_eq!(three.cover(1).unwrap_err().status(), 503);
+    }
+
+    #[test]
+    fn declared_lengths_are_promised_within_half_the_budget() {
+        let limits = HttpLimits {
+            max_buffered_body_bytes: 1000 * 1024,
+            ..HttpLimits::default()
+        };
+        let budgets = Budgets::new(&limits);
+        // Promises up to 500 KiB outstanding.
+        let mut a = budgets.reservation();
+        a.promise(300 * 1024);
+        assert_eq!((a.held, a.promised), (300, 300));
+        a.cover(300 * 1024).unwrap(); // already held
+        assert_eq!(a.held, 300);
+        let mut b = budgets.reservation();
+        b.promise(300 * 1024); // 600 KiB would be promised: not now
+        assert_eq!((b.held, b.promised), (0, 0));
+        // Without a promise a body grows as it arrives, within what is left.
+        b.cover(600 * 1024).unwrap();
+        assert_eq!(b.cover(700 * 1024 + 1).unwrap_err().status(), 503);
+        // Once a body has all come, its promise is settled: another may be made.
+        a.settle();
+        let mut c = budgets.reservation();
+        c.promise(100 * 1024);
+        assert_eq!((c.held, c.promised), (100, 100));
+        drop((a, b, c));
+        // All given back: the whole budget again.
+        let mut d = budgets.reservation();
+        d.cover(1000 * 1024).unwrap();
     }
 
     #[test]

@@ -98,6 +98,11 @@ where
             continue;
         };
         let len = data.remaining();
+        if total == 0 && len > 0 {
+            if let Some(declared) = declared {
+                reservation.promise(declared);
+            }
+        }
         total += len;
         check_streamed(total, &limits.body)?;
         if let Err(busy) = reservation.cover(total) {
@@ -132,6 +137,7 @@ where
         discard(body, total, limits).await;
         return Err(busy);
     }
+    reservation.settle();
     Ok(match first {
         Some(only) => only,
         None => Bytes::from(gathered),

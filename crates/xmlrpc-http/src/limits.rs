@@ -42,7 +42,10 @@ pub struct HttpLimits {
     /// Bytes of request bodies the server holds at once, over all
     /// connections (so that many large bodies together cannot exhaust
     /// memory), counted as they arrive (a declared length holds nothing
-    /// until its bytes come); a request whose body would pass it is
+    /// until its bytes come; then, while the lengths so promised to bodies
+    /// still arriving stay within half this budget, the whole declared
+    /// length is held at once, so that large bodies arriving together
+    /// finish rather than each run out midway); a request whose body would pass it is
     /// answered 503 with `Retry-After`, once the rest of its body is read
     /// and discarded (so the client reads the answer). Default: 512 MiB.
     pub max_buffered_body_bytes: usize,

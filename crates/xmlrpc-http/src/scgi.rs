@@ -345,7 +345,8 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
 }
 
 /// Reads the `declared` bytes of a body, holding budget for them as they
-/// arrive (a declared length alone holds nothing); a body refused for want
+/// arrive (a declared length alone holds nothing; once bytes come, it may
+/// be promised: see [`Reservation`]); a body refused for want
 /// of budget is read to its end and let go first, so that the front end
 /// reads the refusal.
 async fn read_body<S: AsyncRead + Unpin>(
@@ -366,6 +367,9 @@ async fn read_body<S: AsyncRead + Unpin>(
         if read == 0 {
             break;
         }
+        if before == 0 {
+            reservation.promise(declared);
+        }
         if let Err(busy) = reservation.cover(body.len()) {
             drop(body);
             let _ = tokio::io::copy(&mut limited, &mut tokio::io::sink()).await;
@@ -376,6 +380,7 @@ async fn read_body<S: AsyncRead + Unpin>(
     if body.len() < declared {
         return Err(Rejection::body_cut_short(body.len(), declared as u64));
     }
+    reservation.settle();
     Ok(body)
 }
 

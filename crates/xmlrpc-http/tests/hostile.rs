@@ -533,3 +533,46 @@ fn a_client_refused_while_sending_reads_its_refusal() {
     assert_eq!(r.header("allow"), Some("POST"));
     still_serving(server.addr);
 }
+
+#[test]
+fn large_bodies_arriving_together_past_the_budget_finish_or_read_503() {
+    // Eight 1.5 MiB bodies at once against a 6 MiB budget: those promised
+    // their length (within half the budget) finish, the others are refused
+    // with a 503 their clients read.
+    let server = TestServer::start(
+        Server::builder(methods())
+            .limits(xmlrpc::HttpLimits::default().max_buffered_body_bytes(6 << 20))
+            .log_requests(false),
+    );
+    let text = "b".repeat(3 << 19);
+    let request = post(
+        "/RPC2",
+        &echo(&format!("<value><string>{text}</string></value>")),
+    );
+    let clients: Vec<_> = (0..8)
+        .map(|_| {
+            let request = request.clone();
+            let addr = server.addr;
+            std::thread::spawn(move || send_all_then_read(addr, &request))
+        })
+        .collect();
+    let (mut echoed, mut refused) = (0, 0);
+    for client in clients {
+        let r = client.join().unwrap();
+        match r.status {
+            200 => {
+                let answer = decode_response(&r.body, &DocumentLimits::default()).unwrap();
+                assert_eq!(answer, Ok(Value::String(text.clone())));
+                echoed += 1;
+            }
+            503 => {
+                assert_eq!(r.header("retry-after"), Some("1"));
+                refused += 1;
+            }
+            other => panic!("{other}: {}", r.text()),
+        }
+    }
+    assert_eq!(echoed + refused, 8);
+    assert!(echoed >= 1, "{echoed} echoed, {refused} refused");
+    still_serving(server.addr);
+}
