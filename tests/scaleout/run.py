@@ -14,13 +14,18 @@ calls from 127.0.0.3, the proxies reach the backends from 127.0.0.1, the
 one address the backends trust besides Unix sockets) touch nothing
 outside. The HAProxy and nginx configurations and the systemd
 units are DEPLOYMENT.md's own (its blocks marked `tested`), with the test's
-paths and ports put in. Prints the calls made and failed per route.
+paths and ports put in; the backends trust the proxies (and read the
+header) that the unit's ExecStart says. Before the load, a client forging
+`Forwarded` and `X-Forwarded-For` through every route must be seen as
+itself. Prints the calls made and failed per route.
 """
 
 import argparse
 import http.client
 import os
+import json
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -33,7 +38,6 @@ import xmlrpc.client
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKEND = ROOT / "target" / "debug" / "examples" / "behind_proxy"
 CLIENT_ADDRESS = "127.0.0.3"
 BACKENDS = ("b1", "b2", "b3")
 
@@ -60,6 +64,17 @@ def free_port():
         return s.getsockname()[1]
 
 
+def target_directory():
+    """Where cargo builds this workspace (CARGO_TARGET_DIR, or target/)."""
+    metadata = subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps"],
+                              cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return Path(json.loads(metadata)["target_directory"])
+
+
+# The backend's executable, once built (main).
+BACKEND = None
+
+
 class Backend:
     def __init__(self, name, shared_port, folder, drain):
         self.name = name
@@ -77,7 +92,7 @@ class Backend:
             [str(BACKEND), "--name", self.name, "--quiet", "--reuse-port",
              "--listen", f"http://127.0.0.1:{self.shared_port}",
              "--listen", f"unix://{self.socket}",
-             "--trusted-proxies", "unix, 127.0.0.1",
+             *unit_trust_options(),
              "--drain", str(self.drain),
              # nginx's workers run as nobody: they may connect.
              "--socket-mode", "666"],
@@ -142,6 +157,20 @@ def tested_block(name):
     if not match:
         sys.exit(f"scaleout: DEPLOYMENT.md has no tested block {name!r}")
     return match.group(1)
+
+
+def unit_trust_options():
+    """`--trusted-proxies LIST --proxy-header NAME` as DEPLOYMENT.md's unit
+    starts the backends."""
+    service = tested_block("xmlrpc@.service")
+    exec_start = next(line for line in service.splitlines() if line.startswith("ExecStart="))
+    words = shlex.split(exec_start.removeprefix("ExecStart="))
+    options = []
+    for flag in ("--trusted-proxies", "--proxy-header"):
+        if flag not in words:
+            sys.exit(f"scaleout: DEPLOYMENT.md's ExecStart has no {flag}")
+        options += [flag, words[words.index(flag) + 1]]
+    return options
 
 
 def localised(config, folder, shared_port, fronts):
@@ -252,25 +281,54 @@ class Load:
             t.join(timeout=40)
 
 
+FORGED_FORWARDED = "for=198.51.100.7"
+FORGED_X_FORWARDED_FOR = ("198.51.100.8", "198.51.100.9")
+
+
+def forged_call(host_port, method):
+    """`method()` called from the client's address with a forged
+    `Forwarded` and two forged `X-Forwarded-For` lines; its result."""
+    conn = http.client.HTTPConnection(host_port, timeout=10,
+                                      source_address=(CLIENT_ADDRESS, 0))
+    body = xmlrpc.client.dumps((), method).encode()
+    conn.putrequest("POST", "/RPC2")
+    conn.putheader("Content-Type", "text/xml")
+    conn.putheader("Content-Length", str(len(body)))
+    conn.putheader("Forwarded", FORGED_FORWARDED)
+    for address in FORGED_X_FORWARDED_FOR:
+        conn.putheader("X-Forwarded-For", address)
+    conn.endheaders(body)
+    response = conn.getresponse()
+    text = response.read()
+    conn.close()
+    if response.status != 200:
+        raise AssertionError(f"{host_port}: HTTP {response.status}: {text[:300]!r}")
+    return xmlrpc.client.loads(text)[0][0]
+
+
 def spoofing_is_refused(routes):
-    """A client's own X-Forwarded-For is not believed, directly or through
-    a proxy: handlers see the address that really called."""
+    """A client's own `Forwarded` and `X-Forwarded-For` are not believed
+    through any proxy: handlers see the address that really called. And
+    the proxies do what DEPLOYMENT.md says: the client's `Forwarded` does
+    not reach the backend, and the caller's address is appended to its
+    `X-Forwarded-For` lines, read as one list in order."""
     for route, url in routes.items():
         host_port = url.split("/")[2]
-        conn = http.client.HTTPConnection(host_port, timeout=10,
-                                          source_address=(CLIENT_ADDRESS, 0))
-        body = xmlrpc.client.dumps((), "whoami").encode()
-        conn.request("POST", "/RPC2", body, {"Content-Type": "text/xml",
-                                              "X-Forwarded-For": "198.51.100.7"})
-        response = conn.getresponse()
-        text = response.read()
-        conn.close()
-        if response.status != 200:
-            raise AssertionError(f"{route}: HTTP {response.status}: {text[:300]!r}")
-        answer = xmlrpc.client.loads(text)[0][0]
+        answer = forged_call(host_port, "whoami")
+        if answer.get("backend") not in BACKENDS:
+            raise AssertionError(f"{route}: not one of the test's backends answered: {answer}")
         if answer["client"] != CLIENT_ADDRESS:
-            raise AssertionError(f"{route}: a forged X-Forwarded-For was believed: {answer}")
-    log("a forged X-Forwarded-For is believed on no route")
+            raise AssertionError(f"{route}: a forged header was believed: {answer}")
+        received = forged_call(host_port, "forwarding")
+        if received["forwarded"]:
+            raise AssertionError(f"{route}: the client's Forwarded reached the backend: "
+                                 f"{received}")
+        entries = [entry.strip() for line in received["x-forwarded-for"]
+                   for entry in line.split(",")]
+        if entries != [*FORGED_X_FORWARDED_FOR, CLIENT_ADDRESS]:
+            raise AssertionError(f"{route}: X-Forwarded-For arrived as {received}, not the "
+                                 f"client's entries and then {CLIENT_ADDRESS}")
+    log("forged Forwarded and X-Forwarded-For headers are believed on no route")
 
 
 def main():
@@ -289,6 +347,8 @@ def main():
     Path("/proc/sys/net/ipv4/tcp_migrate_req").write_text("1\n")
     subprocess.run(["cargo", "build", "-q", "-p", "xmlrpc", "--example", "behind_proxy"],
                    cwd=ROOT, check=True)
+    global BACKEND
+    BACKEND = target_directory() / "debug" / "examples" / "behind_proxy"
 
     folder = Path(tempfile.mkdtemp(prefix="xmlrpc-scaleout-"))
     folder.chmod(0o755)

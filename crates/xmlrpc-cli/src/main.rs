@@ -63,9 +63,10 @@ struct DemoArgs {
     /// spreading connections among them.
     #[arg(long)]
     reuse_port: bool,
-    /// Believe X-Forwarded-For and Forwarded from these proxies only:
-    /// addresses, networks (10.0.0.0/8) and `unix` (requests over a Unix
-    /// socket), separated by commas.
+    /// Believe the client address that these proxies forward (in the
+    /// header --proxy-header names) and no one else's: addresses, networks
+    /// (10.0.0.0/8) and `unix` (requests over a Unix socket), separated by
+    /// commas. The handlers and the access log then see the real client.
     #[arg(
         long,
         value_name = "LIST",
@@ -73,6 +74,12 @@ struct DemoArgs {
         hide_default_value = true
     )]
     trusted_proxies: xmlrpc::context::TrustedProxies,
+    /// The header the trusted proxies append the client's address to:
+    /// x-forwarded-for (nginx's $proxy_add_x_forwarded_for, HAProxy's
+    /// option forwardfor) or forwarded (RFC 7239). The other header is
+    /// ignored: proxies pass it on from the client, forgeries included.
+    #[arg(long, value_name = "HEADER", default_value = "x-forwarded-for")]
+    proxy_header: xmlrpc::context::ForwardedHeader,
     /// On SIGTERM, go on answering for this long (closing each connection
     /// after its answer, failing the health check) before no longer
     /// accepting, so a load balancer moves away first (DEPLOYMENT.md).
@@ -169,10 +176,11 @@ fn demo(args: &DemoArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     };
+    let proxies = args.trusted_proxies.clone().header(args.proxy_header);
     if args.cgi {
         let handler = xmlrpc::demo::cgi_handler(encoding, args.dialect)
             .log_requests(!args.quiet)
-            .trusted_proxies(args.trusted_proxies.clone());
+            .trusted_proxies(proxies);
         return match handler.handle_request(None) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -195,7 +203,7 @@ fn demo(args: &DemoArgs) -> ExitCode {
         .documentation(xmlrpc::demo::documentation())
         .log_requests(!args.quiet)
         .reuse_port(args.reuse_port)
-        .trusted_proxies(args.trusted_proxies.clone())
+        .trusted_proxies(proxies)
         .drain(drain);
     if let Some(path) = &args.health_path {
         builder = builder.health_path(path.clone());

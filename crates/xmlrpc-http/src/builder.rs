@@ -463,17 +463,30 @@ impl<T: Target> ServerBuilder<T> {
         self
     }
 
-    /// Believes the forwarding headers (`Forwarded`, `X-Forwarded-For`)
-    /// of requests that come from one of `proxies`: handlers'
-    /// [`Peer`](xmlrpc_server::context::Peer) and the access log then
-    /// name the real client. Default: no proxy is trusted, and the peer
-    /// is the address that connected.
+    /// Believes the forwarding header of requests that come from one of
+    /// `proxies`: handlers' [`Peer`](xmlrpc_server::context::Peer) and the
+    /// access log then name the real client. The header is the one
+    /// `proxies` names ([`TrustedProxies::header`]): `X-Forwarded-For`
+    /// unless set to `Forwarded`; the other is ignored. Default: no proxy
+    /// is trusted, and the peer is the address that connected.
+    ///
+    /// [`TrustedProxies::header`]: xmlrpc_server::context::TrustedProxies::header
     ///
     /// ```
     /// use xmlrpc_http::Server;
     /// use xmlrpc_server::Methods;
+    /// use xmlrpc_server::context::{ForwardedHeader, TrustedProxies};
     ///
+    /// // Behind nginx or HAProxy appending to X-Forwarded-For:
     /// let proxies = "127.0.0.1, 10.0.0.0/8".parse().expect("addresses and networks");
+    /// let server = Server::builder(Methods::new()).trusted_proxies(proxies);
+    /// # drop(server);
+    ///
+    /// // Behind proxies that write RFC 7239's `Forwarded` instead:
+    /// let proxies = "10.0.0.0/8"
+    ///     .parse::<TrustedProxies>()
+    ///     .expect("a network")
+    ///     .header(ForwardedHeader::Forwarded);
     /// let server = Server::builder(Methods::new()).trusted_proxies(proxies);
     /// # drop(server);
     /// ```

@@ -77,9 +77,10 @@ pub struct HttpConfig {
     /// How requests authenticate before dispatch; `None` lets every
     /// request through. Default: `None`.
     pub authenticator: Option<crate::Authenticator>,
-    /// The reverse proxies whose `Forwarded` and `X-Forwarded-For`
-    /// headers are believed, so handlers' `Peer` and the access log name
-    /// the real client (see [`TrustedProxies`]). Default: none.
+    /// The reverse proxies whose forwarding header (`X-Forwarded-For`, or
+    /// `Forwarded` if they are set to write that one) is believed, so
+    /// handlers' `Peer` and the access log name the real client (see
+    /// [`TrustedProxies`]). Default: none.
     pub trusted_proxies: TrustedProxies,
     /// TLS for `https://` listeners (the `tls` feature). Default: `None`.
     #[cfg(feature = "tls")]

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{TestServer, add_request, call_body, exchange, post};
-use xmlrpc::context::{Caller, Headers, Peer, RequestPath, State};
+use xmlrpc::context::{Caller, ForwardedHeader, Headers, Peer, RequestPath, State, TrustedProxies};
 use xmlrpc::{Authenticator, Client, Methods, Server, Value};
 
 /// Methods that answer what they see of the request.
@@ -145,16 +145,24 @@ async fn bearer_tokens_name_their_identity() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_peer_behind_a_trusted_proxy_is_the_client_it_forwards_for() {
     let calls = Arc::new(AtomicUsize::new(0));
-    let proxies = "127.0.0.1".parse().unwrap();
+    let proxies: TrustedProxies = "127.0.0.1".parse().unwrap();
     let behind = TestServer::start(
         Server::builder(methods(calls.clone()))
             .log_requests(false)
-            .trusted_proxies(proxies),
+            .trusted_proxies(proxies.clone()),
+    );
+    let behind_rfc7239 = TestServer::start(
+        Server::builder(methods(calls.clone()))
+            .log_requests(false)
+            .trusted_proxies(proxies.header(ForwardedHeader::Forwarded)),
     );
     let direct = TestServer::start(Server::builder(methods(calls)).log_requests(false));
-    // 6.6.6.6 is what the client claimed; 203.0.113.9 is what the proxy saw.
+    // 6.6.6.6 is what the client claimed; 203.0.113.9 is what the proxy
+    // saw. The client also forged a Forwarded header, which a proxy
+    // appending to X-Forwarded-For passes on untouched.
     let forwarded = |url: &str| {
         Client::builder(url)
+            .header("Forwarded", "for=198.51.100.7")
             .header("X-Forwarded-For", "6.6.6.6, 203.0.113.9")
             .build()
             .unwrap()
@@ -166,7 +174,9 @@ async fn the_peer_behind_a_trusted_proxy_is_the_client_it_forwards_for() {
             .unwrap(),
         "203.0.113.9 /RPC2"
     );
-    let rfc7239 = Client::builder(&behind.url())
+    // Behind proxies that write Forwarded, X-Forwarded-For is the forgery.
+    let rfc7239 = Client::builder(&behind_rfc7239.url())
+        .header("X-Forwarded-For", "198.51.100.8")
         .header("Forwarded", "for=\"[2001:db8::1]:5000\"")
         .build()
         .unwrap();

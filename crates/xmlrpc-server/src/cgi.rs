@@ -208,10 +208,11 @@ impl CgiHandler {
         self
     }
 
-    /// Believes the forwarding headers (`HTTP_FORWARDED`,
-    /// `HTTP_X_FORWARDED_FOR`) of requests whose `REMOTE_ADDR` is one of
-    /// `proxies`, so handlers' [`Peer`](crate::context::Peer) and the log
-    /// name the real client. Default: no proxy is trusted.
+    /// Believes the forwarding header of requests whose `REMOTE_ADDR` is
+    /// one of `proxies`, so handlers' [`Peer`](crate::context::Peer) and
+    /// the log name the real client: `HTTP_X_FORWARDED_FOR`, or
+    /// `HTTP_FORWARDED` when `proxies` [read that one](TrustedProxies::header);
+    /// the other is ignored. Default: no proxy is trusted.
     #[must_use]
     pub fn trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
         self.proxies = proxies;

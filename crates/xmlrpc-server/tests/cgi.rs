@@ -233,7 +233,11 @@ fn cgi_handlers_behind_a_trusted_proxy_see_the_forwarded_client() {
     let body = b"<methodCall><methodName>peer</methodName></methodCall>";
     let env = CgiEnv {
         remote_addr: Some("10.0.0.5".into()),
-        http_headers: vec![("x-forwarded-for".into(), "198.51.100.20".into())],
+        // The proxy writes X-Forwarded-For; the client forged Forwarded.
+        http_headers: vec![
+            ("forwarded".into(), "for=198.51.100.7".into()),
+            ("x-forwarded-for".into(), "198.51.100.20".into()),
+        ],
         ..env(Some("POST"), Some(&body.len().to_string()))
     };
     let answer =
@@ -243,4 +247,11 @@ fn cgi_handlers_behind_a_trusted_proxy_see_the_forwarded_client() {
     assert!(out.contains("<string>198.51.100.20</string>"), "{out}");
     let out = answer(&CgiHandler::new(methods()));
     assert!(out.contains("<string>10.0.0.5</string>"), "{out}");
+    // Behind proxies that write Forwarded, that header is the one read.
+    let rfc7239 = "10.0.0.0/8"
+        .parse::<xmlrpc::context::TrustedProxies>()
+        .unwrap()
+        .header(xmlrpc::context::ForwardedHeader::Forwarded);
+    let out = answer(&CgiHandler::new(methods()).trusted_proxies(rfc7239));
+    assert!(out.contains("<string>198.51.100.7</string>"), "{out}");
 }

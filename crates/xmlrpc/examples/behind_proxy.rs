@@ -1,8 +1,8 @@
 //! A server as operators run several of them behind a load balancer
 //! (HAProxy, nginx): on a port the processes share (`SO_REUSEPORT`) and
-//! each on its own Unix socket, believing `X-Forwarded-For` from the
-//! proxies only, with a health check that fails while it drains on
-//! SIGTERM. `DEPLOYMENT.md` shows it with systemd, HAProxy and nginx, and
+//! each on its own Unix socket, believing `X-Forwarded-For` (or
+//! `Forwarded`) from the proxies only, with a health check that fails
+//! while it drains on SIGTERM. `DEPLOYMENT.md` shows it with systemd, HAProxy and nginx, and
 //! `tests/scaleout/run.py` runs three of them behind both.
 //!
 //! ```text
@@ -14,16 +14,19 @@
 //! Options: `--name NAME` (what `whoami` says), `--listen ADDR`
 //! (repeatable; `systemd` for socket activation), `--reuse-port`,
 //! `--trusted-proxies LIST` (addresses, networks and `unix`),
+//! `--proxy-header HEADER` (the one the proxies append to:
+//! `x-forwarded-for`, the default, or `forwarded`),
 //! `--drain SECONDS`, `--socket-mode OCTAL` (of the Unix sockets, e.g.
 //! 660 for a proxy in the socket's group), `--quiet`. Serves `add(a, b)`, `whoami()` (this
 //! backend's name, its process id and the client's address as the handler
-//! sees it) and `sleep(ms)`; `GET /health` answers 200, or 503 once
+//! sees it), `forwarding()` (the `Forwarded` and `X-Forwarded-For` lines
+//! it received) and `sleep(ms)`; `GET /health` answers 200, or 503 once
 //! stopping.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use xmlrpc::context::{Peer, TrustedProxies};
+use xmlrpc::context::{ForwardedHeader, Headers, Peer, TrustedProxies};
 use xmlrpc::{Fault, Methods, Server, Struct, Value};
 
 fn methods(name: String) -> Methods {
@@ -49,6 +52,19 @@ fn methods(name: String) -> Methods {
         })
         .help("whoami(): this backend's name and process id, and the client's address as handlers see it (behind a trusted proxy, the one it forwards for).");
     methods
+        .register_function("forwarding", |Headers(headers): Headers| {
+            let mut answer = Struct::new();
+            for name in ["forwarded", "x-forwarded-for"] {
+                let lines = headers
+                    .iter()
+                    .filter(|(header, _)| header == name)
+                    .map(|(_, value)| Value::String(value.clone()));
+                answer.insert(name, Value::Array(lines.collect()));
+            }
+            answer
+        })
+        .help("forwarding(): the Forwarded and X-Forwarded-For lines of the request as this backend received them, in order: what the proxy in front passes on and appends.");
+    methods
         .register_function("sleep", |ms: u32| async move {
             tokio::time::sleep(Duration::from_millis(u64::from(ms.min(10_000)))).await;
             ms
@@ -62,6 +78,7 @@ struct Options {
     listen: Vec<String>,
     reuse_port: bool,
     trusted: TrustedProxies,
+    proxy_header: ForwardedHeader,
     drain: Duration,
     socket_mode: Option<u32>,
     quiet: bool,
@@ -73,6 +90,7 @@ fn options() -> Result<Options, String> {
         listen: Vec::new(),
         reuse_port: false,
         trusted: TrustedProxies::none(),
+        proxy_header: ForwardedHeader::XForwardedFor,
         drain: Duration::ZERO,
         socket_mode: None,
         quiet: false,
@@ -88,6 +106,11 @@ fn options() -> Result<Options, String> {
                 options.trusted = value()?
                     .parse()
                     .map_err(|e| format!("--trusted-proxies: {e}"))?;
+            }
+            "--proxy-header" => {
+                options.proxy_header = value()?
+                    .parse()
+                    .map_err(|e| format!("--proxy-header: {e}"))?;
             }
             "--drain" => {
                 let seconds: f64 = value()?
@@ -128,7 +151,7 @@ fn main() -> ExitCode {
     let server = builder
         .log_requests(!options.quiet)
         .reuse_port(options.reuse_port)
-        .trusted_proxies(options.trusted)
+        .trusted_proxies(options.trusted.header(options.proxy_header))
         .health_path("/health")
         .drain(options.drain)
         .listen(&options.listen);
@@ -160,6 +183,8 @@ mod tests {
 
     fn client_seen(server: &TestServer, forwarded_for: &str) -> Value {
         let client = xmlrpc::blocking::Client::builder(&server.url())
+            // Forged, and not the header the proxies write: ignored.
+            .header("Forwarded", "for=198.51.100.7")
             .header("X-Forwarded-For", forwarded_for)
             .build_blocking()
             .unwrap();
@@ -190,6 +215,26 @@ mod tests {
         assert_eq!(
             client_seen(&direct, "203.0.113.9"),
             Value::String("127.0.0.1".into())
+        );
+    }
+
+    #[test]
+    fn forwarding_shows_the_forwarding_lines_received() {
+        let server = TestServer::start(
+            xmlrpc::Server::builder(super::methods("b1".into())).log_requests(false),
+        );
+        let client = xmlrpc::blocking::Client::builder(&server.url())
+            .header("X-Forwarded-For", "198.51.100.8, 127.0.0.3")
+            .build_blocking()
+            .unwrap();
+        let answer = client.call_value("forwarding", vec![]).unwrap();
+        let Value::Struct(answer) = answer else {
+            panic!("{answer:?}")
+        };
+        assert_eq!(answer["forwarded"], Value::Array(vec![]));
+        assert_eq!(
+            answer["x-forwarded-for"],
+            Value::Array(vec![Value::String("198.51.100.8, 127.0.0.3".into())])
         );
     }
 }
