@@ -6,7 +6,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::sync::watch;
@@ -296,7 +296,8 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
             let coding = ContentCoding::choose(page.html.len(), threshold, accepts);
             let body = page.body(coding).to_vec();
             let length = body.len();
-            write_ok(stream, "text/html; charset=utf-8", coding, &body).await;
+            let patience = shared.config.limits.header_read_timeout;
+            write_ok(stream, "text/html; charset=utf-8", coding, &body, patience).await;
             return Ok((200, Some(length), None));
         }
         Ok(Step::Call {
@@ -340,7 +341,14 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
             (fault.body, None)
         }
     };
-    write_ok(stream, "text/xml", coding, &payload).await;
+    write_ok(
+        stream,
+        "text/xml",
+        coding,
+        &payload,
+        limits.header_read_timeout,
+    )
+    .await;
     Ok((200, Some(payload.len()), reply.method))
 }
 
@@ -389,6 +397,7 @@ async fn write_ok(
     content_type: &str,
     coding: ContentCoding,
     body: &[u8],
+    patience: Duration,
 ) {
     let mut head = format!(
         "Status: 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
@@ -398,11 +407,25 @@ async fn write_ok(
         head.push_str(&format!("Content-Encoding: {coding}\r\n"));
     }
     head.push_str("\r\n");
-    let mut all = head.into_bytes();
-    all.extend_from_slice(body);
-    let _ = stream.write_all(&all).await;
-    let _ = stream.shutdown().await;
+    // A small answer goes out in one write, head and body together.
+    let first = body.len().min(SCGI_WRITE.saturating_sub(head.len()));
+    let mut piece = head.into_bytes();
+    piece.extend_from_slice(&body[..first]);
+    let pieces = std::iter::once(&piece[..]).chain(body[first..].chunks(SCGI_WRITE));
+    for piece in pieces {
+        // The front end must take each piece within the patience: one that
+        // stops reading does not hold its answer (and its budget) for ever.
+        match tokio::time::timeout(patience, stream.write_all(piece)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) | Err(_) => return,
+        }
+    }
+    let _ = tokio::time::timeout(patience, stream.shutdown()).await;
 }
+
+/// The most of an answer written at once: each piece must be taken within
+/// the header read timeout.
+const SCGI_WRITE: usize = 64 * 1024;
 
 /// Writes a refusal as a CGI-style response; returns the body's length.
 async fn write_rejection(

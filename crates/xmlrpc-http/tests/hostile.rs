@@ -576,3 +576,157 @@ fn large_bodies_arriving_together_past_the_budget_finish_or_read_503() {
     assert!(echoed >= 1, "{echoed} echoed, {refused} refused");
     still_serving(server.addr);
 }
+
+/// A server listening for SCGI on 127.0.0.1, with `limits`; its address.
+fn scgi_server(limits: xmlrpc::HttpLimits) -> (TestServer, SocketAddr) {
+    let server = Server::builder(methods())
+        .log_requests(false)
+        .limits(limits)
+        .listen(["scgi://127.0.0.1:0"])
+        .unwrap();
+    let addresses = server.addresses().unwrap();
+    let xmlrpc::wire::Address::ScgiTcp { port, .. } = &addresses[0] else {
+        panic!("{}", addresses[0])
+    };
+    let addr = SocketAddr::from(([127, 0, 0, 1], *port));
+    (TestServer::serve(server), addr)
+}
+
+/// Sends a whole SCGI request, then reads its answer.
+fn scgi_exchange(addr: SocketAddr, headers: &[(&str, &str)], body: &[u8]) -> HttpResponse {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.write_all(&scgi_request(headers, body))
+        .unwrap_or_else(|e| panic!("sending the request: {e}"));
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    read_from(&mut std::io::BufReader::new(s)).unwrap()
+}
+
+#[test]
+fn scgi_heads_declaring_the_limit_hold_nothing_and_refused_bodies_are_read() {
+    let (_server, addr) =
+        scgi_server(xmlrpc::HttpLimits::default().max_buffered_body_bytes(1 << 20));
+    let add = [("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/RPC2")];
+    let five = |r: &HttpResponse| {
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(
+            decode_response(&r.body, &DocumentLimits::default()).unwrap(),
+            Ok(Value::Int(5))
+        );
+    };
+    // 30 heads declaring 20 MiB against a 1 MiB budget, with no body.
+    let heads: Vec<TcpStream> = (0..30)
+        .map(|_| {
+            let mut s = TcpStream::connect(addr).unwrap();
+            let block = "CONTENT_LENGTH\020971520\0SCGI\01\0REQUEST_METHOD\0POST\0";
+            s.write_all(format!("{}:{block},", block.len()).as_bytes())
+                .unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    five(&scgi_exchange(addr, &add, add_body().as_bytes()));
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(heads);
+    // A 3 MiB body past the budget: 503 with Retry-After, read by a client
+    // that sent it all first.
+    let body = echo(&format!(
+        "<value><string>{}</string></value>",
+        "q".repeat(3 << 20)
+    ));
+    let r = scgi_exchange(addr, &add, body.as_bytes());
+    assert_eq!(r.status, 503);
+    assert_eq!(r.header("retry-after"), Some("1"));
+    // Refused before the body is read (no such path): read and let go too.
+    let r = scgi_exchange(addr, &[("REQUEST_URI", "/nowhere")], body.as_bytes());
+    assert_eq!(r.status, 404);
+    five(&scgi_exchange(addr, &add, add_body().as_bytes()));
+}
+
+#[test]
+fn scgi_answers_nobody_reads_are_held_within_the_answer_budget() {
+    let (_server, addr) =
+        scgi_server(xmlrpc::HttpLimits::default().max_buffered_answer_bytes(16 << 20));
+    // The amplifying request's body, inflated by the server (SCGI passes
+    // Content-Encoding as HTTP_CONTENT_ENCODING).
+    let raw = amplifying_gzip_request(300_000);
+    let body_at = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let headers = [
+        ("REQUEST_METHOD", "POST"),
+        ("HTTP_CONTENT_ENCODING", "gzip"),
+    ];
+    let unread: Vec<TcpStream> = (0..4)
+        .map(|_| {
+            let socket =
+                socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+            socket.set_recv_buffer_size(8 * 1024).unwrap();
+            socket.connect(&addr.into()).unwrap();
+            let mut s: TcpStream = socket.into();
+            s.write_all(&scgi_request(&headers, &raw[body_at..]))
+                .unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(1500));
+    let (mut full, mut refused) = (0, 0);
+    for s in unread {
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let r = read_from(&mut std::io::BufReader::new(s)).unwrap();
+        match decode_response(&r.body, &DocumentLimits::default()).unwrap() {
+            Ok(Value::Array(items)) if items.len() == 300_000 => full += 1,
+            Err(fault)
+                if fault
+                    .string
+                    .starts_with("the call ran, but its answer of 9600") =>
+            {
+                refused += 1
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!((full, refused), (1, 3));
+}
+
+#[test]
+fn an_scgi_answer_its_front_end_stops_reading_is_given_up_after_the_header_timeout() {
+    let (_server, addr) = scgi_server(
+        xmlrpc::HttpLimits::default()
+            .max_buffered_answer_bytes(16 << 20)
+            .header_read_timeout(Duration::from_secs(1)),
+    );
+    let raw = amplifying_gzip_request(300_000);
+    let body_at = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let headers = [
+        ("REQUEST_METHOD", "POST"),
+        ("HTTP_CONTENT_ENCODING", "gzip"),
+    ];
+    let send_unread = || {
+        let socket =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        socket.set_recv_buffer_size(8 * 1024).unwrap();
+        socket.connect(&addr.into()).unwrap();
+        let mut s: TcpStream = socket.into();
+        s.write_all(&scgi_request(&headers, &raw[body_at..]))
+            .unwrap();
+        s
+    };
+    let stalled = send_unread();
+    // Past the timeout the stalled answer is dropped and its share given
+    // back: the next 9.6 MB answer fits the 16 MiB budget.
+    std::thread::sleep(Duration::from_millis(2500));
+    let mut next = send_unread();
+    next.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let r = read_from(&mut std::io::BufReader::new(&mut next)).unwrap();
+    let answer = decode_response(&r.body, &DocumentLimits::default()).unwrap();
+    assert!(
+        matches!(&answer, Ok(Value::Array(items)) if items.len() == 300_000),
+        "{:?}",
+        answer.map(|_| ())
+    );
+    drop(stalled);
+}
