@@ -617,7 +617,7 @@ fn scgi_heads_declaring_the_limit_hold_nothing_and_refused_bodies_are_read() {
     let heads: Vec<TcpStream> = (0..30)
         .map(|_| {
             let mut s = TcpStream::connect(addr).unwrap();
-            let block = "CONTENT_LENGTH\020971520\0SCGI\01\0REQUEST_METHOD\0POST\0";
+            let block = "CONTENT_LENGTH\x0020971520\0SCGI\x001\0REQUEST_METHOD\0POST\0";
             s.write_all(format!("{}:{block},", block.len()).as_bytes())
                 .unwrap();
             s
