@@ -157,6 +157,11 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
 /// The demo's methods and documentation page, served as `xmlrpc demo`
 /// serves them, with bodies (as sent, and inflated) limited to `max_body_bytes`.
 pub fn demo_service(max_body_bytes: usize) -> RpcService {
+    demo_service_logging(max_body_bytes, false)
+}
+
+/// The same, logging one access line per request when `log_requests`.
+pub fn demo_service_logging(max_body_bytes: usize, log_requests: bool) -> RpcService {
     let limits = HttpLimits::default()
         .body(
             xmlrpc::wire::BodyLimits::default()
@@ -170,7 +175,7 @@ pub fn demo_service(max_body_bytes: usize) -> RpcService {
         xmlrpc::Dialect::default(),
     ))
     .documentation(demo::documentation())
-    .log_requests(false)
+    .log_requests(log_requests)
     .limits(limits)
     .into_service()
 }

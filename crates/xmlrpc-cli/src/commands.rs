@@ -9,10 +9,11 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use xmlrpc::untrusted_text::Escaped;
 use xmlrpc::{Direction, Error, Fault, OutputEncoding, Value, blocking};
 
 use crate::args::{ArgError, parse_arg, parse_call};
-use crate::output::{fault_json, human, signature, to_json};
+use crate::output::{fault_json, human, human_line, json_text, signature, to_json};
 
 /// Exit code: the call succeeded.
 pub(crate) const EXIT_SUCCESS: u8 = 0;
@@ -29,10 +30,12 @@ pub(crate) struct ClientOptions {
     /// Give up after this many seconds (connecting included); 0 waits forever.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     pub(crate) timeout: f64,
-    /// Print results as JSON, for scripts (a fault as {"faultCode", "faultString"}).
+    /// Print results as JSON, for scripts (a fault as {"faultCode", "faultString"});
+    /// control and bidi characters in strings as \uXXXX escapes.
     #[arg(long, conflicts_with = "xml")]
     pub(crate) json: bool,
-    /// Print the exact XML of each request and response instead of the result.
+    /// Print the exact XML of each request and response instead of the result
+    /// (as sent: nothing escaped).
     #[arg(long)]
     pub(crate) xml: bool,
     /// Send a header with each request, as 'Name: value' (repeatable).
@@ -141,12 +144,12 @@ pub(crate) fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     match result {
         Ok(_) if session.options.xml => Ok(EXIT_SUCCESS),
         Ok(names) if session.options.json => {
-            writeln!(session.out, "{}", serde_json::json!(names))?;
+            writeln!(session.out, "{}", json_text(&serde_json::json!(names)))?;
             Ok(EXIT_SUCCESS)
         }
         Ok(names) => {
             for name in names {
-                writeln!(session.out, "{name}")?;
+                writeln!(session.out, "{}", Escaped::new(&name))?;
             }
             Ok(EXIT_SUCCESS)
         }
@@ -185,25 +188,22 @@ pub(crate) fn help(args: &HelpArgs, out: &mut dyn Write, err: &mut dyn Write) ->
             "help": text,
             "signatures": signatures,
         });
-        writeln!(session.out, "{json}")?;
+        writeln!(session.out, "{}", json_text(&json))?;
         return Ok(EXIT_SUCCESS);
     }
     let text = text.trim_end();
-    writeln!(
-        session.out,
-        "{}",
-        if text.is_empty() {
-            "(no help text)"
-        } else {
-            text
-        }
-    )?;
+    if text.is_empty() {
+        writeln!(session.out, "(no help text)")?;
+    } else {
+        writeln!(session.out, "{}", Escaped::new(text).keep_newlines())?;
+    }
     writeln!(session.out)?;
     match signatures {
         Some(signatures) if !signatures.is_empty() => {
             writeln!(session.out, "Signatures:")?;
             for types in signatures {
-                writeln!(session.out, "  {}", signature(&args.method, &types))?;
+                let line = signature(&args.method, &types);
+                writeln!(session.out, "  {}", Escaped::new(&line))?;
             }
         }
         _ => writeln!(session.out, "Signatures: not given by the server")?,
@@ -252,13 +252,23 @@ pub(crate) fn multicall(
                 Err(fault) => fault_json(fault),
             })
             .collect();
-        writeln!(session.out, "{}", serde_json::Value::Array(json))?;
+        writeln!(
+            session.out,
+            "{}",
+            json_text(&serde_json::Value::Array(json))
+        )?;
         return Ok(code);
     }
+    // One line per call: a string result's line feeds are escaped too.
     for (spec, result) in args.calls.iter().zip(&results) {
         match result {
-            Ok(value) => writeln!(session.out, "{}: {}", spec.trim(), human(value))?,
-            Err(fault) => writeln!(session.out, "{}: {fault}", spec.trim())?,
+            Ok(value) => writeln!(session.out, "{}: {}", spec.trim(), human_line(value))?,
+            Err(fault) => writeln!(
+                session.out,
+                "{}: {}",
+                spec.trim(),
+                Escaped::new(&fault.to_string())
+            )?,
         }
     }
     Ok(code)
@@ -361,39 +371,47 @@ impl<'a> Session<'a> {
     fn print_value(&mut self, value: &Value) -> io::Result<u8> {
         // With --xml the response document was the output.
         if self.options.json {
-            writeln!(self.out, "{}", to_json(value))?;
+            writeln!(self.out, "{}", json_text(&to_json(value)))?;
         } else if !self.options.xml {
             writeln!(self.out, "{}", human(value))?;
         }
         Ok(EXIT_SUCCESS)
     }
 
-    /// Says why a call failed; returns the exit code.
+    /// Says why a call failed, on one line of stderr; returns the exit code.
+    /// The message may quote the server (a fault string, an HTTP error
+    /// body or status reason, a decode error quoting the document): it is
+    /// escaped, so a line feed or an escape sequence in it cannot forge a
+    /// line or act on the terminal.
     fn report(&mut self, error: &Error) -> io::Result<u8> {
-        match error {
+        let code = match error {
             Error::Fault(fault) => {
                 self.print_fault_json(fault)?;
-                writeln!(self.err, "xmlrpc: {fault}")?;
-                Ok(EXIT_FAULT)
+                EXIT_FAULT
             }
-            Error::InvalidUrl(_) | Error::Config(_) | Error::Encode(_) => {
-                writeln!(self.err, "xmlrpc: {error}")?;
-                Ok(EXIT_USAGE)
-            }
-            _ => {
-                writeln!(self.err, "xmlrpc: {error}")?;
-                Ok(EXIT_TRANSPORT)
-            }
-        }
+            Error::InvalidUrl(_) | Error::Config(_) | Error::Encode(_) => EXIT_USAGE,
+            _ => EXIT_TRANSPORT,
+        };
+        writeln!(self.err, "xmlrpc: {}", Escaped::new(&error.to_string()))?;
+        Ok(code)
     }
 
     fn print_fault_json(&mut self, fault: &Fault) -> io::Result<()> {
         if self.options.json {
-            writeln!(self.out, "{}", fault_json(fault))?;
+            writeln!(self.out, "{}", json_text(&fault_json(fault)))?;
         }
         Ok(())
     }
 }
+
+/// How the server's text is printed, in every client subcommand's help.
+const ESCAPES_HELP: &str = r"What the server sent is printed so that it cannot act on the terminal:
+control characters, bidi controls and backslashes are escaped as in Rust
+strings (\r, \u{1b}, \u{9b}, \u{202e}, \\). A string printed on its own
+(a result, a help text) keeps its line feeds and tabs; elsewhere (quoted
+strings, multicall lines, names, messages on stderr) they are \n and \t.
+--json writes the same characters as JSON escapes (\u202e), which parse
+back to the exact string; --xml prints the documents exactly as sent.";
 
 const EXIT_STATUS_HELP: &str = "\
 Exit status: 0 success, 1 the server answered a fault (code and string on
@@ -415,9 +433,11 @@ Examples:
 
 {}
 
-Output: a string as it is, anything else pretty-printed (JSON-like, with
+Output: a string as its text, anything else pretty-printed (JSON-like, with
 dt/… and b64/… for date-times and base64); --json for JSON (date-times and
-base64 as strings).
+base64 as strings); --xml for the documents exchanged.
+
+{ESCAPES_HELP}
 
 {EXIT_STATUS_HELP}",
         crate::args::ARGUMENT_HELP
@@ -434,6 +454,8 @@ Examples:
 
 Calls system.listMethods and prints one name per line.
 
+{ESCAPES_HELP}
+
 {EXIT_STATUS_HELP}"
     )
 }
@@ -449,13 +471,15 @@ Examples:
 Calls system.methodHelp and system.methodSignature and prints the help
 text, then each signature as name(parameter types) -> result type.
 
+{ESCAPES_HELP}
+
 {EXIT_STATUS_HELP}"
     )
 }
 
 /// The text after `xmlrpc multicall --help`'s options.
 pub(crate) fn multicall_after_help() -> String {
-    String::from(
+    format!(
         "\
 Examples:
   xmlrpc multicall http://127.0.0.1:8000/RPC2 'pow(2, 3)' 'add(1, 2)' 'div(1, 0)'
@@ -466,7 +490,9 @@ call, in order: the call, then its result or its fault. Arguments inside the
 parentheses are separated by commas and typed as for `xmlrpc call` (see
 `xmlrpc call --help`); a quoted JSON string (\"a, b\") is a string.
 
+{ESCAPES_HELP}
+
 Exit status: 0 if every call succeeded, 1 if any answered a fault, 2 a usage
-error, 3 a transport error.",
+error, 3 a transport error."
     )
 }

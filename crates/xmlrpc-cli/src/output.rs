@@ -1,14 +1,34 @@
 //! Values → text: pretty for people (the default), JSON for scripts.
+//!
+//! Everything a server sent is shown so that it cannot act on the terminal
+//! (issue 23, item 4): control characters, bidi controls and `\` are
+//! escaped (`\r`, `\u{1b}`, `\u{202e}`, `\\`, [`Escaped`]'s rule, the one
+//! the servers' access log follows), and the JSON output writes the same
+//! characters as JSON escapes (`\u202e`).
+
+use std::fmt::Write as _;
 
 use base64::Engine as _;
+use xmlrpc::untrusted_text::{Escaped, is_display_control};
 use xmlrpc::{Fault, Value};
 
 /// A result as people read it: a string, date-time or base64 at the top
-/// as its bare text; anything else indented, with strings quoted and
-/// date-times and base64 in the argument syntax (`dt/…`, `b64/…`).
+/// as its bare text (a string's line feeds and tabs as they are, its other
+/// control and bidi characters and `\` escaped); anything else indented,
+/// with strings quoted and escaped and date-times and base64 in the
+/// argument syntax (`dt/…`, `b64/…`).
 pub(crate) fn human(value: &Value) -> String {
     match value {
-        Value::String(s) => s.clone(),
+        Value::String(s) => Escaped::new(s).keep_newlines().to_string(),
+        other => human_line(other),
+    }
+}
+
+/// The same, with a string at the top on one line (line feeds and tabs
+/// escaped too): for lines that each say something, as multicall's.
+pub(crate) fn human_line(value: &Value) -> String {
+    match value {
+        Value::String(s) => Escaped::new(s).to_string(),
         Value::DateTime(dt) => dt.to_string(),
         Value::Base64(bytes) => base64::engine::general_purpose::STANDARD.encode(bytes),
         other => {
@@ -63,8 +83,32 @@ fn push_indent(out: &mut String, n: usize) {
     out.extend(std::iter::repeat_n(' ', n));
 }
 
+/// A string between double quotes, escaped: `"a\nb \"c\""`.
 fn quoted(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
+    format!("\"{}\"", Escaped::new(text).escape_quotes())
+}
+
+/// A line of compact JSON with every display control (DEL, the C1
+/// controls, bidi controls, line separators; serde_json already escapes
+/// the C0 controls) written as a `\uXXXX` escape: the same JSON once
+/// parsed, and nothing in it acts on a terminal.
+pub(crate) fn json_text(value: &serde_json::Value) -> String {
+    let raw = value.to_string();
+    if !raw.chars().any(is_display_control) {
+        return raw;
+    }
+    let mut out = String::with_capacity(raw.len() + 16);
+    for c in raw.chars() {
+        if is_display_control(c) {
+            // Outside strings compact JSON is ASCII without controls, so
+            // `c` is inside a string; every display control is below
+            // U+10000, so four digits hold it.
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A value as JSON: numbers as numbers, nil as `null`, structs as objects
@@ -191,6 +235,45 @@ mod tests {
         ];
         for (value, text) in cases {
             assert_eq!(human(value), *text, "{value:?}");
+        }
+    }
+
+    /// Issue 23, item 4: a server's string cannot act on the terminal in
+    /// any output format, and JSON still parses to the exact string.
+    #[test]
+    fn server_text_is_escaped_in_every_format() {
+        let hostile =
+            "a\u{1b}]0;PWNED\u{7}\r\nb\t\u{9b}2J\u{202e}\u{2066}\u{7f}\u{85} \"é\" 日本 \\";
+        let value = Value::String(hostile.into());
+        assert_eq!(
+            human(&value),
+            "a\\u{1b}]0;PWNED\\u{7}\\r\nb\t\\u{9b}2J\\u{202e}\\u{2066}\\u{7f}\\u{85} \"é\" 日本 \\\\"
+        );
+        assert_eq!(
+            human_line(&value),
+            r#"a\u{1b}]0;PWNED\u{7}\r\nb\t\u{9b}2J\u{202e}\u{2066}\u{7f}\u{85} "é" 日本 \\"#
+        );
+        let mut s = Struct::new();
+        s.insert(hostile, Value::Array(vec![value.clone()]));
+        let quoted =
+            r#""a\u{1b}]0;PWNED\u{7}\r\nb\t\u{9b}2J\u{202e}\u{2066}\u{7f}\u{85} \"é\" 日本 \\""#;
+        assert_eq!(
+            human(&Value::Struct(s.clone())),
+            format!("{{\n  {quoted}: [\n    {quoted}\n  ]\n}}")
+        );
+        let json = json_text(&to_json(&Value::Struct(s)));
+        let string =
+            r#""a\u001b]0;PWNED\u0007\r\nb\t\u009b2J\u202e\u2066\u007f\u0085 \"é\" 日本 \\""#;
+        assert_eq!(json, format!("{{{string}:[{string}]}}"));
+        let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(parsed[hostile][0], hostile);
+        for text in [human(&value), human_line(&value), json] {
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| is_display_control(c) && c != '\n' && c != '\t'),
+                "{text:?}"
+            );
         }
     }
 

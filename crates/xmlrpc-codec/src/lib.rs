@@ -37,6 +37,7 @@ mod fault;
 #[path = "serde_value.rs"]
 pub mod serde;
 pub mod structs;
+pub mod untrusted_text;
 mod value;
 pub mod wire;
 pub mod xml_chars;

@@ -190,7 +190,9 @@ impl ServerBuilder<ByPath> {
 }
 
 impl<T: Target> ServerBuilder<T> {
-    /// Turns request logging on or off (Python's `logRequests`).
+    /// Turns request logging on or off (Python's `logRequests`): one
+    /// [`AccessLog`](xmlrpc_server::http_rules::AccessLog) line per request
+    /// through `tracing`, every value the peer sent escaped and cut short.
     pub fn log_requests(mut self, on: bool) -> Self {
         self.config.log_requests = on;
         self

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use futures::FutureExt as _;
 use futures::future::BoxFuture;
+use xmlrpc_codec::untrusted_text::Escaped;
 use xmlrpc_codec::wire::multicall::{self, Request};
 use xmlrpc_codec::wire::names;
 use xmlrpc_codec::{
@@ -17,6 +18,7 @@ use xmlrpc_codec::{
 use crate::builtins;
 use crate::context::{NO_REQUEST, RequestContext};
 use crate::handler::{CallFuture, CallSite, Outcome};
+use crate::http_rules::AccessLog;
 use crate::method::{Answer, Builtin, Context, Started};
 use crate::methods::Methods;
 
@@ -506,6 +508,12 @@ fn panic_fault(method: &str, panic: &(dyn std::any::Any + Send)) -> Fault {
         .map(|s| (*s).to_owned())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".into());
-    tracing::error!(method, panic = %message, "handler panicked");
+    // The name may be any the peer sent (an instance answers any), and the
+    // message may quote the peer's values: both escaped, as the access log's.
+    tracing::error!(
+        method = %Escaped::new(method).truncate(AccessLog::FIELD_CHARS),
+        panic = %Escaped::new(&message),
+        "handler panicked"
+    );
     Fault::internal(format!("internal error while running method \"{method}\""))
 }

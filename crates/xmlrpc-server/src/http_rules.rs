@@ -3,9 +3,10 @@
 //! text, measure bodies by the same policy, and log requests in the same
 //! line. Applications do not need this module; front ends do.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::time::Duration;
 
+use xmlrpc_codec::untrusted_text::Escaped;
 use xmlrpc_codec::wire::{BodyLimits, InflateError, UnsupportedCoding};
 
 /// A request refused before it reached the dispatcher: an HTTP status and
@@ -57,7 +58,7 @@ impl Rejection {
     /// 501: an HTTP method other than those the endpoint allows (Python's
     /// answer; the response carries `Allow`).
     pub fn unsupported_method(method: &str) -> Self {
-        Self::new(501, format!("Unsupported method ('{}')", truncate(method)))
+        Self::new(501, format!("Unsupported method ('{}')", shown(method)))
     }
 
     /// 411: a POST with no length and no chunked framing.
@@ -69,7 +70,7 @@ impl Rejection {
     pub fn bad_length(value: &str) -> Self {
         Self::new(
             400,
-            format!("Content-Length {:?} is not a byte count", truncate(value)),
+            format!("Content-Length \"{}\" is not a byte count", field(value)),
         )
     }
 
@@ -257,7 +258,35 @@ pub fn check_streamed(so_far: usize, limits: &BodyLimits) -> Result<(), Rejectio
 }
 
 /// One request as the access log records it (Python's `logRequests`,
-/// in the Common Log Format's spirit).
+/// in the Common Log Format's spirit). Every front end (HTTP, SCGI, CGI)
+/// fills one in and [emits](Self::emit) it.
+///
+/// The text fields are the peer's, and the line shows them so that they
+/// cannot break it: each is [escaped](xmlrpc_codec::untrusted_text::Escaped)
+/// (line feeds, carriage returns, `"`, `\`, control and bidi characters
+/// become `\n`, `\r`, `\"`, `\\`, `\u{1b}`, `\u{202e}`) and cut after
+/// [`FIELD_CHARS`](Self::FIELD_CHARS) characters (marked `…`), so a line
+/// is one line of bounded length, whatever was sent.
+///
+/// ```
+/// use std::time::Duration;
+/// use xmlrpc::http_rules::AccessLog;
+///
+/// let line = AccessLog {
+///     peer: Some([127, 0, 0, 1].into()),
+///     method: "POST",
+///     path: "/RPC2\" 200",
+///     protocol: "HTTP/1.1",
+///     status: 200,
+///     length: Some(131),
+///     rpc_method: Some("pow\n127.0.0.1 \"GET / HTTP/1.1\" 200"),
+///     elapsed: Duration::from_micros(49),
+/// };
+/// assert_eq!(
+///     line.to_string(),
+///     r#"127.0.0.1 "POST /RPC2\" 200 HTTP/1.1" 200 131 pow\n127.0.0.1 \"GET / HTTP/1.1\" 200 0.049ms"#
+/// );
+/// ```
 #[derive(Debug, Clone)]
 pub struct AccessLog<'a> {
     /// The client's address, if known.
@@ -279,6 +308,9 @@ pub struct AccessLog<'a> {
 }
 
 impl AccessLog<'_> {
+    /// How many characters of each text field the line shows.
+    pub const FIELD_CHARS: usize = 60;
+
     /// Writes the line through `tracing` (target `xmlrpc::access`, level info):
     /// `127.0.0.1 "POST /RPC2 HTTP/1.1" 200 131 pow 0.049ms`.
     pub fn emit(&self) {
@@ -295,30 +327,35 @@ impl fmt::Display for AccessLog<'_> {
         write!(
             f,
             " \"{} {} {}\" {} ",
-            truncate(self.method),
-            truncate(self.path),
-            self.protocol,
+            field(self.method),
+            field(self.path),
+            field(self.protocol),
             self.status
         )?;
         match self.length {
             Some(n) => write!(f, "{n}")?,
             None => f.write_str("-")?,
         }
-        write!(
-            f,
-            " {} {:.3}ms",
-            self.rpc_method.map_or_else(|| "-".into(), truncate),
-            self.elapsed.as_secs_f64() * 1e3
-        )
+        f.write_char(' ')?;
+        match self.rpc_method {
+            Some(name) => write!(f, "{}", field(name))?,
+            None => f.write_str("-")?,
+        }
+        write!(f, " {:.3}ms", self.elapsed.as_secs_f64() * 1e3)
     }
 }
 
-/// Shortens untrusted text quoted in a message or a log line.
-pub(crate) fn truncate(text: &str) -> String {
-    match text.char_indices().nth(60) {
-        None => text.to_owned(),
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-    }
+/// Untrusted text as a field of the access line, or quoted in a message:
+/// escaped (quotes included) and cut after [`AccessLog::FIELD_CHARS`].
+fn field(text: &str) -> Escaped<'_> {
+    Escaped::new(text)
+        .escape_quotes()
+        .truncate(AccessLog::FIELD_CHARS)
+}
+
+/// Untrusted text quoted in a message (between single quotes).
+fn shown(text: &str) -> Escaped<'_> {
+    Escaped::new(text).truncate(AccessLog::FIELD_CHARS)
 }
 
 #[cfg(test)]
@@ -350,6 +387,47 @@ mod tests {
         assert_eq!(
             unknown.to_string(),
             "- \"POST /RPC2 HTTP/1.1\" 200 - - 0.049ms"
+        );
+    }
+
+    /// Issue 23, item 5: a peer's value cannot break the line or act on
+    /// the terminal reading it, in any field.
+    #[test]
+    fn peer_values_stay_in_their_field_escaped_and_bounded() {
+        let line = |method, path, protocol, rpc_method| {
+            AccessLog {
+                peer: None,
+                method,
+                path,
+                protocol,
+                status: 200,
+                length: Some(1),
+                rpc_method,
+                elapsed: Duration::ZERO,
+            }
+            .to_string()
+        };
+        #[rustfmt::skip]
+        let cases: &[(&str, &str, &str, Option<&str>, &str)] = &[
+            ("POST", "/RPC2", "HTTP/1.1", Some("evil\n- \"POST / HTTP/1.1\" 200 1 forged 0.000ms"),
+             r#"- "POST /RPC2 HTTP/1.1" 200 1 evil\n- \"POST / HTTP/1.1\" 200 1 forged 0.000ms 0.000ms"#),
+            ("POST", "/a\"b\\c", "CGI", Some("\u{202e}txt.exe"),
+             r#"- "POST /a\"b\\c CGI" 200 1 \u{202e}txt.exe 0.000ms"#),
+            ("PO\rST", "/x\n\u{1b}]0;PWNED\u{7}", "HTTP/1.1\u{9b}2J", None,
+             r#"- "PO\rST /x\n\u{1b}]0;PWNED\u{7} HTTP/1.1\u{9b}2J" 200 1 - 0.000ms"#),
+            ("GET", "/caf\u{e9}/\u{65e5}\u{672c}", "HTTP/1.0", Some("\u{2066}a\u{7f}\0"),
+             "- \"GET /café/日本 HTTP/1.0\" 200 1 \\u{2066}a\\u{7f}\\u{0} 0.000ms"),
+        ];
+        for &(method, path, protocol, rpc_method, expected) in cases {
+            assert_eq!(line(method, path, protocol, rpc_method), expected);
+        }
+        // Every field is cut after 60 characters, so the line is bounded.
+        let long = "\n".repeat(10_000);
+        let bounded = line(&long, &long, &long, Some(&long));
+        let field = format!("{}…", r"\n".repeat(60));
+        assert_eq!(
+            bounded,
+            format!("- \"{field} {field} {field}\" 200 1 {field} 0.000ms")
         );
     }
 

@@ -202,7 +202,8 @@ pub use xmlrpc_codec::{
     EncodeError, EncodeOptions, Fault, ForeignDateTime, FromValue, IntoParams, IntoResponse,
     IntoValue, MemberName, MethodCall, OutputEncoding, ParseDateTimeError, Response, Struct, Value,
     Zone, codes, decode_call, decode_response, decode_value, dialect, encode_call, encode_response,
-    encode_response_sized, encode_response_within, encode_value, structs, wire, xml_chars,
+    encode_response_sized, encode_response_within, encode_value, structs, untrusted_text, wire,
+    xml_chars,
 };
 
 #[cfg(feature = "serde")]
