@@ -181,6 +181,62 @@ fn listen_addresses_are_checked() {
     assert!(e(&[]).contains("no address"));
 }
 
+#[test]
+fn a_stopping_server_leaves_alone_a_socket_file_another_server_took() {
+    let dir = scratch("taken");
+    let sock = dir.join("s.sock");
+    let server = TestServer::serve(
+        Server::builder(methods())
+            .log_requests(false)
+            .listen([format!("unix://{}", sock.display())])
+            .unwrap(),
+    );
+    five(&exchange_on(unix(&sock), &post("/RPC2", &add_body())));
+    // A temp cleaner removes the file while the server runs; another
+    // server binds the path.
+    std::fs::remove_file(&sock).unwrap();
+    let other = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    server.stop().unwrap();
+    assert!(
+        sock.exists(),
+        "the stopping server removed the other's socket file"
+    );
+    let mut client = unix(&sock);
+    let (mut accepted, _) = other.accept().unwrap();
+    accepted.write_all(b"other").unwrap();
+    let mut got = [0u8; 5];
+    std::io::Read::read_exact(&mut client, &mut got).unwrap();
+    assert_eq!(&got, b"other");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_socket_file_that_cannot_be_tried_is_refused_and_left_alone() {
+    let dir = scratch("untried");
+    let sock = dir.join("dgram.sock");
+    // Someone's live datagram socket: a stream cannot connect to it, and
+    // the failure is not "refused", so nothing shows it is stale.
+    let dgram = std::os::unix::net::UnixDatagram::bind(&sock).unwrap();
+    let e = Server::builder(methods())
+        .listen([format!("unix://{}", sock.display())])
+        .unwrap_err();
+    let why = UnixStream::connect(&sock).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{} exists and cannot be tried ({why}), so it is left as it is; remove it if no server uses it",
+            sock.display()
+        )
+    );
+    std::os::unix::net::UnixDatagram::unbound()
+        .unwrap()
+        .send_to(b"still yours", &sock)
+        .unwrap();
+    let mut got = [0u8; 16];
+    assert_eq!(dgram.recv(&mut got).unwrap(), 11);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 /// The SCGI bad-input table: each case is answered or closed, and the
 /// server then answers a good call.
 #[test]
