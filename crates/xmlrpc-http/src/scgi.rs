@@ -243,7 +243,7 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     }
     let declared =
         content_length(head.get("CONTENT_LENGTH"), false, &limits.body)?.unwrap_or_default();
-    let coding = ContentCoding::from_header(head.get("HTTP_CONTENT_ENCODING").map(str::as_bytes))
+    let coding = ContentCoding::from_headers(head.get("HTTP_CONTENT_ENCODING").map(str::as_bytes))
         .map_err(|e| Rejection::unsupported_coding(&e))?;
     let _in_flight = shared.budgets.admit_request()?;
     let mut reservation = shared.budgets.reservation();
