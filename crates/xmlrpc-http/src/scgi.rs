@@ -1,8 +1,9 @@
 //! SCGI, as rTorrent and nginx's `scgi_pass` speak it: one request per
 //! connection, a netstring of NUL-separated header pairs (read with limits
-//! on its length and count; `CONTENT_LENGTH` required and checked by the
-//! same body policy as HTTP), the body, and a CGI-style response
-//! (`Status: 200 OK`, headers, body).
+//! on its length and count, each name at most once; `CONTENT_LENGTH`
+//! required, digits only, and checked by the same body policy as HTTP;
+//! `HTTP_CONTENT_ENCODING` read as HTTP reads `Content-Encoding`), the
+//! body, and a CGI-style response (`Status: 200 OK`, headers, body).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -141,9 +142,16 @@ pub(crate) async fn read_head(
         ))));
     }
     let mut head = Head::default();
+    let mut names = std::collections::HashSet::with_capacity(strings.len() / 2);
     for pair in strings.chunks(2) {
         if pair[0].is_empty() {
             return Err(bad("a header has an empty name".into()));
+        }
+        // The SCGI specification: "Duplicate names are not allowed." Taking
+        // the first (or the last) would read the request differently from
+        // a front server that took the other.
+        if !names.insert(pair[0]) {
+            return Err(HeadError::Bad(Rejection::duplicate_scgi_header(pair[0])));
         }
         head.pairs.push((pair[0].to_owned(), pair[1].to_owned()));
     }
@@ -243,6 +251,7 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     }
     let declared =
         content_length(head.get("CONTENT_LENGTH"), false, &limits.body)?.unwrap_or_default();
+    // One line at most: the head has each name once.
     let coding = ContentCoding::from_headers(head.get("HTTP_CONTENT_ENCODING").map(str::as_bytes))
         .map_err(|e| Rejection::unsupported_coding(&e))?;
     let _in_flight = shared.budgets.admit_request()?;
@@ -359,5 +368,21 @@ mod tests {
         assert_eq!(status(b"999:"), 431);
         assert_eq!(read(b"POST /RPC2 HTTP/1.1\r\n"), Err(HeadError::Http));
         assert_eq!(read(b"12:CONTENT_LEN"), Err(HeadError::Gone));
+    }
+
+    #[test]
+    fn a_name_given_twice_is_refused() {
+        let block = b"CONTENT_LENGTH\x000\x00SCGI\x001\x00SCGI\x001\x00";
+        let raw = [format!("{}:", block.len()).as_bytes(), block, b","].concat();
+        match read(&raw) {
+            Err(HeadError::Bad(r)) => assert_eq!(
+                (r.status(), r.text()),
+                (
+                    400,
+                    "not an SCGI request: header \"SCGI\" appears more than once"
+                )
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -299,6 +299,14 @@ impl RpcService {
         B: hyper::body::Body + Send,
         B::Error: Into<BoxError>,
     {
+        xmlrpc_server::http_rules::check_host(
+            request.version() == hyper::Version::HTTP_11,
+            request
+                .headers()
+                .get_all(header::HOST)
+                .iter()
+                .map(HeaderValue::as_bytes),
+        )?;
         let routes = &self.shared.routes;
         let endpoint = routes.get(request.uri().path());
         let is_get = matches!(*request.method(), Method::GET | Method::HEAD);

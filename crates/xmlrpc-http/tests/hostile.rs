@@ -375,6 +375,38 @@ hostile! {
         let r = exchange(addr, &gzip_post("Content-Encoding: gzip\r\n", &trailed));
         assert_eq!((r.status, r.text().as_str()), (400, "the gzip body has 4 bytes after the end of its gzip data\n"));
     }
+    http_1_1_without_exactly_one_host_is_400: |addr| {
+        let body = add_body();
+        let with = |version: &str, hosts: &str| format!("POST /RPC2 {version}\r\n{hosts}Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes();
+        let r = exchange(addr, &with("HTTP/1.1", ""));
+        assert_eq!((r.status, r.text().as_str()), (400, "an HTTP/1.1 request needs a Host header\n"));
+        let r = exchange(addr, &with("HTTP/1.1", "Host: a\r\nHost: a\r\n"));
+        assert_eq!((r.status, r.text().as_str()), (400, "the request has 2 Host headers; one is allowed\n"));
+        let r = exchange(addr, &with("HTTP/1.0", "Host: a\r\nHost: b\r\n"));
+        assert_eq!((r.status, r.text().as_str()), (400, "the request has 2 Host headers; one is allowed\n"));
+        let r = exchange(addr, &with("HTTP/1.1", "Host: a b\r\n"));
+        assert_eq!((r.status, r.text().as_str()), (400, "Host \"a b\" is not a host name or address with an optional port\n"));
+        // HTTP/1.0 may go without.
+        let r = exchange(addr, &with("HTTP/1.0", ""));
+        assert_eq!(decode_response(&r.body, &DocumentLimits::default()).unwrap(), Ok(Value::Int(5)));
+        // The rule is the request's, not the route's: the health path and
+        // the documentation page follow it too.
+        let server = TestServer::start(
+            Server::builder(methods())
+                .documentation(xmlrpc::Documentation::default())
+                .health_path("/health")
+                .log_requests(false),
+        );
+        for path in ["/health", "/"] {
+            let r = exchange(server.addr, format!("GET {path} HTTP/1.1\r\n\r\n").as_bytes());
+            assert_eq!((r.status, r.text().as_str()), (400, "an HTTP/1.1 request needs a Host header\n"), "{path}");
+            let r = exchange(server.addr, format!("GET {path} HTTP/1.1\r\nHost: t\r\n\r\n").as_bytes());
+            assert_eq!(r.status, 200, "{path}");
+            let r = exchange(server.addr, format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes());
+            assert_eq!(r.status, 200, "{path}");
+        }
+        still_serving(server.addr);
+    }
     a_panicking_handler_is_an_internal_error: |addr| {
         assert_eq!(fault_of(addr, &call_body("panic", "")).code, -32603);
     }

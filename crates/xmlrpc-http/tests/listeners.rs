@@ -340,6 +340,99 @@ fn scgi_bad_input_is_answered_or_closed_and_the_server_goes_on() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// An SCGI request with exactly these header pairs (no `CONTENT_LENGTH`
+/// added), then `body`.
+fn scgi_raw(pairs: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let block: String = pairs.iter().map(|(n, v)| format!("{n}\0{v}\0")).collect();
+    let mut raw = format!("{}:{block},", block.len()).into_bytes();
+    raw.extend_from_slice(body);
+    raw
+}
+
+/// SCGI framing as strict as HTTP's, and gzip read as HTTP reads it: each
+/// refusal with its exact status and text, each followed by a good call.
+#[test]
+fn scgi_framing_is_strict_and_gzip_is_read_as_over_http() {
+    let dir = scratch("scgi-strict");
+    let sock = dir.join("scgi.sock");
+    let server = TestServer::serve(
+        Server::builder(methods())
+            .log_requests(false)
+            .listen([format!("scgi://{}", sock.display())])
+            .unwrap(),
+    );
+    let body = add_body();
+    let len = body.len().to_string();
+    let uri = ("REQUEST_URI", "/RPC2");
+    let gzip = xmlrpc::wire::gzip::gzip;
+    let gzipped = |pairs: &[(&str, &str)], data: &[u8]| {
+        let len = data.len().to_string();
+        let mut all = vec![("CONTENT_LENGTH", len.as_str())];
+        all.extend_from_slice(pairs);
+        scgi_raw(&all, data)
+    };
+    let (half, rest) = body.split_at(body.len() / 2);
+    let members = [gzip(half.as_bytes()), gzip(rest.as_bytes())].concat();
+    let trailed = [gzip(body.as_bytes()), b"junk".to_vec()].concat();
+    let bad_length = |l: &str| format!("Content-Length {l:?} is not a byte count\n");
+    let cases: Vec<(&str, Vec<u8>, u16, String)> = vec![
+        (
+            "CONTENT_LENGTH twice",
+            scgi_raw(&[("CONTENT_LENGTH", &len), ("CONTENT_LENGTH", "0"), uri], body.as_bytes()),
+            400,
+            "not an SCGI request: header \"CONTENT_LENGTH\" appears more than once\n".into(),
+        ),
+        (
+            "another name twice",
+            scgi_raw(&[("CONTENT_LENGTH", &len), uri, ("HTTP_HOST", "a"), ("HTTP_HOST", "b")], body.as_bytes()),
+            400,
+            "not an SCGI request: header \"HTTP_HOST\" appears more than once\n".into(),
+        ),
+        (
+            "a signed CONTENT_LENGTH",
+            scgi_raw(&[("CONTENT_LENGTH", &format!("+{len}")), uri], body.as_bytes()),
+            400,
+            bad_length(&format!("+{len}")),
+        ),
+        (
+            "a CONTENT_LENGTH with spaces",
+            scgi_raw(&[("CONTENT_LENGTH", &format!(" {len} ")), uri], body.as_bytes()),
+            400,
+            bad_length(&format!(" {len} ")),
+        ),
+        (
+            "an empty CONTENT_LENGTH",
+            scgi_raw(&[("CONTENT_LENGTH", ""), uri], b""),
+            400,
+            bad_length(""),
+        ),
+        (
+            "gzip stacked in one header",
+            gzipped(&[uri, ("HTTP_CONTENT_ENCODING", "gzip, gzip")], &gzip(&gzip(body.as_bytes()))),
+            415,
+            "Content-Encoding \"gzip, gzip\" stacks codings; a body is coded once at most (gzip or identity)\n".into(),
+        ),
+        (
+            "bytes after the gzip data",
+            gzipped(&[uri, ("HTTP_CONTENT_ENCODING", "gzip")], &trailed),
+            400,
+            "the gzip body has 4 bytes after the end of its gzip data\n".into(),
+        ),
+    ];
+    for (what, raw, status, text) in cases {
+        let r = exchange_on(unix(&sock), &raw);
+        assert_eq!((r.status, r.text()), (status, text), "{what}");
+        five(&exchange_on(unix(&sock), &scgi_add()));
+    }
+    // Two gzip members: one body.
+    five(&exchange_on(
+        unix(&sock),
+        &gzipped(&[uri, ("HTTP_CONTENT_ENCODING", "gzip")], &members),
+    ));
+    drop(server);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn a_draining_server_answers_closes_keep_alive_and_fails_its_health_check_then_stops() {
     let dir = scratch("drain");

@@ -2,8 +2,9 @@
 //! the request from the CGI environment and stdin, the response with CGI
 //! headers on stdout. No async runtime: the dispatcher's future is driven
 //! by a minimal executor. The body is framed and decoded as the HTTP
-//! server does it: `CONTENT_LENGTH` read through [`content_length`], and
-//! `HTTP_CONTENT_ENCODING` (gzip) read and inflated by [`ContentCoding`].
+//! server does it: `CONTENT_LENGTH` digits only, read through
+//! [`content_length`], and `HTTP_CONTENT_ENCODING` (gzip) read and
+//! inflated by [`ContentCoding`].
 
 use std::io::{self, Read, Write};
 use std::time::Instant;
@@ -19,7 +20,8 @@ use crate::{DispatchOptions, Dispatcher, Documentation, Methods};
 pub struct CgiEnv {
     /// `REQUEST_METHOD`.
     pub request_method: Option<String>,
-    /// `CONTENT_LENGTH`.
+    /// `CONTENT_LENGTH`: digits only; empty is the same as none (RFC 3875
+    /// §4.1.2), which a POST answers with 411.
     pub content_length: Option<String>,
     /// `CONTENT_TYPE`.
     pub content_type: Option<String>,
@@ -324,8 +326,9 @@ impl CgiHandler {
     }
 
     fn read_body(&self, env: &CgiEnv, stdin: &mut dyn Read) -> Result<Vec<u8>, Rejection> {
-        let length = content_length(env.content_length.as_deref(), false, &self.limits)?
-            .unwrap_or_default() as u64;
+        // Empty is none (RFC 3875 §4.1.2), as `CgiEnv::from_process` reads it.
+        let declared = env.content_length.as_deref().filter(|l| !l.is_empty());
+        let length = content_length(declared, false, &self.limits)?.unwrap_or_default() as u64;
         let mut body = Vec::with_capacity(length as usize);
         stdin
             .take(length)

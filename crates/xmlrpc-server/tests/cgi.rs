@@ -253,6 +253,37 @@ fn answer(handler: &CgiHandler, env: &CgiEnv, stdin: &mut dyn Read) -> (String, 
 }
 
 #[test]
+fn content_length_is_digits_only_as_over_http() {
+    let handler = CgiHandler::new(methods());
+    let length = ADD.len().to_string();
+    for bad in [
+        format!("+{length}"),
+        format!(" {length} "),
+        format!("{length} "),
+    ] {
+        assert_eq!(
+            answer(&handler, &env(Some("POST"), Some(&bad)), &mut Untouchable),
+            (
+                "Status: 400 Bad Request".to_owned(),
+                format!("Content-Length {bad:?} is not a byte count\n")
+            ),
+            "{bad:?}"
+        );
+    }
+    // Empty is none (RFC 3875 §4.1.2), as from the process environment.
+    for none in [Some(""), None] {
+        assert_eq!(
+            answer(&handler, &env(Some("POST"), none), &mut Untouchable),
+            (
+                "Status: 411 Length Required".to_owned(),
+                "a POST needs a Content-Length or a chunked body\n".to_owned()
+            ),
+            "{none:?}"
+        );
+    }
+}
+
+#[test]
 fn gzip_bodies_are_read_as_over_http() {
     use xmlrpc::wire::gzip::gzip;
     let handler = CgiHandler::new(methods());
