@@ -146,7 +146,7 @@ fn read_answer(mut answer: Vec<u8>, target: &str, limit: usize) -> Result<Answer
     let head = String::from_utf8_lossy(&answer[..head_end]).into_owned();
     let body = answer.split_off(body_start);
     let mut status = (200u16, "OK".to_owned());
-    let mut coding = ContentCoding::Identity;
+    let mut codings: Vec<&str> = Vec::new();
     for line in head.lines() {
         let Some((name, value)) = line.split_once(':') else {
             return Err(not_scgi("a header line has no ':'"));
@@ -159,8 +159,7 @@ fn read_answer(mut answer: Vec<u8>, target: &str, limit: usize) -> Result<Answer
                 .map_err(|_| not_scgi("its Status is not a number"))?;
             status = (code, reason.to_owned());
         } else if name.eq_ignore_ascii_case("content-encoding") {
-            coding = ContentCoding::from_header(Some(value.as_bytes()))
-                .map_err(|e| Error::from(TransportError::body(target, e.to_string(), None)))?;
+            codings.push(value);
         } else if name.eq_ignore_ascii_case("content-length")
             && value.parse::<u64>().is_ok_and(|n| n > limit as u64)
         {
@@ -170,6 +169,9 @@ fn read_answer(mut answer: Vec<u8>, target: &str, limit: usize) -> Result<Answer
     if status.0 != 200 {
         return Err(TransportError::bad_status(target, status.0, &status.1, &body).into());
     }
+    // Every Content-Encoding line, read as one list, as over HTTP.
+    let coding = ContentCoding::from_headers(codings.iter().map(|c| c.as_bytes()))
+        .map_err(|e| Error::from(TransportError::body(target, e.to_string(), None)))?;
     if body.len() > limit {
         return Err(TransportError::too_large(target, limit).into());
     }
@@ -228,5 +230,32 @@ mod tests {
         assert_eq!(refused.transport().and_then(|t| t.status()), Some(413));
         let big = read_answer(b"Content-Length: 101\r\n\r\n".to_vec(), "t", 100).unwrap_err();
         assert!(big.transport().is_some_and(|t| t.is_too_large()));
+    }
+
+    #[test]
+    fn content_encoding_lines_are_read_as_one_list() {
+        let answer = |head: &str| read_answer(format!("{head}\r\n\r\n<ok>").into_bytes(), "t", 100);
+        assert_eq!(
+            answer("Content-Encoding: identity\r\nContent-Encoding: ")
+                .unwrap()
+                .0,
+            ContentCoding::Identity
+        );
+        if !ContentCoding::GZIP_BUILT_IN {
+            return;
+        }
+        assert_eq!(
+            answer("Content-Encoding: identity\r\nContent-Encoding: gzip")
+                .unwrap()
+                .0,
+            ContentCoding::Gzip
+        );
+        let stacked = answer("Content-Encoding: gzip\r\nContent-Encoding: gzip")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            stacked,
+            "Content-Encoding \"gzip, gzip\" stacks codings; a body is coded once at most (gzip or identity) (from t)"
+        );
     }
 }

@@ -246,10 +246,11 @@ impl Transport {
             .decode(body, self.limits.max_inflated_bytes)
             .map_err(|e| match e {
                 InflateError::TooLarge(limit) => TransportError::too_large(target, limit).into(),
-                other => {
-                    TransportError::body(target, "the gzip response is corrupt", Some(other.into()))
+                InflateError::Corrupt(e) => {
+                    TransportError::body(target, "the gzip response is corrupt", Some(e.into()))
                         .into()
                 }
+                other => TransportError::body(target, other.to_string(), None).into(),
             })
     }
 
@@ -322,10 +323,12 @@ impl Transport {
         if length.is_some_and(|n| n > limit as u64) {
             return Err(TransportError::too_large(target, limit).into());
         }
-        let coding = ContentCoding::from_header(
+        // Every Content-Encoding line, read as one list, as the server reads them.
+        let coding = ContentCoding::from_headers(
             response
                 .headers()
-                .get(header::CONTENT_ENCODING)
+                .get_all(header::CONTENT_ENCODING)
+                .iter()
                 .map(HeaderValue::as_bytes),
         )
         .map_err(|e| TransportError::body(target, e.to_string(), None))?;

@@ -39,6 +39,39 @@ async fn a_gzip_bomb_response_is_refused_while_inflating() {
 }
 
 #[tokio::test]
+async fn gzip_responses_are_read_as_the_server_reads_requests() {
+    let five = "<methodResponse><params><param><value><int>5</int></value></param></params></methodResponse>";
+    // Two gzip members: inflated as one body.
+    let (first, second) = five.split_at(40);
+    let members = [gzip(first.as_bytes()), gzip(second.as_bytes())].concat();
+    let fake = FakeServer::start(response("Content-Encoding: gzip\r\n", &members));
+    let client = Client::new(&fake.url()).unwrap();
+    assert_eq!(client.call::<i64>("x", ()).await.unwrap(), 5);
+    // gzip on two lines reads as `gzip, gzip` on one: stacked, refused both ways.
+    let twice = gzip(&gzip(five.as_bytes()));
+    for headers in [
+        "Content-Encoding: gzip\r\nContent-Encoding: gzip\r\n",
+        "Content-Encoding: gzip, gzip\r\n",
+    ] {
+        let fake = FakeServer::start(response(headers, &twice));
+        let e = error_from(&fake).await.to_string();
+        assert!(
+            e.starts_with("Content-Encoding \"gzip, gzip\" stacks codings; a body is coded once at most (gzip or identity) (from "),
+            "{headers:?}: {e}"
+        );
+    }
+    // Bytes after the gzip data: refused, saying so.
+    let trailed = [gzip(five.as_bytes()), b"junk".to_vec()].concat();
+    let fake = FakeServer::start(response("Content-Encoding: gzip\r\n", &trailed));
+    let e = error_from(&fake).await.to_string();
+    assert!(
+        e.starts_with("the gzip body has 4 bytes after the end of its gzip data (from "),
+        "{e}"
+    );
+    still_works().await;
+}
+
+#[tokio::test]
 async fn an_oversized_response_is_refused_on_its_length() {
     let fake = FakeServer::start(
         b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 1000000000000\r\n\r\n<methodResponse>".to_vec(),

@@ -25,9 +25,10 @@ impl BodyHeaders {
     /// Reads and checks the body's headers before anything is read: its
     /// coding (415) and its length (411, 413).
     pub(crate) fn check(headers: &HeaderMap, limits: &HttpLimits) -> Result<Self, Rejection> {
-        let coding = ContentCoding::from_header(
+        let coding = ContentCoding::from_headers(
             headers
-                .get(header::CONTENT_ENCODING)
+                .get_all(header::CONTENT_ENCODING)
+                .iter()
                 .map(HeaderValue::as_bytes),
         )
         .map_err(|e| Rejection::unsupported_coding(&e))?;

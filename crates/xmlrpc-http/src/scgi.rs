@@ -1,8 +1,9 @@
 //! SCGI, as rTorrent and nginx's `scgi_pass` speak it: one request per
 //! connection, a netstring of NUL-separated header pairs (read with limits
-//! on its length and count; `CONTENT_LENGTH` required and checked by the
-//! same body policy as HTTP), the body, and a CGI-style response
-//! (`Status: 200 OK`, headers, body).
+//! on its length and count, each name at most once; `CONTENT_LENGTH`
+//! required, digits only, and checked by the same body policy as HTTP;
+//! `HTTP_CONTENT_ENCODING` read as HTTP reads `Content-Encoding`), the
+//! body, and a CGI-style response (`Status: 200 OK`, headers, body).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -143,11 +144,31 @@ pub(crate) async fn read_head(
         ))));
     }
     let mut head = Head::default();
+    let mut names = std::collections::HashMap::with_capacity(strings.len() / 2);
     for pair in strings.chunks(2) {
-        if pair[0].is_empty() {
+        let (name, value) = (pair[0], pair[1]);
+        if name.is_empty() {
             return Err(bad("a header has an empty name".into()));
         }
-        head.pairs.push((pair[0].to_owned(), pair[1].to_owned()));
+        match names.get(name) {
+            None => {
+                names.insert(name, head.pairs.len());
+                head.pairs.push((name.to_owned(), value.to_owned()));
+            }
+            // A header the client repeated, as nginx passes it (two
+            // `HTTP_X_A` for two `X-A` lines): one list, as HTTP reads
+            // repeated lines (RFC 9110 §5.3).
+            Some(&at) if name.starts_with("HTTP_") && name != "HTTP_HOST" => {
+                let joined = &mut head.pairs[at].1;
+                joined.push_str(", ");
+                joined.push_str(value);
+            }
+            // The SCGI specification: "Duplicate names are not allowed."
+            // Taking the first (or the last) of two lengths, methods or
+            // paths would read the request differently from a front server
+            // that took the other; two Hosts are refused as HTTP refuses them.
+            Some(_) => return Err(HeadError::Bad(Rejection::duplicate_scgi_header(name))),
+        }
     }
     Ok(head)
 }
@@ -496,5 +517,36 @@ mod tests {
         assert_eq!(status(b"999:"), 431);
         assert_eq!(read(b"POST /RPC2 HTTP/1.1\r\n"), Err(HeadError::Http));
         assert_eq!(read(b"12:CONTENT_LEN"), Err(HeadError::Gone));
+    }
+
+    #[test]
+    fn a_header_the_client_repeated_is_one_list() {
+        // As nginx passes two `X-A` lines and two Content-Encoding lines.
+        let block = b"CONTENT_LENGTH\x000\x00SCGI\x001\x00HTTP_X_A\x00a\x00HTTP_CONTENT_ENCODING\x00gzip\x00HTTP_X_A\x00b\x00HTTP_CONTENT_ENCODING\x00gzip\x00";
+        let raw = [format!("{}:", block.len()).as_bytes(), block, b","].concat();
+        let head = read(&raw).unwrap();
+        assert_eq!(head.get("HTTP_X_A"), Some("a, b"));
+        assert_eq!(head.get("HTTP_CONTENT_ENCODING"), Some("gzip, gzip"));
+        // Read as HTTP reads two lines: stacked codings, refused.
+        assert!(
+            ContentCoding::from_header(head.get("HTTP_CONTENT_ENCODING").map(str::as_bytes))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_name_given_twice_is_refused() {
+        let block = b"CONTENT_LENGTH\x000\x00SCGI\x001\x00SCGI\x001\x00";
+        let raw = [format!("{}:", block.len()).as_bytes(), block, b","].concat();
+        match read(&raw) {
+            Err(HeadError::Bad(r)) => assert_eq!(
+                (r.status(), r.text()),
+                (
+                    400,
+                    "not an SCGI request: header \"SCGI\" appears more than once"
+                )
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -386,7 +386,7 @@ impl RpcService {
         }
     }
 
-    /// The checks on a request's head, in order: the health path, the
+    /// The checks on a request's head, in order: its `Host` (400), the health path, the
     /// client's identity (401), the route (404) and the method (501, or
     /// the page for GET), then the body's headers (415, 411, 413, 400).
     fn step<'a>(
@@ -394,6 +394,13 @@ impl RpcService {
         head: &hyper::http::request::Parts,
         context: RequestContext,
     ) -> Result<Step<'a>, Rejection> {
+        xmlrpc_server::http_rules::check_host(
+            head.version == hyper::Version::HTTP_11,
+            head.headers
+                .get_all(header::HOST)
+                .iter()
+                .map(HeaderValue::as_bytes),
+        )?;
         let routes = &self.shared.routes;
         let path = head.uri.path();
         let endpoint = routes.get(path);

@@ -1,6 +1,7 @@
 //! Listening sockets: TCP, and Unix domain sockets (a stale file left by a
 //! dead process replaced, a live one refused, the file removed when the
-//! listener goes), and the byte streams they accept.
+//! listener goes if it is still the one the server made), and the byte
+//! streams they accept.
 
 use std::io;
 use std::net::SocketAddr;
@@ -35,20 +36,56 @@ pub(crate) fn bind_tcp(
     Ok(socket)
 }
 
-/// A Unix socket file the server made; removed when dropped.
+/// A Unix socket file the server made, known by its device and inode
+/// number: removed when dropped, but only if its path still names that
+/// file. Another server may have taken the path since (after a temp
+/// cleaner removed the file, say); its socket is left alone. (Between
+/// the check and the removal the path could still change: POSIX has no
+/// "unlink if it is this file".)
 #[derive(Debug)]
-pub(crate) struct SocketFile(PathBuf);
+pub(crate) struct SocketFile {
+    path: PathBuf,
+    id: FileId,
+}
+
+/// A file's device and inode number.
+type FileId = (u64, u64);
+
+#[cfg(unix)]
+fn file_id(meta: &std::fs::Metadata) -> FileId {
+    use std::os::unix::fs::MetadataExt as _;
+    (meta.dev(), meta.ino())
+}
+
+/// The file `path` names now (not following a symbolic link), if any.
+#[cfg(unix)]
+fn id_at(path: &Path) -> Option<FileId> {
+    std::fs::symlink_metadata(path).ok().map(|m| file_id(&m))
+}
 
 impl Drop for SocketFile {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+        #[cfg(unix)]
+        if id_at(&self.path) == Some(self.id) {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
+/// Whether connecting to a socket file failed because nobody listens on
+/// it (ECONNREFUSED): the only failure that shows the file is a dead
+/// process's. Permission denied, or a socket of another type, says
+/// nothing of the kind.
+#[cfg(unix)]
+fn nobody_listens(connecting: &io::Error) -> bool {
+    connecting.kind() == io::ErrorKind::ConnectionRefused
+}
+
 /// A Unix socket bound at `path` (not yet listening), with file mode
-/// `mode` if given. A file left there by a process that is gone is
-/// replaced; a socket something still answers on is refused, and so is a
-/// file that is not a socket.
+/// `mode` if given. A socket file left there by a process that is gone
+/// (connecting to it is refused) is replaced; a socket something still
+/// answers on is refused, and so is one that cannot be tried (permission
+/// denied, say) and a file that is not a socket.
 #[cfg(unix)]
 pub(crate) fn bind_unix(path: &Path, mode: Option<u32>) -> io::Result<(Socket, SocketFile)> {
     use std::os::unix::fs::{FileTypeExt as _, PermissionsExt as _};
@@ -61,8 +98,31 @@ pub(crate) fn bind_unix(path: &Path, mode: Option<u32>) -> io::Result<(Socket, S
                         format!("another server is listening on {}", path.display()),
                     ));
                 }
-                // Nobody answers: a dead process's socket.
-                Err(_) => std::fs::remove_file(path)?,
+                // Nobody answers: a dead process's socket, removed if the
+                // path still names the file just tried.
+                Err(e) if nobody_listens(&e) => {
+                    if id_at(path) != Some(file_id(&meta)) {
+                        return Err(io::Error::new(
+                            io::ErrorKind::AddrInUse,
+                            format!(
+                                "{} was replaced while it was checked (another server starting?)",
+                                path.display()
+                            ),
+                        ));
+                    }
+                    std::fs::remove_file(path)?;
+                }
+                // Gone since: nothing to remove.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(io::Error::new(
+                        e.kind(),
+                        format!(
+                            "{} exists and cannot be tried ({e}), so it is left as it is; remove it if no server uses it",
+                            path.display()
+                        ),
+                    ));
+                }
             }
         }
         Ok(_) => {
@@ -76,7 +136,10 @@ pub(crate) fn bind_unix(path: &Path, mode: Option<u32>) -> io::Result<(Socket, S
     }
     let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
     socket.bind(&SockAddr::unix(path)?)?;
-    let file = SocketFile(path.to_owned());
+    let file = SocketFile {
+        path: path.to_owned(),
+        id: file_id(&std::fs::symlink_metadata(path)?),
+    };
     if let Some(mode) = mode {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
     }
@@ -250,6 +313,102 @@ mod tests {
             bind_unix(&path, None).unwrap_err().kind(),
             io::ErrorKind::AlreadyExists
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xmlrpc-socket-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn only_a_refused_connection_shows_a_socket_is_stale() {
+        use io::ErrorKind::*;
+        assert!(nobody_listens(&io::Error::from(ConnectionRefused)));
+        for kind in [PermissionDenied, NotFound, ConnectionReset, TimedOut, Other] {
+            assert!(!nobody_listens(&io::Error::from(kind)), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_socket_file_replaced_by_another_is_not_removed() {
+        let dir = scratch("replaced");
+        let path = dir.join("s.sock");
+        let (_ours, file) = bind_unix(&path, None).unwrap();
+        // A cleaner removes it, another server binds the path.
+        std::fs::remove_file(&path).unwrap();
+        let theirs = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        drop(file);
+        assert!(path.exists(), "the other server's socket was removed");
+        let _client = std::os::unix::net::UnixStream::connect(&path).unwrap();
+        theirs.accept().unwrap();
+        // Gone already: dropping removes nothing and does not fail.
+        let (_again, file) = {
+            drop(theirs);
+            std::fs::remove_file(&path).unwrap();
+            bind_unix(&path, None).unwrap()
+        };
+        std::fs::remove_file(&path).unwrap();
+        drop(file);
+        assert!(!path.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_socket_that_cannot_be_tried_is_left_alone() {
+        let dir = scratch("untried");
+        // A datagram socket: connecting a stream to it fails, but not with
+        // "refused" (EPROTOTYPE): someone's live socket, whoever runs this.
+        let path = dir.join("dgram.sock");
+        let dgram = std::os::unix::net::UnixDatagram::bind(&path).unwrap();
+        let before = id_at(&path);
+        let e = bind_unix(&path, None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{} exists and cannot be tried ({}), so it is left as it is; remove it if no server uses it",
+                path.display(),
+                std::os::unix::net::UnixStream::connect(&path).unwrap_err()
+            )
+        );
+        assert_eq!(
+            id_at(&path),
+            before,
+            "the datagram socket's file was touched"
+        );
+        std::os::unix::net::UnixDatagram::unbound()
+            .unwrap()
+            .send_to(b"still there", &path)
+            .unwrap();
+        let mut got = [0u8; 16];
+        assert_eq!(dgram.recv(&mut got).unwrap(), 11);
+        // A stale socket this user may not connect to (mode 000): permission
+        // denied is no proof it is stale. Only testable where permissions
+        // apply: root (CAP_DAC_OVERRIDE) connects anyway and gets "refused".
+        use std::os::unix::fs::PermissionsExt as _;
+        let locked = dir.join("locked.sock");
+        drop(std::os::unix::net::UnixListener::bind(&locked).unwrap());
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+        match std::os::unix::net::UnixStream::connect(&locked) {
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+                let e = bind_unix(&locked, None).unwrap_err();
+                assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
+                assert!(
+                    e.to_string()
+                        .starts_with(&format!("{} exists and cannot be tried", locked.display())),
+                    "{e}"
+                );
+                assert!(locked.exists());
+            }
+            other => {
+                assert_eq!(other.unwrap_err().kind(), io::ErrorKind::ConnectionRefused);
+                eprintln!(
+                    "permissions do not apply to this user (root?): the EACCES case is covered by only_a_refused_connection_shows_a_socket_is_stale"
+                );
+            }
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

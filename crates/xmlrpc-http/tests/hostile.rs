@@ -346,6 +346,67 @@ hostile! {
         assert_eq!(r.status, 400);
         assert!(r.text().contains("inflates to more than the limit"));
     }
+    content_encoding_lines_read_as_one_list_and_stacked_gzip_is_415: |addr| {
+        // Two `gzip` lines read as `gzip, gzip`, as one such line does: refused alike.
+        let twice = gzipped(&gzipped(add_body().as_bytes()));
+        let stacked = "Content-Encoding \"gzip, gzip\" stacks codings; a body is coded once at most (gzip or identity)\n";
+        for codings in ["Content-Encoding: gzip\r\nContent-Encoding: gzip\r\n", "Content-Encoding: gzip, gzip\r\n"] {
+            let r = exchange(addr, &gzip_post(codings, &twice));
+            assert_eq!((r.status, r.text().as_str()), (415, stacked), "{codings:?}");
+        }
+        // identity beside gzip is no second coding.
+        let once = gzipped(add_body().as_bytes());
+        let r = exchange(addr, &gzip_post("Content-Encoding: identity\r\nContent-Encoding: gzip\r\n", &once));
+        assert_eq!(decode_response(&r.body, &DocumentLimits::default()).unwrap(), Ok(Value::Int(5)));
+    }
+    a_gzip_body_of_several_members_is_inflated_whole: |addr| {
+        let body = add_body();
+        let (half, rest) = body.split_at(body.len() / 2);
+        let members = [gzipped(half.as_bytes()), gzipped(rest.as_bytes())].concat();
+        let r = exchange(addr, &gzip_post("Content-Encoding: gzip\r\n", &members));
+        assert_eq!(decode_response(&r.body, &DocumentLimits::default()).unwrap(), Ok(Value::Int(5)));
+        // The inflated-size limit is the members' total: 20 MiB twice over is past it.
+        let half_bomb = gzipped(&vec![b' '; 12 << 20]);
+        let r = exchange(addr, &gzip_post("Content-Encoding: gzip\r\n", &half_bomb.repeat(2)));
+        assert_eq!((r.status, r.text().as_str()), (400, "the gzip body inflates to more than the limit of 20971520 bytes\n"));
+    }
+    bytes_after_the_gzip_data_are_400: |addr| {
+        let trailed = [gzipped(add_body().as_bytes()), b"junk".to_vec()].concat();
+        let r = exchange(addr, &gzip_post("Content-Encoding: gzip\r\n", &trailed));
+        assert_eq!((r.status, r.text().as_str()), (400, "the gzip body has 4 bytes after the end of its gzip data\n"));
+    }
+    http_1_1_without_exactly_one_host_is_400: |addr| {
+        let body = add_body();
+        let with = |version: &str, hosts: &str| format!("POST /RPC2 {version}\r\n{hosts}Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes();
+        let r = exchange(addr, &with("HTTP/1.1", ""));
+        assert_eq!((r.status, r.text().as_str()), (400, "an HTTP/1.1 request needs a Host header\n"));
+        let r = exchange(addr, &with("HTTP/1.1", "Host: a\r\nHost: a\r\n"));
+        assert_eq!((r.status, r.text().as_str()), (400, "the request has 2 Host headers; one is allowed\n"));
+        let r = exchange(addr, &with("HTTP/1.0", "Host: a\r\nHost: b\r\n"));
+        assert_eq!((r.status, r.text().as_str()), (400, "the request has 2 Host headers; one is allowed\n"));
+        let r = exchange(addr, &with("HTTP/1.1", "Host: a b\r\n"));
+        assert_eq!((r.status, r.text().as_str()), (400, "Host \"a b\" is not a host name or address with an optional port\n"));
+        // HTTP/1.0 may go without.
+        let r = exchange(addr, &with("HTTP/1.0", ""));
+        assert_eq!(decode_response(&r.body, &DocumentLimits::default()).unwrap(), Ok(Value::Int(5)));
+        // The rule is the request's, not the route's: the health path and
+        // the documentation page follow it too.
+        let server = TestServer::start(
+            Server::builder(methods())
+                .documentation(xmlrpc::Documentation::default())
+                .health_path("/health")
+                .log_requests(false),
+        );
+        for path in ["/health", "/"] {
+            let r = exchange(server.addr, format!("GET {path} HTTP/1.1\r\n\r\n").as_bytes());
+            assert_eq!((r.status, r.text().as_str()), (400, "an HTTP/1.1 request needs a Host header\n"), "{path}");
+            let r = exchange(server.addr, format!("GET {path} HTTP/1.1\r\nHost: t\r\n\r\n").as_bytes());
+            assert_eq!(r.status, 200, "{path}");
+            let r = exchange(server.addr, format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes());
+            assert_eq!(r.status, 200, "{path}");
+        }
+        still_serving(server.addr);
+    }
     a_panicking_handler_is_an_internal_error: |addr| {
         assert_eq!(fault_of(addr, &call_body("panic", "")).code, -32603);
     }
@@ -357,6 +418,21 @@ hostile! {
         still_serving(server.addr);
         let _ = addr;
     }
+}
+
+fn gzipped(data: &[u8]) -> Vec<u8> {
+    xmlrpc::wire::gzip::gzip(data)
+}
+
+/// A POST of `body` to /RPC2 with these `Content-Encoding` lines.
+fn gzip_post(codings: &str, body: &[u8]) -> Vec<u8> {
+    let mut raw = format!(
+        "POST /RPC2 HTTP/1.1\r\nHost: t\r\n{codings}Content-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    raw.extend_from_slice(body);
+    raw
 }
 
 fn add_body() -> String {

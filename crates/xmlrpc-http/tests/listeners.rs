@@ -181,6 +181,62 @@ fn listen_addresses_are_checked() {
     assert!(e(&[]).contains("no address"));
 }
 
+#[test]
+fn a_stopping_server_leaves_alone_a_socket_file_another_server_took() {
+    let dir = scratch("taken");
+    let sock = dir.join("s.sock");
+    let server = TestServer::serve(
+        Server::builder(methods())
+            .log_requests(false)
+            .listen([format!("unix://{}", sock.display())])
+            .unwrap(),
+    );
+    five(&exchange_on(unix(&sock), &post("/RPC2", &add_body())));
+    // A temp cleaner removes the file while the server runs; another
+    // server binds the path.
+    std::fs::remove_file(&sock).unwrap();
+    let other = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    server.stop().unwrap();
+    assert!(
+        sock.exists(),
+        "the stopping server removed the other's socket file"
+    );
+    let mut client = unix(&sock);
+    let (mut accepted, _) = other.accept().unwrap();
+    accepted.write_all(b"other").unwrap();
+    let mut got = [0u8; 5];
+    std::io::Read::read_exact(&mut client, &mut got).unwrap();
+    assert_eq!(&got, b"other");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_socket_file_that_cannot_be_tried_is_refused_and_left_alone() {
+    let dir = scratch("untried");
+    let sock = dir.join("dgram.sock");
+    // Someone's live datagram socket: a stream cannot connect to it, and
+    // the failure is not "refused", so nothing shows it is stale.
+    let dgram = std::os::unix::net::UnixDatagram::bind(&sock).unwrap();
+    let e = Server::builder(methods())
+        .listen([format!("unix://{}", sock.display())])
+        .unwrap_err();
+    let why = UnixStream::connect(&sock).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{} exists and cannot be tried ({why}), so it is left as it is; remove it if no server uses it",
+            sock.display()
+        )
+    );
+    std::os::unix::net::UnixDatagram::unbound()
+        .unwrap()
+        .send_to(b"still yours", &sock)
+        .unwrap();
+    let mut got = [0u8; 16];
+    assert_eq!(dgram.recv(&mut got).unwrap(), 11);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 /// The SCGI bad-input table: each case is answered or closed, and the
 /// server then answers a good call.
 #[test]
@@ -280,6 +336,99 @@ fn scgi_bad_input_is_answered_or_closed_and_the_server_goes_on() {
         assert_eq!(status(&raw), want, "{what}");
         five(&exchange_on(unix(&sock), &scgi_add()));
     }
+    drop(server);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// An SCGI request with exactly these header pairs (no `CONTENT_LENGTH`
+/// added), then `body`.
+fn scgi_raw(pairs: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let block: String = pairs.iter().map(|(n, v)| format!("{n}\0{v}\0")).collect();
+    let mut raw = format!("{}:{block},", block.len()).into_bytes();
+    raw.extend_from_slice(body);
+    raw
+}
+
+/// SCGI framing as strict as HTTP's, and gzip read as HTTP reads it: each
+/// refusal with its exact status and text, each followed by a good call.
+#[test]
+fn scgi_framing_is_strict_and_gzip_is_read_as_over_http() {
+    let dir = scratch("scgi-strict");
+    let sock = dir.join("scgi.sock");
+    let server = TestServer::serve(
+        Server::builder(methods())
+            .log_requests(false)
+            .listen([format!("scgi://{}", sock.display())])
+            .unwrap(),
+    );
+    let body = add_body();
+    let len = body.len().to_string();
+    let uri = ("REQUEST_URI", "/RPC2");
+    let gzip = xmlrpc::wire::gzip::gzip;
+    let gzipped = |pairs: &[(&str, &str)], data: &[u8]| {
+        let len = data.len().to_string();
+        let mut all = vec![("CONTENT_LENGTH", len.as_str())];
+        all.extend_from_slice(pairs);
+        scgi_raw(&all, data)
+    };
+    let (half, rest) = body.split_at(body.len() / 2);
+    let members = [gzip(half.as_bytes()), gzip(rest.as_bytes())].concat();
+    let trailed = [gzip(body.as_bytes()), b"junk".to_vec()].concat();
+    let bad_length = |l: &str| format!("Content-Length {l:?} is not a byte count\n");
+    let cases: Vec<(&str, Vec<u8>, u16, String)> = vec![
+        (
+            "CONTENT_LENGTH twice",
+            scgi_raw(&[("CONTENT_LENGTH", &len), ("CONTENT_LENGTH", "0"), uri], body.as_bytes()),
+            400,
+            "not an SCGI request: header \"CONTENT_LENGTH\" appears more than once\n".into(),
+        ),
+        (
+            "another name twice",
+            scgi_raw(&[("CONTENT_LENGTH", &len), uri, ("HTTP_HOST", "a"), ("HTTP_HOST", "b")], body.as_bytes()),
+            400,
+            "not an SCGI request: header \"HTTP_HOST\" appears more than once\n".into(),
+        ),
+        (
+            "a signed CONTENT_LENGTH",
+            scgi_raw(&[("CONTENT_LENGTH", &format!("+{len}")), uri], body.as_bytes()),
+            400,
+            bad_length(&format!("+{len}")),
+        ),
+        (
+            "a CONTENT_LENGTH with spaces",
+            scgi_raw(&[("CONTENT_LENGTH", &format!(" {len} ")), uri], body.as_bytes()),
+            400,
+            bad_length(&format!(" {len} ")),
+        ),
+        (
+            "an empty CONTENT_LENGTH",
+            scgi_raw(&[("CONTENT_LENGTH", ""), uri], b""),
+            400,
+            bad_length(""),
+        ),
+        (
+            "gzip stacked in one header",
+            gzipped(&[uri, ("HTTP_CONTENT_ENCODING", "gzip, gzip")], &gzip(&gzip(body.as_bytes()))),
+            415,
+            "Content-Encoding \"gzip, gzip\" stacks codings; a body is coded once at most (gzip or identity)\n".into(),
+        ),
+        (
+            "bytes after the gzip data",
+            gzipped(&[uri, ("HTTP_CONTENT_ENCODING", "gzip")], &trailed),
+            400,
+            "the gzip body has 4 bytes after the end of its gzip data\n".into(),
+        ),
+    ];
+    for (what, raw, status, text) in cases {
+        let r = exchange_on(unix(&sock), &raw);
+        assert_eq!((r.status, r.text()), (status, text), "{what}");
+        five(&exchange_on(unix(&sock), &scgi_add()));
+    }
+    // Two gzip members: one body.
+    five(&exchange_on(
+        unix(&sock),
+        &gzipped(&[uri, ("HTTP_CONTENT_ENCODING", "gzip")], &members),
+    ));
     drop(server);
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -1,12 +1,15 @@
 //! CGI (Python's `CGIXMLRPCRequestHandler` and `DocCGIXMLRPCRequestHandler`):
 //! the request from the CGI environment and stdin, the response with CGI
 //! headers on stdout. No async runtime: the dispatcher's future is driven
-//! by a minimal executor.
+//! by a minimal executor. The body is framed and decoded as the HTTP
+//! server does it: `CONTENT_LENGTH` digits only, read through
+//! [`content_length`], and `HTTP_CONTENT_ENCODING` (gzip) read and
+//! inflated by [`ContentCoding`].
 
 use std::io::{self, Read, Write};
 use std::time::Instant;
 
-use xmlrpc_codec::wire::BodyLimits;
+use xmlrpc_codec::wire::{BodyLimits, ContentCoding};
 
 use crate::context::{Identity, RequestContext, TrustedProxies};
 use crate::http_rules::{AccessLog, Rejection, check_streamed, content_length};
@@ -17,7 +20,8 @@ use crate::{DispatchOptions, Dispatcher, Documentation, Methods};
 pub struct CgiEnv {
     /// `REQUEST_METHOD`.
     pub request_method: Option<String>,
-    /// `CONTENT_LENGTH`.
+    /// `CONTENT_LENGTH`: digits only; empty is the same as none (RFC 3875
+    /// §4.1.2), which a POST answers with 411.
     pub content_length: Option<String>,
     /// `CONTENT_TYPE`.
     pub content_type: Option<String>,
@@ -34,6 +38,7 @@ pub struct CgiEnv {
     pub remote_user: Option<String>,
     /// The `HTTP_*` variables, as header names with dashes (`HTTP_X_TOKEN`
     /// is `x-token`), for handlers ([`Headers`](crate::context::Headers)).
+    /// `content-encoding` says how the body is coded (gzip is inflated).
     pub http_headers: Vec<(String, String)>,
 }
 
@@ -59,6 +64,18 @@ impl CgiEnv {
                 })
                 .collect(),
         }
+    }
+
+    /// The body's coding: every `content-encoding` header read as one
+    /// list, as the HTTP server reads them (415 when unsupported).
+    fn content_coding(&self) -> Result<ContentCoding, Rejection> {
+        ContentCoding::from_headers(
+            self.http_headers
+                .iter()
+                .filter(|(name, _)| name.eq_ignore_ascii_case("content-encoding"))
+                .map(|(_, value)| value.as_bytes()),
+        )
+        .map_err(|e| Rejection::unsupported_coding(&e))
     }
 
     /// What handlers may know of the request.
@@ -191,8 +208,10 @@ impl CgiHandler {
         self
     }
 
-    /// Sets the limits on the request body; see [`BodyLimits`]. The
-    /// document limits are the dispatcher's ([`DispatchOptions`]).
+    /// Sets the limits on the request body: its length, and what a gzip
+    /// body (`HTTP_CONTENT_ENCODING: gzip`) may inflate to; see
+    /// [`BodyLimits`]. The document limits are the dispatcher's
+    /// ([`DispatchOptions`]).
     #[must_use]
     pub fn body_limits(mut self, limits: BodyLimits) -> Self {
         self.limits = limits;
@@ -279,9 +298,13 @@ impl CgiHandler {
     ) -> (CgiResponse, Option<String>) {
         let body = match env.request_method.as_deref() {
             Some("GET" | "HEAD") => return (self.get(), None),
-            Some("POST") => self.read_body(env, stdin),
+            Some("POST") => env
+                .content_coding()
+                .and_then(|coding| self.decode(coding, self.read_body(env, stdin)?)),
             // Run by hand, outside a web server: the request is all of stdin.
-            None => self.read_to_end(stdin),
+            None => env
+                .content_coding()
+                .and_then(|coding| self.decode(coding, self.read_to_end(stdin)?)),
             Some(other) => {
                 let response = CgiResponse {
                     extra: Some((
@@ -304,8 +327,9 @@ impl CgiHandler {
     }
 
     fn read_body(&self, env: &CgiEnv, stdin: &mut dyn Read) -> Result<Vec<u8>, Rejection> {
-        let length = content_length(env.content_length.as_deref(), false, &self.limits)?
-            .unwrap_or_default() as u64;
+        // Empty is none (RFC 3875 §4.1.2), as `CgiEnv::from_process` reads it.
+        let declared = env.content_length.as_deref().filter(|l| !l.is_empty());
+        let length = content_length(declared, false, &self.limits)?.unwrap_or_default() as u64;
         let mut body = Vec::with_capacity(length as usize);
         stdin
             .take(length)
@@ -315,6 +339,13 @@ impl CgiHandler {
             return Err(Rejection::body_cut_short(body.len(), length));
         }
         Ok(body)
+    }
+
+    /// `body` decoded from `coding`, inflating to at most the limit.
+    fn decode(&self, coding: ContentCoding, body: Vec<u8>) -> Result<Vec<u8>, Rejection> {
+        coding
+            .decode(body, self.limits.max_inflated_bytes)
+            .map_err(|e| Rejection::bad_coding(&e))
     }
 
     fn read_to_end(&self, stdin: &mut dyn Read) -> Result<Vec<u8>, Rejection> {

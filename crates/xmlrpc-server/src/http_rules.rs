@@ -129,9 +129,30 @@ impl Rejection {
         )
     }
 
+    /// 400: a `Host` header missing from an HTTP/1.1 request, repeated, or
+    /// not a host (RFC 9112 §3.2); `what` says which.
+    pub fn bad_host(what: impl fmt::Display) -> Self {
+        Self::new(400, what.to_string())
+    }
+
     /// 400: an SCGI request head that is not well formed.
     pub fn bad_scgi_head(what: impl fmt::Display) -> Self {
         Self::new(400, format!("not an SCGI request: {what}"))
+    }
+
+    /// 400: an SCGI header name that appears more than once (the SCGI
+    /// specification allows each name once).
+    ///
+    /// ```
+    /// use xmlrpc::http_rules::Rejection;
+    ///
+    /// assert_eq!(
+    ///     Rejection::duplicate_scgi_header("CONTENT_LENGTH").text(),
+    ///     "not an SCGI request: header \"CONTENT_LENGTH\" appears more than once"
+    /// );
+    /// ```
+    pub fn duplicate_scgi_header(name: &str) -> Self {
+        Self::bad_scgi_head(format!("header \"{}\" appears more than once", field(name)))
     }
 
     /// 431: a request head larger than `limit` bytes.
@@ -211,20 +232,22 @@ pub fn reason(status: u16) -> &'static str {
 
 /// The body-length policy: a POST's declared length, checked against the
 /// limits before anything is read. `declared` is the `Content-Length` (or
-/// CGI `CONTENT_LENGTH`) value; `chunked` says the body is framed by
-/// chunks instead (it is then measured while it streams, with
-/// [`check_streamed`]). Returns the declared length, if any.
+/// CGI `CONTENT_LENGTH`) value, read by [`declared_length`]; `chunked`
+/// says the body is framed by chunks instead (it is then measured while
+/// it streams, with [`check_streamed`]). Returns the declared length, if
+/// any.
 ///
 /// ```
 /// use xmlrpc::http_rules::content_length;
 /// use xmlrpc::wire::BodyLimits;
 ///
 /// let limits = BodyLimits::default().max_body_bytes(10);
-/// assert_eq!(content_length(Some(" 10 "), false, &limits), Ok(Some(10)));
+/// assert_eq!(content_length(Some("10"), false, &limits), Ok(Some(10)));
 /// assert_eq!(content_length(None, true, &limits), Ok(None));
 /// assert_eq!(content_length(Some("11"), false, &limits).unwrap_err().status(), 413);
 /// assert_eq!(content_length(None, false, &limits).unwrap_err().status(), 411);
 /// assert_eq!(content_length(Some("-1"), false, &limits).unwrap_err().status(), 400);
+/// assert_eq!(content_length(Some(" 10 "), false, &limits).unwrap_err().status(), 400);
 /// ```
 pub fn content_length(
     declared: Option<&str>,
@@ -237,14 +260,143 @@ pub fn content_length(
     let Some(text) = declared else {
         return Err(Rejection::length_required());
     };
-    let length: u64 = text
-        .trim()
-        .parse()
-        .map_err(|_| Rejection::bad_length(text))?;
+    let length = declared_length(text)?;
     if length > limits.max_body_bytes as u64 {
         return Err(Rejection::too_large(limits.max_body_bytes));
     }
     Ok(Some(length as usize))
+}
+
+/// Reads a declared body length (HTTP `Content-Length`, CGI and SCGI
+/// `CONTENT_LENGTH`) as HTTP defines it: one or more ASCII digits and
+/// nothing else (RFC 9110 §8.6), so no sign, no spaces and not empty;
+/// otherwise 400. Every front end reads lengths through here, so a length
+/// one refuses no other takes.
+///
+/// ```
+/// use xmlrpc::http_rules::declared_length;
+///
+/// assert_eq!(declared_length("190"), Ok(190));
+/// assert_eq!(declared_length("007"), Ok(7));
+/// for bad in ["", "+190", " 190 ", "-1", "1e3", "0x10", "18446744073709551616"] {
+///     assert_eq!(declared_length(bad).unwrap_err().status(), 400, "{bad:?}");
+/// }
+/// assert_eq!(
+///     declared_length("+190").unwrap_err().text(),
+///     "Content-Length \"+190\" is not a byte count"
+/// );
+/// ```
+pub fn declared_length(text: &str) -> Result<u64, Rejection> {
+    // `u64::from_str` alone would take a leading `+`.
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Rejection::bad_length(text));
+    }
+    text.parse().map_err(|_| Rejection::bad_length(text))
+}
+
+/// The `Host` rule (RFC 9112 §3.2): an HTTP/1.1 request carries exactly
+/// one `Host` header, and any request at most one; its value is a host
+/// and an optional port (or empty), as a URI's authority writes them
+/// without user information. Otherwise 400, whatever the path (the RPC
+/// paths, the documentation page and the health path alike).
+/// `http_1_1` says the request is HTTP/1.1: HTTP/1.0 may go without
+/// `Host`, and HTTP/2 carries the authority elsewhere. `hosts` are the
+/// values of its `Host` lines.
+///
+/// ```
+/// use xmlrpc::http_rules::check_host;
+///
+/// assert_eq!(check_host(true, [&b"example.com:8000"[..]]), Ok(()));
+/// assert_eq!(check_host(false, []), Ok(()));
+/// let missing = check_host(true, []).unwrap_err();
+/// assert_eq!((missing.status(), missing.text()), (400, "an HTTP/1.1 request needs a Host header"));
+/// let two = check_host(false, [&b"a"[..], &b"b"[..]]).unwrap_err();
+/// assert_eq!(two.text(), "the request has 2 Host headers; one is allowed");
+/// ```
+pub fn check_host<'a>(
+    http_1_1: bool,
+    hosts: impl IntoIterator<Item = &'a [u8]>,
+) -> Result<(), Rejection> {
+    let mut hosts = hosts.into_iter();
+    let (first, more) = (hosts.next(), hosts.count());
+    match first {
+        None if http_1_1 => Err(Rejection::bad_host(
+            "an HTTP/1.1 request needs a Host header",
+        )),
+        None => Ok(()),
+        Some(_) if more > 0 => Err(Rejection::bad_host(format!(
+            "the request has {} Host headers; one is allowed",
+            more + 1
+        ))),
+        Some(host) if !host.iter().all(|&b| is_authority_byte(b)) => {
+            Err(Rejection::bad_host(format!(
+                "Host \"{}\" is not a host name or address with an optional port",
+                field(&String::from_utf8_lossy(host))
+            )))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+/// Whether `byte` may appear in `host [":" port]` (RFC 3986 §3.2.2: a
+/// registered name's unreserved, percent-encoded and sub-delimiter
+/// characters, an IP literal's brackets and colons).
+fn is_authority_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=:[]".contains(&byte)
+}
+
+#[cfg(test)]
+mod host_rule_tests {
+    use super::*;
+
+    #[test]
+    fn host_headers_follow_rfc_9112() {
+        let check = |http_1_1: bool, hosts: &[&str]| {
+            check_host(http_1_1, hosts.iter().map(|h| h.as_bytes()))
+                .map_err(|r| (r.status(), r.text().to_owned()))
+        };
+        for good in [
+            "localhost",
+            "127.0.0.1:8000",
+            "[::1]:8000",
+            "[fe80::1%25eth0]",
+            "xn--bcher-kva.example",
+            "",
+        ] {
+            assert_eq!(check(true, &[good]), Ok(()), "{good:?}");
+            assert_eq!(check(false, &[good]), Ok(()), "{good:?}");
+        }
+        assert_eq!(check(false, &[]), Ok(()));
+        let missing = (400, "an HTTP/1.1 request needs a Host header".to_owned());
+        assert_eq!(check(true, &[]), Err(missing));
+        let two = (
+            400,
+            "the request has 2 Host headers; one is allowed".to_owned(),
+        );
+        assert_eq!(check(true, &["a", "a"]), Err(two.clone()));
+        assert_eq!(check(false, &["a", "b"]), Err(two));
+        assert_eq!(
+            check(true, &["a", "b", "c"]).unwrap_err().1,
+            "the request has 3 Host headers; one is allowed"
+        );
+        for bad in [
+            "a b",
+            "user@host",
+            "host/path",
+            "host?x",
+            "h\u{e9}te",
+            "a\tb",
+        ] {
+            assert_eq!(
+                check(true, &[bad]),
+                Err((
+                    400,
+                    format!("Host {bad:?} is not a host name or address with an optional port")
+                )),
+                "{bad:?}"
+            );
+        }
+    }
 }
 
 /// The same policy while a body streams in: `so_far` bytes read must stay

@@ -255,3 +255,99 @@ fn cgi_handlers_behind_a_trusted_proxy_see_the_forwarded_client() {
     let out = answer(&CgiHandler::new(methods()).trusted_proxies(rfc7239));
     assert!(out.contains("<string>198.51.100.7</string>"), "{out}");
 }
+
+/// The status line and body text of a response.
+fn answer(handler: &CgiHandler, env: &CgiEnv, stdin: &mut dyn Read) -> (String, String) {
+    let (head, body) = run(handler, env, stdin);
+    let status = head.lines().next().unwrap().to_owned();
+    (status, String::from_utf8(body).unwrap())
+}
+
+#[test]
+fn content_length_is_digits_only_as_over_http() {
+    let handler = CgiHandler::new(methods());
+    let length = ADD.len().to_string();
+    for bad in [
+        format!("+{length}"),
+        format!(" {length} "),
+        format!("{length} "),
+    ] {
+        assert_eq!(
+            answer(&handler, &env(Some("POST"), Some(&bad)), &mut Untouchable),
+            (
+                "Status: 400 Bad Request".to_owned(),
+                format!("Content-Length {bad:?} is not a byte count\n")
+            ),
+            "{bad:?}"
+        );
+    }
+    // Empty is none (RFC 3875 §4.1.2), as from the process environment.
+    for none in [Some(""), None] {
+        assert_eq!(
+            answer(&handler, &env(Some("POST"), none), &mut Untouchable),
+            (
+                "Status: 411 Length Required".to_owned(),
+                "a POST needs a Content-Length or a chunked body\n".to_owned()
+            ),
+            "{none:?}"
+        );
+    }
+}
+
+#[test]
+fn gzip_bodies_are_read_as_over_http() {
+    use xmlrpc::wire::gzip::gzip;
+    let handler = CgiHandler::new(methods());
+    let coded = |codings: &[&str], body: &[u8]| {
+        let mut env = env(Some("POST"), Some(&body.len().to_string()));
+        env.http_headers = codings
+            .iter()
+            .map(|c| ("content-encoding".to_owned(), (*c).to_owned()))
+            .collect();
+        env
+    };
+    let five = |body: Vec<u8>| {
+        assert_eq!(
+            decode_response(&body, &DocumentLimits::default()).unwrap(),
+            Ok(Value::Int(5))
+        );
+    };
+    // One member, and several inflated as one body.
+    let once = gzip(ADD.as_bytes());
+    five(run(&handler, &coded(&["gzip"], &once), &mut &once[..]).1);
+    let (half, rest) = ADD.split_at(ADD.len() / 2);
+    let members = [gzip(half.as_bytes()), gzip(rest.as_bytes())].concat();
+    five(run(&handler, &coded(&["gzip"], &members), &mut &members[..]).1);
+    // Stacked, on one line or two: 415 before the body is read.
+    for codings in [&["gzip, gzip"][..], &["gzip", "gzip"][..]] {
+        assert_eq!(
+            answer(&handler, &coded(codings, &once), &mut Untouchable),
+            (
+                "Status: 415 Unsupported Media Type".to_owned(),
+                "Content-Encoding \"gzip, gzip\" stacks codings; a body is coded once at most (gzip or identity)\n".to_owned()
+            ),
+            "{codings:?}"
+        );
+    }
+    // Bytes after the gzip data, and a bomb past the inflated limit: 400.
+    let trailed = [once.clone(), b"junk".to_vec()].concat();
+    assert_eq!(
+        answer(&handler, &coded(&["gzip"], &trailed), &mut &trailed[..]),
+        (
+            "Status: 400 Bad Request".to_owned(),
+            "the gzip body has 4 bytes after the end of its gzip data\n".to_owned()
+        )
+    );
+    let small = CgiHandler::new(methods())
+        .body_limits(xmlrpc::wire::BodyLimits::default().max_inflated_bytes(ADD.len() - 1));
+    assert_eq!(
+        answer(&small, &coded(&["gzip"], &once), &mut &once[..]),
+        (
+            "Status: 400 Bad Request".to_owned(),
+            format!(
+                "the gzip body inflates to more than the limit of {} bytes\n",
+                ADD.len() - 1
+            )
+        )
+    );
+}

@@ -79,7 +79,10 @@ mod tests {
                         .await
                         .unwrap();
                 tokio::spawn(connection);
+                // hyper's connection-level client sends only the headers
+                // given, and HTTP/1.1 needs a Host.
                 let request = hyper::Request::get(url)
+                    .header(hyper::header::HOST, addr.to_string())
                     .body(http_body_util::Empty::<bytes::Bytes>::new())
                     .unwrap();
                 sender
