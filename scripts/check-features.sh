@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the `xmlrpc` facade with every feature set on its own, with
+# Builds the `xmlrpc-kit` facade with every feature set on its own, with
 # clippy's -D warnings (so no feature combination leaves dead or broken
 # code), and checks what the two slim sets pull in:
 #   client only: no server code, no maud, no clap;
@@ -16,19 +16,19 @@ for features in "${sets[@]}"; do
     args=(--no-default-features --features "$features")
   fi
   echo "scripts/check-features.sh: xmlrpc with [${features}]" >&2
-  cargo clippy -q -p xmlrpc "${args[@]}" -- -D warnings
+  cargo clippy -q -p xmlrpc-kit "${args[@]}" -- -D warnings
 done
 echo "scripts/check-features.sh: xmlrpc with every feature" >&2
-cargo clippy -q -p xmlrpc --all-features -- -D warnings
+cargo clippy -q -p xmlrpc-kit --all-features -- -D warnings
 # The crates underneath, each on its own with the least it can have.
-for crate in xmlrpc-codec xmlrpc-server xmlrpc-http xmlrpc-client xmlrpc-macros; do
+for crate in xmlrpc-kit-codec xmlrpc-kit-server xmlrpc-kit-http xmlrpc-kit-client xmlrpc-kit-macros; do
   echo "scripts/check-features.sh: $crate with no default features" >&2
   cargo clippy -q -p "$crate" --no-default-features -- -D warnings
 done
 echo "scripts/check-features.sh: the xmlrpc binary with mimalloc" >&2
-cargo clippy -q -p xmlrpc-cli --features mimalloc -- -D warnings
+cargo clippy -q -p xmlrpc-kit-cli --features mimalloc -- -D warnings
 
-deps() { cargo tree -q -p xmlrpc -e normal --prefix none --no-default-features --features "$1" | sed 's/ .*//' | sort -u; }
+deps() { cargo tree -q -p xmlrpc-kit -e normal --prefix none --no-default-features --features "$1" | sed 's/ .*//' | sort -u; }
 refuse() {
   local set=$1; shift
   local pulled
@@ -41,6 +41,6 @@ refuse() {
   done
   echo "scripts/check-features.sh: [$set] pulls $(wc -l <<<"$pulled") crates, none of: $*" >&2
 }
-refuse client xmlrpc-server xmlrpc-http maud clap
-refuse server tokio hyper hyper-util xmlrpc-http xmlrpc-client
+refuse client xmlrpc-kit-server xmlrpc-kit-http maud clap
+refuse server tokio hyper hyper-util xmlrpc-kit-http xmlrpc-kit-client
 echo "scripts/check-features.sh: every feature set builds"

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Python's xmlrpc.client codec on the bodies the codec benchmark wrote.
 
-Usage: CODEC_BODIES_DIR=DIR cargo bench -p xmlrpc-codec --bench codec -- --test
+Usage: CODEC_BODIES_DIR=DIR cargo bench -p xmlrpc-kit-codec --bench codec -- --test
        python3 scripts/codec_py.py DIR
 
 For each DIR/*.xml (a methodCall): pyexpat reading it with no callbacks
 (the C tokeniser floor), xmlrpc.client.loads (MiB/s of request) and dumps of
 its first parameter as a response (MiB/s of response), the best of 5 batches
 of at least 0.2 s each. One thread, no HTTP: the same measures as
-crates/xmlrpc-codec/benches/codec.rs.
+crates/xmlrpc-kit-codec/benches/codec.rs.
 """
 import os
 import sys

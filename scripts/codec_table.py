@@ -2,7 +2,7 @@
 """The codec benchmark's last results as a table and a CSV.
 
 Reads what criterion saved under target/criterion after
-`cargo bench -p xmlrpc-codec --bench codec` (groups `workload` and `size`),
+`cargo bench -p xmlrpc-kit-codec --bench codec` (groups `workload` and `size`),
 and prints, per body, MiB/s for quick-xml's bare tokenising (the floor),
 our decode, dropping the decoded tree, our encode, and decode / floor. With --csv FILE it also
 writes the rows (the input of scripts/charts.py).
@@ -47,7 +47,7 @@ def main():
                     row[column] = speed
                     row[column + "_bytes"] = nbytes
     if not rows:
-        sys.exit(f"no criterion results under {root}: run cargo bench -p xmlrpc-codec --bench codec first")
+        sys.exit(f"no criterion results under {root}: run cargo bench -p xmlrpc-kit-codec --bench codec first")
     ordered = sorted(rows.values(), key=lambda r: ORDER.index(r["body"]) if r["body"] in ORDER else 99)
     print("| body | quick-xml events only | decode | decode / floor | drop | encode |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")

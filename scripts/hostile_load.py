@@ -24,7 +24,7 @@ connections closed) is reported beside its idle figure, and checked when
 --max-after-ratio is given. Prints one line per scenario and exits non-zero
 on a failed check.
 
-    python3 scripts/hostile_load.py 'target/release/xmlrpc demo --quiet --port {port}'
+    python3 scripts/hostile_load.py 'target/release/xmlrpc-kit demo --quiet --port {port}'
 """
 
 import argparse

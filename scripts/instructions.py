@@ -13,10 +13,10 @@ server stopped (by PID). Every answer must be `200` and a
 is not counted: callgrind sees only the process.
 
     python3 scripts/instructions.py --bodies ../shared/bench/workloads \\
-        main='target/release/xmlrpc demo --quiet --port {port}' \\
+        main='target/release/xmlrpc-kit demo --quiet --port {port}' \\
         ceiling='../shared/bench/servers/ceiling/run.sh {port}'
 
-With no server named, it measures `target/release/xmlrpc demo`. Bodies
+With no server named, it measures `target/release/xmlrpc-kit demo`. Bodies
 are `--bodies DIR`'s `NAME.xml` files (not `*.response.xml`), or
 `--body NAME=FILE`, or, with neither, a two-integer `add` call. Each
 figure is also given as a ratio to the server named `ceiling`'s (if one
@@ -152,7 +152,7 @@ def main():
     if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
         raise SystemExit("instructions.py: needs valgrind (Debian: apt-get install valgrind)")
     servers = [s.partition("=")[::2] for s in args.servers] or [
-        ("main", "target/release/xmlrpc demo --quiet --port {port}")
+        ("main", "target/release/xmlrpc-kit demo --quiet --port {port}")
     ]
     rows = []
     with tempfile.TemporaryDirectory() as workdir:

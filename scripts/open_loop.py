@@ -1,19 +1,19 @@
 #!/usr/bin/env python3
 """Latency at equal load: every server given the same requests a second
-(an open loop: `examples/open_loop.rs` of xmlrpc-test-support), so that
+(an open loop: `examples/open_loop.rs` of xmlrpc-kit-test-support), so that
 their percentiles compare. The shared benchmark's wrk is a closed loop:
 each connection sends its next request when the last is answered, so a
 faster server is given more load, and its p99 is measured under it.
 
-    cargo build --release -p xmlrpc-cli -p xmlrpc-test-support --examples --bins
+    cargo build --release -p xmlrpc-kit-cli -p xmlrpc-kit-test-support --examples --bins
     python3 scripts/open_loop.py --bodies ../shared/bench/workloads --only tiny \\
         --rates 10000,20000,30000 \\
-        main='target/release/xmlrpc demo --quiet --port {port}' \\
+        main='target/release/xmlrpc-kit demo --quiet --port {port}' \\
         dxr='../shared/bench/target/release/dxr-ref-server {port}'
 
 For each round, body and rate, each server in turn is started (the
 command, `{port}` filled in), loaded, and stopped by PID. With no server
-named, it loads `target/release/xmlrpc demo`. Bodies are `--bodies DIR`'s
+named, it loads `target/release/xmlrpc-kit demo`. Bodies are `--bodies DIR`'s
 `NAME.xml` files (not `*.response.xml`), or `--body NAME=FILE`, or, with
 neither, a two-integer `add` call.
 """
@@ -68,7 +68,7 @@ def main():
     parser.add_argument("--csv", help="also write every run here")
     args = parser.parse_args()
     servers = [s.partition("=")[::2] for s in args.servers] or [
-        ("main", "target/release/xmlrpc demo --quiet --port {port}")
+        ("main", "target/release/xmlrpc-kit demo --quiet --port {port}")
     ]
     rates = [float(r) for r in args.rates.split(",")]
     rows = []

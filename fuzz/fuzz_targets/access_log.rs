@@ -16,10 +16,10 @@ use std::sync::{Mutex, OnceLock};
 
 use arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use xmlrpc::http_rules::AccessLog;
-use xmlrpc::untrusted_text::is_display_control;
-use xmlrpc::{CgiEnv, CgiHandler, Dialect, OutputEncoding, RpcService};
-use xmlrpc_fuzz::{demo, demo_service_logging, exchange, exchange_scgi};
+use xmlrpc_kit::http_rules::AccessLog;
+use xmlrpc_kit::untrusted_text::is_display_control;
+use xmlrpc_kit::{CgiEnv, CgiHandler, Dialect, OutputEncoding, RpcService};
+use xmlrpc_kit_fuzz::{demo, demo_service_logging, exchange, exchange_scgi};
 
 /// The longest line: four text fields of 60 characters escaped to at most
 /// 8 bytes each (`\u{202e}`) plus `…`, an IPv6 peer, the status, a length
@@ -29,7 +29,7 @@ const MAX_LINE: usize = 4 * (AccessLog::FIELD_CHARS * 8 + 3) + 128;
 /// The access lines logged since the last `take`.
 static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
-/// A subscriber that keeps each `xmlrpc::access` event's message as
+/// A subscriber that keeps each `xmlrpc_kit::access` event's message as
 /// rendered, before any formatting layer could escape it.
 struct Capture;
 
@@ -53,7 +53,7 @@ impl tracing::Subscriber for Capture {
     fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
     fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
     fn event(&self, event: &tracing::Event<'_>) {
-        if event.metadata().target() == "xmlrpc::access" {
+        if event.metadata().target() == "xmlrpc_kit::access" {
             let mut message = Message(String::new());
             event.record(&mut message);
             LINES.lock().unwrap().push(message.0);

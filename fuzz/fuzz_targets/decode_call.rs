@@ -8,9 +8,11 @@
 #![forbid(unsafe_code)]
 
 use libfuzzer_sys::fuzz_target;
-use xmlrpc::wire::multicall::{self, Request};
-use xmlrpc::{DecodeError, DocumentLimits, EncodeOptions, MethodCall, decode_call, encode_call};
-use xmlrpc_fuzz::{holds_non_xml_char, identical, tiny_limits};
+use xmlrpc_kit::wire::multicall::{self, Request};
+use xmlrpc_kit::{
+    DecodeError, DocumentLimits, EncodeOptions, MethodCall, decode_call, encode_call,
+};
+use xmlrpc_kit_fuzz::{holds_non_xml_char, identical, tiny_limits};
 
 fuzz_target!(|data: &[u8]| {
     for limits in [DocumentLimits::default(), tiny_limits()] {
@@ -28,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
         };
         // The decoder yields only characters XML can carry, so what it
         // read encodes again.
-        assert!(xmlrpc::xml_chars::first_forbidden(&call.method).is_none());
+        assert!(xmlrpc_kit::xml_chars::first_forbidden(&call.method).is_none());
         assert!(!call.params.iter().any(holds_non_xml_char), "{call:?}");
         let body = encode_call(&call, &EncodeOptions::default().allow_none(true))
             .expect("a decoded call encodes");

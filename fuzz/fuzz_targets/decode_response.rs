@@ -6,8 +6,8 @@
 #![forbid(unsafe_code)]
 
 use libfuzzer_sys::fuzz_target;
-use xmlrpc::{DocumentLimits, EncodeOptions, decode_response, decode_value, encode_response};
-use xmlrpc_fuzz::{holds_non_xml_char, identical, tiny_limits};
+use xmlrpc_kit::{DocumentLimits, EncodeOptions, decode_response, decode_value, encode_response};
+use xmlrpc_kit_fuzz::{holds_non_xml_char, identical, tiny_limits};
 
 fuzz_target!(|data: &[u8]| {
     for limits in [DocumentLimits::default(), tiny_limits()] {
@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
         // The decoder yields only characters XML can carry.
         let bad = match &response {
             Ok(v) => holds_non_xml_char(v),
-            Err(f) => xmlrpc::xml_chars::first_forbidden(&f.string).is_some(),
+            Err(f) => xmlrpc_kit::xml_chars::first_forbidden(&f.string).is_some(),
         };
         assert!(!bad, "{response:?}");
         let body = encode_response(&response, &EncodeOptions::default().allow_none(true))

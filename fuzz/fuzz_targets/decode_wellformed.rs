@@ -9,7 +9,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use quick_xml::events::Event;
-use xmlrpc::{DocumentLimits, decode_call, decode_response, decode_value};
+use xmlrpc_kit::{DocumentLimits, decode_call, decode_response, decode_value};
 
 fuzz_target!(|data: &[u8]| {
     // UTF-8 without a byte-order mark: the text quick-xml reads is then

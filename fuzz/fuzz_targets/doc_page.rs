@@ -10,7 +10,7 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use xmlrpc::{Documentation, Exports, Methods};
+use xmlrpc_kit::{Documentation, Exports, Methods};
 
 #[derive(Debug)]
 struct Input {

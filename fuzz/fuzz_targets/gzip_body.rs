@@ -10,8 +10,8 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use xmlrpc::RpcService;
-use xmlrpc_fuzz::{demo_service, exchange, statuses};
+use xmlrpc_kit::RpcService;
+use xmlrpc_kit_fuzz::{demo_service, exchange, statuses};
 
 const LIMIT: usize = 16 * 1024;
 

@@ -1,5 +1,5 @@
 //! Any bytes, written as a raw HTTP/1.1 stream to one connection of the
-//! demo server's service (`xmlrpc demo`'s methods and documentation page):
+//! demo server's service (`xmlrpc-kit demo`'s methods and documentation page):
 //! the service never panics, and once the client closes its side the
 //! connection finishes without waiting for a timeout. Whatever it answers
 //! is a sequence of well-framed HTTP responses, none of them a 500.
@@ -10,8 +10,8 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use xmlrpc::RpcService;
-use xmlrpc_fuzz::{demo_service, exchange, statuses};
+use xmlrpc_kit::RpcService;
+use xmlrpc_kit_fuzz::{demo_service, exchange, statuses};
 
 fn service() -> &'static RpcService {
     static SERVICE: OnceLock<RpcService> = OnceLock::new();

@@ -15,11 +15,11 @@
 
 use arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use xmlrpc::{
+use xmlrpc_kit::{
     DocumentLimits, EncodeError, EncodeOptions, Fault, MethodCall, OutputEncoding, decode_call,
     decode_response, decode_value, encode_call, encode_response, encode_value,
 };
-use xmlrpc_fuzz::{
+use xmlrpc_kit_fuzz::{
     MAX_DEPTH, MAX_NODES, arb_string, arb_value, expect_refused_to_encode, holds_nil,
     holds_non_xml_char, identical, tiny_limits,
 };
@@ -94,7 +94,7 @@ fn check(u: &mut Unstructured<'_>) -> Result<()> {
     }
     let call = MethodCall::new(method, params);
     let encoded = encode_call(&call, &opts);
-    if xmlrpc::xml_chars::first_forbidden(&call.method).is_some()
+    if xmlrpc_kit::xml_chars::first_forbidden(&call.method).is_some()
         || call.params.iter().any(holds_non_xml_char)
     {
         expect_refused_to_encode(encoded);
@@ -118,7 +118,7 @@ fn check(u: &mut Unstructured<'_>) -> Result<()> {
         .string
         .chars()
         .map(|c| {
-            if xmlrpc::xml_chars::is_xml_char(c) {
+            if xmlrpc_kit::xml_chars::is_xml_char(c) {
                 c
             } else {
                 '\u{fffd}'

@@ -11,8 +11,8 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use xmlrpc::RpcService;
-use xmlrpc_fuzz::{demo_service, exchange_scgi};
+use xmlrpc_kit::RpcService;
+use xmlrpc_kit_fuzz::{demo_service, exchange_scgi};
 
 fn service() -> &'static RpcService {
     static SERVICE: OnceLock<RpcService> = OnceLock::new();

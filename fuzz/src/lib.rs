@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use arbitrary::{Arbitrary, Result, Unstructured};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use xmlrpc::{DateTime, DocumentLimits, HttpLimits, RpcService, Server, Struct, Value};
+use xmlrpc_kit::{DateTime, DocumentLimits, HttpLimits, RpcService, Server, Struct, Value};
 
-pub use xmlrpc::demo;
-pub use xmlrpc_test_support::values::{holds_nil, holds_non_xml_char, identical};
+pub use xmlrpc_kit::demo;
+pub use xmlrpc_kit_test_support::values::{holds_nil, holds_non_xml_char, identical};
 
 /// How deep generated arrays and structs nest (the decoder's default limit is 64).
 pub const MAX_DEPTH: u32 = 6;
@@ -154,7 +154,7 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
     })
 }
 
-/// The demo's methods and documentation page, served as `xmlrpc demo`
+/// The demo's methods and documentation page, served as `xmlrpc-kit demo`
 /// serves them, with bodies (as sent, and inflated) limited to `max_body_bytes`.
 pub fn demo_service(max_body_bytes: usize) -> RpcService {
     demo_service_logging(max_body_bytes, false)
@@ -164,15 +164,15 @@ pub fn demo_service(max_body_bytes: usize) -> RpcService {
 pub fn demo_service_logging(max_body_bytes: usize, log_requests: bool) -> RpcService {
     let limits = HttpLimits::default()
         .body(
-            xmlrpc::wire::BodyLimits::default()
+            xmlrpc_kit::wire::BodyLimits::default()
                 .max_body_bytes(max_body_bytes)
                 .max_inflated_bytes(max_body_bytes),
         )
         .header_read_timeout(SERVER_TIMEOUT)
         .body_read_timeout(SERVER_TIMEOUT);
     Server::builder_for(demo::dispatcher(
-        xmlrpc::OutputEncoding::default(),
-        xmlrpc::Dialect::default(),
+        xmlrpc_kit::OutputEncoding::default(),
+        xmlrpc_kit::Dialect::default(),
     ))
     .documentation(demo::documentation())
     .log_requests(log_requests)
@@ -306,11 +306,11 @@ pub fn tiny_limits() -> DocumentLimits {
 /// What encoding something that holds a character XML 1.0 cannot carry
 /// gives: an error naming the character, nothing written.
 pub fn expect_refused_to_encode<T: std::fmt::Debug>(
-    encoded: std::result::Result<T, xmlrpc::EncodeError>,
+    encoded: std::result::Result<T, xmlrpc_kit::EncodeError>,
 ) {
     match encoded {
-        Err(xmlrpc::EncodeError::NotXmlCharacter(c)) => {
-            assert!(!xmlrpc::xml_chars::is_xml_char(c), "{c:?}");
+        Err(xmlrpc_kit::EncodeError::NotXmlCharacter(c)) => {
+            assert!(!xmlrpc_kit::xml_chars::is_xml_char(c), "{c:?}");
         }
         other => panic!("a character XML cannot carry was encoded: {other:?}"),
     }

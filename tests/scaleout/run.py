@@ -345,7 +345,7 @@ def main():
             sys.exit(f"scaleout: {tool} is required (scripts/test.sh installs it)")
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     Path("/proc/sys/net/ipv4/tcp_migrate_req").write_text("1\n")
-    subprocess.run(["cargo", "build", "-q", "-p", "xmlrpc", "--example", "behind_proxy"],
+    subprocess.run(["cargo", "build", "-q", "-p", "xmlrpc-kit", "--example", "behind_proxy"],
                    cwd=ROOT, check=True)
     global BACKEND
     BACKEND = target_directory() / "debug" / "examples" / "behind_proxy"

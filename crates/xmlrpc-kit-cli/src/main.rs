@@ -1,0 +1,248 @@
+//! `xmlrpc-kit`: the command-line tool. A thin layer over the `xmlrpc-kit` crate:
+//! the demo server (the example of Python's `xmlrpc.server` documentation, `xmlrpc_kit::demo`) and the client
+//! subcommands (`call`, `list`, `help`, `multicall`): how arguments become
+//! values (`args`), how results are printed (`output`), and the exit codes
+//! (`commands`).
+
+use std::io::{IsTerminal as _, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+mod args;
+mod commands;
+mod output;
+
+use commands::{CallArgs, HelpArgs, ListArgs, MulticallArgs};
+
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "xmlrpc-kit",
+    version,
+    about = "XML-RPC from the command line: servers and calls",
+    disable_help_subcommand = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// `xmlrpc-kit demo`'s options.
+#[derive(Debug, clap::Args)]
+struct DemoArgs {
+    /// Address to listen on (shorthand for --listen http://HOST:PORT).
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on (0 lets the OS pick one).
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// Listen on ADDR; may be repeated: http://HOST:PORT, unix:///PATH.sock
+    /// (HTTP on a Unix socket), scgi://HOST:PORT, scgi:///PATH.sock, or
+    /// systemd (the sockets handed in by socket activation; one named scgi
+    /// speaks SCGI). Default: http://127.0.0.1:8000.
+    #[arg(long, value_name = "ADDR", conflicts_with_all = ["host", "port"])]
+    listen: Vec<String>,
+    /// Do not log requests.
+    #[arg(long)]
+    quiet: bool,
+    /// Character encoding of responses (Python's `encoding`), e.g. iso-8859-1.
+    #[arg(long, default_value = "utf-8")]
+    encoding: String,
+    /// How responses spell what the specification leaves open: python
+    /// (<i8>, <nil/>), apache (<ex:i8>, <ex:nil/>), xmlrpc-c (doubles
+    /// without an exponent) or strict (the specification alone: nil and
+    /// i8 results become faults).
+    #[arg(long, default_value = "python", value_name = "NAME")]
+    dialect: xmlrpc_kit::Dialect,
+    /// Share the TCP port with other processes (SO_REUSEPORT), the kernel
+    /// spreading connections among them.
+    #[arg(long)]
+    reuse_port: bool,
+    /// Believe the client address that these proxies forward (in the
+    /// header --proxy-header names) and no one else's: addresses, networks
+    /// (10.0.0.0/8) and `unix` (requests over a Unix socket), separated by
+    /// commas. The handlers and the access log then see the real client.
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "",
+        hide_default_value = true
+    )]
+    trusted_proxies: xmlrpc_kit::context::TrustedProxies,
+    /// The header the trusted proxies append the client's address to:
+    /// x-forwarded-for (nginx's $proxy_add_x_forwarded_for, HAProxy's
+    /// option forwardfor) or forwarded (RFC 7239). The other header is
+    /// ignored: proxies pass it on from the client, forgeries included.
+    #[arg(long, value_name = "HEADER", default_value = "x-forwarded-for")]
+    proxy_header: xmlrpc_kit::context::ForwardedHeader,
+    /// On SIGTERM, go on answering for this long (closing each connection
+    /// after its answer, failing the health check) before no longer
+    /// accepting, so a load balancer moves away first (DEPLOYMENT.md).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
+    drain: f64,
+    /// Answer GET on this path with 200 ok while serving, 503 once stopping.
+    #[arg(long, value_name = "PATH")]
+    health_path: Option<String>,
+    /// Answer one request as a CGI program (REQUEST_METHOD, CONTENT_LENGTH
+    /// and stdin in, headers and body on stdout), then exit.
+    #[arg(long, conflicts_with_all = ["host", "port", "listen"])]
+    cgi: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the example of Python's `xmlrpc.server` documentation: pow, add, div, mul and echo, with
+    /// introspection and multicall, on / and /RPC2, and its documentation
+    /// page on GET.
+    #[command(
+        after_help = "Examples:\n  xmlrpc-kit demo                      # then open http://127.0.0.1:8000/ in a browser\n  xmlrpc-kit demo --port 9000 --quiet\n  xmlrpc-kit demo --listen http://127.0.0.1:8000 --listen unix:///tmp/demo.sock --listen scgi://127.0.0.1:5000\n  python3 -c \"import xmlrpc.client as c; print(c.ServerProxy('http://127.0.0.1:8000').pow(2, 3))\"\n  xmlrpc-kit demo --cgi                # as a CGI program: point a web server's CGI configuration at it"
+    )]
+    Demo(DemoArgs),
+    /// Call a method and print its result.
+    #[command(after_help = commands::call_after_help())]
+    Call(CallArgs),
+    /// List the server's methods (system.listMethods).
+    #[command(after_help = commands::list_after_help())]
+    List(ListArgs),
+    /// Show a method's help text and signatures.
+    #[command(after_help = commands::help_after_help())]
+    Help(HelpArgs),
+    /// Make several calls in one request (system.multicall).
+    #[command(after_help = commands::multicall_after_help())]
+    Multicall(MulticallArgs),
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        // The server logs from its worker threads: no stream lock may be
+        // held while it runs (a held stderr lock blocks the first log line
+        // forever).
+        Command::Demo(args) => demo(&args),
+        Command::Call(args) => one_shot(|out, err| commands::call(&args, out, err)),
+        Command::List(args) => one_shot(|out, err| commands::list(&args, out, err)),
+        Command::Help(args) => one_shot(|out, err| commands::help(&args, out, err)),
+        Command::Multicall(args) => one_shot(|out, err| commands::multicall(&args, out, err)),
+    }
+}
+
+/// Runs a one-shot command with stdout and stderr locked once (its output
+/// comes from this thread only) and turns its result into the exit code.
+fn one_shot(
+    command: impl FnOnce(
+        &mut std::io::StdoutLock<'static>,
+        &mut std::io::StderrLock<'static>,
+    ) -> std::io::Result<u8>,
+) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    let status = command(&mut out, &mut err).and_then(|code| out.flush().map(|()| code));
+    match status {
+        Ok(code) => ExitCode::from(code),
+        // Output cut short by a closed pipe (`xmlrpc-kit list … | head`) is not a failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(err, "xmlrpc-kit: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn demo(args: &DemoArgs) -> ExitCode {
+    let encoding = match xmlrpc_kit::OutputEncoding::new(&args.encoding) {
+        Ok(encoding) => encoding,
+        Err(e) => {
+            eprintln!("xmlrpc-kit demo: --encoding: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        // Colour only on a terminal: a log file or a pipe gets plain text.
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let Ok(drain) = Duration::try_from_secs_f64(args.drain) else {
+        eprintln!(
+            "xmlrpc-kit demo: --drain: {} is not a number of seconds",
+            args.drain
+        );
+        return ExitCode::from(2);
+    };
+    let proxies = args.trusted_proxies.clone().header(args.proxy_header);
+    if args.cgi {
+        let handler = xmlrpc_kit::demo::cgi_handler(encoding, args.dialect)
+            .log_requests(!args.quiet)
+            .trusted_proxies(proxies);
+        return match handler.handle_request(None) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("xmlrpc-kit demo --cgi: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let listen = if args.listen.is_empty() {
+        let host = if args.host.contains(':') {
+            format!("[{}]", args.host)
+        } else {
+            args.host.clone()
+        };
+        vec![format!("http://{host}:{}", args.port)]
+    } else {
+        args.listen.clone()
+    };
+    let mut builder =
+        xmlrpc_kit::Server::builder_for(xmlrpc_kit::demo::dispatcher(encoding, args.dialect))
+            .documentation(xmlrpc_kit::demo::documentation())
+            .log_requests(!args.quiet)
+            .reuse_port(args.reuse_port)
+            .trusted_proxies(proxies)
+            .drain(drain);
+    if let Some(path) = &args.health_path {
+        builder = builder.health_path(path.clone());
+    }
+    let server = builder.listen(&listen);
+    let server = match server {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!(
+                "xmlrpc-kit demo: cannot listen on {}: {e}",
+                listen.join(", ")
+            );
+            return ExitCode::from(3);
+        }
+    };
+    match serve_announced(server) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xmlrpc-kit demo: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Serves until SIGTERM or SIGINT (graceful; a second one stops at once),
+/// announcing each address once the signal handlers are in place.
+fn serve_announced(server: xmlrpc_kit::Server) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        tokio::spawn(server.shutdown_handle().on_signals()?);
+        for address in server.addresses()? {
+            match address {
+                xmlrpc_kit::wire::Address::Http { .. } => {
+                    eprintln!("xmlrpc-kit demo: serving on {address}/ and {address}/RPC2");
+                }
+                other => eprintln!("xmlrpc-kit demo: serving on {other}"),
+            }
+        }
+        server.serve().await
+    })
+}

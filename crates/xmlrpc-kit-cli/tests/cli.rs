@@ -1,0 +1,462 @@
+//! `xmlrpc-kit call`, `list`, `help` and `multicall` end to end: the binary
+//! against the demo's methods served in-process on 127.0.0.1 (an
+//! OS-picked port), checking stdout, stderr and the exit code.
+
+use std::net::TcpListener;
+use std::process::Command;
+
+use xmlrpc_kit::{OutputEncoding, Server};
+use xmlrpc_kit_test_support::server::TestServer;
+
+/// The demo's dispatcher (what `xmlrpc-kit demo` serves), in-process.
+fn demo() -> TestServer {
+    TestServer::start(
+        Server::builder_for(xmlrpc_kit::demo::dispatcher(
+            OutputEncoding::default(),
+            xmlrpc_kit::Dialect::default(),
+        ))
+        .log_requests(false),
+    )
+}
+
+/// Runs `xmlrpc-kit ARGS…`: exit code, stdout, stderr.
+fn xmlrpc(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xmlrpc-kit"))
+        .args(args)
+        .output()
+        .expect("run xmlrpc");
+    (
+        out.status.code().expect("exited"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_success_prints_the_result_and_exits_0() {
+    let demo = demo();
+    let url = demo.url();
+    assert_eq!(
+        xmlrpc(&["call", &url, "pow", "2", "3"]),
+        (0, "8\n".into(), String::new())
+    );
+    // No scheme, no path: http:// and /RPC2, as xmlrpc-c's tool and Python do.
+    let bare = demo.addr.to_string();
+    assert_eq!(
+        xmlrpc(&["call", &bare, "add", "2", "3"]),
+        (0, "5\n".into(), String::new())
+    );
+    assert_eq!(
+        xmlrpc(&["call", &url, "add", "-2", "3"]),
+        (0, "1\n".into(), String::new())
+    );
+    // A string at the top is printed as it is; nested values are indented.
+    assert_eq!(
+        xmlrpc(&["call", &url, "echo", "hello world"]),
+        (0, "hello world\n".into(), String::new())
+    );
+    assert_eq!(
+        xmlrpc(&["call", &url, "echo", r#"{"a": [1, "x", null], "b": {}}"#]),
+        (
+            0,
+            "{\n  \"a\": [\n    1,\n    \"x\",\n    nil\n  ],\n  \"b\": {}\n}\n".into(),
+            String::new()
+        )
+    );
+}
+
+#[test]
+fn a_fault_exits_1_with_its_code_and_string_on_stderr() {
+    let demo = demo();
+    let url = demo.url();
+    assert_eq!(
+        xmlrpc(&["call", &url, "div", "1", "0"]),
+        (
+            1,
+            String::new(),
+            "xmlrpc-kit: fault -32500: integer division or modulo by zero\n".into()
+        )
+    );
+    let (code, out, err) = xmlrpc(&["call", "--json", &url, "nope"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "{\"faultCode\":-32601,\"faultString\":\"method \\\"nope\\\" is not supported\"}\n"
+    );
+    assert_eq!(
+        err,
+        "xmlrpc-kit: fault -32601: method \"nope\" is not supported\n"
+    );
+}
+
+#[test]
+fn an_unreachable_server_exits_3() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (code, out, err) = xmlrpc(&[
+        "call",
+        &format!("http://127.0.0.1:{port}/"),
+        "pow",
+        "2",
+        "3",
+    ]);
+    assert_eq!((code, out.as_str()), (3, ""));
+    assert!(
+        err.starts_with(&format!("xmlrpc-kit: cannot connect to 127.0.0.1:{port}: ")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_silent_server_times_out_and_exits_3() {
+    // Accepts connections and never answers.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = silent.local_addr().unwrap();
+    let (code, out, err) = xmlrpc(&[
+        "call",
+        "--timeout",
+        "0.3",
+        &format!("http://{addr}/RPC2"),
+        "pow",
+        "2",
+        "3",
+    ]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            3,
+            "",
+            format!("xmlrpc-kit: no complete response from {addr} within 300ms\n").as_str()
+        )
+    );
+    drop(silent);
+}
+
+#[test]
+fn a_wrong_path_exits_3_with_the_http_status() {
+    let demo = demo();
+    let (code, _, err) = xmlrpc(&["list", &format!("http://{}/nowhere", demo.addr)]);
+    assert_eq!(code, 3);
+    assert_eq!(
+        err,
+        format!(
+            "xmlrpc-kit: {} answered HTTP 404 Not Found: No such page\n",
+            demo.addr
+        )
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let demo = demo();
+    let url = demo.url();
+    #[rustfmt::skip]
+    let cases: &[(&[&str], &str)] = &[
+        (&["call", &url, "add", "i/x", "1"], "xmlrpc-kit call: argument \"i/x\": i/ needs a 32-bit integer, such as i/42\n"),
+        (&["call", &url, "echo", "[1,"], "xmlrpc-kit call: argument \"[1,\": looks like JSON but is not (EOF while parsing a value at line 1 column 3); write s/… to send it as a string\n"),
+        (&["call", "ftp://h/", "pow"], "xmlrpc-kit call: invalid URL \"ftp://h/\": the scheme must be http, https, unix or scgi\n"),
+        (&["call", "-H", "no colon", &url, "pow"], "xmlrpc-kit call: --header \"no colon\": write it as 'Name: value'\n"),
+        (&["call", "--timeout=-1", &url, "pow"], "xmlrpc-kit call: --timeout: -1 is not a number of seconds\n"),
+        (&["call", "--encoding", "klingon", &url, "pow"], "xmlrpc-kit call: --encoding: unknown encoding \"klingon\"\n"),
+        (&["multicall", &url, "pow(2,3"], "xmlrpc-kit multicall: argument \"pow(2,3\": the call has no closing ')'\n"),
+    ];
+    for (args, stderr) in cases {
+        assert_eq!(
+            xmlrpc(args),
+            (2, String::new(), (*stderr).to_owned()),
+            "{args:?}"
+        );
+    }
+    // clap's own usage errors exit 2 too.
+    for args in [
+        &["call"][..],
+        &["call", &url],
+        &["list"],
+        &["multicall", &url],
+        &["frobnicate"],
+        &["call", "--json", "--xml", &url, "pow"],
+    ] {
+        let (code, out, err) = xmlrpc(args);
+        assert_eq!((code, out.as_str()), (2, ""), "{args:?}");
+        assert!(err.contains("Usage:"), "{args:?}: {err}");
+    }
+}
+
+/// The value element each argument form puts into the request.
+#[test]
+fn each_argument_form_sends_the_type_it_says() {
+    let demo = demo();
+    let url = demo.url();
+    #[rustfmt::skip]
+    let cases: &[(&str, &str)] = &[
+        ("42", "<int>42</int>"),
+        ("-7", "<int>-7</int>"),
+        ("9000000000", "<i8>9000000000</i8>"),
+        ("4.2", "<double>4.2</double>"),
+        ("1e-3", "<double>0.001</double>"),
+        ("true", "<boolean>1</boolean>"),
+        ("false", "<boolean>0</boolean>"),
+        ("hello", "<string>hello</string>"),
+        ("", "<string></string>"),
+        ("a<b", "<string>a&lt;b</string>"),
+        ("[1,2]", "<array><data><value><int>1</int></value><value><int>2</int></value></data></array>"),
+        (r#"{"a":1}"#, "<struct><member><name>a</name><value><int>1</int></value></member></struct>"),
+        ("[null]", "<array><data><value><nil/></value></data></array>"),
+        ("i/42", "<int>42</int>"),
+        ("I/42", "<i8>42</i8>"),
+        ("s/42", "<string>42</string>"),
+        ("s/true", "<string>true</string>"),
+        ("d/4", "<double>4.0</double>"),
+        ("b/true", "<boolean>1</boolean>"),
+        ("b/f", "<boolean>0</boolean>"),
+        ("n/", "<nil/>"),
+        ("h/cafe01", "<base64>yv4B</base64>"),
+        ("b64/aGkh", "<base64>aGkh</base64>"),
+        ("dt/20260125T09:30:00", "<dateTime.iso8601>20260125T09:30:00</dateTime.iso8601>"),
+        ("dt/2026-01-25T09:30:00Z", "<dateTime.iso8601>20260125T09:30:00Z</dateTime.iso8601>"),
+    ];
+    for (arg, element) in cases {
+        let (code, out, err) = xmlrpc(&["call", "--xml", &url, "echo", arg]);
+        assert_eq!((code, err.as_str()), (0, ""), "{arg:?}");
+        let value = format!("<value>{element}</value>");
+        let (request, response) = out.split_once("\n\n").unwrap();
+        assert!(
+            request.ends_with(&format!(
+                "<params><param>{value}</param></params></methodCall>"
+            )),
+            "{arg:?}: {request}"
+        );
+        // The server sends the same value back.
+        assert!(response.contains(&value), "{arg:?}: {response}");
+    }
+}
+
+#[test]
+fn json_and_xml_output() {
+    let demo = demo();
+    let url = demo.url();
+    assert_eq!(
+        xmlrpc(&[
+            "call",
+            "--json",
+            &url,
+            "echo",
+            r#"{"z":[1,2.5,"x",null,true]}"#
+        ]),
+        (0, "{\"z\":[1,2.5,\"x\",null,true]}\n".into(), String::new())
+    );
+    assert_eq!(
+        xmlrpc(&["call", "--json", &url, "echo", "dt/20260125T09:30:00"]),
+        (0, "\"20260125T09:30:00\"\n".into(), String::new())
+    );
+    let (code, out, _) = xmlrpc(&["call", "--xml", &url, "div", "7", "2"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<methodCall><methodName>div</methodName><params><param><value><int>7</int></value></param><param><value><int>2</int></value></param></params></methodCall>\n\n\
+         <?xml version=\"1.0\" encoding=\"utf-8\"?>\n<methodResponse><params><param><value><int>3</int></value></param></params></methodResponse>\n\n"
+    );
+    // A fault with --xml: the documents, then the fault on stderr.
+    let (code, out, err) = xmlrpc(&["call", "--xml", &url, "div", "1", "0"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("<fault>"), "{out}");
+    assert_eq!(
+        err,
+        "xmlrpc-kit: fault -32500: integer division or modulo by zero\n"
+    );
+}
+
+#[test]
+fn list_help_and_multicall() {
+    let demo = demo();
+    let url = demo.url();
+    assert_eq!(
+        xmlrpc(&["list", &url]),
+        (
+            0,
+            "add\ndiv\necho\nmul\npow\nsystem.getCapabilities\nsystem.listMethods\nsystem.methodHelp\nsystem.methodSignature\nsystem.multicall\n".into(),
+            String::new()
+        )
+    );
+    let (code, out, _) = xmlrpc(&["list", "--json", &url]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("[\"add\",\"div\",\"echo\","), "{out}");
+
+    assert_eq!(
+        xmlrpc(&["help", &url, "pow"]),
+        (
+            0,
+            "pow(x, y): x raised to the power y. A negative y gives a double, as Python's pow does.\n\nSignatures:\n  pow(i8, i8) -> i8\n  pow(i8, i8) -> double\n".into(),
+            String::new()
+        )
+    );
+    assert_eq!(
+        xmlrpc(&["help", "--json", &url, "mul"]),
+        (
+            0,
+            "{\"method\":\"mul\",\"help\":\"mul(x, y): x times y.\",\"signatures\":[[\"i8\",\"i8\",\"i8\"]]}\n".into(),
+            String::new()
+        )
+    );
+    let (code, _, err) = xmlrpc(&["help", &url, "nope"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("xmlrpc-kit: fault -32601"), "{err}");
+
+    assert_eq!(
+        xmlrpc(&[
+            "multicall",
+            &url,
+            "pow(2, 3)",
+            "add(1,2)",
+            "echo([1, \"a, b\"])",
+            "system.listMethods"
+        ])
+        .0,
+        0
+    );
+    assert_eq!(
+        xmlrpc(&["multicall", &url, "pow(2, 3)", "add(1,2)", "div(1, 0)", "mul(5,2)"]),
+        (
+            1,
+            "pow(2, 3): 8\nadd(1,2): 3\ndiv(1, 0): fault -32500: integer division or modulo by zero\nmul(5,2): 10\n".into(),
+            String::new()
+        )
+    );
+    assert_eq!(
+        xmlrpc(&["multicall", "--json", &url, "pow(2,3)", "echo([\"x\", null])", "div(1,0)"]),
+        (
+            1,
+            "[8,[\"x\",null],{\"faultCode\":-32500,\"faultString\":\"integer division or modulo by zero\"}]\n".into(),
+            String::new()
+        )
+    );
+}
+
+#[test]
+fn every_subcommand_has_help_with_examples() {
+    for command in ["call", "list", "help", "multicall", "demo"] {
+        let (code, out, _) = xmlrpc(&[command, "--help"]);
+        assert_eq!(code, 0, "{command}");
+        assert!(out.contains("Examples:"), "{command}: {out}");
+        assert!(
+            out.contains(&format!("xmlrpc-kit {command}")),
+            "{command}: {out}"
+        );
+    }
+    let (_, out, _) = xmlrpc(&["call", "--help"]);
+    for form in [
+        "i/42",
+        "I/42",
+        "s/42",
+        "d/4.2",
+        "b/true",
+        "n/",
+        "h/cafe01",
+        "b64/",
+        "dt/",
+        "Exit status",
+    ] {
+        assert!(out.contains(form), "{form} missing from call --help");
+    }
+    let (code, out, _) = xmlrpc(&["--help"]);
+    assert_eq!(code, 0);
+    for command in ["demo", "call", "list", "help", "multicall"] {
+        assert!(out.contains(command), "{command}");
+    }
+}
+
+#[test]
+fn every_command_takes_unix_and_scgi_addresses() {
+    let dir = std::env::temp_dir().join(format!("xmlrpc-kit-cli-addr-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let unix = format!("unix://{}", dir.join("http.sock").display());
+    let scgi = format!("scgi://{}", dir.join("scgi.sock").display());
+    let _server = TestServer::serve(
+        Server::builder_for(xmlrpc_kit::demo::dispatcher(
+            OutputEncoding::default(),
+            xmlrpc_kit::Dialect::default(),
+        ))
+        .log_requests(false)
+        .listen([&unix, &scgi])
+        .unwrap(),
+    );
+    for url in [&unix, &scgi] {
+        assert_eq!(
+            xmlrpc(&["call", url, "pow", "2", "3"]),
+            (0, "8\n".into(), String::new()),
+            "{url}"
+        );
+        let (code, listed, _) = xmlrpc(&["list", url]);
+        assert_eq!(code, 0);
+        assert!(listed.lines().any(|l| l == "system.multicall"), "{listed}");
+        assert_eq!(
+            xmlrpc(&["multicall", url, "pow(2, 3)", "add(1, 2)"]),
+            (0, "pow(2, 3): 8\nadd(1, 2): 3\n".into(), String::new()),
+            "{url}"
+        );
+        let (code, help, _) = xmlrpc(&["help", url, "pow"]);
+        assert_eq!(code, 0);
+        assert!(help.contains("pow(i8, i8) -> i8"), "{help}");
+    }
+    // A socket that is not there: a transport error, exit 3, saying where.
+    let missing = format!("unix://{}", dir.join("nobody.sock").display());
+    let (code, _, stderr) = xmlrpc(&["call", &missing, "pow", "2", "3"]);
+    assert_eq!(code, 3);
+    assert!(stderr.contains("nobody.sock"), "{stderr}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn dialects_for_requests_and_for_the_demos_responses() {
+    // The client's dialect shapes the request (seen with --xml).
+    let demo = demo();
+    let url = demo.url();
+    let (code, out, _) = xmlrpc(&[
+        "call",
+        "--xml",
+        "--dialect",
+        "apache",
+        &url,
+        "echo",
+        "I/9000000000",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("<methodCall xmlns:ex=\"http://ws.apache.org/xmlrpc/namespaces/extensions\">"),
+        "{out}"
+    );
+    assert!(out.contains("<ex:i8>9000000000</ex:i8>"), "{out}");
+    let (code, _, err) = xmlrpc(&["call", "--dialect", "strict", &url, "echo", "n/"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the strict dialect has no nil"), "{err}");
+    let (code, _, err) = xmlrpc(&["call", "--dialect", "koji", &url, "echo", "1"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no dialect named \"koji\" (known: python, apache, xmlrpc-c, strict)"),
+        "{err}"
+    );
+
+    // `xmlrpc-kit demo --dialect strict`: a nil result becomes a fault saying why.
+    let strict = xmlrpc_kit_test_support::process::Demo::start(
+        std::path::Path::new(env!("CARGO_BIN_EXE_xmlrpc-kit")),
+        &["--quiet", "--dialect", "strict"],
+    )
+    .unwrap();
+    let url = format!("http://{}/RPC2", strict.addr);
+    let (code, _, err) = xmlrpc(&["call", &url, "echo", "n/"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "xmlrpc-kit: fault -32603: cannot marshal nil: the strict dialect has no nil\n"
+    );
+    let (code, out, _) = xmlrpc(&["call", "--xml", &url, "echo", "1e300"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(&format!("<double>1{}.0</double>", "0".repeat(300))),
+        "{out}"
+    );
+}

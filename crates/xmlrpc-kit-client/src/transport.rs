@@ -1,0 +1,380 @@
+//! One POST, one response body: hyper's pooled HTTP/1.1 client (keep-alive,
+//! connection reuse), TLS through rustls (the `tls` feature), gzip both
+//! ways (the `gzip` feature), the size limit checked on `Content-Length`,
+//! while streaming and while inflating.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Request, StatusCode};
+use hyper_util::client::legacy::Client as PooledClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use xmlrpc_kit_codec::wire::{BodyLimits, ContentCoding, InflateError};
+
+use crate::cookies::Jar;
+use crate::endpoint::{Endpoint, Route};
+use crate::error::{Error, TransportError};
+
+#[cfg(feature = "tls")]
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+#[cfg(not(feature = "tls"))]
+type Connector = HttpConnector;
+
+/// How a client's calls travel: pooled HTTP over TCP (and TLS), pooled
+/// HTTP over a Unix socket, or SCGI (a connection per call).
+#[derive(Debug)]
+enum Carrier {
+    Tcp(PooledClient<Connector, Full<Bytes>>),
+    #[cfg(unix)]
+    Unix(PooledClient<UnixConnector, Full<Bytes>>),
+    Scgi,
+}
+
+/// Connects to one Unix socket whatever the URI says (`http://localhost/…`).
+#[cfg(unix)]
+#[derive(Debug, Clone)]
+struct UnixConnector(std::sync::Arc<std::path::Path>);
+
+#[cfg(unix)]
+impl tower_service::Service<hyper::Uri> for UnixConnector {
+    type Response = hyper_util::rt::TokioIo<tokio::net::UnixStream>;
+    type Error = std::io::Error;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = std::io::Result<Self::Response>> + Send>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: hyper::Uri) -> Self::Future {
+        let path = self.0.clone();
+        Box::pin(async move {
+            let stream = tokio::net::UnixStream::connect(&*path).await?;
+            Ok(hyper_util::rt::TokioIo::new(stream))
+        })
+    }
+}
+
+/// The HTTP side of a client, shared by its clones.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    carrier: Carrier,
+    connect_timeout: Option<Duration>,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) headers: HeaderMap,
+    pub(crate) timeout: Option<Duration>,
+    /// The limits on response bodies.
+    pub(crate) limits: BodyLimits,
+    pub(crate) gzip_threshold: Option<usize>,
+    pub(crate) accept_gzip: bool,
+    /// The cookie jar, when the client keeps cookies.
+    cookies: Option<Jar>,
+}
+
+/// What [`Transport::new`] needs beyond the endpoint and headers.
+#[derive(Debug)]
+pub(crate) struct TransportSettings {
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) pool_idle_timeout: Duration,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) limits: BodyLimits,
+    pub(crate) gzip_threshold: Option<usize>,
+    pub(crate) accept_gzip: bool,
+    pub(crate) cookies: bool,
+    pub(crate) extra_roots: Vec<Vec<u8>>,
+    /// The client's certificate chain and key (PEM), for mutual TLS.
+    pub(crate) client_identity: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+/// The connector: plain TCP, and TLS when the `tls` feature is on.
+#[cfg(feature = "tls")]
+fn connector(
+    http: HttpConnector,
+    extra_roots: Vec<Vec<u8>>,
+    client_identity: Option<(Vec<u8>, Vec<u8>)>,
+) -> Result<Connector, Error> {
+    use rustls::pki_types::pem::PemObject as _;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for der in extra_roots {
+        roots
+            .add(rustls::pki_types::CertificateDer::from(der))
+            .map_err(|e| Error::Config(format!("root certificate: {e}")))?;
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Config(format!("TLS: {e}")))?
+        .with_root_certificates(roots);
+    let tls = match client_identity {
+        None => tls.with_no_client_auth(),
+        Some((chain, key)) => {
+            let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&chain)
+                .collect::<Result<_, _>>()
+                .map_err(|e| Error::Config(format!("client certificate: {e}")))?;
+            if chain.is_empty() {
+                return Err(Error::Config(
+                    "client certificate: no PEM certificate found".into(),
+                ));
+            }
+            let key = PrivateKeyDer::from_pem_slice(&key)
+                .map_err(|e| Error::Config(format!("client key: {e}")))?;
+            tls.with_client_auth_cert(chain, key)
+                .map_err(|e| Error::Config(format!("client certificate: {e}")))?
+        }
+    };
+    Ok(hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http))
+}
+
+#[cfg(not(feature = "tls"))]
+fn connector(
+    http: HttpConnector,
+    extra_roots: Vec<Vec<u8>>,
+    client_identity: Option<(Vec<u8>, Vec<u8>)>,
+) -> Result<Connector, Error> {
+    debug_assert!(
+        extra_roots.is_empty() && client_identity.is_none(),
+        "roots and client certificates are only set with `tls`"
+    );
+    Ok(http)
+}
+
+impl Transport {
+    pub(crate) fn new(
+        endpoint: Endpoint,
+        headers: HeaderMap,
+        settings: TransportSettings,
+    ) -> Result<Transport, Error> {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(settings.connect_timeout);
+
+        if endpoint.uri.scheme_str() == Some("https") && !cfg!(feature = "tls") {
+            return Err(Error::Config(
+                "https:// needs the client's `tls` feature".into(),
+            ));
+        }
+        let mut pool = PooledClient::builder(TokioExecutor::new());
+        pool.pool_idle_timeout(settings.pool_idle_timeout)
+            .pool_timer(TokioTimer::new())
+            .timer(TokioTimer::new());
+        let carrier = match &endpoint.route {
+            Route::Tcp => Carrier::Tcp(pool.build(connector(
+                http,
+                settings.extra_roots,
+                settings.client_identity,
+            )?)),
+            #[cfg(unix)]
+            Route::Unix(path) => Carrier::Unix(pool.build(UnixConnector(path.as_path().into()))),
+            #[cfg(not(unix))]
+            Route::Unix(_) => {
+                return Err(Error::Config("Unix sockets need a Unix system".into()));
+            }
+            Route::ScgiTcp(_) | Route::ScgiUnix(_) => Carrier::Scgi,
+        };
+        Ok(Transport {
+            carrier,
+            connect_timeout: settings.connect_timeout,
+            endpoint,
+            headers,
+            timeout: settings.timeout,
+            limits: settings.limits,
+            gzip_threshold: settings.gzip_threshold,
+            accept_gzip: settings.accept_gzip,
+            cookies: settings.cookies.then(Jar::default),
+        })
+    }
+
+    /// Posts `body` and returns the response body (inflated), within the
+    /// call's timeout.
+    pub(crate) async fn post(&self, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+        let exchange = self.exchange(body);
+        match self.timeout {
+            None => exchange.await,
+            Some(limit) => tokio::time::timeout(limit, exchange)
+                .await
+                .map_err(|_| TransportError::timeout(&self.endpoint.target, limit))?,
+        }
+    }
+
+    async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+        let target = &self.endpoint.target;
+        let coding = ContentCoding::choose(body.len(), self.gzip_threshold, true);
+        let body = Bytes::from(coding.encode(body));
+        let (coding, body) = match &self.carrier {
+            Carrier::Tcp(http) => {
+                let mut response = http.request(self.request(body.clone(), coding)?).await;
+                if response.as_ref().is_err_and(closed_before_answering) {
+                    response = http.request(self.request(body, coding)?).await;
+                }
+                self.read_response(response).await?
+            }
+            #[cfg(unix)]
+            Carrier::Unix(http) => {
+                let mut response = http.request(self.request(body.clone(), coding)?).await;
+                if response.as_ref().is_err_and(closed_before_answering) {
+                    response = http.request(self.request(body, coding)?).await;
+                }
+                self.read_response(response).await?
+            }
+            Carrier::Scgi => {
+                crate::scgi::exchange(
+                    &self.endpoint,
+                    body.into(),
+                    coding,
+                    self.accept_gzip,
+                    &self.limits,
+                    self.connect_timeout,
+                )
+                .await?
+            }
+        };
+        coding
+            .decode(body, self.limits.max_inflated_bytes)
+            .map_err(|e| match e {
+                InflateError::TooLarge(limit) => TransportError::too_large(target, limit).into(),
+                InflateError::Corrupt(e) => {
+                    TransportError::body(target, "the gzip response is corrupt", Some(e.into()))
+                        .into()
+                }
+                other => TransportError::body(target, other.to_string(), None).into(),
+            })
+    }
+
+    /// The HTTP request for `body`, coded in `coding`.
+    fn request(&self, body: Bytes, coding: ContentCoding) -> Result<Request<Full<Bytes>>, Error> {
+        let target = &self.endpoint.target;
+        let mut request = Request::post(self.endpoint.uri.clone())
+            .body(Full::new(body))
+            .map_err(|e| TransportError::other(target, Box::new(e)))?;
+        let headers = request.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+        headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
+        if self.accept_gzip && ContentCoding::GZIP_BUILT_IN {
+            headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+        if let Some(coding) = coding.header_value() {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        if let Some(auth) = &self.endpoint.authorization {
+            headers.insert(header::AUTHORIZATION, auth.clone());
+        }
+        if let Some(cookie) = self.cookies.as_ref().and_then(Jar::header) {
+            headers.insert(header::COOKIE, cookie);
+        }
+        for (name, value) in &self.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        Ok(request)
+    }
+
+    /// The response's body and its coding, within the limits; a status
+    /// other than 200 is an error that quotes the body's first line.
+    async fn read_response(
+        &self,
+        response: Result<hyper::Response<hyper::body::Incoming>, hyper_util::client::legacy::Error>,
+    ) -> Result<(ContentCoding, Vec<u8>), Error> {
+        let target = &self.endpoint.target;
+        let response = response.map_err(|e| {
+            if e.is_connect() {
+                TransportError::connect(target, Box::new(e))
+            } else {
+                TransportError::other(target, Box::new(e))
+            }
+        })?;
+        if let Some(jar) = &self.cookies {
+            jar.store(response.headers());
+        }
+        let status = response.status();
+        let limit = self.limits.max_body_bytes;
+        if status != StatusCode::OK {
+            // A little of the body says why (our server and Python's write a line).
+            let snippet = Limited::new(response.into_body(), 4096)
+                .collect()
+                .await
+                .map(|c| c.to_bytes())
+                .unwrap_or_default();
+            return Err(TransportError::bad_status(
+                target,
+                status.as_u16(),
+                status.canonical_reason().unwrap_or(""),
+                &snippet,
+            )
+            .into());
+        }
+        let length = response
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if length.is_some_and(|n| n > limit as u64) {
+            return Err(TransportError::too_large(target, limit).into());
+        }
+        // Every Content-Encoding line, read as one list, as the server reads them.
+        let coding = ContentCoding::from_headers(
+            response
+                .headers()
+                .get_all(header::CONTENT_ENCODING)
+                .iter()
+                .map(HeaderValue::as_bytes),
+        )
+        .map_err(|e| TransportError::body(target, e.to_string(), None))?;
+        match Limited::new(response.into_body(), limit).collect().await {
+            Ok(collected) => Ok((coding, collected.to_bytes().into())),
+            Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+                Err(TransportError::too_large(target, limit).into())
+            }
+            Err(e) => {
+                Err(
+                    TransportError::body(target, "the response body could not be read", Some(e))
+                        .into(),
+                )
+            }
+        }
+    }
+}
+
+const USER_AGENT: &str = concat!("xmlrpc-kit/", env!("CARGO_PKG_VERSION"));
+
+/// Whether a request failed because its connection closed (or was reset)
+/// before any of the answer came: what a server that closes a kept-alive
+/// connection without saying so (`Connection: close`) does to the next
+/// request on it. As Python's `xmlrpc.client` does, such a call is sent
+/// once more, on a new connection; a connection refused, a timeout or an
+/// answer cut short is not.
+fn closed_before_answering(error: &hyper_util::client::legacy::Error) -> bool {
+    if error.is_connect() {
+        return false;
+    }
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(hyper) = cause.downcast_ref::<hyper::Error>() {
+            if hyper.is_incomplete_message() {
+                return true;
+            }
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+            );
+        }
+        source = cause.source();
+    }
+    false
+}

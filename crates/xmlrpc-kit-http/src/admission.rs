@@ -1,0 +1,551 @@
+//! Admission: how many connections, requests, request bodies and answers a
+//! server takes on at once, and what happens past each limit: connections
+//! wait in the backlog, requests and bodies past their budget get 503,
+//! answers past theirs become a fault.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::Notify;
+use xmlrpc_kit_server::http_rules::Rejection;
+
+use crate::limits::HttpLimits;
+
+/// A clock read by the connections' hot paths without a system call:
+/// milliseconds since the server started, moved on by [`Clock::advance`]
+/// (each tick of the sweeper, and the accept loop under pressure).
+#[derive(Debug)]
+pub(crate) struct Clock {
+    epoch: Instant,
+    now_ms: AtomicU64,
+    /// How far the kept reading may lag: the sweeper's tick, once it runs.
+    lag_ms: AtomicU64,
+}
+
+impl Clock {
+    pub(crate) fn new() -> Arc<Self> {
+        Arc::new(Clock {
+            epoch: Instant::now(),
+            now_ms: AtomicU64::new(0),
+            lag_ms: AtomicU64::new(0),
+        })
+    }
+
+    /// Reads the system clock and keeps its reading.
+    pub(crate) fn advance(&self) -> u64 {
+        let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.now_ms.fetch_max(now, Ordering::Relaxed);
+        now
+    }
+
+    /// The last reading kept (never behind by more than a sweeper tick
+    /// while the server runs).
+    pub(crate) fn now_ms(&self) -> u64 {
+        self.now_ms.load(Ordering::Relaxed)
+    }
+}
+
+/// The connections being served, and how they are closed when idle: a
+/// sweeper closes those idle for longer than the header read timeout;
+/// at the limit, the accept loop stops accepting (newcomers wait in the
+/// listen backlog) and closes connections idle for longer than the
+/// pressure idle timeout, oldest first. A connection with a request in
+/// progress is never asked to close.
+#[derive(Debug)]
+pub(crate) struct Connections {
+    max: usize,
+    clock: Arc<Clock>,
+    next_id: AtomicU64,
+    open: Mutex<BTreeMap<u64, Arc<Conn>>>,
+    /// Signalled each time a connection ends.
+    freed: Notify,
+}
+
+/// One connection's state, shared by its task and its service.
+#[derive(Debug)]
+pub(crate) struct Conn {
+    /// Signalled to ask the connection to close once idle.
+    pub(crate) close: Notify,
+    asked_to_close: AtomicBool,
+    /// Requests in progress on it.
+    busy: AtomicUsize,
+    /// When it last finished a request, wrote to its client, or opened,
+    /// by `clock`.
+    idle_since_ms: AtomicU64,
+    clock: Arc<Clock>,
+}
+
+impl Conn {
+    /// A connection's state, idle since now by `clock`.
+    pub(crate) fn new(clock: Arc<Clock>) -> Arc<Self> {
+        Arc::new(Conn {
+            close: Notify::new(),
+            asked_to_close: AtomicBool::new(false),
+            busy: AtomicUsize::new(0),
+            idle_since_ms: AtomicU64::new(clock.advance()),
+            clock,
+        })
+    }
+
+    /// Whether a request is in progress (its head read, its answer not yet
+    /// made).
+    pub(crate) fn is_busy(&self) -> bool {
+        self.busy.load(Ordering::SeqCst) > 0
+    }
+
+    /// Marks a request in progress until the returned guard is dropped.
+    pub(crate) fn start_request(self: &Arc<Self>) -> RequestInProgress {
+        self.busy.fetch_add(1, Ordering::SeqCst);
+        RequestInProgress(self.clone())
+    }
+
+    /// Counts the connection as idle from now: its answer went out (a
+    /// client slowly reading a long answer is not idle).
+    pub(crate) fn touch(&self) {
+        self.idle_since_ms
+            .store(self.clock.now_ms(), Ordering::Relaxed);
+    }
+
+    /// How long it has been idle, by the clock's last reading.
+    fn idle_for_ms(&self, now_ms: u64) -> u64 {
+        now_ms.saturating_sub(self.idle_since_ms.load(Ordering::Relaxed))
+    }
+}
+
+/// A request in progress on a connection (see [`Conn::start_request`]).
+#[derive(Debug)]
+pub(crate) struct RequestInProgress(Arc<Conn>);
+
+impl Drop for RequestInProgress {
+    fn drop(&mut self) {
+        self.0.touch();
+        self.0.busy.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Connections {
+    pub(crate) fn new(max: usize) -> Self {
+        Connections {
+            max: max.max(1),
+            clock: Clock::new(),
+            next_id: AtomicU64::new(0),
+            open: Mutex::default(),
+            freed: Notify::new(),
+        }
+    }
+
+    fn open(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, Arc<Conn>>> {
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether the limit is reached (the accept loop then waits).
+    pub(crate) fn is_full(&self) -> bool {
+        self.open().len() >= self.max
+    }
+
+    /// Registers a new connection.
+    pub(crate) fn admit(&self) -> (u64, Arc<Conn>) {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let conn = Conn::new(self.clock.clone());
+        self.open().insert(id, conn.clone());
+        (id, conn)
+    }
+
+    /// Forgets a connection that ended, and wakes the accept loop.
+    pub(crate) fn release(&self, id: u64) {
+        self.open().remove(&id);
+        self.freed.notify_one();
+        self.freed.notify_waiters();
+    }
+
+    /// Connections open now.
+    pub(crate) fn count(&self) -> usize {
+        self.open().len()
+    }
+
+    /// Resolves once no connection is open.
+    pub(crate) async fn all_closed(&self) {
+        loop {
+            let freed = self.freed.notified();
+            let mut freed = std::pin::pin!(freed);
+            freed.as_mut().enable();
+            if self.count() == 0 {
+                return;
+            }
+            freed.await;
+        }
+    }
+
+    /// Asks every connection idle (no request in progress) for at least
+    /// `min_idle` to close; returns how many it asked. Under pressure the
+    /// accept loop calls it with the pressure idle timeout; the sweeper,
+    /// each tick, with the header read timeout.
+    pub(crate) fn make_room(&self, min_idle: Duration) -> usize {
+        // A connection's idle time is stamped with the kept reading, which
+        // may lag by up to a tick: wait that much more, so that none is
+        // closed before its time.
+        let min_idle_ms = u64::try_from(min_idle.as_millis())
+            .unwrap_or(u64::MAX)
+            .saturating_add(self.clock.lag_ms.load(Ordering::Relaxed));
+        let now_ms = self.clock.advance();
+        let mut asked = 0;
+        for conn in self.open().values() {
+            if !conn.is_busy()
+                && conn.idle_for_ms(now_ms) >= min_idle_ms
+                && !conn.asked_to_close.swap(true, Ordering::SeqCst)
+            {
+                conn.close.notify_one();
+                asked += 1;
+            }
+        }
+        asked
+    }
+
+    /// Closes connections idle for longer than `timeout` (the header read
+    /// timeout: no request head arrived in time, or none began), checking
+    /// every eighth of the shorter of `timeout` and
+    /// `pressure_idle_timeout` (at least every second, at most every
+    /// 10 ms), so one is closed within two ticks after its time. One
+    /// sweep over the connections per tick, instead of a timer per
+    /// request. Runs until dropped.
+    pub(crate) async fn sweep(&self, timeout: Duration, pressure_idle_timeout: Duration) {
+        let tick = (timeout.min(pressure_idle_timeout) / 8)
+            .clamp(Duration::from_millis(10), Duration::from_secs(1));
+        let tick_ms = u64::try_from(tick.as_millis()).unwrap_or(u64::MAX);
+        self.clock.lag_ms.fetch_max(tick_ms, Ordering::Relaxed);
+        let mut ticks = tokio::time::interval(tick);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            self.make_room(timeout);
+        }
+    }
+
+    /// Resolves when a connection ends (or at once if one ended since the
+    /// last call).
+    pub(crate) async fn one_freed(&self) {
+        self.freed.notified().await;
+    }
+}
+
+/// The requests in flight, the request bodies and the answers held, over
+/// all connections of one server.
+#[derive(Debug)]
+pub(crate) struct Budgets {
+    /// Request bodies held at once, in KiB ([`HttpLimits::max_buffered_body_bytes`]).
+    bodies: Budget,
+    /// Of `bodies`, how much may be promised to bodies still arriving
+    /// (see [`Reservation::promise`]), in KiB: half of it.
+    promises: Budget,
+    /// Requests being processed ([`HttpLimits::max_requests_in_flight`]).
+    requests: Budget,
+    /// Answers made and not yet handed to their connection's write buffer,
+    /// in KiB ([`HttpLimits::max_buffered_answer_bytes`]). Shared with
+    /// the answers' bodies, which outlive the request.
+    answers: Arc<Budget>,
+}
+
+/// Answers this long or shorter are not counted: hyper copies such an
+/// answer into its connection's write buffer at once (see
+/// `connection_io`), which the connection limit already bounds.
+pub(crate) const UNCOUNTED_ANSWER: usize = crate::connection_io::SLICE;
+
+impl Budgets {
+    pub(crate) fn new(limits: &HttpLimits) -> Self {
+        let bodies = (limits.max_buffered_body_bytes / 1024).max(1);
+        Budgets {
+            bodies: Budget::new(bodies),
+            promises: Budget::new(bodies / 2),
+            requests: Budget::new(limits.max_requests_in_flight.max(1)),
+            answers: Arc::new(Budget::new(
+                (limits.max_buffered_answer_bytes / 1024).max(1),
+            )),
+        }
+    }
+
+    /// A share of the answer budget for an answer of `bytes`, held until
+    /// its last byte is handed to the connection (or the connection
+    /// ends); `None` for an answer short enough not to be counted
+    /// ([`UNCOUNTED_ANSWER`]). `Err` when the budget cannot hold it now.
+    pub(crate) fn hold_answer(&self, bytes: usize) -> Result<Option<AnswerHold>, AnswersFull> {
+        if bytes <= UNCOUNTED_ANSWER {
+            return Ok(None);
+        }
+        let units = bytes.div_ceil(1024);
+        if !self.answers.try_take(units) {
+            return Err(AnswersFull);
+        }
+        Ok(Some(AnswerHold {
+            budget: self.answers.clone(),
+            units,
+        }))
+    }
+
+    /// A place for one more request in flight, or 503.
+    pub(crate) fn admit_request(&self) -> Result<Held<'_>, Rejection> {
+        self.requests.take(1).ok_or_else(Rejection::busy_requests)
+    }
+
+    /// An empty share of the body budget, grown as a body arrives.
+    pub(crate) fn reservation(&self) -> Reservation<'_> {
+        Reservation {
+            budget: &self.bodies,
+            held: 0,
+            promises: &self.promises,
+            promised: 0,
+        }
+    }
+}
+
+/// Units of something the server holds a bounded number of: taken
+/// without waiting (past the budget the answer is 503, not a queue), so a
+/// counter is all it needs. What takes units borrows it (the server's
+/// shared state outlives every request): no reference count to change,
+/// on a cache line every core's requests would share.
+#[derive(Debug)]
+pub(crate) struct Budget {
+    available: AtomicUsize,
+}
+
+impl Budget {
+    fn new(units: usize) -> Self {
+        Budget {
+            available: AtomicUsize::new(units),
+        }
+    }
+
+    /// Takes `units`, if that many are left.
+    fn try_take(&self, units: usize) -> bool {
+        self.available
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                left.checked_sub(units)
+            })
+            .is_ok()
+    }
+
+    fn give_back(&self, units: usize) {
+        self.available.fetch_add(units, Ordering::AcqRel);
+    }
+
+    /// `units` held until the guard is dropped, if that many are left.
+    fn take(&self, units: usize) -> Option<Held<'_>> {
+        self.try_take(units).then_some(Held {
+            budget: self,
+            units,
+        })
+    }
+}
+
+/// Units of a [`Budget`], given back when dropped.
+#[derive(Debug)]
+pub(crate) struct Held<'a> {
+    budget: &'a Budget,
+    units: usize,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.budget.give_back(self.units);
+    }
+}
+
+/// The answer budget could not hold one more answer (see
+/// [`Budgets::hold_answer`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AnswersFull;
+
+/// An answer's share of the answer budget, given back when dropped.
+#[derive(Debug)]
+pub(crate) struct AnswerHold {
+    budget: Arc<Budget>,
+    units: usize,
+}
+
+impl Drop for AnswerHold {
+    fn drop(&mut self) {
+        self.budget.give_back(self.units);
+    }
+}
+
+/// The share of the body budget one request holds, grown as its body
+/// arrives, given back when dropped.
+///
+/// Held only for bytes that came, a share cannot be taken by a request
+/// that declares a length and sends nothing. But many large bodies
+/// arriving together would then each take part of the budget and most
+/// would run out before their end: so a body whose first bytes have come
+/// is promised its declared length at once ([`promise`](Self::promise)),
+/// as long as the lengths promised to bodies still arriving stay within
+/// half the budget. A body that was promised its length always finishes;
+/// one that was not grows as it arrives, within what is left.
+#[derive(Debug)]
+pub(crate) struct Reservation<'a> {
+    budget: &'a Budget,
+    /// KiB held.
+    held: usize,
+    promises: &'a Budget,
+    /// KiB of `promises` held until the body has all come.
+    promised: usize,
+}
+
+impl Reservation<'_> {
+    /// Holds the whole declared length of a body whose first bytes have
+    /// come, if the promises outstanding and the budget allow (see the
+    /// type's text); else holds nothing more. Once the body has all come,
+    /// [`settle`](Self::settle).
+    pub(crate) fn promise(&mut self, declared: usize) {
+        let want = declared.div_ceil(1024);
+        if want <= self.held || self.promised > 0 {
+            return;
+        }
+        let more = want - self.held;
+        if !self.promises.try_take(more) {
+            return;
+        }
+        if !self.budget.try_take(more) {
+            self.promises.give_back(more);
+            return;
+        }
+        self.held += more;
+        self.promised = more;
+    }
+
+    /// The body has all come: its promise no longer counts against the
+    /// promises outstanding (what it holds stays held).
+    pub(crate) fn settle(&mut self) {
+        if self.promised > 0 {
+            self.promises.give_back(self.promised);
+            self.promised = 0;
+        }
+    }
+
+    /// Holds at least `bytes` of the budget, or refuses with 503.
+    pub(crate) fn cover(&mut self, bytes: usize) -> Result<(), Rejection> {
+        let want = bytes.div_ceil(1024);
+        if want <= self.held {
+            return Ok(());
+        }
+        // Grow in steps of 64 KiB, so a streamed body does not ask per chunk.
+        let more = (want - self.held).max(64);
+        if !self.budget.try_take(more) {
+            return Err(Rejection::busy_bodies());
+        }
+        self.held += more;
+        Ok(())
+    }
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        self.settle();
+        if self.held > 0 {
+            self.budget.give_back(self.held);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_is_made_only_from_connections_idle_long_enough() {
+        let connections = Connections::new(2);
+        let (_, first) = connections.admit();
+        let (_, second) = connections.admit();
+        assert!(connections.is_full());
+        // The first is busy: never asked; the second is idle but only just.
+        let request = first.start_request();
+        assert_eq!(connections.make_room(Duration::from_millis(50)), 0);
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(connections.make_room(Duration::from_millis(50)), 1);
+        assert!(second.asked_to_close.load(Ordering::SeqCst));
+        // Asked once is enough.
+        assert_eq!(connections.make_room(Duration::ZERO), 0);
+        // Once its request is answered, the first is idle too.
+        drop(request);
+        assert!(!first.asked_to_close.load(Ordering::SeqCst));
+        assert_eq!(connections.make_room(Duration::ZERO), 1);
+    }
+
+    #[test]
+    fn budgets_are_taken_without_waiting_and_given_back() {
+        let limits = HttpLimits {
+            max_requests_in_flight: 2,
+            max_buffered_body_bytes: 100 * 1024,
+            ..HttpLimits::default()
+        };
+        let budgets = Budgets::new(&limits);
+        let first = budgets.admit_request().unwrap();
+        let second = budgets.admit_request().unwrap();
+        assert_eq!(budgets.admit_request().unwrap_err().status(), 503);
+        drop(first);
+        let third = budgets.admit_request().unwrap();
+        drop((second, third));
+        // Bodies: 64 KiB steps within 100 KiB.
+        let mut one = budgets.reservation();
+        one.cover(1).unwrap();
+        one.cover(64 * 1024).unwrap();
+        let mut two = budgets.reservation();
+        assert_eq!(two.cover(40 * 1024).unwrap_err().status(), 503);
+        drop(one);
+        two.cover(100 * 1024).unwrap();
+        let mut three = budgets.reservation();
+        assert_eq!(three.cover(1).unwrap_err().status(), 503);
+    }
+
+    #[test]
+    fn declared_lengths_are_promised_within_half_the_budget() {
+        let limits = HttpLimits {
+            max_buffered_body_bytes: 1000 * 1024,
+            ..HttpLimits::default()
+        };
+        let budgets = Budgets::new(&limits);
+        // Promises up to 500 KiB outstanding.
+        let mut a = budgets.reservation();
+        a.promise(300 * 1024);
+        assert_eq!((a.held, a.promised), (300, 300));
+        a.cover(300 * 1024).unwrap(); // already held
+        assert_eq!(a.held, 300);
+        let mut b = budgets.reservation();
+        b.promise(300 * 1024); // 600 KiB would be promised: not now
+        assert_eq!((b.held, b.promised), (0, 0));
+        // Without a promise a body grows as it arrives, within what is left.
+        b.cover(600 * 1024).unwrap();
+        assert_eq!(b.cover(700 * 1024 + 1).unwrap_err().status(), 503);
+        // Once a body has all come, its promise is settled: another may be made.
+        a.settle();
+        let mut c = budgets.reservation();
+        c.promise(100 * 1024);
+        assert_eq!((c.held, c.promised), (100, 100));
+        drop((a, b, c));
+        // All given back: the whole budget again.
+        let mut d = budgets.reservation();
+        d.cover(1000 * 1024).unwrap();
+    }
+
+    #[test]
+    fn answers_are_held_until_dropped_and_short_ones_are_not_counted() {
+        let limits = HttpLimits {
+            max_buffered_answer_bytes: 300 * 1024,
+            ..HttpLimits::default()
+        };
+        let budgets = Budgets::new(&limits);
+        // Short answers never count, however many.
+        for _ in 0..1000 {
+            assert!(budgets.hold_answer(UNCOUNTED_ANSWER).unwrap().is_none());
+        }
+        let first = budgets.hold_answer(200 * 1024).unwrap().unwrap();
+        assert_eq!(first.units, 200);
+        assert_eq!(budgets.hold_answer(101 * 1024).unwrap_err(), AnswersFull);
+        let second = budgets.hold_answer(100 * 1024).unwrap().unwrap();
+        assert_eq!(
+            budgets.hold_answer(UNCOUNTED_ANSWER + 1).unwrap_err(),
+            AnswersFull
+        );
+        drop((first, second));
+        assert_eq!(budgets.hold_answer(300 * 1024).unwrap().unwrap().units, 300);
+    }
+}

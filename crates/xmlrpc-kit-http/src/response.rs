@@ -1,0 +1,83 @@
+//! The responses the server writes: XML-RPC answers, the documentation
+//! page, and refusals.
+
+use bytes::Bytes;
+use hyper::header::{self, HeaderValue};
+use hyper::{Response, StatusCode};
+use xmlrpc_kit_codec::wire::ContentCoding;
+use xmlrpc_kit_server::http_rules::Rejection;
+
+/// Every response the server sends, its body whole (each way of serving
+/// it wraps the body as it needs: `Full` for tower and hyper callers,
+/// slices for the server's own connections).
+pub(crate) type Reply = Response<Bytes>;
+
+/// A `text/xml` answer (always 200, faults included, as the specification
+/// says), coded as given.
+pub(crate) fn xml(body: Vec<u8>, coding: ContentCoding) -> Reply {
+    with_body(Bytes::from(coding.encode(body)), "text/xml", coding)
+}
+
+/// The documentation page in `coding`.
+pub(crate) fn page(body: Bytes, coding: ContentCoding) -> Reply {
+    with_body(body, "text/html; charset=utf-8", coding)
+}
+
+fn with_body(body: Bytes, content_type: &'static str, coding: ContentCoding) -> Reply {
+    let length = body.len();
+    let mut response = Response::new(body);
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    if let Some(coding) = coding.header_value() {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+    }
+    response
+}
+
+/// The health path's answer: `200 ok` while serving, `503 stopping` once
+/// the server is stopping.
+pub(crate) fn health(serving: bool) -> Reply {
+    let (status, text) = if serving {
+        (StatusCode::OK, "ok\n")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "stopping\n")
+    };
+    let mut response = Response::new(Bytes::from_static(text.as_bytes()));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(text.len()));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A refusal: its status and its line of text.
+pub(crate) fn rejected(rejection: &Rejection) -> Reply {
+    let body = rejection.body();
+    let length = body.len();
+    let mut response = Response::new(Bytes::from(body));
+    *response.status_mut() =
+        StatusCode::from_u16(rejection.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    if rejection.status() == 501 {
+        headers.insert(header::ALLOW, HeaderValue::from_static("POST"));
+    }
+    if let Some(seconds) = rejection.retry_after() {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    if let Some(challenge) = rejection.challenge() {
+        if let Ok(value) = HeaderValue::try_from(challenge) {
+            headers.insert(header::WWW_AUTHENTICATE, value);
+        }
+    }
+    response
+}

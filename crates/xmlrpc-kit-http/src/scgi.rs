@@ -1,0 +1,552 @@
+//! SCGI, as rTorrent and nginx's `scgi_pass` speak it: one request per
+//! connection, a netstring of NUL-separated header pairs (read with limits
+//! on its length and count, each name at most once; `CONTENT_LENGTH`
+//! required, digits only, and checked by the same body policy as HTTP;
+//! `HTTP_CONTENT_ENCODING` read as HTTP reads `Content-Encoding`), the
+//! body, and a CGI-style response (`Status: 200 OK`, headers, body).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
+use tokio::sync::watch;
+use xmlrpc_kit_codec::wire::{ContentCoding, accepts_gzip};
+use xmlrpc_kit_codec::{Fault, codes};
+use xmlrpc_kit_server::context::{Identity, RequestContext, TrustedProxies};
+use xmlrpc_kit_server::http_rules::{AccessLog, Rejection, check_streamed, content_length, reason};
+
+use crate::admission::{AnswersFull, Conn, Reservation};
+use crate::limits::HttpLimits;
+use crate::listener::{Stop, reached, stop_settled};
+use crate::routing::{Endpoint, Page};
+use crate::service::{Shared, answers_full};
+
+/// Why a request head could not be read.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum HeadError {
+    /// The connection closed, or the head did not arrive in time: nothing
+    /// to answer.
+    Gone,
+    /// The first bytes are an HTTP request line: this port speaks SCGI.
+    Http,
+    /// Not a well-formed SCGI head: answered with this refusal.
+    Bad(Rejection),
+}
+
+/// The header pairs of one SCGI request.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Head {
+    pairs: Vec<(String, String)>,
+}
+
+impl Head {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// What handlers may know of the request: its `HTTP_*` headers (as
+    /// names with dashes), `REMOTE_ADDR`, the path, and `REMOTE_USER` when
+    /// the front server authenticated it; behind `proxies`, the client
+    /// they forward for.
+    fn context(&self, path: &str, proxies: &TrustedProxies) -> RequestContext {
+        let mut context = RequestContext::new().with_path(path);
+        if let Some(peer) = self.get("REMOTE_ADDR").and_then(|a| a.parse().ok()) {
+            context = context.with_peer(peer);
+        }
+        for (name, value) in &self.pairs {
+            if let Some(header) = name.strip_prefix("HTTP_") {
+                context = context.with_header(&header.replace('_', "-"), value);
+            }
+        }
+        if let Some(user) = self.get("REMOTE_USER").filter(|u| !u.is_empty()) {
+            context = context.with_identity(Identity::new(user));
+        }
+        proxies.resolve(context)
+    }
+
+    /// The path the request is for: `REQUEST_URI` without its query, else
+    /// `SCRIPT_NAME` + `PATH_INFO`, else `/`.
+    fn path(&self) -> String {
+        if let Some(uri) = self.get("REQUEST_URI") {
+            return uri.split('?').next().unwrap_or("/").to_owned();
+        }
+        match (self.get("SCRIPT_NAME"), self.get("PATH_INFO")) {
+            (None, None) => "/".to_owned(),
+            (script, info) => format!("{}{}", script.unwrap_or(""), info.unwrap_or("")),
+        }
+    }
+}
+
+/// Most header pairs in one request: the HTTP server's header count, plus
+/// room for the CGI variables a front server adds.
+fn max_pairs(limits: &HttpLimits) -> usize {
+    limits.max_headers + 64
+}
+
+/// Reads the netstring `LEN:HEADERS,` and its NUL-separated pairs.
+pub(crate) async fn read_head(
+    stream: &mut (impl AsyncRead + Unpin),
+    limits: &HttpLimits,
+) -> Result<Head, HeadError> {
+    let bad = |text: String| HeadError::Bad(Rejection::bad_scgi_head(text));
+    let mut length: usize = 0;
+    let mut digits = 0;
+    loop {
+        let byte = stream.read_u8().await.map_err(|_| HeadError::Gone)?;
+        match byte {
+            b'0'..=b'9' => {
+                digits += 1;
+                length = length * 10 + usize::from(byte - b'0');
+                if length > limits.max_header_bytes {
+                    return Err(HeadError::Bad(Rejection::head_too_large(
+                        limits.max_header_bytes,
+                    )));
+                }
+            }
+            b':' if digits > 0 => break,
+            b'A'..=b'Z' if digits == 0 => return Err(HeadError::Http),
+            _ => {
+                return Err(bad(
+                    "the request does not start with a netstring length".into()
+                ));
+            }
+        }
+    }
+    let mut block = vec![0; length + 1];
+    stream
+        .read_exact(&mut block)
+        .await
+        .map_err(|_| HeadError::Gone)?;
+    if block.pop() != Some(b',') {
+        return Err(bad("the header netstring does not end with ','".into()));
+    }
+    let text = String::from_utf8(block).map_err(|_| bad("the header is not UTF-8".into()))?;
+    // NUL-terminated strings, names and values in turn.
+    let Some(strings) = text.strip_suffix('\0') else {
+        return if text.is_empty() {
+            Ok(Head::default())
+        } else {
+            Err(bad("the last header string is not NUL-terminated".into()))
+        };
+    };
+    let strings: Vec<&str> = strings.split('\0').collect();
+    if strings.len() % 2 != 0 {
+        let name = strings.last().copied().unwrap_or_default();
+        return Err(bad(format!("header {name:?} has no value")));
+    }
+    if strings.len() / 2 > max_pairs(limits) {
+        return Err(HeadError::Bad(Rejection::too_many_headers(max_pairs(
+            limits,
+        ))));
+    }
+    let mut head = Head::default();
+    let mut names = std::collections::HashMap::with_capacity(strings.len() / 2);
+    for pair in strings.chunks(2) {
+        let (name, value) = (pair[0], pair[1]);
+        if name.is_empty() {
+            return Err(bad("a header has an empty name".into()));
+        }
+        match names.get(name) {
+            None => {
+                names.insert(name, head.pairs.len());
+                head.pairs.push((name.to_owned(), value.to_owned()));
+            }
+            // A header the client repeated, as nginx passes it (two
+            // `HTTP_X_A` for two `X-A` lines): one list, as HTTP reads
+            // repeated lines (RFC 9110 §5.3).
+            Some(&at) if name.starts_with("HTTP_") && name != "HTTP_HOST" => {
+                let joined = &mut head.pairs[at].1;
+                joined.push_str(", ");
+                joined.push_str(value);
+            }
+            // The SCGI specification: "Duplicate names are not allowed."
+            // Taking the first (or the last) of two lengths, methods or
+            // paths would read the request differently from a front server
+            // that took the other; two Hosts are refused as HTTP refuses them.
+            Some(_) => return Err(HeadError::Bad(Rejection::duplicate_scgi_header(name))),
+        }
+    }
+    Ok(head)
+}
+
+/// One SCGI connection: its request, its response, then close.
+pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    peer: Option<SocketAddr>,
+    shared: &Shared,
+    conn: &Arc<Conn>,
+    mut stopping: watch::Receiver<Stop>,
+) {
+    let limits = &shared.config.limits;
+    let started = Instant::now();
+    // Until the head is read the connection is idle: closed under pressure.
+    let head = tokio::select! {
+        head = tokio::time::timeout(limits.header_read_timeout, read_head(&mut stream, limits)) => head,
+        () = conn.close.notified() => return,
+        () = stop_settled(&mut stopping) => return,
+    };
+    let head = match head {
+        Ok(Ok(head)) => head,
+        Ok(Err(HeadError::Bad(rejection))) => {
+            let _ = write_rejection(&mut stream, &rejection).await;
+            return;
+        }
+        Ok(Err(HeadError::Http)) => {
+            let text = "this port speaks SCGI (as rTorrent and nginx's scgi_pass do), not HTTP\n";
+            let reply = format!(
+                "HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                text.len()
+            );
+            let _ = stream.write_all(reply.as_bytes()).await;
+            let _ = stream.shutdown().await;
+            return;
+        }
+        Ok(Err(HeadError::Gone)) | Err(_) => return,
+    };
+    let _in_progress = conn.start_request();
+    let method = head.get("REQUEST_METHOD").unwrap_or("POST").to_owned();
+    let path = head.path();
+    let context = head.context(&path, &shared.config.trusted_proxies);
+    let client = context.peer().or(peer.map(|p| p.ip()));
+    let answered = tokio::select! {
+        answered = answer(&mut stream, &head, context, &method, &path, shared) => answered,
+        () = reached(&mut stopping, Stop::Now) => return,
+    };
+    let (status, length, rpc_method) = match answered {
+        Ok(done) => done,
+        Err(rejection) => {
+            let length = write_rejection(&mut stream, &rejection).await.ok();
+            (rejection.status(), length, None)
+        }
+    };
+    if shared.config.log_requests {
+        AccessLog {
+            peer: client,
+            method: &method,
+            path: &path,
+            protocol: "SCGI",
+            status,
+            length,
+            rpc_method: rpc_method.as_deref(),
+            elapsed: started.elapsed(),
+        }
+        .emit();
+    }
+}
+
+/// What a request's head leads to, before its body is read.
+enum Step<'a> {
+    /// The documentation page.
+    Page(&'a Page),
+    /// A call for `endpoint`, with a body of `declared` bytes in `coding`.
+    Call {
+        endpoint: &'a Endpoint,
+        context: RequestContext,
+        declared: usize,
+        coding: ContentCoding,
+    },
+}
+
+/// The checks on a request's head, in order: the route (404), the
+/// client's identity (401), the method (501, or the page for GET), the
+/// body's length (411, 413, 400) and coding (415).
+fn step<'a>(
+    head: &Head,
+    context: RequestContext,
+    method: &str,
+    path: &str,
+    shared: &'a Shared,
+) -> Result<Step<'a>, Rejection> {
+    let limits = &shared.config.limits;
+    let endpoint = shared.routes.get(path).ok_or_else(Rejection::not_found)?;
+    let context = shared.authenticated(context)?;
+    if matches!(method, "GET" | "HEAD") {
+        if let Some(page) = &endpoint.page {
+            return Ok(Step::Page(page));
+        }
+    }
+    if method != "POST" {
+        return Err(Rejection::unsupported_method(method));
+    }
+    let declared =
+        content_length(head.get("CONTENT_LENGTH"), false, &limits.body)?.unwrap_or_default();
+    let coding = ContentCoding::from_header(head.get("HTTP_CONTENT_ENCODING").map(str::as_bytes))
+        .map_err(|e| Rejection::unsupported_coding(&e))?;
+    Ok(Step::Call {
+        endpoint,
+        context,
+        declared,
+        coding,
+    })
+}
+
+/// Reads and lets go the body of a request refused before it was read,
+/// so that the front end, which sends the whole request before reading,
+/// reads the refusal (closing with unread bytes resets the connection):
+/// only a body declared within the body limit, within the body read time.
+async fn discard_unread<S: AsyncRead + Unpin>(stream: &mut S, head: &Head, limits: &HttpLimits) {
+    let Ok(Some(declared)) = content_length(head.get("CONTENT_LENGTH"), false, &limits.body) else {
+        return;
+    };
+    let rest = (&mut *stream).take(declared as u64);
+    let copy = async move {
+        let mut rest = rest;
+        tokio::io::copy(&mut rest, &mut tokio::io::sink()).await
+    };
+    let _ = tokio::time::timeout(limits.body_read_timeout, copy).await;
+}
+
+/// Answers one request; returns the status, body length and method called.
+async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    head: &Head,
+    context: RequestContext,
+    method: &str,
+    path: &str,
+    shared: &Shared,
+) -> Result<(u16, Option<usize>, Option<String>), Rejection> {
+    let limits = &shared.config.limits;
+    let accepts = accepts_gzip(head.get("HTTP_ACCEPT_ENCODING").map(str::as_bytes));
+    let threshold = shared.config.response_gzip_threshold();
+    let (endpoint, context, declared, coding) = match step(head, context, method, path, shared) {
+        Ok(Step::Page(page)) => {
+            let coding = ContentCoding::choose(page.html.len(), threshold, accepts);
+            let body = page.body(coding).to_vec();
+            let length = body.len();
+            let patience = shared.config.limits.header_read_timeout;
+            write_ok(stream, "text/html; charset=utf-8", coding, &body, patience).await;
+            return Ok((200, Some(length), None));
+        }
+        Ok(Step::Call {
+            endpoint,
+            context,
+            declared,
+            coding,
+        }) => (endpoint, context, declared, coding),
+        Err(rejection) => {
+            discard_unread(stream, head, limits).await;
+            return Err(rejection);
+        }
+    };
+    let mut reservation = shared.budgets.reservation();
+    let read = read_body(&mut *stream, declared, &mut reservation);
+    let body = match tokio::time::timeout(limits.body_read_timeout, read).await {
+        Err(_) => return Err(Rejection::body_timeout(limits.body_read_timeout)),
+        Ok(body) => body?,
+    };
+    check_streamed(body.len(), &limits.body)?;
+    let sent = body.len();
+    let body = coding
+        .decode(body, limits.body.max_inflated_bytes)
+        .map_err(|e| Rejection::bad_coding(&e))?;
+    reservation.cover(sent + body.len())?;
+    let _in_flight = shared.budgets.admit_request()?;
+    let reply = shared.dispatch(&endpoint.dispatcher, body, &context).await;
+    drop(reservation);
+    let coding = ContentCoding::choose(reply.body.len(), threshold, accepts);
+    let payload = coding.encode(reply.body);
+    // Held until written: a front end that does not read holds its answer.
+    let (payload, _hold) = match shared.budgets.hold_answer(payload.len()) {
+        Ok(hold) => (payload, hold),
+        Err(AnswersFull) => {
+            let text = answers_full(payload.len(), limits);
+            drop(payload);
+            let fault = endpoint.dispatcher.fault_reply(
+                reply.method.clone(),
+                Fault::new(codes::INTERNAL_ERROR, text),
+            );
+            (fault.body, None)
+        }
+    };
+    write_ok(
+        stream,
+        "text/xml",
+        coding,
+        &payload,
+        limits.header_read_timeout,
+    )
+    .await;
+    Ok((200, Some(payload.len()), reply.method))
+}
+
+/// Reads the `declared` bytes of a body, holding budget for them as they
+/// arrive (a declared length alone holds nothing; once bytes come, it may
+/// be promised: see [`Reservation`]); a body refused for want
+/// of budget is read to its end and let go first, so that the front end
+/// reads the refusal.
+async fn read_body<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    declared: usize,
+    reservation: &mut Reservation<'_>,
+) -> Result<Vec<u8>, Rejection> {
+    // Room not written to costs address space, not memory.
+    let mut body = Vec::with_capacity(declared);
+    let mut limited = stream.take(declared as u64);
+    loop {
+        let before = body.len();
+        let read = (&mut limited)
+            .take(64 * 1024)
+            .read_to_end(&mut body)
+            .await
+            .map_err(Rejection::unreadable_body)?;
+        if read == 0 {
+            break;
+        }
+        if before == 0 {
+            reservation.promise(declared);
+        }
+        if let Err(busy) = reservation.cover(body.len()) {
+            drop(body);
+            let _ = tokio::io::copy(&mut limited, &mut tokio::io::sink()).await;
+            return Err(busy);
+        }
+        debug_assert!(body.len() > before);
+    }
+    if body.len() < declared {
+        return Err(Rejection::body_cut_short(body.len(), declared as u64));
+    }
+    reservation.settle();
+    Ok(body)
+}
+
+async fn write_ok(
+    stream: &mut (impl AsyncWrite + Unpin),
+    content_type: &str,
+    coding: ContentCoding,
+    body: &[u8],
+    patience: Duration,
+) {
+    let mut head = format!(
+        "Status: 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if let Some(coding) = coding.header_value() {
+        head.push_str(&format!("Content-Encoding: {coding}\r\n"));
+    }
+    head.push_str("\r\n");
+    // A small answer goes out in one write, head and body together.
+    let first = body.len().min(SCGI_WRITE.saturating_sub(head.len()));
+    let mut piece = head.into_bytes();
+    piece.extend_from_slice(&body[..first]);
+    let pieces = std::iter::once(&piece[..]).chain(body[first..].chunks(SCGI_WRITE));
+    for piece in pieces {
+        // The front end must take each piece within the patience: one that
+        // stops reading does not hold its answer (and its budget) for ever.
+        match tokio::time::timeout(patience, stream.write_all(piece)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) | Err(_) => return,
+        }
+    }
+    let _ = tokio::time::timeout(patience, stream.shutdown()).await;
+}
+
+/// The most of an answer written at once: each piece must be taken within
+/// the header read timeout.
+const SCGI_WRITE: usize = 64 * 1024;
+
+/// Writes a refusal as a CGI-style response; returns the body's length.
+async fn write_rejection(
+    stream: &mut (impl AsyncWrite + Unpin),
+    rejection: &Rejection,
+) -> std::io::Result<usize> {
+    let body = rejection.body();
+    let mut head = format!(
+        "Status: {}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n",
+        rejection.status_line(),
+        body.len()
+    );
+    if rejection.status() == 501 {
+        head.push_str("Allow: POST\r\n");
+    }
+    if let Some(seconds) = rejection.retry_after() {
+        head.push_str(&format!("Retry-After: {seconds}\r\n"));
+    }
+    if let Some(challenge) = rejection.challenge() {
+        head.push_str(&format!("WWW-Authenticate: {challenge}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(body.as_bytes()).await?;
+    stream.shutdown().await?;
+    debug_assert!(!reason(rejection.status()).is_empty());
+    Ok(body.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(bytes: &[u8]) -> Result<Head, HeadError> {
+        let limits = HttpLimits::default().max_header_bytes(100);
+        block_on(read_head(&mut &bytes[..], &limits))
+    }
+
+    /// A minimal executor for these synchronous reads.
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    #[test]
+    fn heads_are_read_as_netstrings_of_pairs() {
+        let head = read(b"25:CONTENT_LENGTH\x0027\x00SCGI\x001\x00,<body>").unwrap();
+        assert_eq!(head.get("CONTENT_LENGTH"), Some("27"));
+        assert_eq!(head.get("SCGI"), Some("1"));
+        assert_eq!(head.path(), "/");
+        let head = read(b"37:CONTENT_LENGTH\x000\x00REQUEST_URI\x00/RPC2?x\x00,").unwrap();
+        assert_eq!(head.path(), "/RPC2");
+    }
+
+    #[test]
+    fn bad_heads_are_refused_with_a_reason() {
+        let status = |bytes: &[u8]| match read(bytes) {
+            Err(HeadError::Bad(r)) => r.status(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(status(b"x:"), 400);
+        assert_eq!(status(b":abc,"), 400);
+        assert_eq!(status(b"3:a\x00b;"), 400);
+        assert_eq!(status(b"5:a\x00b\x00c,"), 400);
+        assert_eq!(status(b"4:a\x00bc,"), 400);
+        assert_eq!(status(b"999:"), 431);
+        assert_eq!(read(b"POST /RPC2 HTTP/1.1\r\n"), Err(HeadError::Http));
+        assert_eq!(read(b"12:CONTENT_LEN"), Err(HeadError::Gone));
+    }
+
+    #[test]
+    fn a_header_the_client_repeated_is_one_list() {
+        // As nginx passes two `X-A` lines and two Content-Encoding lines.
+        let block = b"CONTENT_LENGTH\x000\x00SCGI\x001\x00HTTP_X_A\x00a\x00HTTP_CONTENT_ENCODING\x00gzip\x00HTTP_X_A\x00b\x00HTTP_CONTENT_ENCODING\x00gzip\x00";
+        let raw = [format!("{}:", block.len()).as_bytes(), block, b","].concat();
+        let head = read(&raw).unwrap();
+        assert_eq!(head.get("HTTP_X_A"), Some("a, b"));
+        assert_eq!(head.get("HTTP_CONTENT_ENCODING"), Some("gzip, gzip"));
+        // Read as HTTP reads two lines: stacked codings, refused.
+        assert!(
+            ContentCoding::from_header(head.get("HTTP_CONTENT_ENCODING").map(str::as_bytes))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_name_given_twice_is_refused() {
+        let block = b"CONTENT_LENGTH\x000\x00SCGI\x001\x00SCGI\x001\x00";
+        let raw = [format!("{}:", block.len()).as_bytes(), block, b","].concat();
+        match read(&raw) {
+            Err(HeadError::Bad(r)) => assert_eq!(
+                (r.status(), r.text()),
+                (
+                    400,
+                    "not an SCGI request: header \"SCGI\" appears more than once"
+                )
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,536 @@
+//! One HTTP request → one HTTP response: the route, the method, the body
+//! (see [`body`](crate::body)), then the path's dispatcher, within the
+//! call's time limit; one access-log line per request.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use futures::FutureExt as _;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Method, Request, Response};
+use tokio::sync::watch;
+use xmlrpc_kit_codec::wire::{ContentCoding, accepts_gzip};
+use xmlrpc_kit_codec::{Fault, codes};
+use xmlrpc_kit_server::context::RequestContext;
+use xmlrpc_kit_server::http_rules::{AccessLog, Rejection};
+use xmlrpc_kit_server::{Dispatcher, Reply as DispatchReply};
+
+use crate::admission::{AnswerHold, AnswersFull, Budgets, Conn, RequestInProgress};
+use crate::body::{BodyHeaders, BoxError, discard, worth_discarding};
+use crate::config::HttpConfig;
+use crate::connection_io::{Sliced, Unvectored};
+use crate::limits::HttpLimits;
+use crate::listener::Stop;
+use crate::response::{self, Reply};
+use crate::routing::{Page, Routes};
+use crate::time_limit::within;
+
+/// What every connection of one server shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) routes: Routes,
+    pub(crate) config: HttpConfig,
+    pub(crate) budgets: Budgets,
+    /// Where the server is in its life; once it is stopping, responses
+    /// close their connection and the health path answers 503.
+    pub(crate) signal: Arc<watch::Sender<Stop>>,
+}
+
+impl Shared {
+    /// Whether a stop was asked (the server may still be draining).
+    pub(crate) fn is_stopping(&self) -> bool {
+        *self.signal.borrow() != Stop::No
+    }
+
+    pub(crate) fn new(routes: Routes, config: HttpConfig) -> Self {
+        Shared {
+            routes,
+            budgets: Budgets::new(&config.limits),
+            config,
+            signal: Arc::new(watch::channel(Stop::No).0),
+        }
+    }
+}
+
+/// The server as a hyper [`Service`](hyper::service::Service): every
+/// check and behaviour of [`Server`](crate::Server), without its accept
+/// loop. Mount it in an existing hyper or axum application, or serve any
+/// byte stream with [`serve_connection`](Self::serve_connection).
+///
+/// ```
+/// use xmlrpc_kit::{Methods, Server};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let mut methods = Methods::new();
+/// methods.register_function("add", |x: i32, y: i32| x + y);
+/// let service = Server::builder(methods).log_requests(false).into_service();
+///
+/// let (client, server) = tokio::io::duplex(4096);
+/// tokio::spawn(async move { service.serve_connection(server).await });
+/// # let _ = client;
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct RpcService {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) peer: Option<SocketAddr>,
+    /// The connection's admission state, when the server's own listener
+    /// accepted it.
+    pub(crate) conn: Option<Arc<Conn>>,
+}
+
+impl RpcService {
+    /// The same service, logging `peer` as the client's address.
+    #[must_use]
+    pub fn with_peer(mut self, peer: SocketAddr) -> Self {
+        self.peer = Some(peer);
+        self
+    }
+
+    /// Answers one SCGI request on `io` (as the server's `scgi://`
+    /// listeners do: the header netstring read with limits, the body by
+    /// the HTTP body policy, a CGI-style response), then shuts `io` down.
+    pub async fn serve_scgi_connection<I>(&self, io: I)
+    where
+        I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send,
+    {
+        // Nothing stops it but the end of the request: the sender is gone.
+        let never = tokio::sync::watch::channel(crate::listener::Stop::No).1;
+        let conn = Conn::new(crate::admission::Clock::new());
+        crate::scgi::serve_connection(io, self.peer, &self.shared, &conn, never).await;
+    }
+
+    /// Serves HTTP/1.1 on `io` until the client closes it, with the
+    /// server's timeouts (keep-alive, pipelining, header read timeout).
+    pub async fn serve_connection<I>(&self, io: I) -> Result<(), hyper::Error>
+    where
+        I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        http1_builder(&self.shared.config, HeaderTimer::Hyper)
+            .serve_connection(
+                hyper_util::rt::TokioIo::new(Unvectored::new(io)),
+                SlicedAnswers(self.clone()),
+            )
+            .await
+    }
+}
+
+/// Who enforces the header read timeout on a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HeaderTimer {
+    /// hyper, with a timer per request head: for connections served
+    /// alone ([`RpcService::serve_connection`]).
+    Hyper,
+    /// The server's sweeper (`Connections::sweep`), with one pass over its
+    /// connections per tick: for the listener's connections. A timer per
+    /// request costs a tenth of a small call's CPU time.
+    Swept,
+}
+
+/// The HTTP/1 settings every connection of a server gets.
+pub(crate) fn http1_builder(
+    config: &HttpConfig,
+    timer: HeaderTimer,
+) -> hyper::server::conn::http1::Builder {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    match timer {
+        HeaderTimer::Hyper => {
+            http.timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(config.limits.header_read_timeout);
+        }
+        HeaderTimer::Swept => {
+            http.header_read_timeout(None);
+        }
+    }
+    http.max_headers(config.limits.max_headers)
+        .max_buf_size(config.limits.max_header_bytes.max(8192))
+        .keep_alive(true)
+        .pipeline_flush(false)
+        // A client may shut down its writing side once its request is sent
+        // (as `nc -N` does); it still gets its answer, as from Python's
+        // server. Without this, hyper drops the response on reading that EOF.
+        .half_close(true);
+    http
+}
+
+impl hyper::service::Service<Request<Incoming>> for RpcService {
+    type Response = Response<Full<Bytes>>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+
+    fn call(&self, request: Request<Incoming>) -> Self::Future {
+        Box::pin(
+            self.clone()
+                .respond_on_connection(request)
+                .map(|answer| Ok(answer.reply.map(Full::new))),
+        )
+    }
+}
+
+/// The service as the server's own connections run it: each answer's
+/// body handed to hyper in slices (see `connection_io`), holding its share
+/// of the answer budget until it is all handed over.
+#[derive(Clone)]
+pub(crate) struct SlicedAnswers(pub(crate) RpcService);
+
+impl hyper::service::Service<Request<Incoming>> for SlicedAnswers {
+    type Response = Response<Sliced>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+
+    fn call(&self, request: Request<Incoming>) -> Self::Future {
+        // Mapped, not wrapped in an `async` block: a block awaiting a
+        // future it holds stores it twice, and this one is boxed per request.
+        Box::pin(self.0.clone().respond_on_connection(request).map(|answer| {
+            let Answer { reply, hold, .. } = answer;
+            Ok(reply.map(|body| Sliced::new(body, hold)))
+        }))
+    }
+}
+
+impl RpcService {
+    /// The answer to `request`, counted as in progress on its connection
+    /// until it is made.
+    fn respond_on_connection(
+        self,
+        request: Request<Incoming>,
+    ) -> impl Future<Output = Answer> + Send + 'static {
+        let in_progress = self.conn.as_ref().map(Conn::start_request);
+        self.respond(request, in_progress)
+    }
+}
+
+/// The server as a [`tower::Service`](tower_service::Service) for requests
+/// with any body, so that tower and tower-http layers (tracing, timeouts,
+/// concurrency limits, compression) wrap it and axum mounts it:
+/// `Router::new().route_service("/RPC2", service)`. Every check and limit
+/// of the standalone server applies; the paths it answers are its
+/// `rpc_paths` (default `/` and `/RPC2`), seen as the request has them
+/// (axum's `nest_service` strips the prefix first).
+impl<B> tower_service::Service<Request<B>> for RpcService
+where
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type Response = Response<Full<Bytes>>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Infallible>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        Box::pin(
+            self.clone()
+                .respond(request, None)
+                .map(|answer| Ok(answer.reply.map(Full::new))),
+        )
+    }
+}
+
+/// A response, with what the access log and the answer budget need.
+struct Answer {
+    reply: Reply,
+    /// The answer's share of the answer budget, for an answer long enough
+    /// to be counted.
+    hold: Option<AnswerHold>,
+    /// The XML-RPC method called, if one was.
+    method: Option<String>,
+}
+
+impl Answer {
+    /// A response that calls no method and is not counted.
+    fn plain(reply: Reply) -> Self {
+        Answer {
+            reply,
+            hold: None,
+            method: None,
+        }
+    }
+}
+
+/// What a request's head leads to, before its body is read.
+enum Step<'a> {
+    /// An answer that needs no body: the health path, the page.
+    Answered(Reply),
+    /// A call for `dispatcher`, its body to be read as `body` says.
+    Call {
+        dispatcher: &'a Dispatcher,
+        context: RequestContext,
+        body: BodyHeaders,
+    },
+}
+
+impl RpcService {
+    /// The answer to `request`; `in_progress` (the connection's count of
+    /// requests in progress) is let go once it is made.
+    async fn respond<B>(self, request: Request<B>, in_progress: Option<RequestInProgress>) -> Answer
+    where
+        B: hyper::body::Body + Send,
+        B::Error: Into<BoxError>,
+    {
+        // What the access log line needs, taken only when there is one.
+        let logged = self.shared.config.log_requests.then(|| {
+            (
+                Instant::now(),
+                request.method().clone(),
+                request.uri().path().to_owned(),
+                request.version(),
+            )
+        });
+        let context = self.request_context(&request);
+        let client = context.peer();
+        let mut answer = match self.answer(request, context).await {
+            Ok(answered) => answered,
+            Err(rejection) => Answer::plain(response::rejected(&rejection)),
+        };
+        if self.shared.is_stopping() {
+            // Draining: keep-alive connections end after this answer.
+            answer
+                .reply
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        if let Some((started, method, path, version)) = logged {
+            let response = &answer.reply;
+            AccessLog {
+                peer: client,
+                method: method.as_str(),
+                path: &path,
+                protocol: &format!("{version:?}"),
+                status: response.status().as_u16(),
+                length: response
+                    .headers()
+                    .get(header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok()?.parse().ok()),
+                rpc_method: answer.method.as_deref(),
+                elapsed: started.elapsed(),
+            }
+            .emit();
+        }
+        drop(in_progress);
+        answer
+    }
+
+    /// The response, and the XML-RPC method called if one was. A request
+    /// refused before its body was read has that body read to its end
+    /// first (see [`discard`]).
+    async fn answer<B>(
+        &self,
+        request: Request<B>,
+        context: RequestContext,
+    ) -> Result<Answer, Rejection>
+    where
+        B: hyper::body::Body + Send,
+        B::Error: Into<BoxError>,
+    {
+        let limits = &self.shared.config.limits;
+        let (head, body) = request.into_parts();
+        let (dispatcher, context, body_headers) = match self.step(&head, context) {
+            Ok(Step::Answered(reply)) => return Ok(Answer::plain(reply)),
+            Ok(Step::Call {
+                dispatcher,
+                context,
+                body,
+            }) => (dispatcher, context, body),
+            Err(rejection) => {
+                if worth_discarding(&head.headers, limits) {
+                    discard(body, 0, limits).await;
+                }
+                return Err(rejection);
+            }
+        };
+        let coding = self.response_coding(&head.headers);
+        let mut reservation = self.shared.budgets.reservation();
+        let body = body_headers.read(body, limits, &mut reservation).await?;
+        let _in_flight = self.shared.budgets.admit_request()?;
+        let reply = self.shared.dispatch(dispatcher, body, &context).await;
+        drop(reservation);
+        let coding = ContentCoding::choose(
+            reply.body.len(),
+            self.shared.config.response_gzip_threshold(),
+            coding == ContentCoding::Gzip,
+        );
+        let reply_body = response::xml(reply.body, coding);
+        match self.shared.budgets.hold_answer(reply_body.body().len()) {
+            Ok(hold) => Ok(Answer {
+                reply: reply_body,
+                hold,
+                method: reply.method,
+            }),
+            Err(AnswersFull) => {
+                let length = reply_body.body().len();
+                drop(reply_body);
+                let fault = dispatcher.fault_reply(
+                    reply.method.clone(),
+                    Fault::new(codes::INTERNAL_ERROR, answers_full(length, limits)),
+                );
+                Ok(Answer {
+                    reply: response::xml(fault.body, ContentCoding::Identity),
+                    hold: None,
+                    method: reply.method,
+                })
+            }
+        }
+    }
+
+    /// The checks on a request's head, in order: its `Host` (400), the health path, the
+    /// client's identity (401), the route (404) and the method (501, or
+    /// the page for GET), then the body's headers (415, 411, 413, 400).
+    fn step<'a>(
+        &'a self,
+        head: &hyper::http::request::Parts,
+        context: RequestContext,
+    ) -> Result<Step<'a>, Rejection> {
+        xmlrpc_kit_server::http_rules::check_host(
+            head.version == hyper::Version::HTTP_11,
+            head.headers
+                .get_all(header::HOST)
+                .iter()
+                .map(HeaderValue::as_bytes),
+        )?;
+        let routes = &self.shared.routes;
+        let path = head.uri.path();
+        let endpoint = routes.get(path);
+        let is_get = matches!(head.method, Method::GET | Method::HEAD);
+        if is_get && self.shared.config.health_path.as_deref() == Some(path) {
+            let serving = !self.shared.is_stopping();
+            return Ok(Step::Answered(response::health(serving)));
+        }
+        let context = self.shared.authenticated(context)?;
+        let dispatcher = match endpoint {
+            Some(endpoint) if head.method == Method::POST => &endpoint.dispatcher,
+            Some(endpoint) if is_get && endpoint.page.is_some() => {
+                let page = endpoint.page.as_ref().expect("checked above");
+                return Ok(Step::Answered(self.page(page, &head.headers)));
+            }
+            None if head.method == Method::POST || (is_get && routes.documents()) => {
+                return Err(Rejection::not_found());
+            }
+            _ => return Err(Rejection::unsupported_method(head.method.as_str())),
+        };
+        let body = BodyHeaders::check(&head.headers, &self.shared.config.limits)?;
+        Ok(Step::Call {
+            dispatcher,
+            context,
+            body,
+        })
+    }
+}
+
+/// The fault text for a call whose answer of `length` bytes did not fit
+/// the answer budget.
+pub(crate) fn answers_full(length: usize, limits: &HttpLimits) -> String {
+    format!(
+        "the call ran, but its answer of {length} bytes could not be kept: the server \
+         already holds {} MiB of answers that their clients have not read (its limit); \
+         try again later",
+        limits.max_buffered_answer_bytes >> 20
+    )
+}
+
+impl Shared {
+    /// `request`, with the identity it authenticates as when the server
+    /// authenticates; the 401 to answer when it does not.
+    pub(crate) fn authenticated(
+        &self,
+        request: RequestContext,
+    ) -> Result<RequestContext, Rejection> {
+        match &self.config.authenticator {
+            None => Ok(request),
+            Some(authenticator) => {
+                let identity = authenticator.check(&request)?;
+                Ok(request.with_identity(identity))
+            }
+        }
+    }
+
+    /// Runs the call within its time limit, within `request`.
+    /// `body` is dropped once decoded (see
+    /// [`Dispatcher::handle_request_in`]).
+    pub(crate) async fn dispatch<B>(
+        &self,
+        dispatcher: &Dispatcher,
+        body: B,
+        request: &RequestContext,
+    ) -> DispatchReply
+    where
+        B: AsRef<[u8]> + Send,
+    {
+        // Counted from the call's first wait: most calls end on their first
+        // poll (every sync handler's does) and need no timer.
+        let limit = self.config.limits.call_timeout;
+        match within(limit, dispatcher.handle_request_in(body, request)).await {
+            Some(reply) => reply,
+            None => dispatcher.fault_reply(
+                None,
+                Fault::new(
+                    codes::INTERNAL_ERROR,
+                    format!(
+                        "the call took longer than the limit of {:?}",
+                        limit.unwrap_or_default()
+                    ),
+                ),
+            ),
+        }
+    }
+}
+
+impl RpcService {
+    /// What handlers may know of `request`: its headers, client (behind
+    /// trusted proxies, the one they forward for) and path.
+    fn request_context<B>(&self, request: &Request<B>) -> RequestContext {
+        let headers = request.headers();
+        let bytes = headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len())
+            .sum();
+        let mut context = RequestContext::new()
+            .with_path(request.uri().path())
+            .with_header_room(headers.len(), bytes);
+        for (name, value) in headers {
+            if let Ok(value) = value.to_str() {
+                context = context.with_header(name.as_str(), value);
+            }
+        }
+        if let Some(peer) = self.peer {
+            context = context.with_peer(peer.ip());
+        }
+        self.shared.config.trusted_proxies.resolve(context)
+    }
+
+    /// Gzip when the client accepts it (and this build has it).
+    fn response_coding(&self, headers: &HeaderMap) -> ContentCoding {
+        if accepts_gzip(
+            headers
+                .get_all(header::ACCEPT_ENCODING)
+                .iter()
+                .map(|v| v.as_bytes()),
+        ) {
+            ContentCoding::Gzip
+        } else {
+            ContentCoding::Identity
+        }
+    }
+
+    fn page(&self, page: &Page, headers: &HeaderMap) -> Reply {
+        let coding = ContentCoding::choose(
+            page.html.len(),
+            self.shared.config.response_gzip_threshold(),
+            self.response_coding(headers) == ContentCoding::Gzip,
+        );
+        response::page(page.body(coding).clone(), coding)
+    }
+}

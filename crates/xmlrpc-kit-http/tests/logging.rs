@@ -1,0 +1,227 @@
+//! Request logging (Python's `logRequests`): one line per request through
+//! `tracing` when on, nothing when off; in every front end (HTTP, SCGI,
+//! CGI) a line that the peer's values cannot break.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::*;
+use xmlrpc_kit::wire::Address;
+use xmlrpc_kit::{CgiEnv, CgiHandler, Methods, Server};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A subscriber writing plain lines (no colour) into `captured`.
+fn subscriber(captured: &Captured) -> impl tracing::Subscriber + Send + Sync + 'static {
+    let writer = captured.clone();
+    tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish()
+}
+
+/// Serves on a current-thread runtime with a capturing subscriber, sends
+/// `requests`, and returns what was logged.
+fn log_of(log_requests: bool, requests: &[Vec<u8>]) -> String {
+    let server = Server::builder(methods())
+        .log_requests(log_requests)
+        .bind("127.0.0.1:0")
+        .unwrap();
+    let addr = server.local_addr().unwrap();
+    log_while_serving(server, || {
+        for request in requests {
+            exchange(addr, request);
+        }
+    })
+}
+
+/// Serves `server` on a current-thread runtime with a capturing
+/// subscriber while `client` runs, and returns what was logged.
+fn log_while_serving(server: Server, client: impl FnOnce()) -> String {
+    let captured = Captured::default();
+    let subscriber = subscriber(&captured);
+    let handle = server.shutdown_handle();
+    let thread = std::thread::spawn(move || {
+        tracing::subscriber::with_default(subscriber, || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(server.serve())
+        })
+    });
+    client();
+    handle.shutdown();
+    thread.join().unwrap().unwrap();
+    String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
+}
+
+#[test]
+fn one_line_per_request_when_on() {
+    let log = log_of(true, &[add_request("/RPC2"), add_request("/nowhere")]);
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    assert!(
+        lines[0].contains("127.0.0.1 \"POST /RPC2 HTTP/1.1\" 200"),
+        "{log}"
+    );
+    assert!(lines[0].contains(" add "), "{log}");
+    assert!(lines[1].contains("\"POST /nowhere HTTP/1.1\" 404"), "{log}");
+}
+
+#[test]
+fn nothing_when_off() {
+    assert_eq!(log_of(false, &[add_request("/RPC2")]), "");
+}
+
+/// The method table plus `shout`, which panics with a message quoting its
+/// argument.
+fn shouting_methods() -> Methods {
+    let mut m = methods();
+    m.register_function("shout", |text: String| -> i32 {
+        panic!("cannot say {text}")
+    });
+    m
+}
+
+/// The log's lines, checked to hold no control character (the fmt
+/// subscriber's own line ends aside) and no bidi control.
+fn clean_lines(log: &str) -> Vec<&str> {
+    let lines: Vec<&str> = log.lines().collect();
+    for line in &lines {
+        assert!(
+            !line
+                .chars()
+                .any(xmlrpc_kit::untrusted_text::is_display_control),
+            "a raw control or bidi character in {line:?}"
+        );
+    }
+    lines
+}
+
+/// Issue 23, item 5: a method name holding a line feed (`&#10;`) and
+/// U+202E, or a path holding `"`, stays in its field of one line.
+#[test]
+fn http_peer_values_cannot_forge_or_break_a_line() {
+    let forged = "evil&#10;127.0.0.1 \"POST /RPC2 HTTP/1.1\" 200 1 add 0ms&#x202E;exe";
+    let server = Server::builder(shouting_methods())
+        .log_requests(true)
+        .bind("127.0.0.1:0")
+        .unwrap();
+    let addr = server.local_addr().unwrap();
+    let log = log_while_serving(server, || {
+        let answer = exchange(addr, &post("/RPC2", &call_body(forged, "")));
+        assert_eq!(answer.status, 200, "{}", answer.text());
+        let answer = exchange(addr, &post("/RPC2\"x", &call_body("add", "")));
+        assert_eq!(answer.status, 404, "{}", answer.text());
+        let shout = call_body(
+            "shout",
+            "<param><value><string>a&#10;b&#x9B;2J</string></value></param>",
+        );
+        assert_eq!(exchange(addr, &post("/RPC2", &shout)).status, 200);
+    });
+    let lines = clean_lines(&log);
+    assert_eq!(lines.len(), 4, "{log}");
+    assert!(
+        lines[0].contains(r#"127.0.0.1 "POST /RPC2 HTTP/1.1" 200 "#),
+        "{log}"
+    );
+    assert!(
+        lines[0].contains(r#" evil\n127.0.0.1 \"POST /RPC2 HTTP/1.1\" 200 1 add 0ms\u{202e}exe "#),
+        "{log}"
+    );
+    assert!(
+        lines[1].contains(r#"127.0.0.1 "POST /RPC2\"x HTTP/1.1" 404 "#),
+        "{log}"
+    );
+    // The panic's log line, then the access line for its call.
+    assert!(
+        lines[2].contains(r"handler panicked method=shout panic=cannot say a\nb\u{9b}2J"),
+        "{log}"
+    );
+    assert!(
+        lines[3].contains("\" 200 ") && lines[3].contains(" shout "),
+        "{log}"
+    );
+}
+
+/// The same through SCGI: `REQUEST_URI` and `REQUEST_METHOD` are the front
+/// server's variables, which may hold anything.
+#[test]
+fn scgi_peer_values_cannot_break_a_line() {
+    let server = Server::builder(methods())
+        .log_requests(true)
+        .listen(["scgi://127.0.0.1:0"])
+        .unwrap();
+    let Address::ScgiTcp { host, port } = &server.addresses().unwrap()[0] else {
+        panic!("not an SCGI address")
+    };
+    let addr = format!("{host}:{port}");
+    let log = log_while_serving(server, || {
+        let request = scgi_request(
+            &[
+                ("REQUEST_METHOD", "PO\"ST"),
+                ("REQUEST_URI", "/RPC2\n127.0.0.1 \"GET /\u{202e}"),
+            ],
+            call_body("add", "").as_bytes(),
+        );
+        let answer = exchange_on(std::net::TcpStream::connect(&addr).unwrap(), &request);
+        assert_eq!(answer.status, 404, "{}", answer.text());
+    });
+    let lines = clean_lines(&log);
+    assert_eq!(lines.len(), 1, "{log}");
+    assert!(
+        lines[0].contains(r#" "PO\"ST /RPC2\n127.0.0.1 \"GET /\u{202e} SCGI" 404 "#),
+        "{log}"
+    );
+}
+
+/// The same through CGI: `PATH_INFO` (which the web server has
+/// percent-decoded: `%0a` is a line feed) and `SERVER_PROTOCOL`, cut short
+/// when very long.
+#[test]
+fn cgi_peer_values_cannot_break_a_line_and_are_cut_short() {
+    let handler = CgiHandler::new(methods()).log_requests(true);
+    let body = call_body("echo", "<param><value><string>x</string></value></param>");
+    let env = CgiEnv {
+        request_method: Some("POST".into()),
+        content_length: Some(body.len().to_string()),
+        content_type: Some("text/xml".into()),
+        path: Some("/cgi-bin/rpc/a\nb\u{9b}c".into()),
+        protocol: Some(format!("HTTP/1.1{}", "\u{7}".repeat(100_000))),
+        remote_addr: Some("192.0.2.7".into()),
+        ..CgiEnv::default()
+    };
+    let captured = Captured::default();
+    let mut out = Vec::new();
+    tracing::subscriber::with_default(subscriber(&captured), || {
+        handler
+            .respond(&env, &mut body.as_bytes(), &mut out)
+            .unwrap()
+    });
+    assert!(String::from_utf8_lossy(&out).contains("<string>x</string>"));
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let lines = clean_lines(&log);
+    assert_eq!(lines.len(), 1, "{log}");
+    let protocol = format!("HTTP/1.1{}…", r"\u{7}".repeat(52));
+    assert!(
+        lines[0].contains(&format!(
+            "192.0.2.7 \"POST /cgi-bin/rpc/a\\nb\\u{{9b}}c {protocol}\" 200 "
+        )),
+        "{log}"
+    );
+    assert!(lines[0].len() < 1000, "{}", lines[0].len());
+}

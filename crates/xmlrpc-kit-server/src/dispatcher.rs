@@ -1,0 +1,519 @@
+//! The dispatcher: a request body in, a response body out (Python's
+//! `_marshaled_dispatch`). It knows nothing of sockets; every transport is
+//! a thin adapter around [`Dispatcher::handle`].
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures::FutureExt as _;
+use futures::future::BoxFuture;
+use xmlrpc_kit_codec::untrusted_text::Escaped;
+use xmlrpc_kit_codec::wire::multicall::{self, Request};
+use xmlrpc_kit_codec::wire::names;
+use xmlrpc_kit_codec::{
+    DocumentLimits, EncodeError, EncodeOptions, Fault, OutputEncoding, Value, codes, decode_call,
+    encode_response, encode_response_within,
+};
+
+use crate::builtins;
+use crate::context::{NO_REQUEST, RequestContext};
+use crate::handler::{CallFuture, CallSite, Outcome};
+use crate::http_rules::AccessLog;
+use crate::method::{Answer, Builtin, Context, Started};
+use crate::methods::Methods;
+
+/// The most room an answer's buffer starts with. Room not written to is
+/// never touched, so it costs address space, not memory.
+const ANSWER_ROOM: usize = 16 << 20;
+
+/// The room the answer to a request of `request_bytes` starts with: that
+/// much (an echo's answer is about as long as its request; a multicall's
+/// is shorter), up to [`ANSWER_ROOM`], so that it grows seldom. (Growing
+/// a large buffer copies it: glibc serves buffers below its moving mmap
+/// threshold, 32 MiB at most, from the heap, where `realloc` cannot
+/// remap.)
+fn answer_room(request_bytes: usize) -> usize {
+    request_bytes.clamp(256, ANSWER_ROOM)
+}
+
+/// How a [`Dispatcher`] reads requests and writes responses: what Python's
+/// `SimpleXMLRPCDispatcher(allow_none, encoding)` takes, the limits on the
+/// request document, and the multicall size.
+///
+/// ```
+/// use xmlrpc_kit::{DispatchOptions, DocumentLimits, OutputEncoding};
+///
+/// let options = DispatchOptions::default();
+/// assert!(!options.encode.allow_none);
+/// assert_eq!(options.encode.encoding, OutputEncoding::default()); // UTF-8
+/// assert_eq!(options.limits, DocumentLimits::default());
+/// assert_eq!(options.max_multicall_calls, 1_000);
+/// assert_eq!(options.multicall_concurrency, 1);
+/// assert_eq!(options.max_answer_bytes, 64 * 1024 * 1024);
+/// assert_eq!(options.max_answer_ratio, None);
+///
+/// let demo = DispatchOptions::default()
+///     .allow_none(true)
+///     .max_multicall_calls(50)
+///     .multicall_concurrency(8);
+/// assert!(demo.encode.allow_none);
+/// assert_eq!(demo.max_multicall_calls, 50);
+/// assert_eq!(demo.multicall_concurrency, 8);
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DispatchOptions {
+    /// How responses are written: Python's `allow_none` (default off) and
+    /// `encoding` (default UTF-8).
+    pub encode: EncodeOptions,
+    /// Limits on the request document. Default: [`DocumentLimits::default()`].
+    pub limits: DocumentLimits,
+    /// Calls in one `system.multicall`; more are answered with fault
+    /// -32600. Default: 1,000.
+    pub max_multicall_calls: usize,
+    /// How many calls of one `system.multicall` may be in progress at
+    /// once. Default: 1, one after another in order, as Python runs them.
+    ///
+    /// With `n` above 1, call `k + n` starts once call `k` has finished, so
+    /// up to `n` async handlers wait (on I/O, say) together; the results
+    /// stay in the calls' order. A sync handler runs to its end when its
+    /// turn comes, on the request's task, so sync calls never overlap one
+    /// another; they may run while an earlier async call waits. Keep 1
+    /// when the calls' side effects must happen in order.
+    pub multicall_concurrency: usize,
+    /// Bytes of one answer: a result whose `<methodResponse>` would be
+    /// larger is answered with fault -32603 ("the answer is larger than
+    /// the limit of N bytes"), found while it is written (writing stops
+    /// at the limit), so no call makes the server hold more than this for
+    /// one answer. Default: 64 MiB.
+    pub max_answer_bytes: usize,
+    /// How many times larger than its request (the document as the
+    /// dispatcher reads it, inflated) an answer may be, when set: an
+    /// answer past both this and 64 KiB is answered with fault -32603, as
+    /// for [`max_answer_bytes`](Self::max_answer_bytes). It bounds what a
+    /// small request can make the server write (an `echo` of a million
+    /// empty values answers four times its size; a method that reads a
+    /// file by name, far more). Default: `None`, no ratio.
+    pub max_answer_ratio: Option<usize>,
+}
+
+/// Answers up to this size are never refused by
+/// [`DispatchOptions::max_answer_ratio`].
+const RATIO_FREE_ANSWER: usize = 64 * 1024;
+
+impl Default for DispatchOptions {
+    fn default() -> Self {
+        DispatchOptions {
+            encode: EncodeOptions::default(),
+            limits: DocumentLimits::default(),
+            max_multicall_calls: 1_000,
+            multicall_concurrency: 1,
+            max_answer_bytes: 64 * 1024 * 1024,
+            max_answer_ratio: None,
+        }
+    }
+}
+
+impl DispatchOptions {
+    /// Writes nil results as `<nil/>` (Python's `allow_none`).
+    #[must_use]
+    pub fn allow_none(mut self, allow: bool) -> Self {
+        self.encode.allow_none = allow;
+        self
+    }
+    /// Sets the responses' character encoding (Python's `encoding`).
+    #[must_use]
+    pub fn encoding(mut self, encoding: OutputEncoding) -> Self {
+        self.encode.encoding = encoding;
+        self
+    }
+    /// Sets how responses spell extensions, doubles and dates
+    /// ([`Dialect`](xmlrpc_kit_codec::Dialect); default Python's). A result the
+    /// dialect cannot send (a nil or an i8 under `strict`) becomes a fault
+    /// saying so.
+    #[must_use]
+    pub fn dialect(mut self, dialect: xmlrpc_kit_codec::Dialect) -> Self {
+        self.encode.dialect = dialect;
+        self
+    }
+    /// Sets [`limits`](Self::limits).
+    #[must_use]
+    pub fn limits(mut self, limits: DocumentLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+    /// Sets [`max_multicall_calls`](Self::max_multicall_calls).
+    #[must_use]
+    pub fn max_multicall_calls(mut self, calls: usize) -> Self {
+        self.max_multicall_calls = calls;
+        self
+    }
+    /// Sets [`multicall_concurrency`](Self::multicall_concurrency) (0
+    /// counts as 1).
+    #[must_use]
+    pub fn multicall_concurrency(mut self, calls: usize) -> Self {
+        self.multicall_concurrency = calls.max(1);
+        self
+    }
+    /// Sets [`max_answer_bytes`](Self::max_answer_bytes).
+    #[must_use]
+    pub fn max_answer_bytes(mut self, bytes: usize) -> Self {
+        self.max_answer_bytes = bytes;
+        self
+    }
+    /// Sets [`max_answer_ratio`](Self::max_answer_ratio): answers at most
+    /// `ratio` times their request (or 64 KiB, whichever is more).
+    #[must_use]
+    pub fn max_answer_ratio(mut self, ratio: usize) -> Self {
+        self.max_answer_ratio = Some(ratio);
+        self
+    }
+
+    /// The most bytes the answer to a request of `request_bytes` may take.
+    fn answer_limit(&self, request_bytes: usize) -> usize {
+        match self.max_answer_ratio {
+            None => self.max_answer_bytes,
+            Some(ratio) => request_bytes
+                .saturating_mul(ratio)
+                .max(RATIO_FREE_ANSWER)
+                .min(self.max_answer_bytes),
+        }
+    }
+}
+
+/// What one request produced: the response body, plus what a request log
+/// line needs.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// The `<methodResponse>` document.
+    pub body: Vec<u8>,
+    /// The method called, if the request could be read.
+    pub method: Option<String>,
+    /// The fault code, if the answer is a fault.
+    pub fault_code: Option<i32>,
+}
+
+/// Turns request bodies into response bodies for one method table.
+///
+/// Cheap to clone (an `Arc`), immutable while serving.
+///
+/// ```
+/// use xmlrpc_kit::{Dispatcher, Methods, Value};
+///
+/// let mut methods = Methods::new();
+/// methods.register_function("add", |x: i64, y: i64| x + y);
+/// let dispatcher = Dispatcher::new(methods);
+///
+/// // Socket-free calls, for tests:
+/// let sum = futures::executor::block_on(dispatcher.call("add", vec![Value::Int(2), Value::Int(3)]));
+/// assert_eq!(sum, Ok(Value::Int(5)));
+///
+/// // Bytes in, bytes out, for transports:
+/// let body = b"<methodCall><methodName>add</methodName><params><param><value><int>2</int></value></param><param><value><int>3</int></value></param></params></methodCall>";
+/// let response = futures::executor::block_on(dispatcher.handle(body));
+/// assert!(String::from_utf8(response).unwrap().contains("<int>5</int>"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Dispatcher {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    methods: Methods,
+    options: DispatchOptions,
+    /// Whether `system.multicall` is the built-in one (see
+    /// [`Dispatcher::answers_multicall`]); the table does not change once
+    /// the dispatcher has it, so this is looked up once, not per request.
+    answers_multicall: bool,
+}
+
+impl Dispatcher {
+    /// A dispatcher for `methods` with default options.
+    pub fn new(methods: Methods) -> Self {
+        Self::with_options(methods, DispatchOptions::default())
+    }
+
+    /// A dispatcher for `methods` with `options`.
+    pub fn with_options(methods: Methods, options: DispatchOptions) -> Self {
+        let answers_multicall = matches!(
+            methods.get(names::MULTICALL).map(|m| &m.answer),
+            Some(Answer::Builtin(Builtin::Multicall))
+        );
+        Dispatcher {
+            inner: Arc::new(Inner {
+                methods,
+                options,
+                answers_multicall,
+            }),
+        }
+    }
+
+    /// The method table.
+    pub fn methods(&self) -> &Methods {
+        &self.inner.methods
+    }
+
+    /// The options.
+    pub fn options(&self) -> &DispatchOptions {
+        &self.inner.options
+    }
+
+    /// Answers one request body with one response body. Never fails: every
+    /// problem becomes a fault document.
+    pub async fn handle(&self, body: &[u8]) -> Vec<u8> {
+        self.handle_request(body).await.body
+    }
+
+    /// [`handle`](Self::handle), also telling which method was called and
+    /// whether the answer is a fault.
+    pub async fn handle_request(&self, body: &[u8]) -> Reply {
+        self.handle_request_in(body, &NO_REQUEST).await
+    }
+
+    /// [`handle_request`](Self::handle_request) within `request`, whose
+    /// headers, client, path and identity the handlers may read.
+    ///
+    /// `body` may be borrowed (`&[u8]`) or owned (`Vec<u8>`,
+    /// `bytes::Bytes`, …); an owned body is dropped once it is decoded,
+    /// so it does not stay in memory while the method runs and its answer
+    /// is written.
+    pub async fn handle_request_in<B>(&self, body: B, request: &RequestContext) -> Reply
+    where
+        B: AsRef<[u8]> + Send,
+    {
+        let limits = &self.inner.options.limits;
+        let decoded = if self.answers_multicall() {
+            multicall::decode_request(body.as_ref(), limits)
+        } else {
+            decode_call(body.as_ref(), limits).map(Request::Call)
+        };
+        let request_bytes = body.as_ref().len();
+        drop(body);
+        let (method, result) = match decoded {
+            Ok(Request::Call(call)) => {
+                let result = self.call_in(&call.method, call.params, request).await;
+                (Some(call.method), result)
+            }
+            Ok(Request::Batch(mut batch)) => {
+                let in_request = InRequest {
+                    dispatcher: self,
+                    request,
+                };
+                let calls = batch.drain().map(Ok).collect();
+                match builtins::run_multicall(&in_request, calls).await {
+                    Ok(results) => return self.multicall_reply(&results, request_bytes),
+                    Err(fault) => (Some(names::MULTICALL.to_owned()), Err(fault)),
+                }
+            }
+            Err(e) => (None, Err(e.to_fault())),
+        };
+        self.reply(method, result, request_bytes)
+    }
+
+    /// Whether `system.multicall` is the built-in one: then a request
+    /// for it in the usual shape is run straight from its document (its
+    /// calls read without a struct each, its answer written without a
+    /// one-element array each), answering exactly what the built-in
+    /// answers.
+    fn answers_multicall(&self) -> bool {
+        self.inner.answers_multicall
+    }
+
+    /// The reply a transport sends when it answers with `fault` itself (a
+    /// call that ran out of time, say), encoded with this dispatcher's options.
+    pub fn fault_reply(&self, method: Option<String>, fault: Fault) -> Reply {
+        self.reply(method, Err(fault), 0)
+    }
+
+    /// The reply to a request of `request_bytes` (see [`answer_room`]).
+    fn reply(
+        &self,
+        method: Option<String>,
+        result: Result<Value, Fault>,
+        request_bytes: usize,
+    ) -> Reply {
+        let options = &self.inner.options;
+        let room = answer_room(request_bytes);
+        let most = options.answer_limit(request_bytes);
+        let encoded = encode_response_within(&result, &options.encode, room, most);
+        self.finish_reply(method, encoded, result.err().map(|f| f.code))
+    }
+
+    /// The reply to a multicall run straight from its document, whose
+    /// calls gave `results`: what [`reply`](Self::reply) writes for the
+    /// built-in's answer.
+    fn multicall_reply(&self, results: &[Result<Value, Fault>], request_bytes: usize) -> Reply {
+        let options = &self.inner.options;
+        let room = answer_room(request_bytes);
+        let most = options.answer_limit(request_bytes);
+        let encoded = multicall::encode_response(results, &options.encode, room, most);
+        self.finish_reply(Some(names::MULTICALL.to_owned()), encoded, None)
+    }
+
+    /// The reply carrying `encoded`, or, if the answer could not be
+    /// encoded, a fault -32603 saying why.
+    fn finish_reply(
+        &self,
+        method: Option<String>,
+        encoded: Result<Vec<u8>, EncodeError>,
+        fault_code: Option<i32>,
+    ) -> Reply {
+        let (body, fault_code) = match encoded {
+            Ok(body) => (body, fault_code),
+            Err(e) => {
+                let fault = Fault::internal(e.to_string());
+                let body = encode_response(&Err(fault), &self.inner.options.encode)
+                    .expect("a fault always encodes");
+                (body, Some(codes::INTERNAL_ERROR))
+            }
+        };
+        Reply {
+            body,
+            method,
+            fault_code,
+        }
+    }
+
+    /// Calls `method` with `params` as if a request had named it, outside
+    /// any request (handlers see an empty [`RequestContext`]).
+    pub async fn call(&self, method: &str, params: Vec<Value>) -> Result<Value, Fault> {
+        self.call_in(method, params, &NO_REQUEST).await
+    }
+
+    /// Calls `method` with `params` within `request`: its handlers may
+    /// read the request (see [`context`](crate::context)); the calls of a
+    /// `system.multicall` all run within it.
+    pub async fn call_in(
+        &self,
+        method: &str,
+        params: Vec<Value>,
+        request: &RequestContext,
+    ) -> Result<Value, Fault> {
+        InRequest {
+            dispatcher: self,
+            request,
+        }
+        .call(method, params)
+        .await
+    }
+}
+
+/// The dispatcher answering within one request.
+struct InRequest<'a> {
+    dispatcher: &'a Dispatcher,
+    request: &'a RequestContext,
+}
+
+/// A call as far as it got without waiting.
+enum Begun<'a> {
+    /// It ended (or its handler panicked, turned into a fault).
+    Done(Result<Value, Fault>),
+    /// A handler's future, to finish under the panic guard.
+    Running(CallFuture),
+    /// A built-in's future (multicall's).
+    Later(BoxFuture<'a, Result<Value, Fault>>),
+}
+
+impl<'r> InRequest<'r> {
+    async fn call(&self, method: &str, params: Vec<Value>) -> Result<Value, Fault> {
+        match self.begin(method, params) {
+            Begun::Done(result) => result,
+            Begun::Running(future) => finish_guarded(method, future).await,
+            Begun::Later(future) => future.await,
+        }
+    }
+
+    /// Runs the call up to its first wait: a sync handler to its end.
+    fn begin<'a>(&'a self, method: &str, params: Vec<Value>) -> Begun<'a> {
+        let methods = &self.dispatcher.inner.methods;
+        let states = methods.states();
+        let started = match methods.get(method).map(|m| (m, &m.answer)) {
+            Some((record, Answer::Function(call))) => {
+                std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    record.call_function(call.as_ref(), method, params, self.request, states)
+                }))
+            }
+            Some((_, Answer::Builtin(Builtin::Now(run)))) => return Begun::Done(run(self, params)),
+            Some((_, Answer::Builtin(Builtin::Multicall))) => {
+                return Begun::Later(builtins::multicall(self, params).boxed());
+            }
+            None => match methods.instance() {
+                Some(instance) => {
+                    let site = CallSite {
+                        method,
+                        param_names: &[],
+                        request: self.request,
+                        states,
+                    };
+                    std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        instance.dispatch_at(&site, params)
+                    }))
+                }
+                None => return Begun::Done(Err(Fault::method_not_found(method))),
+            },
+        };
+        match started {
+            Ok(Outcome::Ready(result)) => Begun::Done(result),
+            Ok(Outcome::Pending(future)) => Begun::Running(future),
+            Err(panic) => Begun::Done(Err(panic_fault(method, &*panic))),
+        }
+    }
+}
+
+impl Context for InRequest<'_> {
+    fn list_methods(&self) -> Vec<String> {
+        self.dispatcher.inner.methods.list_methods()
+    }
+    fn method_help(&self, name: &str) -> Option<String> {
+        self.dispatcher.inner.methods.method_help(name)
+    }
+    fn method_signatures(&self, name: &str) -> Option<Vec<Vec<String>>> {
+        self.dispatcher.inner.methods.method_signatures(name)
+    }
+    fn has_method(&self, name: &str) -> bool {
+        self.dispatcher.inner.methods.contains(name)
+    }
+    fn allows_nil(&self) -> bool {
+        self.dispatcher.inner.options.encode.allow_none
+    }
+    fn max_multicall_calls(&self) -> usize {
+        self.dispatcher.inner.options.max_multicall_calls
+    }
+    fn multicall_concurrency(&self) -> usize {
+        self.dispatcher.inner.options.multicall_concurrency
+    }
+    fn start<'a>(&'a self, method: &'a str, params: Vec<Value>) -> Started<'a> {
+        match self.begin(method, params) {
+            Begun::Done(result) => Started::Done(result),
+            Begun::Running(future) => Started::Waiting(finish_guarded(method, future).boxed()),
+            Begun::Later(future) => Started::Waiting(future),
+        }
+    }
+}
+
+/// Finishes a handler's future, catching its panic: a panicking handler
+/// answers -32603 and the server goes on.
+async fn finish_guarded(method: &str, future: CallFuture) -> Result<Value, Fault> {
+    AssertUnwindSafe(future)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| Err(panic_fault(method, &*panic)))
+}
+
+/// The fault a panic of `method`'s handler answers (the panic is logged).
+fn panic_fault(method: &str, panic: &(dyn std::any::Any + Send)) -> Fault {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    // The name may be any the peer sent (an instance answers any), and the
+    // message may quote the peer's values: both escaped, as the access log's.
+    tracing::error!(
+        method = %Escaped::new(method).truncate(AccessLog::FIELD_CHARS),
+        panic = %Escaped::new(&message),
+        "handler panicked"
+    );
+    Fault::internal(format!("internal error while running method \"{method}\""))
+}

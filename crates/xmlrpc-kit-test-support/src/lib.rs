@@ -1,0 +1,14 @@
+//! What the workspace's tests share, written once (unpublished): an
+//! in-process server on 127.0.0.1 with an OS-picked port, processes
+//! stopped by PID when dropped (`xmlrpc-kit demo`, Python's peers), a raw HTTP
+//! client that shows exactly what went over the wire, values of every
+//! type, the soak harness and an open-loop load generator.
+
+pub mod interop;
+pub mod open_loop;
+pub mod process;
+pub mod python;
+pub mod raw_http;
+pub mod server;
+pub mod soak;
+pub mod values;

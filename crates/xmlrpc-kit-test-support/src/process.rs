@@ -1,0 +1,125 @@
+//! Processes the tests start, stopped (killed by PID and reaped) when
+//! dropped, and `xmlrpc-kit demo` started as its users start it.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// A process stopped when dropped.
+#[derive(Debug)]
+pub struct Running(pub Child);
+
+impl Running {
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A running `xmlrpc-kit demo`: the process, the address it said it serves
+/// on, and the rest of its stderr, line by line, as it writes it (read on
+/// a thread of its own, so the server never blocks on a full pipe).
+#[derive(Debug)]
+pub struct Demo {
+    /// The process.
+    pub process: Running,
+    /// Where it serves (from its first line).
+    pub addr: SocketAddr,
+    /// Its stderr after the first line.
+    pub stderr: mpsc::Receiver<String>,
+}
+
+impl Demo {
+    /// Starts `bin demo --port 0 ARGS…` (without `--port 0` when ARGS hold
+    /// `--listen`; the first address must then be `http://`) and waits for
+    /// the line saying where it serves.
+    pub fn start(bin: &Path, args: &[&str]) -> std::io::Result<Demo> {
+        let port: &[&str] = if args.contains(&"--listen") {
+            &[]
+        } else {
+            &["--port", "0"]
+        };
+        let mut child = Command::new(bin)
+            .arg("demo")
+            .args(port)
+            .args(args)
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let stderr = child.stderr.take().expect("piped");
+        let process = Running(child);
+        let (lines_tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if lines_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let first = lines
+            .recv_timeout(Duration::from_secs(20))
+            .map_err(|_| std::io::Error::other("xmlrpc-kit demo said nothing within 20 s"))?;
+        let addr = first
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|a| a.parse().ok())
+            .ok_or_else(|| std::io::Error::other(format!("no address in {first:?}")))?;
+        Ok(Demo {
+            process,
+            addr,
+            stderr: lines,
+        })
+    }
+
+    /// The port it serves on.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+}
+
+/// A port on 127.0.0.1 that nothing listens on (bound, then released).
+pub fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("bind 127.0.0.1:0")
+        .port()
+}
+
+/// A fresh folder under the system's temporary folder, removed (with
+/// everything in it) when dropped, even when the test fails.
+#[derive(Debug)]
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    /// `xmlrpc-<name>-<pid>`, emptied if it was there.
+    pub fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("xmlrpc-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create a temporary folder");
+        TempDir(dir)
+    }
+}
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

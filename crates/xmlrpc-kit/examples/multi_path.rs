@@ -1,0 +1,45 @@
+//! Several dispatchers on one port, one per path (Python's
+//! `MultiPathXMLRPCServer`), each with its own options.
+//!
+//! Run with `cargo run -p xmlrpc-kit --example multi_path`.
+
+use xmlrpc_kit::{DispatchOptions, Dispatcher, Methods, MultiPathServer};
+
+fn server() -> xmlrpc_kit::ServerBuilder<xmlrpc_kit::serves::ByPath> {
+    let mut math = Methods::new();
+    math.register_function("add", |x: i64, y: i64| x + y);
+    let mut text = Methods::new();
+    text.register_function("upper", |s: String| s.to_uppercase());
+    text.register_function("nothing", || ());
+    MultiPathServer::builder()
+        .add_dispatcher("/math", Dispatcher::new(math))
+        .add_dispatcher(
+            "/text",
+            Dispatcher::with_options(text, DispatchOptions::default().allow_none(true)),
+        )
+}
+
+fn main() -> std::io::Result<()> {
+    server().bind(("127.0.0.1", 8000))?.serve_forever()
+}
+
+#[cfg(test)]
+mod tests {
+    use xmlrpc_kit_test_support::server::TestServer;
+
+    #[test]
+    fn each_path_has_its_methods() {
+        let server = TestServer::start(super::server().log_requests(false));
+        let math =
+            xmlrpc_kit::blocking::Client::new(&format!("http://{}/math", server.addr)).unwrap();
+        let text =
+            xmlrpc_kit::blocking::Client::new(&format!("http://{}/text", server.addr)).unwrap();
+        assert_eq!(math.call::<i64>("add", (2, 3)).unwrap(), 5);
+        assert_eq!(text.call::<String>("upper", ("abc",)).unwrap(), "ABC");
+        assert_eq!(
+            text.call_value("nothing", vec![]).unwrap(),
+            xmlrpc_kit::Value::Nil
+        );
+        assert!(math.call::<String>("upper", ("abc",)).is_err());
+    }
+}
