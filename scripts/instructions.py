@@ -8,8 +8,9 @@ Each server is started under `valgrind --tool=callgrind`; one keep-alive
 connection sends it the workload's body as wrk does (the same request
 head as ../shared/bench's wrk script), `--warmup` times, then the counters
 are zeroed, the body sent `--requests` times, the counters dumped and the
-server stopped (by PID). Every answer must be `200` and a
-`<methodResponse>`. The kernel's share (the socket calls, the scheduler)
+server stopped (by PID). Every answer must be `200` and hold the value
+of the workload's NAME.response.xml (for the built-in add, 5): a fault or
+a wrong value stops the run, so no wrong answer is measured. The kernel's share (the socket calls, the scheduler)
 is not counted: callgrind sees only the process.
 
     python3 scripts/instructions.py --bodies ../shared/bench/workloads \\
@@ -36,7 +37,14 @@ import sys
 import tempfile
 import time
 
-from load_common import add_body_arguments, bodies_from, free_port, wait_for_port
+from load_common import (  # noqa: E402
+    AnswerCheck,
+    add_body_arguments,
+    bodies_from,
+    expected_answer_file,
+    free_port,
+    wait_for_port,
+)
 
 
 def request_bytes(port, body):
@@ -52,9 +60,10 @@ class Connection:
     connects again when a server closes it (HTTP/1.0 servers do, after
     each answer)."""
 
-    def __init__(self, port, body):
+    def __init__(self, port, body, answers):
         self.port = port
         self.request = request_bytes(port, body)
+        self.answers = answers
         self.sock = None
 
     def connect(self):
@@ -83,8 +92,9 @@ class Connection:
                 elif name == b"connection":
                     closes = value.strip().lower() == b"close"
             answer = self.reader.read(length) if length is not None else self.reader.read()
-            if b"<methodResponse>" not in answer:
-                raise SystemExit(f"instructions.py: not an XML-RPC answer: {answer[:200]!r}")
+            wrong = self.answers.check(answer)
+            if wrong:
+                raise SystemExit(f"instructions.py: {wrong}")
             if closes or length is None:
                 self.close()
 
@@ -95,7 +105,7 @@ class Connection:
             self.sock = None
 
 
-def count(command, body, warmup, requests, workdir):
+def count(command, body, answers, warmup, requests, workdir):
     """Instructions per request of `command` ({port} filled in) on `body`."""
     port = free_port()
     out = os.path.join(workdir, "callgrind.out")
@@ -108,7 +118,7 @@ def count(command, body, warmup, requests, workdir):
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         wait_for_port(port, proc, 120)
-        conn = Connection(port, body)
+        conn = Connection(port, body, answers)
         conn.call(warmup)
         control(proc.pid, "-z")
         conn.call(requests)
@@ -159,8 +169,9 @@ def main():
         for workload, path in bodies_from(args, workdir):
             with open(path, "rb") as f:
                 body = f.read()
+            answers = AnswerCheck(expected_answer_file(path, workdir))
             for name, command in servers:
-                per_request = count(command, body, args.warmup, args.requests, workdir)
+                per_request = count(command, body, answers, args.warmup, args.requests, workdir)
                 rows.append((workload, name, per_request))
                 print(f"{workload:10s} {name:12s} {per_request:12,.0f} instructions/request", flush=True)
     # Each figure against the ceiling's (the HTTP layer alone) and the

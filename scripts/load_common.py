@@ -1,16 +1,23 @@
 """What scripts/instructions.py and scripts/open_loop.py share: the
-request bodies they load servers with, and starting a server on a free
-port of 127.0.0.1."""
+request bodies they load servers with, the answer each body must get,
+and starting a server on a free port of 127.0.0.1."""
 
 import glob
 import os
 import socket
 import time
+import xmlrpc.client
 
 TINY_ADD = (
     b'<?xml version="1.0"?><methodCall><methodName>add</methodName><params>'
     b"<param><value><int>2</int></value></param><param><value><int>3</int>"
     b"</value></param></params></methodCall>"
+)
+
+
+TINY_ANSWER = (
+    b'<?xml version="1.0"?><methodResponse><params><param><value><int>5</int>'
+    b"</value></param></params></methodResponse>"
 )
 
 
@@ -41,6 +48,58 @@ def bodies_from(args, workdir):
             f.write(TINY_ADD)
         bodies = [("tiny", path)]
     return bodies
+
+
+def expected_answer_file(path, workdir):
+    """The document whose value every answer to the body at `path` must
+    have: NAME.response.xml beside NAME.xml, or, for the built-in add, one
+    written into `workdir`. A load is only measured on correct answers."""
+    beside = (path[: -len(".xml")] if path.endswith(".xml") else path) + ".response.xml"
+    if os.path.exists(beside):
+        return beside
+    with open(path, "rb") as f:
+        if f.read() == TINY_ADD:
+            answer = os.path.join(workdir, "tiny.response.xml")
+            with open(answer, "wb") as out:
+                out.write(TINY_ANSWER)
+            return answer
+    raise SystemExit(f"no {beside}: write the answer every request of {path} must get there")
+
+
+def read_answer(document):
+    """An answer document as a comparable value: ("value", v) or ("fault",
+    code, string); ("unreadable", error) for what is not an answer."""
+    try:
+        params, _ = xmlrpc.client.loads(document, use_builtin_types=True)
+        return ("value", params)
+    except xmlrpc.client.Fault as fault:
+        return ("fault", fault.faultCode, fault.faultString)
+    except Exception as error:  # noqa: BLE001 - any parse error is a wrong answer
+        return ("unreadable", f"{type(error).__name__}: {error}")
+
+
+class AnswerCheck:
+    """Checks that each answer holds the value of the expected document
+    (compared as values, so that servers may spell it differently); an
+    answer whose bytes were already found right is not parsed again."""
+
+    def __init__(self, response_file):
+        with open(response_file, "rb") as f:
+            self.expected = read_answer(f.read())
+        if self.expected[0] == "unreadable":
+            raise SystemExit(f"{response_file}: {self.expected[1]}")
+        self.right = set()
+
+    def check(self, answer):
+        """None if `answer` is right, else what is wrong with it."""
+        if answer in self.right:
+            return None
+        got = read_answer(answer)
+        if got != self.expected:
+            return f"a wrong answer: {str(got)[:200]} (expected {str(self.expected)[:200]})"
+        if len(self.right) < 4:
+            self.right.add(answer)
+        return None
 
 
 def free_port():

@@ -15,7 +15,9 @@ For each round, body and rate, each server in turn is started (the
 command, `{port}` filled in), loaded, and stopped by PID. With no server
 named, it loads `target/release/xmlrpc-kit demo`. Bodies are `--bodies DIR`'s
 `NAME.xml` files (not `*.response.xml`), or `--body NAME=FILE`, or, with
-neither, a two-integer `add` call.
+neither, a two-integer `add` call. Every answer must hold the value of
+the body's NAME.response.xml (for the add, 5): a server that answers a
+fault or a wrong value is reported as failing, not measured.
 """
 
 import argparse
@@ -27,10 +29,10 @@ import subprocess
 import sys
 import tempfile
 
-from load_common import add_body_arguments, bodies_from, free_port, wait_for_port
+from load_common import add_body_arguments, bodies_from, expected_answer_file, free_port, wait_for_port
 
 
-def load(generator, command, body_file, rate, args):
+def load(generator, command, body_file, answer_file, rate, args):
     port = free_port()
     proc = subprocess.Popen(
         shlex.split(command.replace("{port}", str(port))),
@@ -40,7 +42,7 @@ def load(generator, command, body_file, rate, args):
     try:
         wait_for_port(port, proc, 60)
         done = subprocess.run(
-            [generator, f"127.0.0.1:{port}", "/RPC2", body_file, str(rate),
+            [generator, f"127.0.0.1:{port}", "/RPC2", body_file, answer_file, str(rate),
              str(args.connections), str(args.seconds), str(args.warmup)],
             capture_output=True,
             text=True,
@@ -76,9 +78,10 @@ def main():
     with tempfile.TemporaryDirectory() as workdir:
         for round_ in range(1, args.rounds + 1):
             for workload, body_file in bodies_from(args, workdir):
+                answer_file = expected_answer_file(body_file, workdir)
                 for rate in rates:
                     for name, command in servers:
-                        r = load(args.generator, command, body_file, rate, args)
+                        r = load(args.generator, command, body_file, answer_file, rate, args)
                         rows.append((round_, workload, rate, name, r))
                         failed |= r["errors"] > 0
                         print(

@@ -1,9 +1,11 @@
 //! Run with: cargo run --release -p xmlrpc-kit-test-support --example open_loop -- \
-//!     ADDRESS PATH BODY_FILE RATE CONNECTIONS SECONDS [WARMUP_SECONDS]
+//!     ADDRESS PATH BODY_FILE ANSWER_FILE RATE CONNECTIONS SECONDS [WARMUP_SECONDS]
 //!
 //! Sends BODY_FILE (an XML-RPC call) to http://ADDRESS/PATH at RATE
 //! requests a second over CONNECTIONS keep-alive connections for SECONDS
-//! (after WARMUP_SECONDS, default 1, not counted), each answer checked,
+//! (after WARMUP_SECONDS, default 1, not counted), each answer checked
+//! against ANSWER_FILE (a `<methodResponse>`: every answer must hold its
+//! value, or an error is counted),
 //! a latency counted from when its request was due while the server still
 //! held the connection (see `xmlrpc_kit_test_support::open_loop`). Prints one line of JSON: the rate
 //! reached, the latency percentiles in milliseconds, the errors. Exits 1
@@ -12,13 +14,14 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use xmlrpc_kit::{DocumentLimits, decode_response};
 use xmlrpc_kit_test_support::open_loop::{OpenLoopConfig, run};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.len() < 6 {
+    if args.len() < 7 {
         eprintln!(
-            "usage: open_loop ADDRESS PATH BODY_FILE RATE CONNECTIONS SECONDS [WARMUP_SECONDS]"
+            "usage: open_loop ADDRESS PATH BODY_FILE ANSWER_FILE RATE CONNECTIONS SECONDS [WARMUP_SECONDS]"
         );
         return ExitCode::from(2);
     }
@@ -34,10 +37,15 @@ fn main() -> ExitCode {
                 .map_err(|e| format!("address {:?}: {e}", args[0]))?,
             path: args[1].clone(),
             body: std::fs::read(&args[2]).map_err(|e| format!("{}: {e}", args[2]))?,
-            rate: number(3)?,
-            connections: number(4)? as usize,
-            duration: Duration::from_secs_f64(number(5)?),
-            warmup: Duration::from_secs_f64(if args.len() > 6 { number(6)? } else { 1.0 }),
+            expected: {
+                let answer = std::fs::read(&args[3]).map_err(|e| format!("{}: {e}", args[3]))?;
+                decode_response(&answer, &DocumentLimits::default())
+                    .map_err(|e| format!("{}: {e}", args[3]))?
+            },
+            rate: number(4)?,
+            connections: number(5)? as usize,
+            duration: Duration::from_secs_f64(number(6)?),
+            warmup: Duration::from_secs_f64(if args.len() > 7 { number(7)? } else { 1.0 }),
         })
     })();
     let config = match parsed {

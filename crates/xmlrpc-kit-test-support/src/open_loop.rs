@@ -11,8 +11,11 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
+use xmlrpc_kit::{DocumentLimits, Response, decode_response};
 
 /// What to send, how fast, for how long.
 #[derive(Debug, Clone)]
@@ -21,9 +24,12 @@ pub struct OpenLoopConfig {
     pub addr: SocketAddr,
     /// The path posted to.
     pub path: String,
-    /// The request body (an XML-RPC call); every answer must be a `200`
-    /// holding a `<methodResponse>`.
+    /// The request body (an XML-RPC call).
     pub body: Vec<u8>,
+    /// What every answer must be: a `200` whose document holds this value
+    /// (or fault). Anything else is an error, so no wrong answer is
+    /// measured.
+    pub expected: Response,
     /// Requests a second, over all connections.
     pub rate: f64,
     /// Keep-alive connections, each sending `rate / connections` a second.
@@ -98,6 +104,7 @@ pub fn run(config: &OpenLoopConfig) -> std::io::Result<OpenLoopReport> {
 
 async fn run_async(config: &OpenLoopConfig) -> std::io::Result<OpenLoopReport> {
     let request = request_bytes(config);
+    let expected = Arc::new(config.expected.clone());
     // Each connection sends one request every `interval`, the connections
     // staggered evenly across it.
     let interval = Duration::from_secs_f64(config.connections as f64 / config.rate);
@@ -113,6 +120,7 @@ async fn run_async(config: &OpenLoopConfig) -> std::io::Result<OpenLoopReport> {
         tasks.push(tokio::spawn(connection(
             stream,
             request,
+            expected.clone(),
             Schedule {
                 first,
                 interval,
@@ -165,8 +173,14 @@ struct ConnectionResult {
     unsent: u64,
 }
 
-async fn connection(stream: TcpStream, request: Vec<u8>, schedule: Schedule) -> ConnectionResult {
+async fn connection(
+    stream: TcpStream,
+    request: Vec<u8>,
+    expected: Arc<Response>,
+    schedule: Schedule,
+) -> ConnectionResult {
     let mut stream = BufReader::new(stream);
+    let mut check = AnswerCheck::new(expected);
     let mut latencies = Vec::new();
     let mut due = schedule.first;
     let mut last_answer = Instant::now();
@@ -180,7 +194,8 @@ async fn connection(stream: TcpStream, request: Vec<u8>, schedule: Schedule) -> 
         let from = if last_answer > due { due } else { sent };
         let answered = async {
             stream.get_mut().write_all(&request).await?;
-            read_answer(&mut stream).await
+            let body = read_answer(&mut stream).await?;
+            check.check(&body)
         }
         .await;
         if let Err(e) = answered {
@@ -222,9 +237,41 @@ fn request_bytes(config: &OpenLoopConfig) -> Vec<u8> {
     request
 }
 
-/// Reads one answer: a `200` with a `Content-Length` and a body holding a
-/// `<methodResponse>`; anything else is an error.
-async fn read_answer<R: tokio::io::AsyncBufRead + Unpin>(reader: &mut R) -> std::io::Result<()> {
+/// Checks that each answer holds the expected value; an answer whose
+/// bytes were last found right is not decoded again.
+struct AnswerCheck {
+    expected: Arc<Response>,
+    last_right: Vec<u8>,
+}
+
+impl AnswerCheck {
+    fn new(expected: Arc<Response>) -> Self {
+        AnswerCheck {
+            expected,
+            last_right: Vec::new(),
+        }
+    }
+
+    fn check(&mut self, body: &[u8]) -> std::io::Result<()> {
+        if !self.last_right.is_empty() && body == self.last_right.as_slice() {
+            return Ok(());
+        }
+        let got = decode_response(body, &DocumentLimits::default())
+            .map_err(|e| std::io::Error::other(format!("an answer that is not a document: {e}")))?;
+        if got != *self.expected {
+            let shown = format!("{got:?}");
+            let shown: String = shown.chars().take(200).collect();
+            return Err(std::io::Error::other(format!("a wrong answer: {shown}")));
+        }
+        self.last_right = body.to_vec();
+        Ok(())
+    }
+}
+
+/// Reads one answer: a `200` with a `Content-Length`; its body.
+async fn read_answer<R: tokio::io::AsyncBufRead + Unpin>(
+    reader: &mut R,
+) -> std::io::Result<Vec<u8>> {
     let mut line = String::new();
     reader.read_line(&mut line).await?;
     if !line.starts_with("HTTP/1.1 200 ") {
@@ -252,12 +299,7 @@ async fn read_answer<R: tokio::io::AsyncBufRead + Unpin>(reader: &mut R) -> std:
     let length = length.ok_or_else(|| std::io::Error::other("an answer without Content-Length"))?;
     let mut body = vec![0; length];
     reader.read_exact(&mut body).await?;
-    if !body.windows(16).any(|w| w == b"<methodResponse>") {
-        return Err(std::io::Error::other(
-            "an answer that is not a <methodResponse>",
-        ));
-    }
-    Ok(())
+    Ok(body)
 }
 
 #[cfg(test)]
@@ -266,18 +308,46 @@ mod tests {
 
     #[tokio::test]
     async fn an_answer_is_read_and_checked() {
-        let good =
-            b"HTTP/1.1 200 OK\r\ncontent-length: 33\r\n\r\n<methodResponse></methodResponse>";
-        read_answer(&mut &good[..]).await.unwrap();
+        let five = "<methodResponse><params><param><value><int>5</int></value></param></params></methodResponse>";
+        let good = format!(
+            "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{five}",
+            five.len()
+        );
+        assert_eq!(
+            read_answer(&mut good.as_bytes()).await.unwrap(),
+            five.as_bytes()
+        );
         let not_found = b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n";
         let e = read_answer(&mut &not_found[..]).await.unwrap_err();
         assert!(e.to_string().contains("not 200"), "{e}");
         let no_length = b"HTTP/1.1 200 OK\r\n\r\n<methodResponse/>";
         let e = read_answer(&mut &no_length[..]).await.unwrap_err();
         assert!(e.to_string().contains("Content-Length"), "{e}");
-        let html = b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n<html>";
-        let e = read_answer(&mut &html[..]).await.unwrap_err();
-        assert!(e.to_string().contains("methodResponse"), "{e}");
+    }
+
+    #[test]
+    fn only_the_expected_value_is_a_right_answer() {
+        let mut check = AnswerCheck::new(Arc::new(Ok(xmlrpc_kit::Value::Int(5))));
+        let five = b"<methodResponse><params><param><value><int>5</int></value></param></params></methodResponse>";
+        check.check(five).unwrap();
+        // Spelled another way, the same value.
+        check
+            .check(b"<?xml version=\"1.0\"?>\n<methodResponse><params><param><value><i4>5</i4></value></param></params></methodResponse>")
+            .unwrap();
+        let six = b"<methodResponse><params><param><value><int>6</int></value></param></params></methodResponse>";
+        assert_eq!(
+            check.check(six).unwrap_err().to_string(),
+            "a wrong answer: Ok(Int(6))"
+        );
+        let fault = xmlrpc_kit::encode_response(
+            &Err(xmlrpc_kit::Fault::new(-32601, "no such method")),
+            &xmlrpc_kit::EncodeOptions::default(),
+        )
+        .unwrap();
+        let e = check.check(&fault).unwrap_err().to_string();
+        assert!(e.starts_with("a wrong answer: Err(Fault"), "{e}");
+        let e = check.check(b"<html>").unwrap_err().to_string();
+        assert!(e.starts_with("an answer that is not a document"), "{e}");
     }
 
     #[test]
