@@ -215,8 +215,13 @@ def systemd_units_verify(folder):
 
 
 class SourceTransport(xmlrpc.client.Transport):
-    """Python's transport (keep-alive, one retry of a reused connection the
-    server closed), calling from the client's own address."""
+    """Python's transport (keep-alive), calling from the client's own
+    address, without its silent retry: Python sends a call again when a
+    kept-alive connection was reset or closed under it, which would hide a
+    connection the deployment dropped. Here that is a failed call."""
+
+    def request(self, host, handler, request_body, verbose=False):
+        return self.single_request(host, handler, request_body, verbose)
 
     def make_connection(self, host):
         if self._connection and host == self._connection[0]:

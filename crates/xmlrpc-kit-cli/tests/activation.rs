@@ -9,7 +9,8 @@ use std::os::unix::net::UnixStream;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use xmlrpc_kit_test_support::process::{Running, closed_port};
+use xmlrpc_kit_test_support::ports::on_its_own_port;
+use xmlrpc_kit_test_support::process::Running;
 use xmlrpc_kit_test_support::raw_http::{exchange_on, post, scgi_request};
 
 const POW: &str = "<methodCall><methodName>pow</methodName><params><param><value><int>2</int></value></param><param><value><int>7</int></value></param></params></methodCall>";
@@ -19,23 +20,28 @@ fn systemd_socket_activation_hands_the_demo_its_sockets() {
     let dir = std::env::temp_dir().join(format!("xmlrpc-activate-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let port = closed_port();
     let sock = dir.join("scgi.sock");
-    let mut child = Command::new("systemd-socket-activate")
-        .arg("-l")
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("-l")
-        .arg(&sock)
-        .arg("--fdname=http:scgi")
-        .arg(env!("CARGO_BIN_EXE_xmlrpc-kit"))
-        .args(["demo", "--listen", "systemd", "--quiet"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect(
-            "systemd-socket-activate is required (scripts/test.sh installs the systemd package)",
-        );
-    let stderr = child.stderr.take().unwrap();
-    let mut server = Running(child);
+    // The port is systemd-socket-activate's own once it listens there (a
+    // parallel test may take a port found free first).
+    let (mut server, port) = on_its_own_port(|port| {
+        let _ = std::fs::remove_file(&sock);
+        Running(
+            Command::new("systemd-socket-activate")
+                .arg("-l")
+                .arg(format!("127.0.0.1:{port}"))
+                .arg("-l")
+                .arg(&sock)
+                .arg("--fdname=http:scgi")
+                .arg(env!("CARGO_BIN_EXE_xmlrpc-kit"))
+                .args(["demo", "--listen", "systemd", "--quiet"])
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect(
+                    "systemd-socket-activate is required (scripts/test.sh installs the systemd package)",
+                ),
+        )
+    });
+    let stderr = server.0.stderr.take().unwrap();
     // It says where it listens, then waits for a first connection to start us.
     let mut lines = BufReader::new(stderr).lines();
     for _ in 0..2 {

@@ -10,7 +10,8 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use xmlrpc_kit_test_support::process::{Running, closed_port};
+use xmlrpc_kit_test_support::ports::on_its_own_port;
+use xmlrpc_kit_test_support::process::Running;
 
 fn lighttpd() -> PathBuf {
     [
@@ -54,25 +55,16 @@ fn start() -> (Running, String, PathBuf) {
     );
     // This test's own lighttpd must be the one on the port: a port free
     // when picked may be taken by a parallel test's server before this one
-    // binds it (then this lighttpd exits, and the other answers until its
-    // test ends). Each instance serves its folder's name; a port whose
-    // server says another is given up for a new one.
-    std::fs::write(dir.join("www/instance"), dir.display().to_string()).unwrap();
-    for _ in 0..5 {
-        let port = closed_port();
-        let running = start_on(&dir, port);
-        if serves(port, &dir) {
-            return (
-                running,
-                format!("http://127.0.0.1:{port}/cgi-bin/rpc.cgi"),
-                dir,
-            );
-        }
-    }
-    panic!("lighttpd did not start on a port of its own in five tries");
+    // binds it.
+    let (running, port) = on_its_own_port(|port| start_on(&dir, port));
+    (
+        running,
+        format!("http://127.0.0.1:{port}/cgi-bin/rpc.cgi"),
+        dir,
+    )
 }
 
-/// lighttpd with `dir`'s configuration on `port`, once something accepts there.
+/// lighttpd with `dir`'s configuration on `port`, started.
 fn start_on(dir: &Path, port: u16) -> Running {
     let conf = dir.join("lighttpd.conf");
     std::fs::write(
@@ -97,25 +89,7 @@ $HTTP["url"] =~ "^/cgi-bin/" {{ cgi.assign = ( ".cgi" => "" ) }}
         .stdout(Stdio::null())
         .spawn()
         .expect("start lighttpd");
-    let running = Running(child);
-    let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "lighttpd did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    running
-}
-
-/// Whether the server on `port` is the lighttpd serving `dir`.
-fn serves(port: u16, dir: &Path) -> bool {
-    let answer = raw(
-        &format!("http://127.0.0.1:{port}/instance"),
-        "GET /instance HTTP/1.0\r\n\r\n",
-    );
-    answer.starts_with("HTTP/1.0 200") && answer.ends_with(&dir.display().to_string())
+    Running(child)
 }
 
 #[test]

@@ -14,7 +14,8 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use xmlrpc_kit_test_support::process::{Demo, Running, TempDir, closed_port};
+use xmlrpc_kit_test_support::ports::{on_its_own_port, on_its_own_ports};
+use xmlrpc_kit_test_support::process::{Demo, Running, TempDir};
 
 /// `xmlrpc-kit demo --quiet` on an OS-picked TCP port and on `addresses`.
 fn demo_listening(addresses: &[&str]) -> Demo {
@@ -193,13 +194,12 @@ fn supervisors_python_transport_calls_our_server_on_a_unix_socket() {
 fn rtorrent(dir: &Path, scgi: &str) -> Running {
     std::fs::create_dir_all(dir.join("session")).unwrap();
     std::fs::create_dir_all(dir.join("download")).unwrap();
-    let bt_port = closed_port();
     std::fs::write(
         dir.join("rtorrent.rc"),
         format!(
             "system.daemon.set = true\nsession.path.set = {d}/session\ndirectory.default.set = {d}/download\n\
-             {scgi}\nnetwork.bind_address.set = 127.0.0.1\nnetwork.port_range.set = {bt_port}-{bt_port}\n\
-             network.port_random.set = no\nnetwork.xmlrpc.size_limit.set = 4M\ndht.mode.set = disable\n\
+             {scgi}\nnetwork.bind_address.set = 127.0.0.1\nnetwork.port_open.set = no\n\
+             network.xmlrpc.size_limit.set = 4M\ndht.mode.set = disable\n\
              protocol.pex.set = no\ntrackers.use_udp.set = no\n",
             d = dir.display()
         ),
@@ -265,8 +265,11 @@ fn rtorrent_over_scgi_on_a_unix_socket() {
 #[test]
 fn rtorrent_over_scgi_on_tcp() {
     let dir = TempDir::new("peer-rtorrent-tcp");
-    let port = closed_port();
-    let mut rtorrent = rtorrent(&dir, &format!("network.scgi.open_port = 127.0.0.1:{port}"));
+    // Its SCGI port is checked to be its own (a parallel test may take a
+    // port found free first).
+    let (mut rtorrent, port) = on_its_own_port(|port| {
+        rtorrent(&dir, &format!("network.scgi.open_port = 127.0.0.1:{port}"))
+    });
     call_rtorrent(&format!("scgi://127.0.0.1:{port}"), &mut rtorrent);
     stop(rtorrent, "-TERM");
 }
@@ -290,46 +293,41 @@ fn nginx_in_front_of_our_scgi_and_unix_listeners() {
                 .ok()
         })
         .expect("the SCGI address is announced");
-    let ports = [closed_port(), closed_port(), closed_port()];
     let d = dir.display();
-    std::fs::write(
-        dir.join("nginx.conf"),
-        format!(
-            "user root;\nworker_processes 1;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log info;\n\
-             events {{ worker_connections 64; }}\n\
-             http {{\n  access_log {d}/access.log;\n  client_body_temp_path {d}/client_body;\n  proxy_temp_path {d}/proxy;\n\
-               fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
-               client_max_body_size 16m;\n  client_body_buffer_size 2m;\n\
-               server {{ listen 127.0.0.1:{a}; location /RPC2 {{ include /etc/nginx/scgi_params; scgi_pass unix:{scgi}; }} }}\n\
-               server {{ listen 127.0.0.1:{b}; location /RPC2 {{ include /etc/nginx/scgi_params; scgi_pass 127.0.0.1:{scgi_port}; }} }}\n\
-               server {{ listen 127.0.0.1:{c}; location /RPC2 {{ proxy_pass http://unix:{http}:/RPC2; }} }}\n}}\n",
-            a = ports[0],
-            b = ports[1],
-            c = ports[2],
-            scgi = scgi_sock.display(),
-            http = http_sock.display(),
-        ),
-    )
-    .unwrap();
-    let nginx = Running(
-        Command::new("nginx")
-            .arg("-p")
-            .arg(&*dir)
-            .arg("-c")
-            .arg(dir.join("nginx.conf"))
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("nginx is required (scripts/test.sh installs it)"),
-    );
+    // Its three ports are checked to be its own (a parallel test may take
+    // a port found free first).
+    let (nginx, ports) = on_its_own_ports(3, |ports| {
+        std::fs::write(
+            dir.join("nginx.conf"),
+            format!(
+                "user root;\nworker_processes 1;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log info;\n\
+                 events {{ worker_connections 64; }}\n\
+                 http {{\n  access_log {d}/access.log;\n  client_body_temp_path {d}/client_body;\n  proxy_temp_path {d}/proxy;\n\
+                   fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
+                   client_max_body_size 16m;\n  client_body_buffer_size 2m;\n\
+                   server {{ listen 127.0.0.1:{a}; location /RPC2 {{ include /etc/nginx/scgi_params; scgi_pass unix:{scgi}; }} }}\n\
+                   server {{ listen 127.0.0.1:{b}; location /RPC2 {{ include /etc/nginx/scgi_params; scgi_pass 127.0.0.1:{scgi_port}; }} }}\n\
+                   server {{ listen 127.0.0.1:{c}; location /RPC2 {{ proxy_pass http://unix:{http}:/RPC2; }} }}\n}}\n",
+                a = ports[0],
+                b = ports[1],
+                c = ports[2],
+                scgi = scgi_sock.display(),
+                http = http_sock.display(),
+            ),
+        )
+        .unwrap();
+        Running(
+            Command::new("nginx")
+                .arg("-p")
+                .arg(&*dir)
+                .arg("-c")
+                .arg(dir.join("nginx.conf"))
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("nginx is required (scripts/test.sh installs it)"),
+        )
+    });
     for port in ports {
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "nginx did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
         let program = format!(
             "import xmlrpc.client\n\
              p = xmlrpc.client.ServerProxy('http://127.0.0.1:{port}/RPC2')\n\

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use common::{
-    FakeServer, Proxy, TlsFront, assert_echoes_every_type, closed_port, every_type, our_server,
+    ClosedPort, FakeServer, Proxy, TlsFront, assert_echoes_every_type, every_type, our_server,
 };
 use xmlrpc_kit::{
     Binary, Client, DocumentLimits, Error, OutputEncoding, ResponseLimits, Value, codes,
@@ -345,7 +345,8 @@ async fn basic_auth_from_the_url_and_custom_headers_are_sent() {
 
 #[tokio::test]
 async fn an_unreachable_server_is_a_connect_error() {
-    let client = Client::new(&format!("http://127.0.0.1:{}/", closed_port())).unwrap();
+    let closed = ClosedPort::new();
+    let client = Client::new(&format!("http://127.0.0.1:{}/", closed.port())).unwrap();
     let e = client.call::<i64>("add", (1, 2)).await.unwrap_err();
     let t = e.transport().expect("a transport error");
     assert!(
@@ -550,8 +551,9 @@ fn the_blocking_client_has_the_same_api() {
     // Kept alive between blocking calls too.
     assert_eq!(proxy.connections(), 1);
 
+    let closed = ClosedPort::new();
     let unreachable =
-        xmlrpc_kit::blocking::Client::new(&format!("http://127.0.0.1:{}/", closed_port())).unwrap();
+        xmlrpc_kit::blocking::Client::new(&format!("http://127.0.0.1:{}/", closed.port())).unwrap();
     let e = unreachable.call::<i64>("add", (1, 2)).unwrap_err();
     assert!(e.transport().is_some_and(|t| t.is_connect()));
 }

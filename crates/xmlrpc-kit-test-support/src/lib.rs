@@ -6,6 +6,7 @@
 
 pub mod interop;
 pub mod open_loop;
+pub mod ports;
 pub mod process;
 pub mod python;
 pub mod raw_http;

@@ -88,14 +88,6 @@ impl Demo {
     }
 }
 
-/// A port on 127.0.0.1 that nothing listens on (bound, then released).
-pub fn closed_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("bind 127.0.0.1:0")
-        .port()
-}
-
 /// A fresh folder under the system's temporary folder, removed (with
 /// everything in it) when dropped, even when the test fails.
 #[derive(Debug)]

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use xmlrpc_kit::{Client, Exports, Fault, Methods, Server, Value};
-pub use xmlrpc_kit_test_support::process::closed_port;
+pub use xmlrpc_kit_test_support::ports::ClosedPort;
 pub use xmlrpc_kit_test_support::python::PythonServer;
 pub use xmlrpc_kit_test_support::server::TestServer;
 pub use xmlrpc_kit_test_support::values::every_type;
