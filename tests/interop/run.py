@@ -7,7 +7,8 @@ case table of crates/xmlrpc-kit-test-support/src/interop.rs.
 
 Installs what the peers need (Debian packages, PyPI into a virtualenv, npm,
 their builds) under target/interop/, runs every pair, classifies each check
-(ok; unsupported or peer bug when the peer's peer.toml says so and why;
+(ok; unsupported or peer bug when the peer's peer.toml says so, why, and
+with which failure text, `seen`: a check that fails otherwise fails the run;
 anything else fails), writes INTEROP.md at the top of the repository, and
 exits 1 on any failure. See tests/interop/README.md.
 """
@@ -89,9 +90,10 @@ def load_peers(only):
         if spec.get("role") not in ("client", "server"):
             sys.exit(f"{toml}: role must be client or server")
         for check, exp in spec.get("expect", {}).items():
-            if exp.get("outcome") not in OUTCOMES[1:] or not exp.get("why"):
+            if exp.get("outcome") not in OUTCOMES[1:] or not exp.get("why") or not exp.get("seen"):
                 sys.exit(f"{toml}: [expect] {check!r} needs outcome "
-                         f"('unsupported' or 'peer bug') and why")
+                         f"('unsupported' or 'peer bug'), why, and seen (the failure's "
+                         f"text as the report shows it)")
         peers.append(Peer(name, toml.parent, spec))
     if only and len(peers) != len(only):
         sys.exit(f"no such peer among {sorted(set(only) - {p.name for p in peers})}")
@@ -310,6 +312,13 @@ def run_server(peer):
             stop(server)
 
 
+def shown(text):
+    """A check's failure text as the report shows it and peer.toml records
+    it (`seen`): ports, which differ from run to run, replaced; at most
+    300 characters."""
+    return re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)[:300]
+
+
 def judge(peer, lines):
     for check, text in lines.items():
         expected = peer.expect.get(check)
@@ -318,8 +327,15 @@ def judge(peer, lines):
             if expected:
                 peer.failures.append(f"{check}: now ok, but peer.toml expects "
                                      f"{expected['outcome']} ({expected['why']})")
-        elif expected:
+        elif expected and shown(text) == expected["seen"]:
             outcome = expected["outcome"]
+        elif expected:
+            # The peer fails this check, but not the way it was recorded
+            # to: another failure (ours, perhaps) would hide behind the
+            # expected one.
+            outcome = "FAILED"
+            peer.failures.append(f"{check}: failed otherwise than peer.toml records: "
+                                 f"seen {shown(text)!r}, recorded {expected['seen']!r}")
         else:
             outcome = "FAILED"
             peer.failures.append(f"{check}: {text}")
@@ -389,8 +405,7 @@ def write_report(peers, checks_by_role):
             lines.append(f"- could not be run: {p.problem}")
         for check, outcome, text in notes:
             why = p.expect.get(check, {}).get("why", "not expected: a failure of ours")
-            # Ports differ from run to run; the report should not.
-            seen = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)[:300]
+            seen = shown(text)
             lines.append(f"- **{check}** ({outcome}): {why}. Seen: `{seen}`")
         lines.append("")
     REPORT.write_text("\n".join(lines).rstrip() + "\n")

@@ -84,16 +84,24 @@ pub fn cases() -> Vec<Case> {
             Value::Base64(pseudo_random_bytes(1 << 20)),
         ),
         case("array.empty", Value::Array(Vec::new())),
+        // Each kind of item apart, so that a peer's trouble with one
+        // (dates, base64) does not hide how it reads the others.
         case(
-            "array.mixed",
+            "array.mixed-scalars",
             Value::Array(vec![
                 Value::Int(1),
                 s("two"),
                 Value::Double(3.5),
                 Value::Bool(true),
-                date(2026, 11, 30, 12, 0, 0),
-                Value::Base64(b"bytes".to_vec()),
             ]),
+        ),
+        case(
+            "array.with-datetime",
+            Value::Array(vec![Value::Int(1), date(2026, 11, 30, 12, 0, 0)]),
+        ),
+        case(
+            "array.with-base64",
+            Value::Array(vec![Value::Int(1), Value::Base64(b"bytes".to_vec())]),
         ),
         case(
             "array.nested",
@@ -139,9 +147,10 @@ pub fn cases() -> Vec<Case> {
             ]),
         ),
         case(
-            "struct.special-names",
-            members(vec![("a<b>&c", Value::Int(1)), ("", Value::Int(2))]),
+            "struct.escaped-name",
+            members(vec![("a<b>&c", Value::Int(1))]),
         ),
+        case("struct.empty-name", members(vec![("", Value::Int(2))])),
         case(
             "struct.array-of-structs",
             Value::Array(
