@@ -20,6 +20,7 @@ use xmlrpc_kit::http_rules::AccessLog;
 use xmlrpc_kit::untrusted_text::is_display_control;
 use xmlrpc_kit::{CgiEnv, CgiHandler, Dialect, OutputEncoding, RpcService};
 use xmlrpc_kit_fuzz::{demo, demo_service_logging, exchange, exchange_scgi};
+use xmlrpc_kit_test_support::raw_http::scgi_head;
 
 /// The longest line: four text fields of 60 characters escaped to at most
 /// 8 bytes each (`\u{202e}`) plus `…`, an IPv6 peer, the status, a length
@@ -145,16 +146,13 @@ impl Request {
                 pairs.push((name, value));
             }
         }
-        let mut head = Vec::new();
-        for (name, value) in pairs {
-            head.extend(name.bytes());
-            head.push(0);
-            head.extend(value.bytes().filter(|&b| b != 0));
-            head.push(0);
-        }
-        let mut raw = format!("{}:", head.len()).into_bytes();
-        raw.extend(head);
-        raw.push(b',');
+        // NULs end a name or a value in the head: none may be inside one.
+        let pairs: Vec<(&str, String)> = pairs
+            .into_iter()
+            .map(|(name, value)| (name, value.replace('\0', "")))
+            .collect();
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let mut raw = scgi_head(&pairs);
         raw.extend(body);
         raw
     }

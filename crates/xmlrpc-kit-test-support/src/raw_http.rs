@@ -137,11 +137,18 @@ pub fn add_request(path: &str) -> Vec<u8> {
 /// as SCGI requires, then `SCGI: 1`, then the rest), then `body`.
 pub fn scgi_request(headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
     let length = body.len().to_string();
+    let mut pairs = vec![("CONTENT_LENGTH", length.as_str()), ("SCGI", "1")];
+    pairs.extend_from_slice(headers);
+    let mut raw = scgi_head(&pairs);
+    raw.extend_from_slice(body);
+    raw
+}
+
+/// An SCGI request head exactly as given: the netstring of the `pairs`,
+/// each name and value ended by a NUL.
+pub fn scgi_head(pairs: &[(&str, &str)]) -> Vec<u8> {
     let mut block = Vec::new();
-    for (name, value) in [("CONTENT_LENGTH", length.as_str()), ("SCGI", "1")]
-        .iter()
-        .chain(headers)
-    {
+    for (name, value) in pairs {
         block.extend_from_slice(name.as_bytes());
         block.push(0);
         block.extend_from_slice(value.as_bytes());
@@ -150,7 +157,6 @@ pub fn scgi_request(headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
     let mut raw = format!("{}:", block.len()).into_bytes();
     raw.extend(block);
     raw.push(b',');
-    raw.extend_from_slice(body);
     raw
 }
 
