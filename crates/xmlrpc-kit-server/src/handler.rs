@@ -37,12 +37,14 @@ impl From<Result<Value, Fault>> for Outcome {
     }
 }
 
-/// Marks handlers that return their result directly.
+/// Marks handlers that return their result directly (`fn`s and closures
+/// that are not `async`): the `M` of [`Handler<M>`].
 #[derive(Debug)]
-pub enum Sync {}
-/// Marks handlers that return a future.
+pub enum ReturnsValue {}
+/// Marks handlers that return a future (`async fn`s and closures returning
+/// one): the `M` of [`Handler<M>`].
 #[derive(Debug)]
-pub enum Async {}
+pub enum ReturnsFuture {}
 
 /// A function that can answer an XML-RPC method.
 ///
@@ -50,13 +52,14 @@ pub enum Async {}
 /// parameters implement [`Param`] (every `FromValue` type, and the
 /// request's: `State`, `Peer`, `Headers`, …) and whose result implements
 /// [`IntoResponse`], and for every `Fn(A, B, …) -> impl Future<Output = R>`.
-/// `M` only tells the two apart; it is inferred.
+/// `M` only tells the two apart ([`ReturnsValue`], [`ReturnsFuture`]);
+/// it is inferred.
 #[diagnostic::on_unimplemented(
     message = "this function cannot be registered as an XML-RPC method",
     label = "a parameter or the result of this function does not convert",
     note = "a handler is a `Fn` (sync or async) of up to 12 parameters implementing `FromValue`, returning a type implementing `IntoResponse` (for example `i64`, `String`, `Value`, or `Result<T, Fault>`)"
 )]
-pub trait Handler<M>: Send + std::marker::Sync + 'static {
+pub trait Handler<M>: Send + Sync + 'static {
     /// Converts the parameters, runs the function, converts the result.
     /// `site` names the method and its parameters in fault messages.
     fn call(&self, site: &CallSite<'_>, params: Vec<Value>) -> Outcome;
@@ -137,9 +140,9 @@ fn check_count(
 
 macro_rules! handlers {
     ($($a:ident),*) => {
-        impl<F, R, $($a,)*> Handler<(Sync, R, $($a,)*)> for F
+        impl<F, R, $($a,)*> Handler<(ReturnsValue, R, $($a,)*)> for F
         where
-            F: Fn($($a),*) -> R + Send + std::marker::Sync + 'static,
+            F: Fn($($a),*) -> R + Send + Sync + 'static,
             R: IntoResponse,
             $($a: Param,)*
         {
@@ -165,9 +168,9 @@ macro_rules! handlers {
             }
         }
 
-        impl<F, Fut, $($a,)*> Handler<(Async, Fut, $($a,)*)> for F
+        impl<F, Fut, $($a,)*> Handler<(ReturnsFuture, Fut, $($a,)*)> for F
         where
-            F: Fn($($a),*) -> Fut + Send + std::marker::Sync + 'static,
+            F: Fn($($a),*) -> Fut + Send + Sync + 'static,
             Fut: Future + Send + 'static,
             Fut::Output: IntoResponse,
             $($a: Param,)*

@@ -37,7 +37,7 @@ mod proxies;
 pub use cgi::{CgiEnv, CgiHandler};
 pub use dispatcher::{DispatchOptions, Dispatcher, Reply};
 pub use doc::Documentation;
-pub use handler::{Async, CallFuture, CallSite, Handler, Outcome, Sync};
+pub use handler::{CallFuture, CallSite, Handler, Outcome, ReturnsFuture, ReturnsValue};
 pub use instance::{Exports, Instance, IntoInstance};
 pub use method::{Method, MethodRef};
 pub use methods::Methods;

@@ -219,7 +219,7 @@ pub use xmlrpc_kit_server::{
 /// markers.
 #[cfg(feature = "server")]
 pub mod handler {
-    pub use xmlrpc_kit_server::{Async, CallFuture, CallSite, Handler, Sync};
+    pub use xmlrpc_kit_server::{CallFuture, CallSite, Handler, ReturnsFuture, ReturnsValue};
 }
 
 #[cfg(all(feature = "http", feature = "tls"))]
