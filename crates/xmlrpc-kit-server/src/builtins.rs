@@ -6,7 +6,7 @@ use futures::stream::FuturesOrdered;
 use xmlrpc_kit_codec::wire::{multicall, names};
 use xmlrpc_kit_codec::{Fault, Struct, Value, codes};
 
-use crate::method::{Builtin, Context, Method, Started};
+use crate::method::{Builtin, DispatcherView, Method, Started};
 
 /// A built-in method, as registered.
 pub(crate) struct Entry {
@@ -58,13 +58,13 @@ pub(crate) const MULTICALL: Entry = Entry {
     run: Builtin::Multicall,
 };
 
-fn list_methods(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault> {
+fn list_methods(server: &dyn DispatcherView, params: Vec<Value>) -> Result<Value, Fault> {
     no_params(names::LIST_METHODS, &params)?;
     let names = server.list_methods().into_iter().map(Value::String);
     Ok(Value::Array(names.collect()))
 }
 
-fn method_help(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault> {
+fn method_help(server: &dyn DispatcherView, params: Vec<Value>) -> Result<Value, Fault> {
     let name = name_param(names::METHOD_HELP, &params)?;
     server
         .method_help(name)
@@ -72,7 +72,7 @@ fn method_help(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault>
         .ok_or_else(|| Fault::method_not_found(name))
 }
 
-fn method_signature(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault> {
+fn method_signature(server: &dyn DispatcherView, params: Vec<Value>) -> Result<Value, Fault> {
     let name = name_param(names::METHOD_SIGNATURE, &params)?;
     match server.method_signatures(name) {
         None => Err(Fault::method_not_found(name)),
@@ -105,7 +105,7 @@ fn name_param<'a>(method: &str, params: &'a [Value]) -> Result<&'a str, Fault> {
     }
 }
 
-fn capabilities(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault> {
+fn capabilities(server: &dyn DispatcherView, params: Vec<Value>) -> Result<Value, Fault> {
     no_params(names::GET_CAPABILITIES, &params)?;
     let spec = |url: &str, version: i32| {
         let mut s = Struct::new();
@@ -139,7 +139,10 @@ fn capabilities(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault
 }
 
 /// `system.multicall` over its decoded parameters.
-pub(crate) async fn multicall(server: &dyn Context, params: Vec<Value>) -> Result<Value, Fault> {
+pub(crate) async fn multicall(
+    server: &dyn DispatcherView,
+    params: Vec<Value>,
+) -> Result<Value, Fault> {
     let calls = multicall::read_request(params)?;
     let calls = calls
         .into_iter()
@@ -161,7 +164,7 @@ pub(crate) async fn multicall(server: &dyn Context, params: Vec<Value>) -> Resul
 /// an `.await` makes the future's `Send` unprovable to the compiler when
 /// the method names are borrowed.)
 pub(crate) async fn run_multicall<M: AsRef<str>>(
-    server: &dyn Context,
+    server: &dyn DispatcherView,
     calls: Vec<Result<(M, Vec<Value>), Fault>>,
 ) -> Result<Vec<Result<Value, Fault>>, Fault> {
     let max = server.max_multicall_calls();
@@ -198,7 +201,7 @@ pub(crate) async fn run_multicall<M: AsRef<str>>(
 
 /// Call `number` (1-based) of a multicall.
 async fn multicall_one<M: AsRef<str>>(
-    server: &dyn Context,
+    server: &dyn DispatcherView,
     number: usize,
     call: Result<(M, Vec<Value>), Fault>,
 ) -> Result<Value, Fault> {

@@ -19,7 +19,7 @@ use crate::builtins;
 use crate::context::{NO_REQUEST, RequestContext};
 use crate::handler::{CallFuture, CallSite, Outcome};
 use crate::http_rules::AccessLog;
-use crate::method::{Answer, Builtin, Context, Started};
+use crate::method::{Answer, Builtin, DispatcherView, Started};
 use crate::methods::Methods;
 
 /// The most room an answer's buffer starts with. Room not written to is
@@ -461,7 +461,7 @@ impl<'r> InRequest<'r> {
     }
 }
 
-impl Context for InRequest<'_> {
+impl DispatcherView for InRequest<'_> {
     fn list_methods(&self) -> Vec<String> {
         self.dispatcher.inner.methods.list_methods()
     }

@@ -16,7 +16,7 @@ use crate::handler::{CallSite, Handler, Outcome};
 pub(crate) type Call = dyn Fn(&CallSite<'_>, Vec<Value>) -> Outcome + Send + Sync;
 
 /// What a built-in method can see of the dispatcher answering it.
-pub(crate) trait Context: Send + Sync {
+pub(crate) trait DispatcherView: Send + Sync {
     /// Every method name answered, sorted (`system.listMethods`).
     fn list_methods(&self) -> Vec<String>;
     /// The help of `name`; `None` if unknown.
@@ -36,7 +36,7 @@ pub(crate) trait Context: Send + Sync {
     fn start<'a>(&'a self, method: &'a str, params: Vec<Value>) -> Started<'a>;
 }
 
-/// A call started from a built-in (see [`Context::start`]).
+/// A call started from a built-in (see [`DispatcherView::start`]).
 pub(crate) enum Started<'a> {
     /// It ended.
     Done(Result<Value, Fault>),
@@ -45,7 +45,7 @@ pub(crate) enum Started<'a> {
 }
 
 /// A built-in that answers at once.
-pub(crate) type Now = fn(&dyn Context, Vec<Value>) -> Result<Value, Fault>;
+pub(crate) type Now = fn(&dyn DispatcherView, Vec<Value>) -> Result<Value, Fault>;
 
 /// A built-in method's behaviour: answered at once (introspection), or
 /// `system.multicall`, which runs other calls (and which the dispatcher
