@@ -6,7 +6,7 @@ use futures::stream::FuturesOrdered;
 use xmlrpc_kit_codec::wire::{multicall, names};
 use xmlrpc_kit_codec::{Fault, Struct, Value, codes};
 
-use crate::method::{Builtin, DispatcherView, Method, Started};
+use crate::method::{Builtin, DispatcherView, Method};
 
 /// A built-in method, as registered.
 pub(crate) struct Entry {
@@ -213,8 +213,5 @@ async fn multicall_one<M: AsRef<str>>(
             format!("call {number}: {} cannot be nested", names::MULTICALL),
         ));
     }
-    match server.start(method, params) {
-        Started::Done(result) => result,
-        Started::Waiting(future) => future.await,
-    }
+    server.start(method, params).finish().await
 }

@@ -19,7 +19,7 @@ use crate::builtins;
 use crate::context::{NO_REQUEST, RequestContext};
 use crate::handler::{CallFuture, CallSite, Outcome};
 use crate::http_rules::AccessLog;
-use crate::method::{Answer, Builtin, DispatcherView, Started};
+use crate::method::{Answer, Builtin, DispatcherView};
 use crate::methods::Methods;
 
 /// The most room an answer's buffer starts with. Room not written to is
@@ -405,27 +405,27 @@ struct InRequest<'a> {
     request: &'a RequestContext,
 }
 
-/// A call as far as it got without waiting.
-enum Begun<'a> {
-    /// It ended (or its handler panicked, turned into a fault).
-    Done(Result<Value, Fault>),
-    /// A handler's future, to finish under the panic guard.
-    Running(CallFuture),
-    /// A built-in's future (multicall's).
-    Later(BoxFuture<'a, Result<Value, Fault>>),
+/// Whose future a call started by the dispatcher is, which says how to
+/// finish it.
+enum Running<'a> {
+    /// A handler's: finished under the panic guard.
+    Handler(CallFuture),
+    /// A built-in's (multicall's), which guards the calls it makes.
+    Builtin(BoxFuture<'a, Result<Value, Fault>>),
 }
 
 impl<'r> InRequest<'r> {
     async fn call(&self, method: &str, params: Vec<Value>) -> Result<Value, Fault> {
         match self.begin(method, params) {
-            Begun::Done(result) => result,
-            Begun::Running(future) => finish_guarded(method, future).await,
-            Begun::Later(future) => future.await,
+            Outcome::Ready(result) => result,
+            Outcome::Pending(Running::Handler(future)) => finish_guarded(method, future).await,
+            Outcome::Pending(Running::Builtin(future)) => future.await,
         }
     }
 
-    /// Runs the call up to its first wait: a sync handler to its end.
-    fn begin<'a>(&'a self, method: &str, params: Vec<Value>) -> Begun<'a> {
+    /// Runs the call up to its first wait: a sync handler to its end (or
+    /// its panic, turned into a fault).
+    fn begin<'a>(&'a self, method: &str, params: Vec<Value>) -> Outcome<Running<'a>> {
         let methods = &self.dispatcher.inner.methods;
         let states = methods.states();
         let started = match methods.get(method).map(|m| (m, &m.answer)) {
@@ -434,9 +434,13 @@ impl<'r> InRequest<'r> {
                     record.call_function(call.as_ref(), method, params, self.request, states)
                 }))
             }
-            Some((_, Answer::Builtin(Builtin::Now(run)))) => return Begun::Done(run(self, params)),
+            Some((_, Answer::Builtin(Builtin::Now(run)))) => {
+                return Outcome::Ready(run(self, params));
+            }
             Some((_, Answer::Builtin(Builtin::Multicall))) => {
-                return Begun::Later(builtins::multicall(self, params).boxed());
+                return Outcome::Pending(Running::Builtin(
+                    builtins::multicall(self, params).boxed(),
+                ));
             }
             None => match methods.instance() {
                 Some(instance) => {
@@ -450,13 +454,13 @@ impl<'r> InRequest<'r> {
                         instance.dispatch_at(&site, params)
                     }))
                 }
-                None => return Begun::Done(Err(Fault::method_not_found(method))),
+                None => return Outcome::Ready(Err(Fault::method_not_found(method))),
             },
         };
         match started {
-            Ok(Outcome::Ready(result)) => Begun::Done(result),
-            Ok(Outcome::Pending(future)) => Begun::Running(future),
-            Err(panic) => Begun::Done(Err(panic_fault(method, &*panic))),
+            Ok(Outcome::Ready(result)) => Outcome::Ready(result),
+            Ok(Outcome::Pending(future)) => Outcome::Pending(Running::Handler(future)),
+            Err(panic) => Outcome::Ready(Err(panic_fault(method, &*panic))),
         }
     }
 }
@@ -483,11 +487,17 @@ impl DispatcherView for InRequest<'_> {
     fn multicall_concurrency(&self) -> usize {
         self.dispatcher.inner.options.multicall_concurrency
     }
-    fn start<'a>(&'a self, method: &'a str, params: Vec<Value>) -> Started<'a> {
+    fn start<'a>(
+        &'a self,
+        method: &'a str,
+        params: Vec<Value>,
+    ) -> Outcome<BoxFuture<'a, Result<Value, Fault>>> {
         match self.begin(method, params) {
-            Begun::Done(result) => Started::Done(result),
-            Begun::Running(future) => Started::Waiting(finish_guarded(method, future).boxed()),
-            Begun::Later(future) => Started::Waiting(future),
+            Outcome::Ready(result) => Outcome::Ready(result),
+            Outcome::Pending(Running::Handler(future)) => {
+                Outcome::Pending(finish_guarded(method, future).boxed())
+            }
+            Outcome::Pending(Running::Builtin(future)) => Outcome::Pending(future),
         }
     }
 }

@@ -11,17 +11,20 @@ use crate::context::{NO_REQUEST, NO_STATES, Param, RequestContext, States, Takin
 /// A call still running: the future of an `async` handler.
 pub type CallFuture = Pin<Box<dyn Future<Output = Result<Value, Fault>> + Send + 'static>>;
 
-/// The result of starting a call: ready at once (sync handlers, no
+/// A call once started: its result, ready at once (sync handlers, no
 /// allocation), or a future to await.
+///
+/// `F` is the future: a handler's [`CallFuture`] unless said otherwise
+/// (the dispatcher also starts built-ins, whose futures borrow it).
 #[allow(missing_debug_implementations)]
-pub enum Outcome {
+pub enum Outcome<F = CallFuture> {
     /// The call finished.
     Ready(Result<Value, Fault>),
     /// The call is running.
-    Pending(CallFuture),
+    Pending(F),
 }
 
-impl Outcome {
+impl<F: Future<Output = Result<Value, Fault>>> Outcome<F> {
     /// Waits for the call's result.
     pub async fn finish(self) -> Result<Value, Fault> {
         match self {
@@ -31,7 +34,7 @@ impl Outcome {
     }
 }
 
-impl From<Result<Value, Fault>> for Outcome {
+impl<F> From<Result<Value, Fault>> for Outcome<F> {
     fn from(result: Result<Value, Fault>) -> Self {
         Outcome::Ready(result)
     }

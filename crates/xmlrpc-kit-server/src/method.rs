@@ -33,15 +33,11 @@ pub(crate) trait DispatcherView: Send + Sync {
     fn multicall_concurrency(&self) -> usize;
     /// Starts `method` as if a request had named it: its result when it
     /// ended at once (every sync handler), else the future to await.
-    fn start<'a>(&'a self, method: &'a str, params: Vec<Value>) -> Started<'a>;
-}
-
-/// A call started from a built-in (see [`DispatcherView::start`]).
-pub(crate) enum Started<'a> {
-    /// It ended.
-    Done(Result<Value, Fault>),
-    /// It waits: await this.
-    Waiting(BoxFuture<'a, Result<Value, Fault>>),
+    fn start<'a>(
+        &'a self,
+        method: &'a str,
+        params: Vec<Value>,
+    ) -> Outcome<BoxFuture<'a, Result<Value, Fault>>>;
 }
 
 /// A built-in that answers at once.
