@@ -10,20 +10,20 @@ use xmlrpc_kit_server::http_rules::Rejection;
 /// Every response the server sends, its body whole (each way of serving
 /// it wraps the body as it needs: `Full` for tower and hyper callers,
 /// slices for the server's own connections).
-pub(crate) type Reply = Response<Bytes>;
+pub(crate) type HttpResponse = Response<Bytes>;
 
 /// A `text/xml` answer (always 200, faults included, as the specification
 /// says), coded as given.
-pub(crate) fn xml(body: Vec<u8>, coding: ContentCoding) -> Reply {
+pub(crate) fn xml(body: Vec<u8>, coding: ContentCoding) -> HttpResponse {
     with_body(Bytes::from(coding.encode(body)), "text/xml", coding)
 }
 
 /// The documentation page in `coding`.
-pub(crate) fn page(body: Bytes, coding: ContentCoding) -> Reply {
+pub(crate) fn page(body: Bytes, coding: ContentCoding) -> HttpResponse {
     with_body(body, "text/html; charset=utf-8", coding)
 }
 
-fn with_body(body: Bytes, content_type: &'static str, coding: ContentCoding) -> Reply {
+fn with_body(body: Bytes, content_type: &'static str, coding: ContentCoding) -> HttpResponse {
     let length = body.len();
     let mut response = Response::new(body);
     let headers = response.headers_mut();
@@ -37,7 +37,7 @@ fn with_body(body: Bytes, content_type: &'static str, coding: ContentCoding) -> 
 
 /// The health path's answer: `200 ok` while serving, `503 stopping` once
 /// the server is stopping.
-pub(crate) fn health(serving: bool) -> Reply {
+pub(crate) fn health(serving: bool) -> HttpResponse {
     let (status, text) = if serving {
         (StatusCode::OK, "ok\n")
     } else {
@@ -56,7 +56,7 @@ pub(crate) fn health(serving: bool) -> Reply {
 }
 
 /// A refusal: its status and its line of text.
-pub(crate) fn rejected(rejection: &Rejection) -> Reply {
+pub(crate) fn rejected(rejection: &Rejection) -> HttpResponse {
     let body = rejection.body();
     let length = body.len();
     let mut response = Response::new(Bytes::from(body));

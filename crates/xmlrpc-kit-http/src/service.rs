@@ -20,7 +20,7 @@ use xmlrpc_kit_codec::wire::{ContentCoding, accepts_gzip};
 use xmlrpc_kit_codec::{Fault, codes};
 use xmlrpc_kit_server::context::RequestContext;
 use xmlrpc_kit_server::http_rules::{AccessLog, Rejection};
-use xmlrpc_kit_server::{Dispatcher, Reply as DispatchReply};
+use xmlrpc_kit_server::{Dispatcher, Reply};
 
 use crate::admission::{AnswerHold, AnswersFull, Budgets, Conn, RequestInProgress};
 use crate::body::{BodyHeaders, BoxError, discard, worth_discarding};
@@ -28,7 +28,7 @@ use crate::config::HttpConfig;
 use crate::connection_io::{Sliced, Unvectored};
 use crate::limits::HttpLimits;
 use crate::listener::Stop;
-use crate::response::{self, Reply};
+use crate::response::{self, HttpResponse};
 use crate::routing::{Page, Routes};
 use crate::time_limit::within;
 
@@ -169,7 +169,7 @@ impl hyper::service::Service<Request<Incoming>> for RpcService {
         Box::pin(
             self.clone()
                 .respond_on_connection(request)
-                .map(|answer| Ok(answer.reply.map(Full::new))),
+                .map(|answer| Ok(answer.response.map(Full::new))),
         )
     }
 }
@@ -189,8 +189,8 @@ impl hyper::service::Service<Request<Incoming>> for SlicedAnswers {
         // Mapped, not wrapped in an `async` block: a block awaiting a
         // future it holds stores it twice, and this one is boxed per request.
         Box::pin(self.0.clone().respond_on_connection(request).map(|answer| {
-            let Answer { reply, hold, .. } = answer;
-            Ok(reply.map(|body| Sliced::new(body, hold)))
+            let Answer { response, hold, .. } = answer;
+            Ok(response.map(|body| Sliced::new(body, hold)))
         }))
     }
 }
@@ -235,14 +235,14 @@ where
         Box::pin(
             self.clone()
                 .respond(request, None)
-                .map(|answer| Ok(answer.reply.map(Full::new))),
+                .map(|answer| Ok(answer.response.map(Full::new))),
         )
     }
 }
 
 /// A response, with what the access log and the answer budget need.
 struct Answer {
-    reply: Reply,
+    response: HttpResponse,
     /// The answer's share of the answer budget, for an answer long enough
     /// to be counted.
     hold: Option<AnswerHold>,
@@ -252,9 +252,9 @@ struct Answer {
 
 impl Answer {
     /// A response that calls no method and is not counted.
-    fn plain(reply: Reply) -> Self {
+    fn plain(response: HttpResponse) -> Self {
         Answer {
-            reply,
+            response,
             hold: None,
             method: None,
         }
@@ -264,7 +264,7 @@ impl Answer {
 /// What a request's head leads to, before its body is read.
 enum Step<'a> {
     /// An answer that needs no body: the health path, the page.
-    Answered(Reply),
+    Answered(HttpResponse),
     /// A call for `dispatcher`, its body to be read as `body` says.
     Call {
         dispatcher: &'a Dispatcher,
@@ -299,12 +299,12 @@ impl RpcService {
         if self.shared.is_stopping() {
             // Draining: keep-alive connections end after this answer.
             answer
-                .reply
+                .response
                 .headers_mut()
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         if let Some((started, method, path, version)) = logged {
-            let response = &answer.reply;
+            let response = &answer.response;
             AccessLog {
                 peer: client,
                 method: method.as_str(),
@@ -339,7 +339,7 @@ impl RpcService {
         let limits = &self.shared.config.limits;
         let (head, body) = request.into_parts();
         let (dispatcher, context, body_headers) = match self.step(&head, context) {
-            Ok(Step::Answered(reply)) => return Ok(Answer::plain(reply)),
+            Ok(Step::Answered(response)) => return Ok(Answer::plain(response)),
             Ok(Step::Call {
                 dispatcher,
                 context,
@@ -363,22 +363,22 @@ impl RpcService {
             self.shared.config.response_gzip_threshold(),
             coding == ContentCoding::Gzip,
         );
-        let reply_body = response::xml(reply.body, coding);
-        match self.shared.budgets.hold_answer(reply_body.body().len()) {
+        let http_response = response::xml(reply.body, coding);
+        match self.shared.budgets.hold_answer(http_response.body().len()) {
             Ok(hold) => Ok(Answer {
-                reply: reply_body,
+                response: http_response,
                 hold,
                 method: reply.method,
             }),
             Err(AnswersFull) => {
-                let length = reply_body.body().len();
-                drop(reply_body);
+                let length = http_response.body().len();
+                drop(http_response);
                 let fault = dispatcher.fault_reply(
                     reply.method.clone(),
                     Fault::new(codes::INTERNAL_ERROR, answers_full(length, limits)),
                 );
                 Ok(Answer {
-                    reply: response::xml(fault.body, ContentCoding::Identity),
+                    response: response::xml(fault.body, ContentCoding::Identity),
                     hold: None,
                     method: reply.method,
                 })
@@ -465,7 +465,7 @@ impl Shared {
         dispatcher: &Dispatcher,
         body: B,
         request: &RequestContext,
-    ) -> DispatchReply
+    ) -> Reply
     where
         B: AsRef<[u8]> + Send,
     {
@@ -525,7 +525,7 @@ impl RpcService {
         }
     }
 
-    fn page(&self, page: &Page, headers: &HeaderMap) -> Reply {
+    fn page(&self, page: &Page, headers: &HeaderMap) -> HttpResponse {
         let coding = ContentCoding::choose(
             page.html.len(),
             self.shared.config.response_gzip_threshold(),
