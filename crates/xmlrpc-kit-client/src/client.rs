@@ -24,7 +24,7 @@ use crate::transport::{Transport, TransportSettings};
 /// | [`connect_timeout`](Self::connect_timeout) | 10 s | none |
 /// | [`allow_none`](Self::allow_none) | off | `allow_none=False` |
 /// | [`encoding`](Self::encoding) of requests | UTF-8 | `encoding=None` (UTF-8) |
-/// | [`gzip_requests_above`](Self::gzip_requests_above) | never | `Transport.encode_threshold = None` |
+/// | [`gzip_threshold`](Self::gzip_threshold) of requests | never | `Transport.encode_threshold = None` |
 /// | [`accept_gzip`](Self::accept_gzip) responses | on | on |
 /// | [`limits`](Self::limits) on responses: body 20 MiB as sent and inflated, the document limits | [`ResponseLimits::default()`] (the server's) | none |
 /// | [`pool_idle_timeout`](Self::pool_idle_timeout) | 90 s | one connection, kept |
@@ -36,7 +36,7 @@ use crate::transport::{Transport, TransportSettings};
 /// let client = Client::builder("https://user:secret@example.com/RPC2")
 ///     .timeout(Duration::from_secs(5))
 ///     .allow_none(true)
-///     .gzip_requests_above(Some(1400))
+///     .gzip_threshold(Some(1400))
 ///     .header("X-Request-Source", "docs")
 ///     .build()?;
 /// # Ok::<(), xmlrpc_kit::Error>(())
@@ -151,11 +151,12 @@ impl ClientBuilder {
         self
     }
 
-    /// Gzips request bodies larger than `bytes` (Python's
-    /// `Transport.encode_threshold`; Python's server and ours accept it);
-    /// `None` never does. (The `gzip` feature.)
+    /// Sets the size above which request bodies are gzipped (Python's
+    /// `Transport.encode_threshold`; Python's server and ours accept
+    /// them), as the server's setting of the same name does for responses;
+    /// `None` never compresses. (The `gzip` feature.)
     #[cfg(feature = "gzip")]
-    pub fn gzip_requests_above(mut self, bytes: Option<usize>) -> Self {
+    pub fn gzip_threshold(mut self, bytes: Option<usize>) -> Self {
         self.settings.gzip_threshold = bytes;
         self
     }

@@ -276,7 +276,7 @@ async fn gzip_both_ways() {
     let server = our_server();
     let proxy = Proxy::start(server.addr);
     let client = Client::builder(&proxy.url())
-        .gzip_requests_above(Some(1400))
+        .gzip_threshold(Some(1400))
         .build()
         .unwrap();
     // A large request goes gzipped, and the server reads it.

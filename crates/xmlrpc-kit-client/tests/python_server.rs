@@ -125,7 +125,7 @@ async fn gzip_both_ways_with_python() {
     let python = PythonServer::start(&["--headers"]);
     let proxy = Proxy::start(([127, 0, 0, 1], python.port).into());
     let client = Client::builder(&proxy.url())
-        .gzip_requests_above(Some(1400))
+        .gzip_threshold(Some(1400))
         .build()
         .unwrap();
     // A large request: Python sees it gzipped, and inflates it.
