@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use xmlrpc_kit::client::{Direction, Error};
 use xmlrpc_kit::untrusted_text::Escaped;
-use xmlrpc_kit::{Direction, Error, Fault, OutputEncoding, Value, blocking};
+use xmlrpc_kit::{Fault, OutputEncoding, Value, blocking};
 
 use crate::args::{ArgError, parse_arg, parse_call};
 use crate::output::{fault_json, human, human_line, json_text, signature, to_json};

@@ -8,7 +8,7 @@
 //! let client = Client::new("http://127.0.0.1:8000/RPC2")?;
 //! let eight: i64 = client.call("pow", (2, 3))?;
 //! println!("{eight}");
-//! # Ok::<(), xmlrpc_kit::Error>(())
+//! # Ok::<(), xmlrpc_kit::client::Error>(())
 //! ```
 
 use std::future::Future;

@@ -39,7 +39,7 @@ use crate::transport::{Transport, TransportSettings};
 ///     .gzip_threshold(Some(1400))
 ///     .header("X-Request-Source", "docs")
 ///     .build()?;
-/// # Ok::<(), xmlrpc_kit::Error>(())
+/// # Ok::<(), xmlrpc_kit::client::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 #[must_use]
@@ -256,14 +256,15 @@ impl ClientBuilder {
     /// exact XML (as `xmlrpc-kit call --xml` does).
     ///
     /// ```
-    /// use xmlrpc_kit::{Client, Direction};
+    /// use xmlrpc_kit::Client;
+    /// use xmlrpc_kit::client::Direction;
     /// let client = Client::builder("http://127.0.0.1:8000/RPC2")
     ///     .inspect(|direction, body| {
     ///         let arrow = if direction == Direction::Request { ">" } else { "<" };
     ///         eprintln!("{arrow} {}", String::from_utf8_lossy(body));
     ///     })
     ///     .build()?;
-    /// # Ok::<(), xmlrpc_kit::Error>(())
+    /// # Ok::<(), xmlrpc_kit::client::Error>(())
     /// ```
     pub fn inspect(mut self, callback: impl Fn(Direction, &[u8]) + Send + Sync + 'static) -> Self {
         self.inspector = Some(Inspector(Arc::new(callback)));
@@ -334,7 +335,7 @@ impl ClientBuilder {
 /// any other failure is returned as it is.
 ///
 /// ```no_run
-/// # async fn run() -> Result<(), xmlrpc_kit::Error> {
+/// # async fn run() -> Result<(), xmlrpc_kit::client::Error> {
 /// use xmlrpc_kit::{Client, Value};
 ///
 /// let client = Client::new("http://127.0.0.1:8000/RPC2")?;
@@ -380,7 +381,7 @@ impl Client {
     /// `Vec<Value>`) and converts the result to `R`.
     ///
     /// ```no_run
-    /// # async fn run(client: xmlrpc_kit::Client) -> Result<(), xmlrpc_kit::Error> {
+    /// # async fn run(client: xmlrpc_kit::Client) -> Result<(), xmlrpc_kit::client::Error> {
     /// let n: i64 = client.call("add", (2, 3)).await?;
     /// let names: Vec<String> = client.call("system.listMethods", ()).await?;
     /// # Ok(()) }
@@ -457,7 +458,7 @@ impl Client {
     /// request, get one result or fault per call, in order.
     ///
     /// ```no_run
-    /// # async fn run(client: xmlrpc_kit::Client) -> Result<(), xmlrpc_kit::Error> {
+    /// # async fn run(client: xmlrpc_kit::Client) -> Result<(), xmlrpc_kit::client::Error> {
     /// let mut batch = client.batch();
     /// batch.add("pow", (2, 3)).add("add", (1, 2)).add("div", (1, 0));
     /// for result in batch.send().await? {

@@ -17,8 +17,9 @@ pub(crate) type BoxError = Box<dyn StdError + Send + Sync>;
 /// the response, writing the call, the URL, or converting the result.
 ///
 /// ```no_run
-/// # async fn run() -> Result<(), xmlrpc_kit::Error> {
-/// use xmlrpc_kit::{Client, Error};
+/// # async fn run() -> Result<(), xmlrpc_kit::client::Error> {
+/// use xmlrpc_kit::Client;
+/// use xmlrpc_kit::client::Error;
 ///
 /// let client = Client::new("http://127.0.0.1:8000/RPC2")?;
 /// match client.call::<i64>("div", (1, 0)).await {

@@ -3,8 +3,9 @@
 //! HTTP/1.1 with keep-alive, gzip and TLS.
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), xmlrpc_kit::Error> {
-//! use xmlrpc_kit::{Client, Error};
+//! # async fn run() -> Result<(), xmlrpc_kit::client::Error> {
+//! use xmlrpc_kit::Client;
+//! use xmlrpc_kit::client::Error;
 //!
 //! let client = Client::new("http://localhost:8000")?; // posts to /RPC2, as Python does
 //! let eight: i64 = client.call("pow", (2, 3)).await?;

@@ -7,7 +7,8 @@ use xmlrpc_kit_codec::wire::BodyLimits;
 /// The same defaults as a server's on requests.
 ///
 /// ```
-/// use xmlrpc_kit::{DocumentLimits, ResponseLimits};
+/// use xmlrpc_kit::DocumentLimits;
+/// use xmlrpc_kit::client::ResponseLimits;
 /// use xmlrpc_kit::wire::BodyLimits;
 ///
 /// let limits = ResponseLimits::default();

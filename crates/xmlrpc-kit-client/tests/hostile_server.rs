@@ -5,7 +5,8 @@
 mod common;
 
 use common::*;
-use xmlrpc_kit::{Client, Error};
+use xmlrpc_kit::Client;
+use xmlrpc_kit::client::Error;
 
 fn gzip(data: &[u8]) -> Vec<u8> {
     xmlrpc_kit::wire::gzip::gzip(data)

@@ -10,9 +10,8 @@ use std::time::Duration;
 use common::{
     ClosedPort, FakeServer, Proxy, TlsFront, assert_echoes_every_type, every_type, our_server,
 };
-use xmlrpc_kit::{
-    Binary, Client, DocumentLimits, Error, OutputEncoding, ResponseLimits, Value, codes,
-};
+use xmlrpc_kit::client::{Error, ResponseLimits};
+use xmlrpc_kit::{Binary, Client, DocumentLimits, OutputEncoding, Value, codes};
 
 #[tokio::test]
 async fn every_type_round_trips_through_echo() {
@@ -64,7 +63,7 @@ async fn requests_are_written_in_the_clients_dialect() {
         .allow_none(true)
         .dialect(xmlrpc_kit::Dialect::XMLRPC_C)
         .inspect(move |direction, body| {
-            if direction == xmlrpc_kit::Direction::Request {
+            if direction == xmlrpc_kit::client::Direction::Request {
                 requests
                     .lock()
                     .unwrap()

@@ -7,7 +7,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{Proxy, PythonServer, assert_echoes_every_type};
-use xmlrpc_kit::{Client, Error, Value};
+use xmlrpc_kit::client::Error;
+use xmlrpc_kit::{Client, Value};
 
 /// What Python sends back for `value`: it reads `<i8>` but writes every
 /// integer as `<int>`.

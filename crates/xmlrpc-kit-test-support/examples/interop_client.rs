@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use std::str::FromStr;
 use std::time::Duration;
 
-use xmlrpc_kit::{Dialect, Direction, Error, Value, blocking::Client};
+use xmlrpc_kit::client::{Direction, Error};
+use xmlrpc_kit::{Dialect, Value, blocking::Client};
 use xmlrpc_kit_test_support::interop::{self, describe, difference};
 
 struct Checks {

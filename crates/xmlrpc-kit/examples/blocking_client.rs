@@ -4,8 +4,8 @@
 //! Run with `cargo run -p xmlrpc-kit --example blocking_client -- http://127.0.0.1:8000/RPC2`
 //! against `xmlrpc-kit demo`.
 
-use xmlrpc_kit::Error;
 use xmlrpc_kit::blocking::Client;
+use xmlrpc_kit::client::Error;
 
 fn show(url: &str) -> Result<Vec<String>, Error> {
     let client = Client::new(url)?;

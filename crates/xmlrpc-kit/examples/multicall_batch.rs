@@ -4,7 +4,8 @@
 //! Run with `cargo run -p xmlrpc-kit --example multicall_batch -- http://127.0.0.1:8000/RPC2`
 //! against `xmlrpc-kit demo`.
 
-use xmlrpc_kit::{Client, Error, Value};
+use xmlrpc_kit::client::Error;
+use xmlrpc_kit::{Client, Value};
 
 async fn batch(url: &str) -> Result<Vec<String>, Error> {
     let client = Client::new(url)?;

@@ -19,7 +19,7 @@
 //! ```no_run
 //! let client = xmlrpc_kit::blocking::Client::new("http://localhost:8000")?;
 //! let eight: i64 = client.call("pow", (2, 3))?;
-//! # Ok::<(), xmlrpc_kit::Error>(())
+//! # Ok::<(), xmlrpc_kit::client::Error>(())
 //! ```
 //!
 //! # Features
@@ -176,7 +176,7 @@
 //!
 //! ```no_run
 //! # #[cfg(feature = "client")]
-//! # async fn run() -> Result<(), xmlrpc_kit::Error> {
+//! # async fn run() -> Result<(), xmlrpc_kit::client::Error> {
 //! let client = xmlrpc_kit::Client::new("http://127.0.0.1:8000/RPC2")?;
 //! let mut batch = client.batch();
 //! batch.add("pow", (2, 8)).add("add", (1, 2));
@@ -194,7 +194,7 @@
 //! the CGI handler are thin front ends around that; the client is the
 //! other end. Limits live with the layer that enforces them:
 //! [`DocumentLimits`] for the decoder, [`DispatchOptions`] for the
-//! dispatcher, `HttpLimits` for the HTTP server, `ResponseLimits` for the
+//! dispatcher, `HttpLimits` for the HTTP server, `client::ResponseLimits` for the
 //! client.
 
 pub use xmlrpc_kit_codec::{
@@ -231,9 +231,16 @@ pub use xmlrpc_kit_http::{
 };
 
 #[cfg(feature = "client")]
-pub use xmlrpc_kit_client::{
-    Batch, Client, ClientBuilder, Direction, Error, InvalidUrl, ResponseLimits, TransportError,
-};
+pub use xmlrpc_kit_client::Client;
+
+/// The client's other types: its builder, batches, limits, and its errors
+/// ([`Client`] itself is at the crate's root).
+#[cfg(feature = "client")]
+pub mod client {
+    pub use xmlrpc_kit_client::{
+        Batch, ClientBuilder, Direction, Error, InvalidUrl, ResponseLimits, TransportError,
+    };
+}
 
 #[cfg(feature = "blocking")]
 pub use xmlrpc_kit_client::blocking;
