@@ -201,10 +201,24 @@ pub use xmlrpc_kit_codec::{
     Binary, ConvertError, DateTime, DecodeError, DecodeErrorKind, Dialect, DocumentLimits,
     EncodeError, EncodeOptions, Fault, ForeignDateTime, FromValue, IntoParams, IntoResponse,
     IntoValue, MemberName, MethodCall, OutputEncoding, ParseDateTimeError, Response, Struct, Value,
-    Zone, codes, decode_call, decode_response, decode_value, dialect, encode_call, encode_response,
-    encode_response_sized, encode_response_within, encode_value, structs, untrusted_text, wire,
-    xml_chars,
+    Zone, codes, decode_call, decode_response, decode_value, encode_call, encode_response,
+    encode_response_sized, encode_response_within, encode_value, untrusted_text, wire, xml_chars,
 };
+
+/// The parts of a [`Dialect`]: how it spells one
+/// extension, doubles and dates, and the error for a name that is not a
+/// preset.
+pub mod dialect {
+    // All of `xmlrpc_kit_codec::dialect` but `Dialect`, which is at the root.
+    pub use xmlrpc_kit_codec::dialect::{DateTimeForm, DoubleForm, Extension, UnknownDialect};
+}
+
+/// The iterators of a [`Struct`]'s members.
+pub mod structs {
+    // All of `xmlrpc_kit_codec::structs` but `Struct` and `MemberName`,
+    // which are at the root.
+    pub use xmlrpc_kit_codec::structs::{IntoIter, Iter, IterMut};
+}
 
 #[cfg(feature = "serde")]
 pub use xmlrpc_kit_codec::serde;
