@@ -58,7 +58,8 @@ def crate_rank(crate):
 
 def generated():
     files = subprocess.run(
-        ["git", "ls-files", "crates/*/src/*.rs", "crates/*/src/**/*.rs"],
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard",
+         "crates/*/src/*.rs", "crates/*/src/**/*.rs"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout.split()
     by_crate = {}
