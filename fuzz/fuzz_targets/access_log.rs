@@ -16,7 +16,7 @@ use std::sync::{Mutex, OnceLock};
 
 use arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use xmlrpc_kit::http_rules::AccessLog;
+use xmlrpc_kit::front::AccessLog;
 use xmlrpc_kit::untrusted_text::is_display_control;
 use xmlrpc_kit::{CgiEnv, CgiHandler, Dialect, OutputEncoding, RpcService};
 use xmlrpc_kit_fuzz::{demo, demo_service_logging, exchange, exchange_scgi};

@@ -12,7 +12,7 @@ use arbitrary::{Arbitrary, Result, Unstructured};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use xmlrpc_kit::{DateTime, DocumentLimits, HttpLimits, RpcService, Server, Struct, Value};
 
-pub use xmlrpc_kit::demo;
+pub use xmlrpc_kit_test_support::demo;
 pub use xmlrpc_kit_test_support::values::{holds_nil, holds_non_xml_char, identical};
 
 /// How deep generated arrays and structs nest (the decoder's default limit is 64).

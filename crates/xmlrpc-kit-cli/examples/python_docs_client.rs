@@ -25,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Serves the demo, runs the documentation's client against it, writes to `out`.
 fn run(out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>> {
-    let server = xmlrpc_kit::Server::builder(xmlrpc_kit::demo::methods())
+    let server = xmlrpc_kit::Server::builder(xmlrpc_kit_test_support::demo::methods())
         .allow_none(true)
         .log_requests(false)
         .bind("127.0.0.1:0")?;

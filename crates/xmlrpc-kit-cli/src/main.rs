@@ -1,5 +1,5 @@
 //! `xmlrpc-kit`: the command-line tool. A thin layer over the `xmlrpc-kit` crate:
-//! the demo server (the example of Python's `xmlrpc.server` documentation, `xmlrpc_kit::demo`) and the client
+//! the demo server (the example of Python's `xmlrpc.server` documentation, `src/demo.rs`) and the client
 //! subcommands (`call`, `list`, `help`, `multicall`): how arguments become
 //! values (`args`), how results are printed (`output`), and the exit codes
 //! (`commands`).
@@ -12,6 +12,10 @@ use clap::{Parser, Subcommand};
 
 mod args;
 mod commands;
+// Public items in a private module: the test-support crate includes this
+// file as its public `demo` module.
+#[allow(unreachable_pub)]
+mod demo;
 mod output;
 
 use commands::{CallArgs, HelpArgs, ListArgs, MulticallArgs};
@@ -73,13 +77,13 @@ struct DemoArgs {
         default_value = "",
         hide_default_value = true
     )]
-    trusted_proxies: xmlrpc_kit::context::TrustedProxies,
+    trusted_proxies: xmlrpc_kit::front::TrustedProxies,
     /// The header the trusted proxies append the client's address to:
     /// x-forwarded-for (nginx's $proxy_add_x_forwarded_for, HAProxy's
     /// option forwardfor) or forwarded (RFC 7239). The other header is
     /// ignored: proxies pass it on from the client, forgeries included.
     #[arg(long, value_name = "HEADER", default_value = "x-forwarded-for")]
-    proxy_header: xmlrpc_kit::context::ForwardedHeader,
+    proxy_header: xmlrpc_kit::front::ForwardedHeader,
     /// On SIGTERM, go on answering for this long (closing each connection
     /// after its answer, failing the health check) before no longer
     /// accepting, so a load balancer moves away first (DEPLOYMENT.md).
@@ -178,7 +182,7 @@ fn demo(args: &DemoArgs) -> ExitCode {
     };
     let proxies = args.trusted_proxies.clone().header(args.proxy_header);
     if args.cgi {
-        let handler = xmlrpc_kit::demo::cgi_handler(encoding, args.dialect)
+        let handler = demo::cgi_handler(encoding, args.dialect)
             .log_requests(!args.quiet)
             .trusted_proxies(proxies);
         return match handler.handle_request(None) {
@@ -199,13 +203,12 @@ fn demo(args: &DemoArgs) -> ExitCode {
     } else {
         args.listen.clone()
     };
-    let mut builder =
-        xmlrpc_kit::Server::builder_for(xmlrpc_kit::demo::dispatcher(encoding, args.dialect))
-            .documentation(xmlrpc_kit::demo::documentation())
-            .log_requests(!args.quiet)
-            .reuse_port(args.reuse_port)
-            .trusted_proxies(proxies)
-            .drain(drain);
+    let mut builder = xmlrpc_kit::Server::builder_for(demo::dispatcher(encoding, args.dialect))
+        .documentation(demo::documentation())
+        .log_requests(!args.quiet)
+        .reuse_port(args.reuse_port)
+        .trusted_proxies(proxies)
+        .drain(drain);
     if let Some(path) = &args.health_path {
         builder = builder.health_path(path.clone());
     }

@@ -75,7 +75,7 @@ const HELP: &str = "<script>document.body.setAttribute('data-pwned','help')</scr
 
 #[test]
 fn hostile_strings_render_as_text_and_run_nothing() {
-    let mut methods = xmlrpc_kit::demo::methods();
+    let mut methods = xmlrpc_kit_test_support::demo::methods();
     methods.register_function(METHOD, || 1).help(HELP);
     let names = methods.list_methods();
     let (_server, url) = serve(
@@ -121,8 +121,8 @@ fn hostile_strings_render_as_text_and_run_nothing() {
 #[test]
 fn the_demo_page_renders_and_a_screenshot_is_saved() {
     let (_server, url) = serve(
-        DocServer::builder(xmlrpc_kit::demo::methods())
-            .documentation(xmlrpc_kit::demo::documentation()),
+        DocServer::builder(xmlrpc_kit_test_support::demo::methods())
+            .documentation(xmlrpc_kit_test_support::demo::documentation()),
     );
     let dom = browse(&url, "demo", &["--virtual-time-budget=2000", "--dump-dom"]);
     assert!(dom.contains("<title>xmlrpc-kit demo</title>"), "{dom}");
@@ -130,7 +130,7 @@ fn the_demo_page_renders_and_a_screenshot_is_saved() {
         dom.contains("<h1>The example server of Python's xmlrpc.server documentation</h1>"),
         "{dom}"
     );
-    for name in Methods::list_methods(&xmlrpc_kit::demo::methods()) {
+    for name in Methods::list_methods(&xmlrpc_kit_test_support::demo::methods()) {
         assert!(dom.contains(&format!("id=\"method-{name}\"")), "{name}");
     }
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));

@@ -11,7 +11,7 @@ use xmlrpc_kit_test_support::server::TestServer;
 /// The demo's dispatcher (what `xmlrpc-kit demo` serves), in-process.
 fn demo() -> TestServer {
     TestServer::start(
-        Server::builder_for(xmlrpc_kit::demo::dispatcher(
+        Server::builder_for(xmlrpc_kit_test_support::demo::dispatcher(
             OutputEncoding::default(),
             xmlrpc_kit::Dialect::default(),
         ))
@@ -376,7 +376,7 @@ fn every_command_takes_unix_and_scgi_addresses() {
     let unix = format!("unix://{}", dir.join("http.sock").display());
     let scgi = format!("scgi://{}", dir.join("scgi.sock").display());
     let _server = TestServer::serve(
-        Server::builder_for(xmlrpc_kit::demo::dispatcher(
+        Server::builder_for(xmlrpc_kit_test_support::demo::dispatcher(
             OutputEncoding::default(),
             xmlrpc_kit::Dialect::default(),
         ))

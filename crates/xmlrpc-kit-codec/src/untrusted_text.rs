@@ -96,6 +96,11 @@ impl<'a> Escaped<'a> {
         self
     }
 
+    /// How many characters of a peer's text one field of a log line or
+    /// message shows (the access log's fields, a method name in a log
+    /// event): enough to recognise it, bounded whatever was sent.
+    pub const FIELD_CHARS: usize = 60;
+
     /// Writes at most the first `max_chars` characters of the text (each
     /// escaped as needed), then `…` if there were more.
     #[must_use]

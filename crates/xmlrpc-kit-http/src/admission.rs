@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
-use xmlrpc_kit_server::http_rules::Rejection;
+use xmlrpc_kit_front::Rejection;
 
 use crate::limits::HttpLimits;
 

@@ -6,81 +6,21 @@
 
 use bytes::{Buf as _, Bytes};
 use http_body_util::BodyExt as _;
-use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::header::{self, HeaderMap};
 use xmlrpc_kit_codec::wire::ContentCoding;
-use xmlrpc_kit_server::http_rules::{Rejection, check_streamed, content_length};
+use xmlrpc_kit_front::{BodyPlan, Rejection};
 
 use crate::admission::Reservation;
 use crate::limits::HttpLimits;
 use crate::time_limit::within;
 
-/// What the headers say about the body to come.
-#[derive(Debug)]
-pub(crate) struct BodyHeaders {
-    coding: ContentCoding,
-    declared: Option<usize>,
-}
-
-impl BodyHeaders {
-    /// Reads and checks the body's headers before anything is read: its
-    /// coding (415) and its length (411, 413).
-    pub(crate) fn check(headers: &HeaderMap, limits: &HttpLimits) -> Result<Self, Rejection> {
-        let coding = ContentCoding::from_headers(
-            headers
-                .get_all(header::CONTENT_ENCODING)
-                .iter()
-                .map(HeaderValue::as_bytes),
-        )
-        .map_err(|e| Rejection::unsupported_coding(&e))?;
-        // With Transfer-Encoding, hyper frames the body by it and drops any
-        // Content-Length (RFC 9112 §6.3), so the two cannot disagree here.
-        // hyper has already refused lengths that are not plain numbers.
-        let declared = content_length(
-            headers
-                .get(header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok()),
-            headers.contains_key(header::TRANSFER_ENCODING),
-            &limits.body,
-        )?;
-        Ok(BodyHeaders { coding, declared })
-    }
-
-    /// Reads the whole body within the time limit, holding budget for what
-    /// it holds as it arrives, and decodes it. A body refused for want of
-    /// budget is read to its end and let go first (see [`discard`]).
-    pub(crate) async fn read<B>(
-        self,
-        body: B,
-        limits: &HttpLimits,
-        reservation: &mut Reservation<'_>,
-    ) -> Result<Bytes, Rejection>
-    where
-        B: hyper::body::Body,
-        B::Error: Into<BoxError>,
-    {
-        let read = read_within_limit(body, self.declared, limits, reservation);
-        let body = within(Some(limits.body_read_timeout), read)
-            .await
-            .ok_or_else(|| Rejection::body_timeout(limits.body_read_timeout))??;
-        if self.coding == ContentCoding::Identity {
-            return Ok(body);
-        }
-        let sent = body.len();
-        let decoded = self
-            .coding
-            .decode(body.to_vec(), limits.body.max_inflated_bytes)
-            .map_err(|e| Rejection::bad_coding(&e))?;
-        reservation.cover(sent + decoded.len())?;
-        Ok(Bytes::from(decoded))
-    }
-}
-
-/// The body's bytes. A body that arrives in one frame (a request that
-/// fits hyper's read buffer) is that frame, shared, not copied; a longer
-/// one is gathered into a buffer sized by its declared length.
-async fn read_within_limit<B>(
+/// Reads the whole body as `plan` says, within the time limit, holding
+/// budget for what it holds as it arrives, and decodes it
+/// ([`BodyPlan::finish`]). A body refused for want of budget is read to
+/// its end and let go first (see [`discard`]).
+pub(crate) async fn read<B>(
+    plan: BodyPlan,
     body: B,
-    declared: Option<usize>,
     limits: &HttpLimits,
     reservation: &mut Reservation<'_>,
 ) -> Result<Bytes, Rejection>
@@ -88,6 +28,32 @@ where
     B: hyper::body::Body,
     B::Error: Into<BoxError>,
 {
+    let read = read_within_limit(body, plan, limits, reservation);
+    let body = within(Some(limits.body_read_timeout), read)
+        .await
+        .ok_or_else(|| Rejection::body_timeout(limits.body_read_timeout))??;
+    let sent = body.len();
+    let decoded = plan.finish(body, &limits.body)?;
+    if plan.coding() != ContentCoding::Identity {
+        reservation.cover(sent + decoded.len())?;
+    }
+    Ok(decoded)
+}
+
+/// The body's bytes. A body that arrives in one frame (a request that
+/// fits hyper's read buffer) is that frame, shared, not copied; a longer
+/// one is gathered into a buffer sized by its declared length.
+async fn read_within_limit<B>(
+    body: B,
+    plan: BodyPlan,
+    limits: &HttpLimits,
+    reservation: &mut Reservation<'_>,
+) -> Result<Bytes, Rejection>
+where
+    B: hyper::body::Body,
+    B::Error: Into<BoxError>,
+{
+    let declared = plan.declared();
     let mut first: Option<Bytes> = None;
     let mut gathered: Vec<u8> = Vec::new();
     let mut total = 0;
@@ -105,7 +71,7 @@ where
             }
         }
         total += len;
-        check_streamed(total, &limits.body)?;
+        plan.check_streamed(total, &limits.body)?;
         if let Err(busy) = reservation.cover(total) {
             refused = Some(busy);
             break;

@@ -15,10 +15,10 @@ use xmlrpc_kit_server::{DispatchOptions, Dispatcher, Documentation, Methods};
 use crate::config::HttpConfig;
 use crate::limits::HttpLimits;
 use crate::listener::{Family, Listener, Protocol, Server};
-use crate::routing::{Endpoint, Routes};
 use crate::service::{RpcService, Shared};
 use crate::socket::{activated, bind_tcp, bind_unix};
 use xmlrpc_kit_codec::wire::Address;
+use xmlrpc_kit_front::{Endpoint, Routes};
 
 /// What a server serves: the type parameter of [`ServerBuilder`].
 pub mod serves {
@@ -191,7 +191,7 @@ impl ServerBuilder<ByPath> {
 
 impl<T: Target> ServerBuilder<T> {
     /// Turns request logging on or off (Python's `logRequests`): one
-    /// [`AccessLog`](xmlrpc_kit_server::http_rules::AccessLog) line per request
+    /// [`AccessLog`](xmlrpc_kit_front::AccessLog) line per request
     /// through `tracing`, every value the peer sent escaped and cut short.
     pub fn log_requests(mut self, on: bool) -> Self {
         self.config.log_requests = on;
@@ -457,10 +457,10 @@ impl<T: Target> ServerBuilder<T> {
     }
 
     /// Authenticates every request before dispatch (see
-    /// [`Authenticator`](crate::Authenticator)): a failure answers 401
+    /// [`Authenticator`](xmlrpc_kit_front::Authenticator)): a failure answers 401
     /// with `WWW-Authenticate`; handlers see the identity as a
     /// [`Caller`](xmlrpc_kit_server::context::Caller) parameter.
-    pub fn authenticate(mut self, authenticator: crate::Authenticator) -> Self {
+    pub fn authenticate(mut self, authenticator: xmlrpc_kit_front::Authenticator) -> Self {
         self.config.authenticator = Some(authenticator);
         self
     }
@@ -472,12 +472,12 @@ impl<T: Target> ServerBuilder<T> {
     /// unless set to `Forwarded`; the other is ignored. Default: no proxy
     /// is trusted, and the peer is the address that connected.
     ///
-    /// [`TrustedProxies::header`]: xmlrpc_kit_server::context::TrustedProxies::header
+    /// [`TrustedProxies::header`]: xmlrpc_kit_front::TrustedProxies::header
     ///
     /// ```
     /// use xmlrpc_kit_http::Server;
     /// use xmlrpc_kit_server::Methods;
-    /// use xmlrpc_kit_server::context::{ForwardedHeader, TrustedProxies};
+    /// use xmlrpc_kit::front::{ForwardedHeader, TrustedProxies};
     ///
     /// // Behind nginx or HAProxy appending to X-Forwarded-For:
     /// let proxies = "127.0.0.1, 10.0.0.0/8".parse().expect("addresses and networks");
@@ -492,7 +492,7 @@ impl<T: Target> ServerBuilder<T> {
     /// let server = Server::builder(Methods::new()).trusted_proxies(proxies);
     /// # drop(server);
     /// ```
-    pub fn trusted_proxies(mut self, proxies: xmlrpc_kit_server::context::TrustedProxies) -> Self {
+    pub fn trusted_proxies(mut self, proxies: xmlrpc_kit_front::TrustedProxies) -> Self {
         self.config.trusted_proxies = proxies;
         self
     }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use xmlrpc_kit_server::context::TrustedProxies;
+use xmlrpc_kit_front::TrustedProxies;
 
 use crate::limits::HttpLimits;
 
@@ -76,7 +76,7 @@ pub struct HttpConfig {
     pub unix_socket_mode: Option<u32>,
     /// How requests authenticate before dispatch; `None` lets every
     /// request through. Default: `None`.
-    pub authenticator: Option<crate::Authenticator>,
+    pub authenticator: Option<xmlrpc_kit_front::Authenticator>,
     /// The reverse proxies whose forwarding header (`X-Forwarded-For`, or
     /// `Forwarded` if they are set to write that one) is believed, so
     /// handlers' `Peer` and the access log name the real client (see

@@ -13,21 +13,14 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
-//! Each request: the path is checked against `rpc_paths` (404), the method
-//! must be POST (501), the body must have a length within the limit (411,
-//! 413) and arrive in time (408); a gzip body is inflated with the same
-//! limit (400); the body goes to the path's dispatcher; the response is
-//! `text/xml`, gzipped when the client accepts it and it is over the
-//! threshold. The statuses and texts are the CGI handler's too
-//! (`xmlrpc_kit::http_rules`).
-//!
-//! The modules, one job each: `builder` (settings), `listener` (bind,
-//! accept, stop), `admission` (connections, requests and bodies at once),
-//! `routing` (path → endpoint), `body` (reading a request body), `service`
-//! (one request → one response), `response` (writing responses).
+//! Each request runs the one request path of every front end
+//! (`xmlrpc_kit::front::admit`: `Host`, the health path, authentication,
+//! the route and method, the body's coding and length), then its body is
+//! read within its limit, budget and time (`body`), inflated when gzip,
+//! and dispatched; the response is `text/xml`, gzipped when the client
+//! accepts it and it is over the threshold. SCGI runs the same path.
 
 mod admission;
-mod auth;
 mod body;
 mod builder;
 mod config;
@@ -35,7 +28,6 @@ mod connection_io;
 mod limits;
 mod listener;
 mod response;
-mod routing;
 mod scgi;
 mod service;
 mod socket;
@@ -43,7 +35,6 @@ mod time_limit;
 #[cfg(feature = "tls")]
 mod tls;
 
-pub use auth::Authenticator;
 pub use builder::{DocServer, MultiPathServer, ServerBuilder, serves};
 pub use config::HttpConfig;
 pub use limits::HttpLimits;

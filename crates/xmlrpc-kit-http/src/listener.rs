@@ -538,12 +538,12 @@ async fn serve_https(
         let mut first = [0u8; 1];
         let peeked = tokio::time::timeout(timeout, tcp.peek(&mut first)).await;
         if matches!(peeked, Ok(Ok(1))) && first[0].is_ascii_uppercase() {
-            let text = "this port speaks HTTPS: send the request over TLS\n";
-            let reply = format!(
-                "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
-                text.len()
+            let refusal = xmlrpc_kit_front::Rejection::wrong_protocol(
+                "this port speaks HTTPS: send the request over TLS",
             );
-            let _ = stream.write_all(reply.as_bytes()).await;
+            let _ = stream
+                .write_all(&crate::response::refusal_bytes(&refusal))
+                .await;
             let _ = stream.shutdown().await;
             return;
         }

@@ -5,7 +5,7 @@ use bytes::Bytes;
 use hyper::header::{self, HeaderValue};
 use hyper::{Response, StatusCode};
 use xmlrpc_kit_codec::wire::ContentCoding;
-use xmlrpc_kit_server::http_rules::Rejection;
+use xmlrpc_kit_front::{Rejection, health as health_answer};
 
 /// Every response the server sends, its body whole (each way of serving
 /// it wraps the body as it needs: `Full` for tower and hyper callers,
@@ -35,16 +35,11 @@ fn with_body(body: Bytes, content_type: &'static str, coding: ContentCoding) -> 
     response
 }
 
-/// The health path's answer: `200 ok` while serving, `503 stopping` once
-/// the server is stopping.
+/// The health path's answer (see [`health_answer`]), never cached.
 pub(crate) fn health(serving: bool) -> HttpResponse {
-    let (status, text) = if serving {
-        (StatusCode::OK, "ok\n")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "stopping\n")
-    };
+    let (status, text) = health_answer(serving);
     let mut response = Response::new(Bytes::from_static(text.as_bytes()));
-    *response.status_mut() = status;
+    *response.status_mut() = StatusCode::from_u16(status).expect("a valid status");
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -68,16 +63,26 @@ pub(crate) fn rejected(rejection: &Rejection) -> HttpResponse {
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-    if rejection.status() == 501 {
-        headers.insert(header::ALLOW, HeaderValue::from_static("POST"));
-    }
-    if let Some(seconds) = rejection.retry_after() {
-        headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    }
-    if let Some(challenge) = rejection.challenge() {
-        if let Ok(value) = HeaderValue::try_from(challenge) {
-            headers.insert(header::WWW_AUTHENTICATE, value);
+    for (name, value) in rejection.headers() {
+        if let Ok(value) = HeaderValue::try_from(value) {
+            headers.insert(name, value);
         }
     }
     response
+}
+
+/// A refusal written straight to a connection that hyper does not serve
+/// (an HTTP request on an SCGI or HTTPS port), which is then closed.
+pub(crate) fn refusal_bytes(rejection: &Rejection) -> Vec<u8> {
+    let body = rejection.body();
+    let mut head = format!(
+        "HTTP/1.1 {}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n",
+        rejection.status_line(),
+        body.len()
+    );
+    for (name, value) in rejection.headers() {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    [head.into_bytes(), body.into_bytes()].concat()
 }

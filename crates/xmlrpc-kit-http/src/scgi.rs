@@ -1,25 +1,28 @@
 //! SCGI, as rTorrent and nginx's `scgi_pass` speak it: one request per
 //! connection, a netstring of NUL-separated header pairs (read with limits
-//! on its length and count, each name at most once; `CONTENT_LENGTH`
-//! required, digits only, and checked by the same body policy as HTTP;
-//! `HTTP_CONTENT_ENCODING` read as HTTP reads `Content-Encoding`), the
-//! body, and a CGI-style response (`Status: 200 OK`, headers, body).
+//! on its length and count, each name at most once), then the one request
+//! path of every front end (`CONTENT_LENGTH` and the `HTTP_*` variables
+//! read as HTTP reads its headers), the body, and a response in CGI form
+//! (`Status: 200 OK`, headers, body).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::sync::watch;
-use xmlrpc_kit_codec::wire::{ContentCoding, accepts_gzip};
+use xmlrpc_kit_codec::wire::ContentCoding;
 use xmlrpc_kit_codec::{Fault, codes};
-use xmlrpc_kit_server::context::{Identity, RequestContext, TrustedProxies};
-use xmlrpc_kit_server::http_rules::{AccessLog, Rejection, check_streamed, content_length, reason};
+use xmlrpc_kit_front::{
+    AccessLog, Admitted, Field, Rejection, RequestHead, TrustedProxies, admit, cgi_head,
+    cgi_refusal, content_length, health,
+};
+use xmlrpc_kit_server::context::{Identity, RequestContext};
 
 use crate::admission::{AnswersFull, Conn, Reservation};
 use crate::limits::HttpLimits;
 use crate::listener::{Stop, reached, stop_settled};
-use crate::routing::{Endpoint, Page};
 use crate::service::{Shared, answers_full};
 
 /// Why a request head could not be read.
@@ -78,6 +81,41 @@ impl Head {
             (None, None) => "/".to_owned(),
             (script, info) => format!("{}{}", script.unwrap_or(""), info.unwrap_or("")),
         }
+    }
+}
+
+/// An SCGI request's head as the one request path reads it.
+struct ScgiRequest<'a> {
+    head: &'a Head,
+    method: &'a str,
+    path: &'a str,
+}
+
+impl RequestHead for ScgiRequest<'_> {
+    fn method(&self) -> &str {
+        self.method
+    }
+
+    fn path(&self) -> &str {
+        self.path
+    }
+
+    fn http_1_1(&self) -> Option<bool> {
+        None
+    }
+
+    fn values(&self, field: Field) -> impl Iterator<Item = &[u8]> {
+        let name = match field {
+            Field::Host => Some("HTTP_HOST"),
+            Field::ContentLength => Some("CONTENT_LENGTH"),
+            Field::ContentEncoding => Some("HTTP_CONTENT_ENCODING"),
+            Field::AcceptEncoding => Some("HTTP_ACCEPT_ENCODING"),
+            // The front server has read the chunks.
+            Field::TransferEncoding => None,
+        };
+        name.and_then(|name| self.head.get(name))
+            .map(str::as_bytes)
+            .into_iter()
     }
 }
 
@@ -196,12 +234,12 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
             return;
         }
         Ok(Err(HeadError::Http)) => {
-            let text = "this port speaks SCGI (as rTorrent and nginx's scgi_pass do), not HTTP\n";
-            let reply = format!(
-                "HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
-                text.len()
+            let refusal = Rejection::wrong_protocol(
+                "this port speaks SCGI (as rTorrent and nginx's scgi_pass do), not HTTP",
             );
-            let _ = stream.write_all(reply.as_bytes()).await;
+            let _ = stream
+                .write_all(&crate::response::refusal_bytes(&refusal))
+                .await;
             let _ = stream.shutdown().await;
             return;
         }
@@ -212,8 +250,13 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
     let path = head.path();
     let context = head.context(&path, &shared.config.trusted_proxies);
     let client = context.peer().or(peer.map(|p| p.ip()));
+    let request = ScgiRequest {
+        head: &head,
+        method: &method,
+        path: &path,
+    };
     let answered = tokio::select! {
-        answered = answer(&mut stream, &head, context, &method, &path, shared) => answered,
+        answered = answer(&mut stream, &request, context, shared) => answered,
         () = reached(&mut stopping, Stop::Now) => return,
     };
     let (status, length, rpc_method) = match answered {
@@ -238,52 +281,6 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
     }
 }
 
-/// What a request's head leads to, before its body is read.
-enum Step<'a> {
-    /// The documentation page.
-    Page(&'a Page),
-    /// A call for `endpoint`, with a body of `declared` bytes in `coding`.
-    Call {
-        endpoint: &'a Endpoint,
-        context: RequestContext,
-        declared: usize,
-        coding: ContentCoding,
-    },
-}
-
-/// The checks on a request's head, in order: the route (404), the
-/// client's identity (401), the method (501, or the page for GET), the
-/// body's length (411, 413, 400) and coding (415).
-fn step<'a>(
-    head: &Head,
-    context: RequestContext,
-    method: &str,
-    path: &str,
-    shared: &'a Shared,
-) -> Result<Step<'a>, Rejection> {
-    let limits = &shared.config.limits;
-    let endpoint = shared.routes.get(path).ok_or_else(Rejection::not_found)?;
-    let context = shared.authenticated(context)?;
-    if matches!(method, "GET" | "HEAD") {
-        if let Some(page) = &endpoint.page {
-            return Ok(Step::Page(page));
-        }
-    }
-    if method != "POST" {
-        return Err(Rejection::unsupported_method(method));
-    }
-    let declared =
-        content_length(head.get("CONTENT_LENGTH"), false, &limits.body)?.unwrap_or_default();
-    let coding = ContentCoding::from_header(head.get("HTTP_CONTENT_ENCODING").map(str::as_bytes))
-        .map_err(|e| Rejection::unsupported_coding(&e))?;
-    Ok(Step::Call {
-        endpoint,
-        context,
-        declared,
-        coding,
-    })
-}
-
 /// Reads and lets go the body of a request refused before it was read,
 /// so that the front end, which sends the whole request before reading,
 /// reads the refusal (closing with unread bytes resets the connection):
@@ -303,73 +300,83 @@ async fn discard_unread<S: AsyncRead + Unpin>(stream: &mut S, head: &Head, limit
 /// Answers one request; returns the status, body length and method called.
 async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
-    head: &Head,
+    request: &ScgiRequest<'_>,
     context: RequestContext,
-    method: &str,
-    path: &str,
     shared: &Shared,
 ) -> Result<(u16, Option<usize>, Option<String>), Rejection> {
     let limits = &shared.config.limits;
-    let accepts = accepts_gzip(head.get("HTTP_ACCEPT_ENCODING").map(str::as_bytes));
+    let patience = limits.header_read_timeout;
+    let accepts = request.accepts_gzip();
     let threshold = shared.config.response_gzip_threshold();
-    let (endpoint, context, declared, coding) = match step(head, context, method, path, shared) {
-        Ok(Step::Page(page)) => {
-            let coding = ContentCoding::choose(page.html.len(), threshold, accepts);
-            let body = page.body(coding).to_vec();
-            let length = body.len();
-            let patience = shared.config.limits.header_read_timeout;
-            write_ok(stream, "text/html; charset=utf-8", coding, &body, patience).await;
-            return Ok((200, Some(length), None));
-        }
-        Ok(Step::Call {
-            endpoint,
+    let (dispatcher, context, plan) = match admit(shared.site(), request, context) {
+        Ok(Admitted::Call {
+            dispatcher,
             context,
-            declared,
-            coding,
-        }) => (endpoint, context, declared, coding),
+            body,
+        }) => (dispatcher, context, body),
+        Ok(Admitted::Health { serving }) => {
+            let (status, text) = health(serving);
+            let head = cgi_head(
+                Some(status),
+                "text/plain; charset=utf-8",
+                text.len(),
+                ContentCoding::Identity,
+                [("Cache-Control", "no-store".to_owned())],
+            );
+            write_response(stream, head, text.as_bytes(), patience).await;
+            return Ok((status, Some(text.len()), None));
+        }
+        Ok(Admitted::Page(page)) => {
+            let coding = ContentCoding::choose(page.len(), threshold, accepts);
+            let body = page.body(coding);
+            let head = cgi_head(
+                Some(200),
+                "text/html; charset=utf-8",
+                body.len(),
+                coding,
+                [],
+            );
+            write_response(stream, head, body, patience).await;
+            return Ok((200, Some(body.len()), None));
+        }
         Err(rejection) => {
-            discard_unread(stream, head, limits).await;
+            discard_unread(stream, request.head, limits).await;
             return Err(rejection);
         }
     };
+    let declared = plan.declared().unwrap_or_default();
     let mut reservation = shared.budgets.reservation();
     let read = read_body(&mut *stream, declared, &mut reservation);
     let body = match tokio::time::timeout(limits.body_read_timeout, read).await {
         Err(_) => return Err(Rejection::body_timeout(limits.body_read_timeout)),
         Ok(body) => body?,
     };
-    check_streamed(body.len(), &limits.body)?;
+    plan.check_streamed(body.len(), &limits.body)?;
     let sent = body.len();
-    let body = coding
-        .decode(body, limits.body.max_inflated_bytes)
-        .map_err(|e| Rejection::bad_coding(&e))?;
-    reservation.cover(sent + body.len())?;
+    let body = plan.finish(Bytes::from(body), &limits.body)?;
+    if plan.coding() != ContentCoding::Identity {
+        reservation.cover(sent + body.len())?;
+    }
     let _in_flight = shared.budgets.admit_request()?;
-    let reply = shared.dispatch(&endpoint.dispatcher, body, &context).await;
+    let reply = shared.dispatch(dispatcher, body, &context).await;
     drop(reservation);
     let coding = ContentCoding::choose(reply.body.len(), threshold, accepts);
     let payload = coding.encode(reply.body);
     // Held until written: a front end that does not read holds its answer.
-    let (payload, _hold) = match shared.budgets.hold_answer(payload.len()) {
-        Ok(hold) => (payload, hold),
+    let (payload, coding, _hold) = match shared.budgets.hold_answer(payload.len()) {
+        Ok(hold) => (payload, coding, hold),
         Err(AnswersFull) => {
             let text = answers_full(payload.len(), limits);
             drop(payload);
-            let fault = endpoint.dispatcher.fault_reply(
+            let fault = dispatcher.fault_reply(
                 reply.method.clone(),
                 Fault::new(codes::INTERNAL_ERROR, text),
             );
-            (fault.body, None)
+            (fault.body, ContentCoding::Identity, None)
         }
     };
-    write_ok(
-        stream,
-        "text/xml",
-        coding,
-        &payload,
-        limits.header_read_timeout,
-    )
-    .await;
+    let head = cgi_head(Some(200), "text/xml", payload.len(), coding, []);
+    write_response(stream, head, &payload, patience).await;
     Ok((200, Some(payload.len()), reply.method))
 }
 
@@ -406,28 +413,18 @@ async fn read_body<S: AsyncRead + Unpin>(
         }
         debug_assert!(body.len() > before);
     }
-    if body.len() < declared {
-        return Err(Rejection::body_cut_short(body.len(), declared as u64));
-    }
     reservation.settle();
     Ok(body)
 }
 
-async fn write_ok(
+/// Writes a response in CGI form, `head` then `body`, then shuts the
+/// connection down.
+async fn write_response(
     stream: &mut (impl AsyncWrite + Unpin),
-    content_type: &str,
-    coding: ContentCoding,
+    head: String,
     body: &[u8],
     patience: Duration,
 ) {
-    let mut head = format!(
-        "Status: 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if let Some(coding) = coding.header_value() {
-        head.push_str(&format!("Content-Encoding: {coding}\r\n"));
-    }
-    head.push_str("\r\n");
     // A small answer goes out in one write, head and body together.
     let first = body.len().min(SCGI_WRITE.saturating_sub(head.len()));
     let mut piece = head.into_bytes();
@@ -448,32 +445,14 @@ async fn write_ok(
 /// the header read timeout.
 const SCGI_WRITE: usize = 64 * 1024;
 
-/// Writes a refusal as a CGI-style response; returns the body's length.
+/// Writes a refusal in CGI form; returns the body's length.
 async fn write_rejection(
     stream: &mut (impl AsyncWrite + Unpin),
     rejection: &Rejection,
 ) -> std::io::Result<usize> {
-    let body = rejection.body();
-    let mut head = format!(
-        "Status: {}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n",
-        rejection.status_line(),
-        body.len()
-    );
-    if rejection.status() == 501 {
-        head.push_str("Allow: POST\r\n");
-    }
-    if let Some(seconds) = rejection.retry_after() {
-        head.push_str(&format!("Retry-After: {seconds}\r\n"));
-    }
-    if let Some(challenge) = rejection.challenge() {
-        head.push_str(&format!("WWW-Authenticate: {challenge}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).await?;
-    stream.write_all(body.as_bytes()).await?;
+    stream.write_all(&cgi_refusal(rejection)).await?;
     stream.shutdown().await?;
-    debug_assert!(!reason(rejection.status()).is_empty());
-    Ok(body.len())
+    Ok(rejection.body().len())
 }
 
 #[cfg(test)]
@@ -528,9 +507,11 @@ mod tests {
         assert_eq!(head.get("HTTP_X_A"), Some("a, b"));
         assert_eq!(head.get("HTTP_CONTENT_ENCODING"), Some("gzip, gzip"));
         // Read as HTTP reads two lines: stacked codings, refused.
-        assert!(
+        assert_eq!(
             ContentCoding::from_header(head.get("HTTP_CONTENT_ENCODING").map(str::as_bytes))
-                .is_err()
+                .unwrap_err()
+                .to_string(),
+            "Content-Encoding \"gzip, gzip\" stacks codings; a body is coded once at most (gzip or identity)"
         );
     }
 

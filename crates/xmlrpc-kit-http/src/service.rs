@@ -13,24 +13,24 @@ use bytes::Bytes;
 use futures::FutureExt as _;
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{self, HeaderMap, HeaderValue};
-use hyper::{Method, Request, Response};
+use hyper::header::{self, HeaderValue};
+use hyper::{Request, Response};
 use tokio::sync::watch;
-use xmlrpc_kit_codec::wire::{ContentCoding, accepts_gzip};
+use xmlrpc_kit_codec::wire::ContentCoding;
 use xmlrpc_kit_codec::{Fault, codes};
+use xmlrpc_kit_front::{AccessLog, Admitted, Field, Page, Rejection, RequestHead, Site, admit};
 use xmlrpc_kit_server::context::RequestContext;
-use xmlrpc_kit_server::http_rules::{AccessLog, Rejection};
 use xmlrpc_kit_server::{Dispatcher, Reply};
 
 use crate::admission::{AnswerHold, AnswersFull, Budgets, Conn, RequestInProgress};
-use crate::body::{BodyHeaders, BoxError, discard, worth_discarding};
+use crate::body::{self, BoxError, discard, worth_discarding};
 use crate::config::HttpConfig;
 use crate::connection_io::{Sliced, Unvectored};
 use crate::limits::HttpLimits;
 use crate::listener::Stop;
 use crate::response::{self, HttpResponse};
-use crate::routing::{Page, Routes};
 use crate::time_limit::within;
+use xmlrpc_kit_front::Routes;
 
 /// What every connection of one server shares.
 #[derive(Debug)]
@@ -47,6 +47,17 @@ impl Shared {
     /// Whether a stop was asked (the server may still be draining).
     pub(crate) fn is_stopping(&self) -> bool {
         *self.signal.borrow() != Stop::No
+    }
+
+    /// What the one request path needs to know of this server.
+    pub(crate) fn site(&self) -> Site<'_> {
+        Site {
+            routes: &self.routes,
+            health_path: self.config.health_path.as_deref(),
+            stopping: self.is_stopping(),
+            authenticator: self.config.authenticator.as_ref(),
+            limits: &self.config.limits.body,
+        }
     }
 
     pub(crate) fn new(routes: Routes, config: HttpConfig) -> Self {
@@ -261,16 +272,36 @@ impl Answer {
     }
 }
 
-/// What a request's head leads to, before its body is read.
-enum Step<'a> {
-    /// An answer that needs no body: the health path, the page.
-    Answered(HttpResponse),
-    /// A call for `dispatcher`, its body to be read as `body` says.
-    Call {
-        dispatcher: &'a Dispatcher,
-        context: RequestContext,
-        body: BodyHeaders,
-    },
+/// An HTTP request's head as the one request path reads it.
+struct HttpHead<'a>(&'a hyper::http::request::Parts);
+
+impl RequestHead for HttpHead<'_> {
+    fn method(&self) -> &str {
+        self.0.method.as_str()
+    }
+
+    fn path(&self) -> &str {
+        self.0.uri.path()
+    }
+
+    fn http_1_1(&self) -> Option<bool> {
+        Some(self.0.version == hyper::Version::HTTP_11)
+    }
+
+    fn values(&self, field: Field) -> impl Iterator<Item = &[u8]> {
+        let name = match field {
+            Field::Host => header::HOST,
+            Field::ContentLength => header::CONTENT_LENGTH,
+            Field::TransferEncoding => header::TRANSFER_ENCODING,
+            Field::ContentEncoding => header::CONTENT_ENCODING,
+            Field::AcceptEncoding => header::ACCEPT_ENCODING,
+        };
+        self.0
+            .headers
+            .get_all(name)
+            .iter()
+            .map(HeaderValue::as_bytes)
+    }
 }
 
 impl RpcService {
@@ -338,13 +369,18 @@ impl RpcService {
     {
         let limits = &self.shared.config.limits;
         let (head, body) = request.into_parts();
-        let (dispatcher, context, body_headers) = match self.step(&head, context) {
-            Ok(Step::Answered(response)) => return Ok(Answer::plain(response)),
-            Ok(Step::Call {
+        let http_head = HttpHead(&head);
+        let accepts_gzip = http_head.accepts_gzip();
+        let (dispatcher, context, plan) = match admit(self.shared.site(), &http_head, context) {
+            Ok(Admitted::Call {
                 dispatcher,
                 context,
                 body,
             }) => (dispatcher, context, body),
+            Ok(Admitted::Health { serving }) => {
+                return Ok(Answer::plain(response::health(serving)));
+            }
+            Ok(Admitted::Page(page)) => return Ok(Answer::plain(self.page(page, accepts_gzip))),
             Err(rejection) => {
                 if worth_discarding(&head.headers, limits) {
                     discard(body, 0, limits).await;
@@ -352,16 +388,15 @@ impl RpcService {
                 return Err(rejection);
             }
         };
-        let coding = self.response_coding(&head.headers);
         let mut reservation = self.shared.budgets.reservation();
-        let body = body_headers.read(body, limits, &mut reservation).await?;
+        let body = body::read(plan, body, limits, &mut reservation).await?;
         let _in_flight = self.shared.budgets.admit_request()?;
         let reply = self.shared.dispatch(dispatcher, body, &context).await;
         drop(reservation);
         let coding = ContentCoding::choose(
             reply.body.len(),
             self.shared.config.response_gzip_threshold(),
-            coding == ContentCoding::Gzip,
+            accepts_gzip,
         );
         let http_response = response::xml(reply.body, coding);
         match self.shared.budgets.hold_answer(http_response.body().len()) {
@@ -385,49 +420,6 @@ impl RpcService {
             }
         }
     }
-
-    /// The checks on a request's head, in order: its `Host` (400), the health path, the
-    /// client's identity (401), the route (404) and the method (501, or
-    /// the page for GET), then the body's headers (415, 411, 413, 400).
-    fn step<'a>(
-        &'a self,
-        head: &hyper::http::request::Parts,
-        context: RequestContext,
-    ) -> Result<Step<'a>, Rejection> {
-        xmlrpc_kit_server::http_rules::check_host(
-            head.version == hyper::Version::HTTP_11,
-            head.headers
-                .get_all(header::HOST)
-                .iter()
-                .map(HeaderValue::as_bytes),
-        )?;
-        let routes = &self.shared.routes;
-        let path = head.uri.path();
-        let endpoint = routes.get(path);
-        let is_get = matches!(head.method, Method::GET | Method::HEAD);
-        if is_get && self.shared.config.health_path.as_deref() == Some(path) {
-            let serving = !self.shared.is_stopping();
-            return Ok(Step::Answered(response::health(serving)));
-        }
-        let context = self.shared.authenticated(context)?;
-        let dispatcher = match endpoint {
-            Some(endpoint) if head.method == Method::POST => &endpoint.dispatcher,
-            Some(endpoint) if is_get && endpoint.page.is_some() => {
-                let page = endpoint.page.as_ref().expect("checked above");
-                return Ok(Step::Answered(self.page(page, &head.headers)));
-            }
-            None if head.method == Method::POST || (is_get && routes.documents()) => {
-                return Err(Rejection::not_found());
-            }
-            _ => return Err(Rejection::unsupported_method(head.method.as_str())),
-        };
-        let body = BodyHeaders::check(&head.headers, &self.shared.config.limits)?;
-        Ok(Step::Call {
-            dispatcher,
-            context,
-            body,
-        })
-    }
 }
 
 /// The fault text for a call whose answer of `length` bytes did not fit
@@ -442,21 +434,6 @@ pub(crate) fn answers_full(length: usize, limits: &HttpLimits) -> String {
 }
 
 impl Shared {
-    /// `request`, with the identity it authenticates as when the server
-    /// authenticates; the 401 to answer when it does not.
-    pub(crate) fn authenticated(
-        &self,
-        request: RequestContext,
-    ) -> Result<RequestContext, Rejection> {
-        match &self.config.authenticator {
-            None => Ok(request),
-            Some(authenticator) => {
-                let identity = authenticator.check(&request)?;
-                Ok(request.with_identity(identity))
-            }
-        }
-    }
-
     /// Runs the call within its time limit, within `request`.
     /// `body` is dropped once decoded (see
     /// [`Dispatcher::handle_request_in`]).
@@ -511,25 +488,13 @@ impl RpcService {
         self.shared.config.trusted_proxies.resolve(context)
     }
 
-    /// Gzip when the client accepts it (and this build has it).
-    fn response_coding(&self, headers: &HeaderMap) -> ContentCoding {
-        if accepts_gzip(
-            headers
-                .get_all(header::ACCEPT_ENCODING)
-                .iter()
-                .map(|v| v.as_bytes()),
-        ) {
-            ContentCoding::Gzip
-        } else {
-            ContentCoding::Identity
-        }
-    }
-
-    fn page(&self, page: &Page, headers: &HeaderMap) -> HttpResponse {
+    /// The documentation page, gzipped when the client accepts it and it
+    /// is over the threshold.
+    fn page(&self, page: &Page, accepts_gzip: bool) -> HttpResponse {
         let coding = ContentCoding::choose(
-            page.html.len(),
+            page.len(),
             self.shared.config.response_gzip_threshold(),
-            self.response_coding(headers) == ContentCoding::Gzip,
+            accepts_gzip,
         );
         response::page(page.body(coding).clone(), coding)
     }

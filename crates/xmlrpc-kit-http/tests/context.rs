@@ -9,9 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{TestServer, add_request, call_body, exchange, post};
-use xmlrpc_kit::context::{
-    Caller, ForwardedHeader, Headers, Peer, RequestPath, State, TrustedProxies,
-};
+use xmlrpc_kit::context::{Caller, Headers, Peer, RequestPath, State};
+use xmlrpc_kit::front::{ForwardedHeader, TrustedProxies};
 use xmlrpc_kit::{Authenticator, Client, Methods, Server, Value};
 
 /// Methods that answer what they see of the request.

@@ -46,11 +46,11 @@ async fn http_service_a_client_that_half_closes_still_gets_its_answer() {
 #[tokio::test(flavor = "current_thread")]
 async fn http_service_a_bad_head_while_an_answer_is_queued_comes_after_it() {
     let input = include_bytes!("data/http_service_pipelined_bad_head.bin");
-    let service = Server::builder_for(xmlrpc_kit::demo::dispatcher(
+    let service = Server::builder_for(xmlrpc_kit_test_support::demo::dispatcher(
         xmlrpc_kit::OutputEncoding::default(),
         xmlrpc_kit::Dialect::default(),
     ))
-    .documentation(xmlrpc_kit::demo::documentation())
+    .documentation(xmlrpc_kit_test_support::demo::documentation())
     .log_requests(false)
     .into_service();
     let (client, server) = tokio::io::duplex(64 * 1024);

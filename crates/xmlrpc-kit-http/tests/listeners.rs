@@ -318,7 +318,7 @@ fn scgi_bad_input_is_answered_or_closed_and_the_server_goes_on() {
         (
             "HTTP sent to the SCGI port",
             post("/RPC2", &body),
-            "HTTP/1.0 400 Bad Request",
+            "HTTP/1.1 400 Bad Request",
         ),
         (
             "a GET without a page",

@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use xmlrpc_kit_codec::{Fault, FromValue, Value};
 
 use crate::handler::CallSite;
-pub use crate::proxies::{ForwardedHeader, InvalidForwardedHeader, InvalidNetwork, TrustedProxies};
 
 /// The request a call came in: headers, the client's address, the path,
 /// and who it authenticated as. Front ends fill it (HTTP from the request,

@@ -18,7 +18,6 @@ use xmlrpc_kit_codec::{
 use crate::builtins;
 use crate::context::{NO_REQUEST, RequestContext};
 use crate::handler::{CallFuture, CallSite, Outcome};
-use crate::http_rules::AccessLog;
 use crate::method::{Answer, Builtin, DispatcherView};
 use crate::methods::Methods;
 
@@ -521,7 +520,7 @@ fn panic_fault(method: &str, panic: &(dyn std::any::Any + Send)) -> Fault {
     // The name may be any the peer sent (an instance answers any), and the
     // message may quote the peer's values: both escaped, as the access log's.
     tracing::error!(
-        method = %Escaped::new(method).truncate(AccessLog::FIELD_CHARS),
+        method = %Escaped::new(method).truncate(Escaped::FIELD_CHARS),
         panic = %Escaped::new(&message),
         "handler panicked"
     );

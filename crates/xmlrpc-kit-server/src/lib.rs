@@ -1,5 +1,5 @@
 //! XML-RPC method tables and dispatch, with no transport: the core every
-//! server front end (HTTP, CGI, tests) shares.
+//! server front end (HTTP, SCGI, CGI, tests) shares.
 //!
 //! ```
 //! use xmlrpc_kit::{Dispatcher, Exports, Fault, Methods, Value};
@@ -22,19 +22,14 @@
 //! ```
 
 mod builtins;
-mod cgi;
 pub mod context;
-pub mod demo;
 mod dispatcher;
 mod doc;
 mod handler;
-pub mod http_rules;
 mod instance;
 mod method;
 mod methods;
-mod proxies;
 
-pub use cgi::{CgiEnv, CgiHandler};
 pub use dispatcher::{DispatchOptions, Dispatcher, Reply};
 pub use doc::Documentation;
 pub use handler::{CallFuture, CallSite, Handler, Outcome, ReturnsFuture, ReturnsValue};

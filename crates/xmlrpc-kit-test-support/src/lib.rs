@@ -2,8 +2,12 @@
 //! in-process server on 127.0.0.1 with an OS-picked port, processes
 //! stopped by PID when dropped (`xmlrpc-kit demo`, Python's peers), a raw HTTP
 //! client that shows exactly what went over the wire, values of every
-//! type, the soak harness and an open-loop load generator.
+//! type, the soak harness and an open-loop load generator, and the demo
+//! application of the `xmlrpc-kit` binary (`demo`).
 
+/// The demo application, the binary's own file included as it is.
+#[path = "../../xmlrpc-kit-cli/src/demo.rs"]
+pub mod demo;
 pub mod interop;
 pub mod open_loop;
 pub mod ports;

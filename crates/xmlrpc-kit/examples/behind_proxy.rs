@@ -26,7 +26,8 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use xmlrpc_kit::context::{ForwardedHeader, Headers, Peer, TrustedProxies};
+use xmlrpc_kit::context::{Headers, Peer};
+use xmlrpc_kit::front::{ForwardedHeader, TrustedProxies};
 use xmlrpc_kit::{Fault, Methods, Server, Struct, Value};
 
 fn methods(name: String) -> Methods {
@@ -178,7 +179,7 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use xmlrpc_kit::Value;
-    use xmlrpc_kit::context::TrustedProxies;
+    use xmlrpc_kit::front::TrustedProxies;
     use xmlrpc_kit_test_support::server::TestServer;
 
     fn client_seen(server: &TestServer, forwarded_for: &str) -> Value {

@@ -47,7 +47,7 @@ mod tests {
     #[test]
     fn it_talks_to_the_demo() {
         let server = TestServer::start(
-            xmlrpc_kit::Server::builder_for(xmlrpc_kit::demo::dispatcher(
+            xmlrpc_kit::Server::builder_for(xmlrpc_kit_test_support::demo::dispatcher(
                 xmlrpc_kit::OutputEncoding::default(),
                 xmlrpc_kit::Dialect::default(),
             ))

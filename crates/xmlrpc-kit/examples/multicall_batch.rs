@@ -44,7 +44,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread")]
     async fn one_answer_per_call_in_order() {
         let server = TestServer::start(
-            xmlrpc_kit::Server::builder_for(xmlrpc_kit::demo::dispatcher(
+            xmlrpc_kit::Server::builder_for(xmlrpc_kit_test_support::demo::dispatcher(
                 xmlrpc_kit::OutputEncoding::default(),
                 xmlrpc_kit::Dialect::default(),
             ))

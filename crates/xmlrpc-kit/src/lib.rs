@@ -225,9 +225,27 @@ pub use xmlrpc_kit_codec::serde;
 
 #[cfg(feature = "server")]
 pub use xmlrpc_kit_server::{
-    CgiEnv, CgiHandler, DispatchOptions, Dispatcher, Documentation, Exports, Instance,
-    IntoInstance, Method, MethodRef, Methods, Outcome, Reply, context, demo, http_rules,
+    DispatchOptions, Dispatcher, Documentation, Exports, Instance, IntoInstance, Method, MethodRef,
+    Methods, Outcome, Reply, context,
 };
+
+#[cfg(feature = "server")]
+pub use xmlrpc_kit_front::{Authenticator, CgiEnv, CgiHandler};
+
+/// The one request path every front end (HTTP, SCGI, CGI) runs, for
+/// writing another front end or reading what one answers: the checks in
+/// their order ([`admit`](front::admit)), the refusals
+/// ([`Rejection`](front::Rejection)), the body rules, the access log, the
+/// trusted proxies.
+#[cfg(feature = "server")]
+pub mod front {
+    pub use xmlrpc_kit_front::{
+        AccessLog, Admitted, BodyPlan, Endpoint, Field, ForwardedHeader, InvalidForwardedHeader,
+        InvalidNetwork, Page, Rejection, RequestHead, Routes, Site, TrustedProxies, admit,
+        cgi_head, cgi_refusal, check_host, check_streamed, content_length, declared_length, health,
+        reason,
+    };
+}
 
 /// Handlers: the trait every registrable function implements, and its
 /// markers.
@@ -240,8 +258,8 @@ pub mod handler {
 pub use xmlrpc_kit_http::TlsConfig;
 #[cfg(feature = "http")]
 pub use xmlrpc_kit_http::{
-    Authenticator, DocServer, HttpConfig, HttpLimits, MultiPathServer, RpcService, Server,
-    ServerBuilder, ShutdownHandle, serves,
+    DocServer, HttpConfig, HttpLimits, MultiPathServer, RpcService, Server, ServerBuilder,
+    ShutdownHandle, serves,
 };
 
 #[cfg(feature = "client")]

@@ -1,12 +1,14 @@
 //! The example server of Python's xmlrpc.server documentation, as `xmlrpc-kit demo` serves it: `pow`, `add`
 //! (registered under a name other than its function's), an instance
 //! exporting `div` and `mul`, and `echo`, with introspection and
-//! multicall. Here so that the binary, tests, fuzz targets, examples and
-//! benchmarks all serve exactly the same thing.
+//! multicall. The binary's own module, which the test-support crate
+//! includes as it is, so that the binary, tests, fuzz targets and
+//! benchmarks all serve exactly the same thing; no library exports it.
 
-use xmlrpc_kit_codec::{Dialect, Fault, OutputEncoding, Value};
-
-use crate::{CgiHandler, DispatchOptions, Dispatcher, Documentation, Methods};
+use xmlrpc_kit::{
+    CgiHandler, Dialect, DispatchOptions, Dispatcher, Documentation, Fault, Methods,
+    OutputEncoding, Value,
+};
 
 /// Python's `pow(x, y)` on integers: an int for `y >= 0`, a double for `y < 0`.
 pub fn pow(x: i64, y: i64) -> Result<Value, Fault> {
@@ -61,7 +63,7 @@ pub fn adder_function(x: Value, y: Value) -> Result<Value, Fault> {
 #[derive(Debug, Default)]
 pub struct MyFuncs;
 
-#[xmlrpc_kit_macros::methods(crate = crate)]
+#[xmlrpc_kit::methods]
 impl MyFuncs {
     /// div(x, y): x divided by y, rounded down (Python's x // y). Dividing by zero is a fault.
     pub fn div(&self, x: i64, y: i64) -> Result<i64, Fault> {
@@ -90,15 +92,6 @@ fn int(i: i64) -> Value {
 }
 
 /// Every method `xmlrpc-kit demo` serves.
-///
-/// ```
-/// let methods = xmlrpc_kit::demo::methods();
-/// assert_eq!(methods.list_methods(), [
-///     "add", "div", "echo", "mul", "pow",
-///     "system.getCapabilities", "system.listMethods", "system.methodHelp",
-///     "system.methodSignature", "system.multicall",
-/// ]);
-/// ```
 pub fn methods() -> Methods {
     let mut methods = Methods::new();
     methods.register_introspection_functions();
@@ -160,6 +153,25 @@ pub fn cgi_handler(encoding: OutputEncoding, dialect: Dialect) -> CgiHandler {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_serves_the_methods_of_the_example() {
+        assert_eq!(
+            methods().list_methods(),
+            [
+                "add",
+                "div",
+                "echo",
+                "mul",
+                "pow",
+                "system.getCapabilities",
+                "system.listMethods",
+                "system.methodHelp",
+                "system.methodSignature",
+                "system.multicall",
+            ]
+        );
+    }
 
     #[test]
     fn div_is_floor_division_like_python() {

@@ -10,9 +10,9 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::rejection::Rejection;
 use base64::Engine as _;
 use xmlrpc_kit_server::context::{Identity, RequestContext};
-use xmlrpc_kit_server::http_rules::Rejection;
 
 type Check = dyn Fn(&RequestContext) -> Option<Identity> + Send + Sync;
 
@@ -123,7 +123,7 @@ impl Authenticator {
     }
 
     /// The identity `request` authenticates as, or the 401 to answer.
-    pub(crate) fn check(&self, request: &RequestContext) -> Result<Identity, Rejection> {
+    pub fn check(&self, request: &RequestContext) -> Result<Identity, Rejection> {
         (self.check)(request).ok_or_else(|| Rejection::unauthorized(&self.challenge))
     }
 }

@@ -1,19 +1,24 @@
 //! CGI (Python's `CGIXMLRPCRequestHandler` and `DocCGIXMLRPCRequestHandler`):
-//! the request from the CGI environment and stdin, the response with CGI
-//! headers on stdout. No async runtime: the dispatcher's future is driven
-//! by a minimal executor. The body is framed and decoded as the HTTP
-//! server does it: `CONTENT_LENGTH` digits only, read through
-//! [`content_length`], and `HTTP_CONTENT_ENCODING` (gzip) read and
-//! inflated by [`ContentCoding`].
+//! the request from the CGI environment and stdin, through the one request
+//! path ([`admit`]) as over HTTP and SCGI, the response in CGI form on
+//! stdout. No async runtime: the dispatcher's future is driven by a
+//! minimal executor.
 
 use std::io::{self, Read, Write};
 use std::time::Instant;
 
+use bytes::Bytes;
 use xmlrpc_kit_codec::wire::{BodyLimits, ContentCoding};
+use xmlrpc_kit_server::context::{Identity, RequestContext};
+use xmlrpc_kit_server::{DispatchOptions, Dispatcher, Documentation, Methods};
 
-use crate::context::{Identity, RequestContext, TrustedProxies};
-use crate::http_rules::{AccessLog, Rejection, check_streamed, content_length};
-use crate::{DispatchOptions, Dispatcher, Documentation, Methods};
+use crate::access_log::AccessLog;
+use crate::body::BodyPlan;
+use crate::cgi_response::{cgi_head, cgi_refusal};
+use crate::proxies::TrustedProxies;
+use crate::rejection::Rejection;
+use crate::request::{Admitted, Field, RequestHead, Site, admit};
+use crate::routing::{Endpoint, Routes};
 
 /// The CGI variables a handler reads (RFC 3875).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,13 +36,13 @@ pub struct CgiEnv {
     /// `SERVER_PROTOCOL`, for the request log.
     pub protocol: Option<String>,
     /// `REMOTE_ADDR`, for the request log and handlers
-    /// ([`Peer`](crate::context::Peer)).
+    /// ([`Peer`](xmlrpc_kit_server::context::Peer)).
     pub remote_addr: Option<String>,
     /// `REMOTE_USER`: who the web server authenticated the request as
-    /// ([`Caller`](crate::context::Caller)).
+    /// ([`Caller`](xmlrpc_kit_server::context::Caller)).
     pub remote_user: Option<String>,
     /// The `HTTP_*` variables, as header names with dashes (`HTTP_X_TOKEN`
-    /// is `x-token`), for handlers ([`Headers`](crate::context::Headers)).
+    /// is `x-token`), for handlers ([`Headers`](xmlrpc_kit_server::context::Headers)).
     /// `content-encoding` says how the body is coded (gzip is inflated).
     pub http_headers: Vec<(String, String)>,
 }
@@ -66,18 +71,6 @@ impl CgiEnv {
         }
     }
 
-    /// The body's coding: every `content-encoding` header read as one
-    /// list, as the HTTP server reads them (415 when unsupported).
-    fn content_coding(&self) -> Result<ContentCoding, Rejection> {
-        ContentCoding::from_headers(
-            self.http_headers
-                .iter()
-                .filter(|(name, _)| name.eq_ignore_ascii_case("content-encoding"))
-                .map(|(_, value)| value.as_bytes()),
-        )
-        .map_err(|e| Rejection::unsupported_coding(&e))
-    }
-
     /// What handlers may know of the request.
     fn context(&self) -> RequestContext {
         let mut context = RequestContext::new().with_path(self.path.as_deref().unwrap_or(""));
@@ -91,6 +84,48 @@ impl CgiEnv {
             context = context.with_identity(Identity::new(user.clone()));
         }
         context
+    }
+}
+
+/// The CGI variables as the one request path reads them: a request with
+/// no `REQUEST_METHOD` (a program run by hand) is a POST whose body is all
+/// of stdin.
+impl RequestHead for CgiEnv {
+    fn method(&self) -> &str {
+        self.request_method.as_deref().unwrap_or("POST")
+    }
+
+    fn path(&self) -> &str {
+        self.path.as_deref().unwrap_or("/")
+    }
+
+    fn http_1_1(&self) -> Option<bool> {
+        None
+    }
+
+    fn values(&self, field: Field) -> impl Iterator<Item = &[u8]> {
+        let (variable, header) = match field {
+            // Empty is none (RFC 3875 §4.1.2).
+            Field::ContentLength => (
+                self.content_length.as_deref().filter(|l| !l.is_empty()),
+                None,
+            ),
+            Field::Host => (None, Some("host")),
+            Field::ContentEncoding => (None, Some("content-encoding")),
+            Field::AcceptEncoding => (None, Some("accept-encoding")),
+            // The web server has read the chunks.
+            Field::TransferEncoding => (None, None),
+        };
+        let headers = self
+            .http_headers
+            .iter()
+            .filter(move |(name, _)| header.is_some_and(|h| name.eq_ignore_ascii_case(h)))
+            .map(|(_, value)| value.as_bytes());
+        variable.map(str::as_bytes).into_iter().chain(headers)
+    }
+
+    fn body_runs_to_end(&self) -> bool {
+        self.request_method.is_none()
     }
 }
 
@@ -110,63 +145,12 @@ impl CgiEnv {
 /// ```
 #[derive(Debug, Clone)]
 pub struct CgiHandler {
+    /// One endpoint, on every path (the web server chose this program).
+    routes: Routes,
     dispatcher: Dispatcher,
-    documentation: Option<Documentation>,
     limits: BodyLimits,
     log_requests: bool,
     proxies: TrustedProxies,
-}
-
-/// A finished CGI response.
-struct CgiResponse {
-    status: Option<String>,
-    content_type: &'static str,
-    extra: Option<(&'static str, &'static str)>,
-    body: Vec<u8>,
-}
-
-impl CgiResponse {
-    fn rejected(rejection: &Rejection) -> Self {
-        CgiResponse {
-            status: Some(rejection.status_line()),
-            content_type: "text/plain; charset=utf-8",
-            extra: None,
-            body: rejection.body().into_bytes(),
-        }
-    }
-
-    /// The status code, for the request log.
-    fn status_code(&self) -> u16 {
-        self.status
-            .as_deref()
-            .and_then(|s| s.split(' ').next()?.parse().ok())
-            .unwrap_or(200)
-    }
-
-    fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut head = String::new();
-        if let Some(status) = &self.status {
-            head.push_str("Status: ");
-            head.push_str(status);
-            head.push_str("\r\n");
-        }
-        head.push_str("Content-Type: ");
-        head.push_str(self.content_type);
-        head.push_str("\r\n");
-        if let Some((name, value)) = self.extra {
-            head.push_str(name);
-            head.push_str(": ");
-            head.push_str(value);
-            head.push_str("\r\n");
-        }
-        head.push_str("Content-Length: ");
-        head.push_str(&self.body.len().to_string());
-        head.push_str("\r\n\r\n");
-        let mut all = head.into_bytes();
-        all.extend_from_slice(&self.body);
-        out.write_all(&all)?;
-        out.flush()
-    }
 }
 
 impl CgiHandler {
@@ -184,8 +168,8 @@ impl CgiHandler {
     /// A handler around a ready-made dispatcher.
     pub fn with_dispatcher(dispatcher: Dispatcher) -> Self {
         CgiHandler {
+            routes: Routes::single(Endpoint::new(dispatcher.clone(), None), &[]),
             dispatcher,
-            documentation: None,
             limits: BodyLimits::default(),
             log_requests: false,
             proxies: TrustedProxies::none(),
@@ -193,10 +177,12 @@ impl CgiHandler {
     }
 
     /// Answers GET with the documentation page (Python's
-    /// `DocCGIXMLRPCRequestHandler`); without it GET answers 400, as Python does.
+    /// `DocCGIXMLRPCRequestHandler`); without it GET answers 501 with
+    /// `Allow: POST`, as the HTTP server does.
     #[must_use]
     pub fn documentation(mut self, documentation: Documentation) -> Self {
-        self.documentation = Some(documentation);
+        let endpoint = Endpoint::new(self.dispatcher.clone(), Some(&documentation));
+        self.routes = Routes::single(endpoint, &[]);
         self
     }
 
@@ -228,7 +214,7 @@ impl CgiHandler {
     }
 
     /// Believes the forwarding header of requests whose `REMOTE_ADDR` is
-    /// one of `proxies`, so handlers' [`Peer`](crate::context::Peer) and
+    /// one of `proxies`, so handlers' [`Peer`](xmlrpc_kit_server::context::Peer) and
     /// the log name the real client: `HTTP_X_FORWARDED_FOR`, or
     /// `HTTP_FORWARDED` when `proxies` [read that one](TrustedProxies::header);
     /// the other is ignored. Default: no proxy is trusted.
@@ -250,13 +236,21 @@ impl CgiHandler {
         let stdout = io::stdout();
         let mut out = stdout.lock();
         match request_text {
-            Some(text) => self
-                .respond_to_body(
-                    text,
-                    &self.proxies.resolve(CgiEnv::from_process().context()),
-                )
-                .0
-                .write_to(&mut out),
+            Some(text) => {
+                // The text is the body as the dispatcher reads it.
+                let process = CgiEnv::from_process();
+                let env = CgiEnv {
+                    request_method: Some("POST".into()),
+                    content_length: Some(text.len().to_string()),
+                    http_headers: process
+                        .http_headers
+                        .into_iter()
+                        .filter(|(name, _)| name != "content-encoding")
+                        .collect(),
+                    ..process
+                };
+                self.respond(&env, &mut &text[..], &mut out)
+            }
             None => self.respond(&CgiEnv::from_process(), &mut io::stdin().lock(), &mut out),
         }
     }
@@ -272,122 +266,91 @@ impl CgiHandler {
         let started = Instant::now();
         let context = self.proxies.resolve(env.context());
         let peer = context.peer();
-        let (response, rpc_method) = self.response(env, &context, stdin);
+        let (status, response, rpc_method) = match self.answer(env, context, stdin) {
+            Ok(answered) => answered,
+            Err(rejection) => (rejection.status(), cgi_refusal(&rejection), None),
+        };
         if self.log_requests {
+            let length = response
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .map(|head| response.len() - head - 4);
             AccessLog {
                 peer,
                 method: env.request_method.as_deref().unwrap_or("-"),
                 path: env.path.as_deref().unwrap_or("-"),
                 protocol: env.protocol.as_deref().unwrap_or("CGI"),
-                status: response.status_code(),
-                length: Some(response.body.len()),
+                status,
+                length,
                 rpc_method: rpc_method.as_deref(),
                 elapsed: started.elapsed(),
             }
             .emit();
         }
-        response.write_to(stdout)
+        stdout.write_all(&response)?;
+        stdout.flush()
     }
 
-    /// The response, and the XML-RPC method called if one was.
-    fn response(
+    /// The status, the whole response, and the XML-RPC method called if
+    /// one was.
+    fn answer(
         &self,
         env: &CgiEnv,
-        context: &RequestContext,
+        context: RequestContext,
         stdin: &mut dyn Read,
-    ) -> (CgiResponse, Option<String>) {
-        let body = match env.request_method.as_deref() {
-            Some("GET" | "HEAD") => return (self.get(), None),
-            Some("POST") => env
-                .content_coding()
-                .and_then(|coding| self.decode(coding, self.read_body(env, stdin)?)),
-            // Run by hand, outside a web server: the request is all of stdin.
-            None => env
-                .content_coding()
-                .and_then(|coding| self.decode(coding, self.read_to_end(stdin)?)),
-            Some(other) => {
-                let response = CgiResponse {
-                    extra: Some((
-                        "Allow",
-                        if self.documentation.is_some() {
-                            "POST, GET, HEAD"
-                        } else {
-                            "POST"
-                        },
-                    )),
-                    ..CgiResponse::rejected(&Rejection::unsupported_method(other))
-                };
-                return (response, None);
+    ) -> Result<(u16, Vec<u8>, Option<String>), Rejection> {
+        let site = Site {
+            routes: &self.routes,
+            health_path: None,
+            stopping: false,
+            authenticator: None,
+            limits: &self.limits,
+        };
+        let (dispatcher, context, plan) = match admit(site, env, context)? {
+            Admitted::Call {
+                dispatcher,
+                context,
+                body,
+            } => (dispatcher, context, body),
+            Admitted::Page(page) => {
+                let html = page.body(ContentCoding::Identity);
+                let head = cgi_head(
+                    None,
+                    "text/html; charset=utf-8",
+                    html.len(),
+                    ContentCoding::Identity,
+                    [],
+                );
+                return Ok((200, [head.as_bytes(), html].concat(), None));
             }
+            Admitted::Health { .. } => unreachable!("a CGI handler has no health path"),
         };
-        match body {
-            Ok(body) => self.respond_to_body(&body, context),
-            Err(rejection) => (CgiResponse::rejected(&rejection), None),
-        }
+        let body = self.read_body(&plan, stdin)?;
+        let body = plan.finish(body, &self.limits)?;
+        let reply = futures::executor::block_on(dispatcher.handle_request_in(body, &context));
+        let head = cgi_head(
+            None,
+            "text/xml",
+            reply.body.len(),
+            ContentCoding::Identity,
+            [],
+        );
+        Ok((200, [head.into_bytes(), reply.body].concat(), reply.method))
     }
 
-    fn read_body(&self, env: &CgiEnv, stdin: &mut dyn Read) -> Result<Vec<u8>, Rejection> {
-        // Empty is none (RFC 3875 §4.1.2), as `CgiEnv::from_process` reads it.
-        let declared = env.content_length.as_deref().filter(|l| !l.is_empty());
-        let length = content_length(declared, false, &self.limits)?.unwrap_or_default() as u64;
-        let mut body = Vec::with_capacity(length as usize);
+    /// The body's bytes as sent: the length declared, or (run by hand) all
+    /// of stdin within the limit.
+    fn read_body(&self, plan: &BodyPlan, stdin: &mut dyn Read) -> Result<Bytes, Rejection> {
+        let most = match plan.declared() {
+            Some(declared) => declared as u64,
+            None => self.limits.max_body_bytes as u64 + 1,
+        };
+        let mut body = Vec::with_capacity(plan.declared().unwrap_or_default());
         stdin
-            .take(length)
+            .take(most)
             .read_to_end(&mut body)
             .map_err(Rejection::unreadable_body)?;
-        if (body.len() as u64) < length {
-            return Err(Rejection::body_cut_short(body.len(), length));
-        }
-        Ok(body)
-    }
-
-    /// `body` decoded from `coding`, inflating to at most the limit.
-    fn decode(&self, coding: ContentCoding, body: Vec<u8>) -> Result<Vec<u8>, Rejection> {
-        coding
-            .decode(body, self.limits.max_inflated_bytes)
-            .map_err(|e| Rejection::bad_coding(&e))
-    }
-
-    fn read_to_end(&self, stdin: &mut dyn Read) -> Result<Vec<u8>, Rejection> {
-        let mut body = Vec::new();
-        stdin
-            .take(self.limits.max_body_bytes as u64 + 1)
-            .read_to_end(&mut body)
-            .map_err(Rejection::unreadable_body)?;
-        check_streamed(body.len(), &self.limits)?;
-        Ok(body)
-    }
-
-    fn respond_to_body(
-        &self,
-        body: &[u8],
-        request: &RequestContext,
-    ) -> (CgiResponse, Option<String>) {
-        let reply = futures::executor::block_on(self.dispatcher.handle_request_in(body, request));
-        let response = CgiResponse {
-            status: None,
-            content_type: "text/xml",
-            extra: None,
-            body: reply.body,
-        };
-        (response, reply.method)
-    }
-
-    fn get(&self) -> CgiResponse {
-        match &self.documentation {
-            Some(doc) => CgiResponse {
-                status: None,
-                content_type: "text/html; charset=utf-8",
-                extra: None,
-                body: doc.render(self.dispatcher.methods()).into_bytes(),
-            },
-            // Python's CGIXMLRPCRequestHandler.handle_get.
-            None => CgiResponse {
-                status: Some("400 Bad Request".into()),
-                content_type: "text/html; charset=utf-8",
-                extra: None,
-                body: b"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error response</title></head><body><h1>Error response</h1><p>Error code: 400.</p><p>Message: Bad Request.</p><p>This is an XML-RPC endpoint: send it a POST with a methodCall document.</p></body></html>\n".to_vec(),
-            },
-        }
+        plan.check_streamed(body.len(), &self.limits)?;
+        Ok(Bytes::from(body))
     }
 }

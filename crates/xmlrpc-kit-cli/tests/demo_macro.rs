@@ -4,13 +4,13 @@
 
 use std::sync::Arc;
 
-use xmlrpc_kit::demo::MyFuncs;
 use xmlrpc_kit::{Exports, Methods};
+use xmlrpc_kit_test_support::demo::MyFuncs;
 
 /// The demo's methods with the instance as it was written by hand before
 /// the macro (the reference).
 fn hand_written() -> Methods {
-    let mut methods = xmlrpc_kit::demo::methods();
+    let mut methods = xmlrpc_kit_test_support::demo::methods();
     let funcs = Arc::new(MyFuncs);
     let mut exports = Exports::new();
     let me = funcs.clone();
@@ -27,7 +27,7 @@ fn hand_written() -> Methods {
 
 #[test]
 fn the_macro_instance_introspects_as_the_hand_written_one() {
-    let with_macro = xmlrpc_kit::demo::methods();
+    let with_macro = xmlrpc_kit_test_support::demo::methods();
     let by_hand = hand_written();
     assert_eq!(with_macro.list_methods(), by_hand.list_methods());
     for name in by_hand.list_methods() {
@@ -44,7 +44,7 @@ fn the_macro_instance_introspects_as_the_hand_written_one() {
     }
     assert_eq!(with_macro.method_param_names("div").unwrap(), ["x", "y"]);
 
-    let documentation = xmlrpc_kit::demo::documentation();
+    let documentation = xmlrpc_kit_test_support::demo::documentation();
     let page_with_macro = documentation.render(&with_macro);
     let page_by_hand = documentation.render(&by_hand);
     assert!(page_with_macro.contains("div</span>(x: i8, y: i8)"));

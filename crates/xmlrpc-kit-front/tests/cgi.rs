@@ -96,21 +96,19 @@ fn without_request_method_stdin_is_the_request() {
 }
 
 #[test]
-fn get_is_400_on_the_plain_handler_and_the_page_on_the_documenting_one() {
+fn get_is_501_on_the_plain_handler_and_the_page_on_the_documenting_one() {
+    // As the HTTP server answers GET on a path without a page.
     let (head, body) = run(
         &CgiHandler::new(methods()),
         &env(Some("GET"), None),
         &mut Untouchable,
     );
-    assert!(
-        head.starts_with("Status: 400 Bad Request\r\nContent-Type: text/html"),
-        "{head}"
+    assert_eq!(
+        head,
+        "Status: 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\n\
+         Content-Length: 27\r\nAllow: POST"
     );
-    assert!(
-        String::from_utf8(body)
-            .unwrap()
-            .contains("XML-RPC endpoint")
-    );
+    assert_eq!(body, b"Unsupported method ('GET')\n");
 
     let doc = Documentation::default()
         .server_title("Sums <&>")
@@ -249,9 +247,9 @@ fn cgi_handlers_behind_a_trusted_proxy_see_the_forwarded_client() {
     assert!(out.contains("<string>10.0.0.5</string>"), "{out}");
     // Behind proxies that write Forwarded, that header is the one read.
     let rfc7239 = "10.0.0.0/8"
-        .parse::<xmlrpc_kit::context::TrustedProxies>()
+        .parse::<xmlrpc_kit::front::TrustedProxies>()
         .unwrap()
-        .header(xmlrpc_kit::context::ForwardedHeader::Forwarded);
+        .header(xmlrpc_kit::front::ForwardedHeader::Forwarded);
     let out = answer(&CgiHandler::new(methods()).trusted_proxies(rfc7239));
     assert!(out.contains("<string>198.51.100.7</string>"), "{out}");
 }

@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use ipnet::IpNet;
 
-use crate::context::RequestContext;
+use xmlrpc_kit_server::context::RequestContext;
 
 /// The header in which the trusted proxies write whom they forward for.
 /// Only that one is read: the other is ignored entirely, since a proxy
@@ -18,7 +18,7 @@ use crate::context::RequestContext;
 /// `forwarded`.
 ///
 /// ```
-/// use xmlrpc_kit::context::ForwardedHeader;
+/// use xmlrpc_kit::front::ForwardedHeader;
 ///
 /// assert_eq!("Forwarded".parse(), Ok(ForwardedHeader::Forwarded));
 /// assert_eq!(ForwardedHeader::default().to_string(), "x-forwarded-for");
@@ -85,7 +85,7 @@ impl std::error::Error for InvalidForwardedHeader {}
 
 /// The proxies whose forwarding header is believed, and which header that
 /// is. No proxy by default: then no header is believed and a handler's
-/// [`Peer`](crate::context::Peer) is the address that connected.
+/// [`Peer`](xmlrpc_kit_server::context::Peer) is the address that connected.
 ///
 /// When the connecting peer is trusted, the client is found by reading the
 /// forwarding chain from the right (the hop nearest the server) past every
@@ -101,7 +101,8 @@ impl std::error::Error for InvalidForwardedHeader {}
 /// the last address believed.
 ///
 /// ```
-/// use xmlrpc_kit::context::{ForwardedHeader, RequestContext, TrustedProxies};
+/// use xmlrpc_kit::context::RequestContext;
+/// use xmlrpc_kit::front::{ForwardedHeader, TrustedProxies};
 ///
 /// let proxies: TrustedProxies = "10.0.0.0/8, 127.0.0.1".parse().unwrap();
 /// let request = RequestContext::new()

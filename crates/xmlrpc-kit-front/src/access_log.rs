@@ -1,0 +1,182 @@
+//! The access log: one line per request, the same from every front end,
+//! with the peer's text escaped and bounded.
+
+use std::fmt::{self, Write as _};
+use std::time::Duration;
+
+use xmlrpc_kit_codec::untrusted_text::Escaped;
+
+/// One request as the access log records it (Python's `logRequests`,
+/// in the Common Log Format's spirit). Every front end (HTTP, SCGI, CGI)
+/// fills one in and [emits](Self::emit) it.
+///
+/// The text fields are the peer's, and the line shows them so that they
+/// cannot break it: each is [escaped](xmlrpc_kit_codec::untrusted_text::Escaped)
+/// (line feeds, carriage returns, `"`, `\`, control and bidi characters
+/// become `\n`, `\r`, `\"`, `\\`, `\u{1b}`, `\u{202e}`) and cut after
+/// [`FIELD_CHARS`](Self::FIELD_CHARS) characters (marked `…`), so a line
+/// is one line of bounded length, whatever was sent.
+///
+/// ```
+/// use std::time::Duration;
+/// use xmlrpc_kit::front::AccessLog;
+///
+/// let line = AccessLog {
+///     peer: Some([127, 0, 0, 1].into()),
+///     method: "POST",
+///     path: "/RPC2\" 200",
+///     protocol: "HTTP/1.1",
+///     status: 200,
+///     length: Some(131),
+///     rpc_method: Some("pow\n127.0.0.1 \"GET / HTTP/1.1\" 200"),
+///     elapsed: Duration::from_micros(49),
+/// };
+/// assert_eq!(
+///     line.to_string(),
+///     r#"127.0.0.1 "POST /RPC2\" 200 HTTP/1.1" 200 131 pow\n127.0.0.1 \"GET / HTTP/1.1\" 200 0.049ms"#
+/// );
+/// ```
+#[derive(Debug, Clone)]
+pub struct AccessLog<'a> {
+    /// The client's address, if known.
+    pub peer: Option<std::net::IpAddr>,
+    /// The HTTP method.
+    pub method: &'a str,
+    /// The path requested.
+    pub path: &'a str,
+    /// The protocol, e.g. `HTTP/1.1` (CGI: `SERVER_PROTOCOL`).
+    pub protocol: &'a str,
+    /// The status answered.
+    pub status: u16,
+    /// The response body's length, if known.
+    pub length: Option<usize>,
+    /// The XML-RPC method called, if the request could be read.
+    pub rpc_method: Option<&'a str>,
+    /// How long answering took.
+    pub elapsed: Duration,
+}
+
+impl AccessLog<'_> {
+    /// How many characters of each text field the line shows.
+    pub const FIELD_CHARS: usize = Escaped::FIELD_CHARS;
+
+    /// Writes the line through `tracing` (target `xmlrpc_kit::access`, level info):
+    /// `127.0.0.1 "POST /RPC2 HTTP/1.1" 200 131 pow 0.049ms`.
+    pub fn emit(&self) {
+        tracing::info!(target: "xmlrpc_kit::access", "{self}");
+    }
+}
+
+impl fmt::Display for AccessLog<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.peer {
+            Some(ip) => write!(f, "{ip}")?,
+            None => f.write_str("-")?,
+        }
+        write!(
+            f,
+            " \"{} {} {}\" {} ",
+            field(self.method),
+            field(self.path),
+            field(self.protocol),
+            self.status
+        )?;
+        match self.length {
+            Some(n) => write!(f, "{n}")?,
+            None => f.write_str("-")?,
+        }
+        f.write_char(' ')?;
+        match self.rpc_method {
+            Some(name) => write!(f, "{}", field(name))?,
+            None => f.write_str("-")?,
+        }
+        write!(f, " {:.3}ms", self.elapsed.as_secs_f64() * 1e3)
+    }
+}
+
+/// Untrusted text as a field of the access line, or quoted in a message:
+/// escaped (quotes included) and cut after [`AccessLog::FIELD_CHARS`].
+pub(crate) fn field(text: &str) -> Escaped<'_> {
+    Escaped::new(text)
+        .escape_quotes()
+        .truncate(AccessLog::FIELD_CHARS)
+}
+
+/// Untrusted text quoted in a message (between single quotes).
+pub(crate) fn shown(text: &str) -> Escaped<'_> {
+    Escaped::new(text).truncate(AccessLog::FIELD_CHARS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_lines_are_one_format() {
+        let line = AccessLog {
+            peer: Some([127, 0, 0, 1].into()),
+            method: "POST",
+            path: "/RPC2",
+            protocol: "HTTP/1.1",
+            status: 200,
+            length: Some(131),
+            rpc_method: Some("pow"),
+            elapsed: Duration::from_micros(49),
+        };
+        assert_eq!(
+            line.to_string(),
+            "127.0.0.1 \"POST /RPC2 HTTP/1.1\" 200 131 pow 0.049ms"
+        );
+        let unknown = AccessLog {
+            peer: None,
+            length: None,
+            rpc_method: None,
+            ..line
+        };
+        assert_eq!(
+            unknown.to_string(),
+            "- \"POST /RPC2 HTTP/1.1\" 200 - - 0.049ms"
+        );
+    }
+
+    /// Issue 23, item 5: a peer's value cannot break the line or act on
+    /// the terminal reading it, in any field.
+    #[test]
+    fn peer_values_stay_in_their_field_escaped_and_bounded() {
+        let line = |method, path, protocol, rpc_method| {
+            AccessLog {
+                peer: None,
+                method,
+                path,
+                protocol,
+                status: 200,
+                length: Some(1),
+                rpc_method,
+                elapsed: Duration::ZERO,
+            }
+            .to_string()
+        };
+        #[rustfmt::skip]
+        let cases: &[(&str, &str, &str, Option<&str>, &str)] = &[
+            ("POST", "/RPC2", "HTTP/1.1", Some("evil\n- \"POST / HTTP/1.1\" 200 1 forged 0.000ms"),
+             r#"- "POST /RPC2 HTTP/1.1" 200 1 evil\n- \"POST / HTTP/1.1\" 200 1 forged 0.000ms 0.000ms"#),
+            ("POST", "/a\"b\\c", "CGI", Some("\u{202e}txt.exe"),
+             r#"- "POST /a\"b\\c CGI" 200 1 \u{202e}txt.exe 0.000ms"#),
+            ("PO\rST", "/x\n\u{1b}]0;PWNED\u{7}", "HTTP/1.1\u{9b}2J", None,
+             r#"- "PO\rST /x\n\u{1b}]0;PWNED\u{7} HTTP/1.1\u{9b}2J" 200 1 - 0.000ms"#),
+            ("GET", "/caf\u{e9}/\u{65e5}\u{672c}", "HTTP/1.0", Some("\u{2066}a\u{7f}\0"),
+             "- \"GET /café/日本 HTTP/1.0\" 200 1 \\u{2066}a\\u{7f}\\u{0} 0.000ms"),
+        ];
+        for &(method, path, protocol, rpc_method, expected) in cases {
+            assert_eq!(line(method, path, protocol, rpc_method), expected);
+        }
+        // Every field is cut after 60 characters, so the line is bounded.
+        let long = "\n".repeat(10_000);
+        let bounded = line(&long, &long, &long, Some(&long));
+        let field = format!("{}…", r"\n".repeat(60));
+        assert_eq!(
+            bounded,
+            format!("- \"{field} {field} {field}\" 200 1 {field} 0.000ms")
+        );
+    }
+}

@@ -1,0 +1,35 @@
+//! The one request path of every front end (HTTP, SCGI, CGI), with no
+//! async runtime: the checks on a request in their one order
+//! ([`admit`]), the body rules, the refusals ([`Rejection`]) and how each
+//! is answered, the access log, the routes, authentication, trusted
+//! proxies, and the CGI handler itself (use it through the `xmlrpc-kit`
+//! crate).
+//!
+//! A front end reads its input, describes the request's head as a
+//! [`RequestHead`], and [`admit`] says where it goes: a refusal, the
+//! health answer, the documentation page, or a call whose body the front
+//! end then reads as the [`BodyPlan`] says.
+
+mod access_log;
+mod auth;
+mod body;
+mod cgi;
+mod cgi_response;
+mod host;
+mod length;
+mod proxies;
+mod rejection;
+mod request;
+mod routing;
+
+pub use access_log::AccessLog;
+pub use auth::Authenticator;
+pub use body::BodyPlan;
+pub use cgi::{CgiEnv, CgiHandler};
+pub use cgi_response::{cgi_head, cgi_refusal};
+pub use host::check_host;
+pub use length::{check_streamed, content_length, declared_length};
+pub use proxies::{ForwardedHeader, InvalidForwardedHeader, InvalidNetwork, TrustedProxies};
+pub use rejection::{Rejection, reason};
+pub use request::{Admitted, Field, RequestHead, Site, admit, health};
+pub use routing::{Endpoint, Page, Routes};

@@ -1,0 +1,197 @@
+//! The one request path: what any front end received before the body
+//! (method, path, headers or CGI variables) checked in one order
+//! ([`admit`]), leading to a refusal, an answer without a body, or a call
+//! for a dispatcher.
+
+use xmlrpc_kit_codec::wire::{BodyLimits, ContentCoding, accepts_gzip};
+use xmlrpc_kit_server::Dispatcher;
+use xmlrpc_kit_server::context::RequestContext;
+
+use crate::auth::Authenticator;
+use crate::body::BodyPlan;
+use crate::host::check_host;
+use crate::length::content_length;
+use crate::rejection::Rejection;
+use crate::routing::{Page, Routes};
+
+/// The request fields the path reads, by their HTTP names. A front end
+/// without HTTP headers maps them to what it has (CGI and SCGI:
+/// `CONTENT_LENGTH` and the `HTTP_*` variables).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// `Host`.
+    Host,
+    /// `Content-Length` (CGI: `CONTENT_LENGTH`).
+    ContentLength,
+    /// `Transfer-Encoding`: the body comes in chunks.
+    TransferEncoding,
+    /// `Content-Encoding`: the body's coding.
+    ContentEncoding,
+    /// `Accept-Encoding`: the codings the client reads.
+    AcceptEncoding,
+}
+
+/// What a front end received before the body, as the one request path
+/// reads it.
+pub trait RequestHead {
+    /// The HTTP method (CGI and SCGI: `REQUEST_METHOD`).
+    fn method(&self) -> &str;
+
+    /// The path requested, without its query.
+    fn path(&self) -> &str;
+
+    /// `Some(is_http_1_1)` for a request that came over HTTP itself, whose
+    /// `Host` lines [`check_host`] checks; `None` when a web server in
+    /// front already did (CGI, SCGI).
+    fn http_1_1(&self) -> Option<bool>;
+
+    /// Every value of `field`, in order (several lines are one list).
+    fn values(&self, field: Field) -> impl Iterator<Item = &[u8]>;
+
+    /// Whether the body is all the input that follows, with no length
+    /// (a CGI program run by hand). Default: no.
+    fn body_runs_to_end(&self) -> bool {
+        false
+    }
+
+    /// Whether the client reads gzip answers.
+    fn accepts_gzip(&self) -> bool {
+        accepts_gzip(self.values(Field::AcceptEncoding))
+    }
+}
+
+/// What a front end serves: its routes and the settings the request path
+/// applies.
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'s> {
+    /// Which dispatcher (and page) answers which path.
+    pub routes: &'s Routes,
+    /// The path whose GET answers the server's health, if any.
+    pub health_path: Option<&'s str>,
+    /// Whether the server is stopping (the health path answers 503).
+    pub stopping: bool,
+    /// How requests authenticate, if they must.
+    pub authenticator: Option<&'s Authenticator>,
+    /// The limits on the request body.
+    pub limits: &'s BodyLimits,
+}
+
+/// Where a request goes once its head has passed every check.
+#[derive(Debug)]
+pub enum Admitted<'s> {
+    /// The health path: `serving` is false once the server is stopping.
+    Health {
+        /// Whether the server still serves.
+        serving: bool,
+    },
+    /// The documentation page.
+    Page(&'s Page),
+    /// A call: its body is to be read as the plan says, then dispatched.
+    Call {
+        /// The dispatcher of the request's path.
+        dispatcher: &'s Dispatcher,
+        /// What handlers may know of the request (with its identity).
+        context: RequestContext,
+        /// How to read the body.
+        body: BodyPlan,
+    },
+}
+
+/// The health path's answer: `200 ok` while serving, `503 stopping` once
+/// the server stops.
+///
+/// ```
+/// assert_eq!(xmlrpc_kit::front::health(true), (200, "ok\n"));
+/// assert_eq!(xmlrpc_kit::front::health(false), (503, "stopping\n"));
+/// ```
+pub fn health(serving: bool) -> (u16, &'static str) {
+    if serving {
+        (200, "ok\n")
+    } else {
+        (503, "stopping\n")
+    }
+}
+
+/// Runs the checks on `head` in their one order; `context` is what
+/// handlers may know of the request, its client already resolved behind
+/// trusted proxies. The order:
+///
+/// 1. `Host` (400), for requests that came over HTTP itself;
+/// 2. the health path (GET or HEAD): `200 ok`, or `503 stopping` once the
+///    server stops;
+/// 3. the client's identity, when the site authenticates (401);
+/// 4. the route and the method: POST on a route is a call, GET or HEAD on
+///    a documented route the page; an unknown path 404 (for POST, and for
+///    GET on a site with a page); any other method 501 with `Allow`;
+/// 5. the body's coding (415), then its length (411, 413, 400).
+///
+/// # Errors
+/// The refusal the front end answers with, in its own form.
+pub fn admit<'s>(
+    site: Site<'s>,
+    head: &impl RequestHead,
+    context: RequestContext,
+) -> Result<Admitted<'s>, Rejection> {
+    if let Some(http_1_1) = head.http_1_1() {
+        check_host(http_1_1, head.values(Field::Host))?;
+    }
+    let method = head.method();
+    let path = head.path();
+    let is_get = matches!(method, "GET" | "HEAD");
+    if is_get && site.health_path == Some(path) {
+        return Ok(Admitted::Health {
+            serving: !site.stopping,
+        });
+    }
+    let context = match site.authenticator {
+        None => context,
+        Some(authenticator) => {
+            let identity = authenticator.check(&context)?;
+            context.with_identity(identity)
+        }
+    };
+    let endpoint = site.routes.get(path);
+    let dispatcher = match endpoint {
+        Some(endpoint) if method == "POST" => &endpoint.dispatcher,
+        Some(endpoint) if is_get && endpoint.page.is_some() => {
+            return Ok(Admitted::Page(endpoint.page.as_deref().expect("checked")));
+        }
+        None if method == "POST" || (is_get && site.routes.documents()) => {
+            return Err(Rejection::not_found());
+        }
+        _ => {
+            let documented = endpoint.map_or(site.routes.documents(), |e| e.page.is_some());
+            let allow = if documented {
+                "POST, GET, HEAD"
+            } else {
+                "POST"
+            };
+            return Err(Rejection::unsupported_method(method, allow));
+        }
+    };
+    let coding = ContentCoding::from_headers(head.values(Field::ContentEncoding))
+        .map_err(|e| Rejection::unsupported_coding(&e))?;
+    // Repeated lines must agree (RFC 9110 §8.6); hyper has refused those
+    // that do not already.
+    let mut lengths = head.values(Field::ContentLength);
+    let first = lengths.next();
+    if let Some(other) = lengths.find(|&other| Some(other) != first) {
+        return Err(Rejection::bad_length(&String::from_utf8_lossy(other)));
+    }
+    let declared = match first.map(std::str::from_utf8) {
+        Some(Ok(text)) => Some(text),
+        Some(Err(_)) => {
+            return Err(Rejection::bad_length(&String::from_utf8_lossy(
+                first.unwrap_or_default(),
+            )));
+        }
+        None => None,
+    };
+    let unframed = head.values(Field::TransferEncoding).next().is_some() || head.body_runs_to_end();
+    let declared = content_length(declared, unframed, site.limits)?;
+    Ok(Admitted::Call {
+        dispatcher,
+        context,
+        body: BodyPlan::new(coding, declared),
+    })
+}
