@@ -3,7 +3,7 @@
 # clippy's -D warnings (so no feature combination leaves dead or broken
 # code), and checks what the two slim sets pull in:
 #   client only: no server code, no maud, no clap;
-#   server only: no tokio, no hyper.
+#   server only: no tokio, no hyper, no macros crate.
 # Run by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +21,7 @@ done
 echo "scripts/check-features.sh: xmlrpc with every feature" >&2
 cargo clippy -q -p xmlrpc-kit --all-features -- -D warnings
 # The crates underneath, each on its own with the least it can have.
-for crate in xmlrpc-kit-codec xmlrpc-kit-server xmlrpc-kit-http xmlrpc-kit-client xmlrpc-kit-macros; do
+for crate in xmlrpc-kit-codec xmlrpc-kit-server xmlrpc-kit-front xmlrpc-kit-http xmlrpc-kit-client xmlrpc-kit-macros; do
   echo "scripts/check-features.sh: $crate with no default features" >&2
   cargo clippy -q -p "$crate" --no-default-features -- -D warnings
 done
@@ -41,6 +41,6 @@ refuse() {
   done
   echo "scripts/check-features.sh: [$set] pulls $(wc -l <<<"$pulled") crates, none of: $*" >&2
 }
-refuse client xmlrpc-kit-server xmlrpc-kit-http maud clap
-refuse server tokio hyper hyper-util xmlrpc-kit-http xmlrpc-kit-client
+refuse client xmlrpc-kit-server xmlrpc-kit-front xmlrpc-kit-http maud clap
+refuse server tokio hyper hyper-util xmlrpc-kit-http xmlrpc-kit-client xmlrpc-kit-macros
 echo "scripts/check-features.sh: every feature set builds"
