@@ -23,7 +23,7 @@ DOC = ROOT / "ARCHITECTURE.md"
 BEGIN = "<!-- modules: written by scripts/architecture_map.py from each file's //! text -->"
 END = "<!-- end of modules -->"
 # Bottom layer first, as the layers diagram reads upwards.
-ORDER = ["codec", "server", "front", "http", "client", "macros", "", "cli", "test-support"]
+ORDER = ["codec", "transport", "server", "front", "http", "client", "macros", "", "cli", "test-support"]
 
 
 def first_sentence(path):

@@ -21,7 +21,7 @@ done
 echo "scripts/check-features.sh: xmlrpc with every feature" >&2
 cargo clippy -q -p xmlrpc-kit --all-features -- -D warnings
 # The crates underneath, each on its own with the least it can have.
-for crate in xmlrpc-kit-codec xmlrpc-kit-server xmlrpc-kit-front xmlrpc-kit-http xmlrpc-kit-client xmlrpc-kit-macros; do
+for crate in xmlrpc-kit-codec xmlrpc-kit-transport xmlrpc-kit-server xmlrpc-kit-front xmlrpc-kit-http xmlrpc-kit-client xmlrpc-kit-macros; do
   echo "scripts/check-features.sh: $crate with no default features" >&2
   cargo clippy -q -p "$crate" --no-default-features -- -D warnings
 done

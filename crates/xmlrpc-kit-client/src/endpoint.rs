@@ -6,7 +6,7 @@ use base64::Engine as _;
 use hyper::Uri;
 use hyper::header::HeaderValue;
 
-use xmlrpc_kit_codec::wire::{Address, InvalidAddress};
+use xmlrpc_kit_transport::{Address, InvalidAddress};
 
 use crate::error::InvalidUrl;
 

@@ -1,7 +1,7 @@
 //! The limits a client puts on what a server sends back.
 
 use xmlrpc_kit_codec::DocumentLimits;
-use xmlrpc_kit_codec::wire::BodyLimits;
+use xmlrpc_kit_transport::BodyLimits;
 
 /// Limits on responses: the body as sent and inflated, and the document.
 /// The same defaults as a server's on requests.

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
-use xmlrpc_kit_codec::wire::{BodyLimits, ContentCoding};
+use xmlrpc_kit_transport::{BodyLimits, ContentCoding};
 
 use crate::endpoint::{Endpoint, Route};
 use crate::error::{Error, TransportError};

@@ -12,7 +12,7 @@ use hyper::{Request, StatusCode};
 use hyper_util::client::legacy::Client as PooledClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
-use xmlrpc_kit_codec::wire::{BodyLimits, ContentCoding, InflateError};
+use xmlrpc_kit_transport::{BodyLimits, ContentCoding, InflateError};
 
 use crate::cookies::Jar;
 use crate::endpoint::{Endpoint, Route};

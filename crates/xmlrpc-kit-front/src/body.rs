@@ -3,7 +3,7 @@
 //! within the limit). Each front end reads the bytes its own way.
 
 use bytes::Bytes;
-use xmlrpc_kit_codec::wire::{BodyLimits, ContentCoding};
+use xmlrpc_kit_transport::{BodyLimits, ContentCoding};
 
 use crate::length::check_streamed;
 use crate::rejection::Rejection;

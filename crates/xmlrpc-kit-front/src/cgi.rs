@@ -8,9 +8,9 @@ use std::io::{self, Read, Write};
 use std::time::Instant;
 
 use bytes::Bytes;
-use xmlrpc_kit_codec::wire::{BodyLimits, ContentCoding};
 use xmlrpc_kit_server::context::{Identity, RequestContext};
 use xmlrpc_kit_server::{DispatchOptions, Dispatcher, Documentation, Methods};
+use xmlrpc_kit_transport::{BodyLimits, ContentCoding};
 
 use crate::access_log::AccessLog;
 use crate::body::BodyPlan;

@@ -2,7 +2,7 @@
 //! servers to their front server: a `Status:` line (left out for 200 from
 //! a CGI program), headers, a blank line, the body.
 
-use xmlrpc_kit_codec::wire::ContentCoding;
+use xmlrpc_kit_transport::ContentCoding;
 
 use crate::rejection::{Rejection, reason};
 

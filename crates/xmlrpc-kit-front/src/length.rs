@@ -2,7 +2,7 @@
 //! body limit, a body without one is chunked (or refused with 411), and a
 //! streamed body is measured as it arrives.
 
-use xmlrpc_kit_codec::wire::BodyLimits;
+use xmlrpc_kit_transport::BodyLimits;
 
 use crate::rejection::Rejection;
 

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use xmlrpc_kit_codec::wire::{InflateError, UnsupportedCoding};
+use xmlrpc_kit_transport::{InflateError, UnsupportedCoding};
 
 use crate::access_log::{field, shown};
 

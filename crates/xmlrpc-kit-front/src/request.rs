@@ -3,9 +3,9 @@
 //! ([`admit`]), leading to a refusal, an answer without a body, or a call
 //! for a dispatcher.
 
-use xmlrpc_kit_codec::wire::{BodyLimits, ContentCoding, accepts_gzip};
 use xmlrpc_kit_server::Dispatcher;
 use xmlrpc_kit_server::context::RequestContext;
+use xmlrpc_kit_transport::{BodyLimits, ContentCoding, accepts_gzip};
 
 use crate::auth::Authenticator;
 use crate::body::BodyPlan;

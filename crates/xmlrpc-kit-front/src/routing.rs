@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
-use xmlrpc_kit_codec::wire::ContentCoding;
 use xmlrpc_kit_server::{Dispatcher, Documentation};
+use xmlrpc_kit_transport::ContentCoding;
 
 /// What answers one path.
 #[derive(Debug, Clone)]

@@ -7,8 +7,8 @@
 use bytes::{Buf as _, Bytes};
 use http_body_util::BodyExt as _;
 use hyper::header::{self, HeaderMap};
-use xmlrpc_kit_codec::wire::ContentCoding;
 use xmlrpc_kit_front::{BodyPlan, Rejection};
+use xmlrpc_kit_transport::ContentCoding;
 
 use crate::admission::Reservation;
 use crate::limits::HttpLimits;

@@ -17,8 +17,8 @@ use crate::limits::HttpLimits;
 use crate::listener::{Family, Listener, Protocol, Server};
 use crate::service::{RpcService, Shared};
 use crate::socket::{activated, bind_tcp, bind_unix};
-use xmlrpc_kit_codec::wire::Address;
 use xmlrpc_kit_front::{Endpoint, Routes};
+use xmlrpc_kit_transport::Address;
 
 /// What a server serves: the type parameter of [`ServerBuilder`].
 pub mod serves {

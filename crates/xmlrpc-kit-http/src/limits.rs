@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use xmlrpc_kit_codec::wire::BodyLimits;
+use xmlrpc_kit_transport::BodyLimits;
 
 /// The limits a server puts on its clients. Exceeding one is answered with
 /// the fitting HTTP status (408, 413, 431, 503) or, for `call_timeout`,

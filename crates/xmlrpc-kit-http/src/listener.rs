@@ -11,8 +11,8 @@ use std::time::Duration;
 use hyper_util::rt::TokioIo;
 use socket2::Socket;
 use tokio::sync::watch;
-use xmlrpc_kit_codec::wire::Address;
 use xmlrpc_kit_server::Dispatcher;
+use xmlrpc_kit_transport::Address;
 
 use crate::admission::{Conn, Connections};
 use crate::connection_io::Unvectored;

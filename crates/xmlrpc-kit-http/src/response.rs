@@ -4,8 +4,8 @@
 use bytes::Bytes;
 use hyper::header::{self, HeaderValue};
 use hyper::{Response, StatusCode};
-use xmlrpc_kit_codec::wire::ContentCoding;
 use xmlrpc_kit_front::{Rejection, health as health_answer};
+use xmlrpc_kit_transport::ContentCoding;
 
 /// Every response the server sends, its body whole (each way of serving
 /// it wraps the body as it needs: `Full` for tower and hyper callers,

@@ -12,13 +12,13 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::sync::watch;
-use xmlrpc_kit_codec::wire::ContentCoding;
 use xmlrpc_kit_codec::{Fault, codes};
 use xmlrpc_kit_front::{
     AccessLog, Admitted, Field, Rejection, RequestHead, TrustedProxies, admit, cgi_head,
     cgi_refusal, content_length, health,
 };
 use xmlrpc_kit_server::context::{Identity, RequestContext};
+use xmlrpc_kit_transport::ContentCoding;
 
 use crate::admission::{AnswersFull, Conn, Reservation};
 use crate::limits::HttpLimits;

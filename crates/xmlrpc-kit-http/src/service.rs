@@ -16,11 +16,11 @@ use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Request, Response};
 use tokio::sync::watch;
-use xmlrpc_kit_codec::wire::ContentCoding;
 use xmlrpc_kit_codec::{Fault, codes};
 use xmlrpc_kit_front::{AccessLog, Admitted, Field, Page, Rejection, RequestHead, Site, admit};
 use xmlrpc_kit_server::context::RequestContext;
 use xmlrpc_kit_server::{Dispatcher, Reply};
+use xmlrpc_kit_transport::ContentCoding;
 
 use crate::admission::{AnswerHold, AnswersFull, Budgets, Conn, RequestInProgress};
 use crate::body::{self, BoxError, discard, worth_discarding};

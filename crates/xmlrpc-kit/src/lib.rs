@@ -202,8 +202,22 @@ pub use xmlrpc_kit_codec::{
     EncodeError, EncodeOptions, Fault, ForeignDateTime, FromValue, IntoParams, IntoResponse,
     IntoValue, MemberName, MethodCall, OutputEncoding, ParseDateTimeError, Response, Struct, Value,
     Zone, codes, decode_call, decode_response, decode_value, encode_call, encode_response,
-    encode_response_sized, encode_response_within, encode_value, untrusted_text, wire, xml_chars,
+    encode_response_sized, encode_response_within, encode_value, untrusted_text, xml_chars,
 };
+
+/// What crosses the wire around the documents, for both ends: the
+/// `system.*` names and multicall's shapes, the address syntax servers
+/// listen on and clients connect to, the content codings of bodies (gzip)
+/// and the limits on a body as it travels.
+pub mod wire {
+    pub use xmlrpc_kit_codec::wire::{multicall, names};
+    #[cfg(feature = "gzip")]
+    pub use xmlrpc_kit_transport::gzip;
+    pub use xmlrpc_kit_transport::{
+        Address, BodyLimits, ContentCoding, InflateError, InvalidAddress, UnsupportedCoding,
+        accepts_gzip,
+    };
+}
 
 /// The parts of a [`Dialect`]: how it spells one
 /// extension, doubles and dates, and the error for a name that is not a

@@ -32,7 +32,18 @@ impl Default for BodyLimits {
     }
 }
 
-crate::__limit_setters!(BodyLimits {
-    max_body_bytes: usize,
-    max_inflated_bytes: usize,
-});
+impl BodyLimits {
+    /// Sets [`max_body_bytes`](Self::max_body_bytes).
+    #[must_use]
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// Sets [`max_inflated_bytes`](Self::max_inflated_bytes).
+    #[must_use]
+    pub fn max_inflated_bytes(mut self, bytes: usize) -> Self {
+        self.max_inflated_bytes = bytes;
+        self
+    }
+}

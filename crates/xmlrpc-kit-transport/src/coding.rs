@@ -177,7 +177,7 @@ impl ContentCoding {
         match self {
             ContentCoding::Identity => body,
             #[cfg(feature = "gzip")]
-            ContentCoding::Gzip => super::gzip::gzip(&body),
+            ContentCoding::Gzip => crate::gzip::gzip(&body),
             #[cfg(not(feature = "gzip"))]
             ContentCoding::Gzip => body,
         }
@@ -188,7 +188,7 @@ impl ContentCoding {
         match self {
             ContentCoding::Identity => Ok(body),
             #[cfg(feature = "gzip")]
-            ContentCoding::Gzip => super::gzip::gunzip(&body, limit),
+            ContentCoding::Gzip => crate::gzip::gunzip(&body, limit),
             #[cfg(not(feature = "gzip"))]
             ContentCoding::Gzip => {
                 let _ = limit;

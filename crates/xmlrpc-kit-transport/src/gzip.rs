@@ -1,11 +1,11 @@
 //! gzip bodies, inflated with a limit: what the server does with requests
 //! and the client with responses (Python's `encode_threshold` and
 //! `gzip_decode(max_decode)`). Only with the `gzip` feature; most callers
-//! go through [`ContentCoding`](super::ContentCoding).
+//! go through [`ContentCoding`](crate::ContentCoding).
 
 use std::io::{Read, Write};
 
-use super::InflateError;
+use crate::coding::InflateError;
 
 /// Most gzip members one body may hold. Each member costs a decoder's
 /// set-up (a few microseconds) whatever it holds, so a body of a million

@@ -1,0 +1,15 @@
+//! What the transports of both ends share below the documents: the one
+//! address syntax servers listen on and clients connect to, the content
+//! codings of bodies (gzip behind the `gzip` feature), and the limits on a
+//! body as it travels. No I/O (use it through the `xmlrpc-kit` crate, as
+//! `xmlrpc_kit::wire`).
+
+mod address;
+mod body_limits;
+mod coding;
+#[cfg(feature = "gzip")]
+pub mod gzip;
+
+pub use address::{Address, InvalidAddress};
+pub use body_limits::BodyLimits;
+pub use coding::{ContentCoding, InflateError, UnsupportedCoding, accepts_gzip};
