@@ -247,10 +247,11 @@ pub(crate) struct Budgets {
     answers: Arc<Budget>,
 }
 
-/// Answers this long or shorter are not counted: hyper copies such an
-/// answer into its connection's write buffer at once (see
-/// `connection_io`), which the connection limit already bounds.
-pub(crate) const UNCOUNTED_ANSWER: usize = crate::connection_io::SLICE;
+/// Answers this long or shorter are not counted: such an answer is one
+/// slice (`connection_io` hands bodies to hyper in slices of this size),
+/// which hyper copies into its connection's write buffer at once, and the
+/// connection limit already bounds those buffers.
+pub(crate) const UNCOUNTED_ANSWER: usize = 64 * 1024;
 
 impl Budgets {
     pub(crate) fn new(limits: &HttpLimits) -> Self {

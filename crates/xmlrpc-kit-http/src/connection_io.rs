@@ -27,8 +27,10 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::admission::{AnswerHold, Conn};
 
-/// The largest piece of a response body handed to hyper at once.
-pub(crate) const SLICE: usize = 64 * 1024;
+/// The largest piece of a response body handed to hyper at once: the
+/// longest answer the answer budget does not count, so that a counted
+/// answer always outlives its first slice.
+pub(crate) const SLICE: usize = crate::admission::UNCOUNTED_ANSWER;
 
 /// A stream whose writes are never gathered (see the module's text), and
 /// whose connection, when the server watches it, counts as idle from its

@@ -21,24 +21,34 @@
 //! accepts it and it is over the threshold. SCGI runs the same path.
 
 mod admission;
+mod binding;
 mod body;
 mod builder;
 mod config;
+mod connection;
 mod connection_io;
+mod entry_points;
+mod http1;
+mod lifecycle;
 mod limits;
 mod listener;
 mod response;
 mod scgi;
+mod server;
+pub mod serves;
 mod service;
+mod shared;
 mod socket;
 mod time_limit;
 #[cfg(feature = "tls")]
 mod tls;
 
-pub use builder::{DocServer, MultiPathServer, ServerBuilder, serves};
+pub use builder::ServerBuilder;
 pub use config::HttpConfig;
+pub use entry_points::{DocServer, MultiPathServer};
+pub use lifecycle::ShutdownHandle;
 pub use limits::HttpLimits;
-pub use listener::{Server, ShutdownHandle};
+pub use server::Server;
 pub use service::RpcService;
 #[cfg(feature = "tls")]
 pub use tls::TlsConfig;

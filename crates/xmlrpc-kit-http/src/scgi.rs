@@ -21,9 +21,9 @@ use xmlrpc_kit_server::context::{Identity, RequestContext};
 use xmlrpc_kit_transport::ContentCoding;
 
 use crate::admission::{AnswersFull, Conn, Reservation};
+use crate::lifecycle::{Stop, reached, stop_settled};
 use crate::limits::HttpLimits;
-use crate::listener::{Stop, reached, stop_settled};
-use crate::service::{Shared, answers_full};
+use crate::shared::{Shared, answers_full};
 
 /// Why a request head could not be read.
 #[derive(Debug, PartialEq, Eq)]

@@ -15,60 +15,18 @@ use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Request, Response};
-use tokio::sync::watch;
 use xmlrpc_kit_codec::{Fault, codes};
-use xmlrpc_kit_front::{AccessLog, Admitted, Field, Page, Rejection, RequestHead, Site, admit};
+use xmlrpc_kit_front::{AccessLog, Admitted, Field, Page, Rejection, RequestHead, admit};
 use xmlrpc_kit_server::context::RequestContext;
-use xmlrpc_kit_server::{Dispatcher, Reply};
 use xmlrpc_kit_transport::ContentCoding;
 
-use crate::admission::{AnswerHold, AnswersFull, Budgets, Conn, RequestInProgress};
+use crate::admission::{AnswerHold, AnswersFull, Conn, RequestInProgress};
 use crate::body::{self, BoxError, discard, worth_discarding};
-use crate::config::HttpConfig;
 use crate::connection_io::{Sliced, Unvectored};
-use crate::limits::HttpLimits;
-use crate::listener::Stop;
+use crate::http1::{HeaderTimer, http1_builder};
+use crate::lifecycle::Stop;
 use crate::response::{self, HttpResponse};
-use crate::time_limit::within;
-use xmlrpc_kit_front::Routes;
-
-/// What every connection of one server shares.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) routes: Routes,
-    pub(crate) config: HttpConfig,
-    pub(crate) budgets: Budgets,
-    /// Where the server is in its life; once it is stopping, responses
-    /// close their connection and the health path answers 503.
-    pub(crate) signal: Arc<watch::Sender<Stop>>,
-}
-
-impl Shared {
-    /// Whether a stop was asked (the server may still be draining).
-    pub(crate) fn is_stopping(&self) -> bool {
-        *self.signal.borrow() != Stop::No
-    }
-
-    /// What the one request path needs to know of this server.
-    pub(crate) fn site(&self) -> Site<'_> {
-        Site {
-            routes: &self.routes,
-            health_path: self.config.health_path.as_deref(),
-            stopping: self.is_stopping(),
-            authenticator: self.config.authenticator.as_ref(),
-            limits: &self.config.limits.body,
-        }
-    }
-
-    pub(crate) fn new(routes: Routes, config: HttpConfig) -> Self {
-        Shared {
-            routes,
-            budgets: Budgets::new(&config.limits),
-            config,
-            signal: Arc::new(watch::channel(Stop::No).0),
-        }
-    }
-}
+use crate::shared::{Shared, answers_full};
 
 /// The server as a hyper [`Service`](hyper::service::Service): every
 /// check and behaviour of [`Server`](crate::Server), without its accept
@@ -113,7 +71,7 @@ impl RpcService {
         I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send,
     {
         // Nothing stops it but the end of the request: the sender is gone.
-        let never = tokio::sync::watch::channel(crate::listener::Stop::No).1;
+        let never = tokio::sync::watch::channel(Stop::No).1;
         let conn = Conn::new(crate::admission::Clock::new());
         crate::scgi::serve_connection(io, self.peer, &self.shared, &conn, never).await;
     }
@@ -131,82 +89,7 @@ impl RpcService {
             )
             .await
     }
-}
 
-/// Who enforces the header read timeout on a connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum HeaderTimer {
-    /// hyper, with a timer per request head: for connections served
-    /// alone ([`RpcService::serve_connection`]).
-    Hyper,
-    /// The server's sweeper (`Connections::sweep`), with one pass over its
-    /// connections per tick: for the listener's connections. A timer per
-    /// request costs a tenth of a small call's CPU time.
-    Swept,
-}
-
-/// The HTTP/1 settings every connection of a server gets.
-pub(crate) fn http1_builder(
-    config: &HttpConfig,
-    timer: HeaderTimer,
-) -> hyper::server::conn::http1::Builder {
-    let mut http = hyper::server::conn::http1::Builder::new();
-    match timer {
-        HeaderTimer::Hyper => {
-            http.timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(config.limits.header_read_timeout);
-        }
-        HeaderTimer::Swept => {
-            http.header_read_timeout(None);
-        }
-    }
-    http.max_headers(config.limits.max_headers)
-        .max_buf_size(config.limits.max_header_bytes.max(8192))
-        .keep_alive(true)
-        .pipeline_flush(false)
-        // A client may shut down its writing side once its request is sent
-        // (as `nc -N` does); it still gets its answer, as from Python's
-        // server. Without this, hyper drops the response on reading that EOF.
-        .half_close(true);
-    http
-}
-
-impl hyper::service::Service<Request<Incoming>> for RpcService {
-    type Response = Response<Full<Bytes>>;
-    type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
-
-    fn call(&self, request: Request<Incoming>) -> Self::Future {
-        Box::pin(
-            self.clone()
-                .respond_on_connection(request)
-                .map(|answer| Ok(answer.response.map(Full::new))),
-        )
-    }
-}
-
-/// The service as the server's own connections run it: each answer's
-/// body handed to hyper in slices (see `connection_io`), holding its share
-/// of the answer budget until it is all handed over.
-#[derive(Clone)]
-pub(crate) struct SlicedAnswers(pub(crate) RpcService);
-
-impl hyper::service::Service<Request<Incoming>> for SlicedAnswers {
-    type Response = Response<Sliced>;
-    type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
-
-    fn call(&self, request: Request<Incoming>) -> Self::Future {
-        // Mapped, not wrapped in an `async` block: a block awaiting a
-        // future it holds stores it twice, and this one is boxed per request.
-        Box::pin(self.0.clone().respond_on_connection(request).map(|answer| {
-            let Answer { response, hold, .. } = answer;
-            Ok(response.map(|body| Sliced::new(body, hold)))
-        }))
-    }
-}
-
-impl RpcService {
     /// The answer to `request`, counted as in progress on its connection
     /// until it is made.
     fn respond_on_connection(
@@ -216,95 +99,7 @@ impl RpcService {
         let in_progress = self.conn.as_ref().map(Conn::start_request);
         self.respond(request, in_progress)
     }
-}
 
-/// The server as a [`tower::Service`](tower_service::Service) for requests
-/// with any body, so that tower and tower-http layers (tracing, timeouts,
-/// concurrency limits, compression) wrap it and axum mounts it:
-/// `Router::new().route_service("/RPC2", service)`. Every check and limit
-/// of the standalone server applies; the paths it answers are its
-/// `rpc_paths` (default `/` and `/RPC2`), seen as the request has them
-/// (axum's `nest_service` strips the prefix first).
-impl<B> tower_service::Service<Request<B>> for RpcService
-where
-    B: hyper::body::Body + Send + 'static,
-    B::Data: Send,
-    B::Error: Into<BoxError>,
-{
-    type Response = Response<Full<Bytes>>;
-    type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
-
-    fn poll_ready(
-        &mut self,
-        _: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Result<(), Infallible>> {
-        std::task::Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: Request<B>) -> Self::Future {
-        Box::pin(
-            self.clone()
-                .respond(request, None)
-                .map(|answer| Ok(answer.response.map(Full::new))),
-        )
-    }
-}
-
-/// A response, with what the access log and the answer budget need.
-struct Answer {
-    response: HttpResponse,
-    /// The answer's share of the answer budget, for an answer long enough
-    /// to be counted.
-    hold: Option<AnswerHold>,
-    /// The XML-RPC method called, if one was.
-    method: Option<String>,
-}
-
-impl Answer {
-    /// A response that calls no method and is not counted.
-    fn plain(response: HttpResponse) -> Self {
-        Answer {
-            response,
-            hold: None,
-            method: None,
-        }
-    }
-}
-
-/// An HTTP request's head as the one request path reads it.
-struct HttpHead<'a>(&'a hyper::http::request::Parts);
-
-impl RequestHead for HttpHead<'_> {
-    fn method(&self) -> &str {
-        self.0.method.as_str()
-    }
-
-    fn path(&self) -> &str {
-        self.0.uri.path()
-    }
-
-    fn http_1_1(&self) -> Option<bool> {
-        Some(self.0.version == hyper::Version::HTTP_11)
-    }
-
-    fn values(&self, field: Field) -> impl Iterator<Item = &[u8]> {
-        let name = match field {
-            Field::Host => header::HOST,
-            Field::ContentLength => header::CONTENT_LENGTH,
-            Field::TransferEncoding => header::TRANSFER_ENCODING,
-            Field::ContentEncoding => header::CONTENT_ENCODING,
-            Field::AcceptEncoding => header::ACCEPT_ENCODING,
-        };
-        self.0
-            .headers
-            .get_all(name)
-            .iter()
-            .map(HeaderValue::as_bytes)
-    }
-}
-
-impl RpcService {
     /// The answer to `request`; `in_progress` (the connection's count of
     /// requests in progress) is let go once it is made.
     async fn respond<B>(self, request: Request<B>, in_progress: Option<RequestInProgress>) -> Answer
@@ -420,52 +215,7 @@ impl RpcService {
             }
         }
     }
-}
 
-/// The fault text for a call whose answer of `length` bytes did not fit
-/// the answer budget.
-pub(crate) fn answers_full(length: usize, limits: &HttpLimits) -> String {
-    format!(
-        "the call ran, but its answer of {length} bytes could not be kept: the server \
-         already holds {} MiB of answers that their clients have not read (its limit); \
-         try again later",
-        limits.max_buffered_answer_bytes >> 20
-    )
-}
-
-impl Shared {
-    /// Runs the call within its time limit, within `request`.
-    /// `body` is dropped once decoded (see
-    /// [`Dispatcher::handle_request_in`]).
-    pub(crate) async fn dispatch<B>(
-        &self,
-        dispatcher: &Dispatcher,
-        body: B,
-        request: &RequestContext,
-    ) -> Reply
-    where
-        B: AsRef<[u8]> + Send,
-    {
-        // Counted from the call's first wait: most calls end on their first
-        // poll (every sync handler's does) and need no timer.
-        let limit = self.config.limits.call_timeout;
-        match within(limit, dispatcher.handle_request_in(body, request)).await {
-            Some(reply) => reply,
-            None => dispatcher.fault_reply(
-                None,
-                Fault::new(
-                    codes::INTERNAL_ERROR,
-                    format!(
-                        "the call took longer than the limit of {:?}",
-                        limit.unwrap_or_default()
-                    ),
-                ),
-            ),
-        }
-    }
-}
-
-impl RpcService {
     /// What handlers may know of `request`: its headers, client (behind
     /// trusted proxies, the one they forward for) and path.
     fn request_context<B>(&self, request: &Request<B>) -> RequestContext {
@@ -497,5 +247,126 @@ impl RpcService {
             accepts_gzip,
         );
         response::page(page.body(coding).clone(), coding)
+    }
+}
+
+impl hyper::service::Service<Request<Incoming>> for RpcService {
+    type Response = Response<Full<Bytes>>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+
+    fn call(&self, request: Request<Incoming>) -> Self::Future {
+        Box::pin(
+            self.clone()
+                .respond_on_connection(request)
+                .map(|answer| Ok(answer.response.map(Full::new))),
+        )
+    }
+}
+
+/// The service as the server's own connections run it: each answer's
+/// body handed to hyper in slices (see `connection_io`), holding its share
+/// of the answer budget until it is all handed over.
+#[derive(Clone)]
+pub(crate) struct SlicedAnswers(pub(crate) RpcService);
+
+impl hyper::service::Service<Request<Incoming>> for SlicedAnswers {
+    type Response = Response<Sliced>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+
+    fn call(&self, request: Request<Incoming>) -> Self::Future {
+        // Mapped, not wrapped in an `async` block: a block awaiting a
+        // future it holds stores it twice, and this one is boxed per request.
+        Box::pin(self.0.clone().respond_on_connection(request).map(|answer| {
+            let Answer { response, hold, .. } = answer;
+            Ok(response.map(|body| Sliced::new(body, hold)))
+        }))
+    }
+}
+
+/// The server as a [`tower::Service`](tower_service::Service) for requests
+/// with any body, so that tower and tower-http layers (tracing, timeouts,
+/// concurrency limits, compression) wrap it and axum mounts it:
+/// `Router::new().route_service("/RPC2", service)`. Every check and limit
+/// of the standalone server applies; the paths it answers are its
+/// `rpc_paths` (default `/` and `/RPC2`), seen as the request has them
+/// (axum's `nest_service` strips the prefix first).
+impl<B> tower_service::Service<Request<B>> for RpcService
+where
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type Response = Response<Full<Bytes>>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Infallible>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        Box::pin(
+            self.clone()
+                .respond(request, None)
+                .map(|answer| Ok(answer.response.map(Full::new))),
+        )
+    }
+}
+
+/// A response, with what the access log and the answer budget need.
+struct Answer {
+    response: HttpResponse,
+    /// The answer's share of the answer budget, for an answer long enough
+    /// to be counted.
+    hold: Option<AnswerHold>,
+    /// The XML-RPC method called, if one was.
+    method: Option<String>,
+}
+
+impl Answer {
+    /// A response that calls no method and is not counted.
+    fn plain(response: HttpResponse) -> Self {
+        Answer {
+            response,
+            hold: None,
+            method: None,
+        }
+    }
+}
+
+/// An HTTP request's head as the one request path reads it.
+struct HttpHead<'a>(&'a hyper::http::request::Parts);
+
+impl RequestHead for HttpHead<'_> {
+    fn method(&self) -> &str {
+        self.0.method.as_str()
+    }
+
+    fn path(&self) -> &str {
+        self.0.uri.path()
+    }
+
+    fn http_1_1(&self) -> Option<bool> {
+        Some(self.0.version == hyper::Version::HTTP_11)
+    }
+
+    fn values(&self, field: Field) -> impl Iterator<Item = &[u8]> {
+        let name = match field {
+            Field::Host => header::HOST,
+            Field::ContentLength => header::CONTENT_LENGTH,
+            Field::TransferEncoding => header::TRANSFER_ENCODING,
+            Field::ContentEncoding => header::CONTENT_ENCODING,
+            Field::AcceptEncoding => header::ACCEPT_ENCODING,
+        };
+        self.0
+            .headers
+            .get_all(name)
+            .iter()
+            .map(HeaderValue::as_bytes)
     }
 }

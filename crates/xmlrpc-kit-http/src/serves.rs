@@ -1,0 +1,55 @@
+//! What a server serves, the type parameter of
+//! [`ServerBuilder`](crate::ServerBuilder): one method table on the RPC
+//! paths, or a dispatcher per path.
+
+use xmlrpc_kit_front::{Endpoint, Routes};
+use xmlrpc_kit_server::{DispatchOptions, Dispatcher, Documentation, Methods};
+
+/// One method table on the `rpc_paths` (Python's `SimpleXMLRPCServer`):
+/// the builder also takes the dispatcher's options.
+#[derive(Debug)]
+pub struct OneTable {
+    pub(crate) methods: Methods,
+    pub(crate) options: DispatchOptions,
+    pub(crate) rpc_paths: Vec<String>,
+}
+
+/// A dispatcher per path (Python's `MultiPathXMLRPCServer`): each
+/// dispatcher carries its own options.
+#[derive(Debug, Default)]
+pub struct ByPath {
+    pub(crate) paths: Vec<(String, Dispatcher)>,
+}
+
+/// [`OneTable`] or [`ByPath`].
+pub trait Target: std::fmt::Debug + sealed::Sealed {}
+impl Target for OneTable {}
+impl Target for ByPath {}
+
+pub(crate) mod sealed {
+    use super::*;
+
+    // Sealed: nothing outside this crate can name or implement it.
+    pub trait Sealed {
+        /// The routes, each path's endpoint documented by `documentation`.
+        fn routes(self, documentation: Option<&Documentation>) -> Routes;
+    }
+
+    impl Sealed for OneTable {
+        fn routes(self, documentation: Option<&Documentation>) -> Routes {
+            let dispatcher = Dispatcher::with_options(self.methods, self.options);
+            Routes::single(Endpoint::new(dispatcher, documentation), &self.rpc_paths)
+        }
+    }
+
+    impl Sealed for ByPath {
+        fn routes(self, documentation: Option<&Documentation>) -> Routes {
+            Routes::multi(
+                self.paths
+                    .into_iter()
+                    .map(|(path, dispatcher)| (path, Endpoint::new(dispatcher, documentation)))
+                    .collect(),
+            )
+        }
+    }
+}

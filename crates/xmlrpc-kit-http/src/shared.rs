@@ -1,0 +1,98 @@
+//! What every connection of one server shares: its routes, settings and
+//! budgets, where it is in its life, and running a call within its time
+//! limit.
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
+use xmlrpc_kit_codec::{Fault, codes};
+use xmlrpc_kit_front::{Routes, Site};
+use xmlrpc_kit_server::context::RequestContext;
+use xmlrpc_kit_server::{Dispatcher, Reply};
+
+use crate::admission::Budgets;
+use crate::config::HttpConfig;
+use crate::lifecycle::Stop;
+use crate::limits::HttpLimits;
+use crate::time_limit::within;
+
+/// What every connection of one server shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) routes: Routes,
+    pub(crate) config: HttpConfig,
+    pub(crate) budgets: Budgets,
+    /// Where the server is in its life; once it is stopping, responses
+    /// close their connection and the health path answers 503.
+    pub(crate) signal: Arc<watch::Sender<Stop>>,
+}
+
+impl Shared {
+    /// Whether a stop was asked (the server may still be draining).
+    pub(crate) fn is_stopping(&self) -> bool {
+        *self.signal.borrow() != Stop::No
+    }
+
+    /// What the one request path needs to know of this server.
+    pub(crate) fn site(&self) -> Site<'_> {
+        Site {
+            routes: &self.routes,
+            health_path: self.config.health_path.as_deref(),
+            stopping: self.is_stopping(),
+            authenticator: self.config.authenticator.as_ref(),
+            limits: &self.config.limits.body,
+        }
+    }
+
+    pub(crate) fn new(routes: Routes, config: HttpConfig) -> Self {
+        Shared {
+            routes,
+            budgets: Budgets::new(&config.limits),
+            config,
+            signal: Arc::new(watch::channel(Stop::No).0),
+        }
+    }
+}
+
+impl Shared {
+    /// Runs the call within its time limit, within `request`.
+    /// `body` is dropped once decoded (see
+    /// [`Dispatcher::handle_request_in`]).
+    pub(crate) async fn dispatch<B>(
+        &self,
+        dispatcher: &Dispatcher,
+        body: B,
+        request: &RequestContext,
+    ) -> Reply
+    where
+        B: AsRef<[u8]> + Send,
+    {
+        // Counted from the call's first wait: most calls end on their first
+        // poll (every sync handler's does) and need no timer.
+        let limit = self.config.limits.call_timeout;
+        match within(limit, dispatcher.handle_request_in(body, request)).await {
+            Some(reply) => reply,
+            None => dispatcher.fault_reply(
+                None,
+                Fault::new(
+                    codes::INTERNAL_ERROR,
+                    format!(
+                        "the call took longer than the limit of {:?}",
+                        limit.unwrap_or_default()
+                    ),
+                ),
+            ),
+        }
+    }
+}
+
+/// The fault text for a call whose answer of `length` bytes did not fit
+/// the answer budget.
+pub(crate) fn answers_full(length: usize, limits: &HttpLimits) -> String {
+    format!(
+        "the call ran, but its answer of {length} bytes could not be kept: the server \
+         already holds {} MiB of answers that their clients have not read (its limit); \
+         try again later",
+        limits.max_buffered_answer_bytes >> 20
+    )
+}
