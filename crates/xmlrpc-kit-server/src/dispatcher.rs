@@ -16,8 +16,9 @@ use xmlrpc_kit_codec::{
 };
 
 use crate::builtins;
+use crate::context::call_site::CallSite;
 use crate::context::{NO_REQUEST, RequestContext};
-use crate::handler::{CallFuture, CallSite, Outcome};
+use crate::handler::{CallFuture, Outcome};
 use crate::method::{Answer, Builtin, DispatcherView};
 use crate::methods::Methods;
 

@@ -6,7 +6,8 @@ use std::pin::Pin;
 
 use xmlrpc_kit_codec::{Fault, IntoResponse, Value};
 
-use crate::context::{NO_REQUEST, NO_STATES, Param, RequestContext, States, Taking};
+use crate::context::call_site::CallSite;
+use crate::context::{Param, Taking};
 
 /// A call still running: the future of an `async` handler.
 pub type CallFuture = Pin<Box<dyn Future<Output = Result<Value, Fault>> + Send + 'static>>;
@@ -74,40 +75,6 @@ pub trait Handler<M>: Send + Sync + 'static {
     /// For each Rust parameter, whether it is taken from the call (rather
     /// than from the request).
     fn from_call() -> Vec<bool>;
-}
-
-/// The call being made: the method's name and, when they were recorded,
-/// its parameters' names (for fault messages), the request it came in,
-/// and the method table's state.
-#[derive(Debug, Clone, Copy)]
-pub struct CallSite<'a> {
-    /// The method's name.
-    pub method: &'a str,
-    /// The parameters' names, in order; empty when not recorded.
-    pub param_names: &'a [String],
-    /// The request.
-    pub request: &'a RequestContext,
-    pub(crate) states: &'a States,
-}
-
-impl<'a> CallSite<'a> {
-    /// A call of `method` outside any request, its parameters unnamed.
-    pub fn new(method: &'a str) -> Self {
-        CallSite {
-            method,
-            param_names: &[],
-            request: &NO_REQUEST,
-            states: &NO_STATES,
-        }
-    }
-
-    /// How parameter `index` (1-based) is named: `y`, or `2`.
-    pub(crate) fn param(&self, index: usize) -> String {
-        match self.param_names.get(index - 1) {
-            Some(name) => name.clone(),
-            None => index.to_string(),
-        }
-    }
 }
 
 /// Checks that the call gave as many parameters as the handler takes from

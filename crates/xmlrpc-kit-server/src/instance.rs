@@ -8,7 +8,8 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use xmlrpc_kit_codec::{Fault, Value};
 
-use crate::handler::{CallSite, Handler, Outcome};
+use crate::context::call_site::CallSite;
+use crate::handler::{Handler, Outcome};
 use crate::method::{Answer, MethodRef, Table};
 
 /// An object registered with [`Methods::register_instance`](crate::Methods::register_instance).

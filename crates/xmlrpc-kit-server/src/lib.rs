@@ -30,9 +30,10 @@ mod instance;
 mod method;
 mod methods;
 
+pub use context::call_site::CallSite;
 pub use dispatcher::{DispatchOptions, Dispatcher, Reply};
 pub use doc::Documentation;
-pub use handler::{CallFuture, CallSite, Handler, Outcome, ReturnsFuture, ReturnsValue};
+pub use handler::{CallFuture, Handler, Outcome, ReturnsFuture, ReturnsValue};
 pub use instance::{Exports, Instance, IntoInstance};
 pub use method::{Method, MethodRef};
 pub use methods::Methods;

@@ -8,8 +8,9 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use xmlrpc_kit_codec::{Fault, Value};
 
+use crate::context::call_site::CallSite;
 use crate::context::{RequestContext, States};
-use crate::handler::{CallSite, Handler, Outcome};
+use crate::handler::{Handler, Outcome};
 
 /// A registered function, type-erased: converts its parameters, runs, and
 /// converts its result.
@@ -46,7 +47,7 @@ pub(crate) type Now = fn(&dyn DispatcherView, Vec<Value>) -> Result<Value, Fault
 /// A built-in method's behaviour: answered at once (introspection), or
 /// `system.multicall`, which runs other calls (and which the dispatcher
 /// also answers straight from a request's document: see
-/// [`builtins::run_multicall`](crate::builtins::run_multicall)).
+/// `builtins::run_multicall`).
 #[derive(Clone, Copy)]
 pub(crate) enum Builtin {
     Now(Now),
