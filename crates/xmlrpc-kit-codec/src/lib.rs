@@ -33,10 +33,10 @@ mod document_limits;
 mod encode;
 mod error;
 mod fault;
+mod message;
 #[cfg(feature = "serde")]
 #[path = "serde_value.rs"]
 pub mod serde;
-pub mod structs;
 pub mod untrusted_text;
 mod value;
 pub mod wire;
@@ -55,5 +55,6 @@ pub use encode::{
 };
 pub use error::{DecodeError, DecodeErrorKind};
 pub use fault::{Fault, codes};
-pub use structs::{MemberName, Struct};
-pub use value::{MethodCall, Response, Value};
+pub use message::{MethodCall, Response};
+pub use value::Value;
+pub use value::structs::{self, MemberName, Struct};

@@ -11,6 +11,8 @@
 
 use std::fmt;
 
+use crate::inflate_error::InflateError;
+
 /// A body's content coding.
 ///
 /// ```
@@ -75,24 +77,6 @@ impl fmt::Display for UnsupportedCoding {
 }
 
 impl std::error::Error for UnsupportedCoding {}
-
-/// Why a coded body could not be decoded.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum InflateError {
-    /// It inflates to more than the limit (a gzip bomb, or just too big).
-    #[error("the gzip body inflates to more than the limit of {0} bytes")]
-    TooLarge(usize),
-    /// It is not valid gzip.
-    #[error("the gzip body is corrupt: {0}")]
-    Corrupt(#[source] std::io::Error),
-    /// Bytes that are not gzip follow the gzip data (their count).
-    #[error("the gzip body has {0} bytes after the end of its gzip data")]
-    TrailingBytes(usize),
-    /// More gzip members (concatenated gzip streams) than the limit.
-    #[error("the gzip body has more than {0} gzip members")]
-    TooManyMembers(usize),
-}
 
 impl ContentCoding {
     /// Whether this build reads and writes gzip (the `gzip` feature).

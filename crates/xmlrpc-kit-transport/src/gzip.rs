@@ -5,7 +5,7 @@
 
 use std::io::{Read, Write};
 
-use crate::coding::InflateError;
+use crate::inflate_error::InflateError;
 
 /// Most gzip members one body may hold. Each member costs a decoder's
 /// set-up (a few microseconds) whatever it holds, so a body of a million

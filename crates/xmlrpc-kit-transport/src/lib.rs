@@ -9,7 +9,9 @@ mod body_limits;
 mod coding;
 #[cfg(feature = "gzip")]
 pub mod gzip;
+mod inflate_error;
 
 pub use address::{Address, InvalidAddress};
 pub use body_limits::BodyLimits;
-pub use coding::{ContentCoding, InflateError, UnsupportedCoding, accepts_gzip};
+pub use coding::{ContentCoding, UnsupportedCoding, accepts_gzip};
+pub use inflate_error::InflateError;

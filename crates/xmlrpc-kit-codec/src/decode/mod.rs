@@ -14,11 +14,10 @@ use std::borrow::Cow;
 
 use base64::Engine as _;
 
+pub use self::batch::{Batch, Request};
 use self::scan::{PlainValue, Scanner, Tag, Tok};
 use crate::charset::to_utf8;
 use crate::error::{DecodeError, DecodeErrorKind, Segment};
-use crate::wire::multicall::Request;
-use crate::wire::names;
 use crate::{DateTime, DocumentLimits, Fault, MemberName, MethodCall, Response, Struct, Value};
 
 /// Decodes a `<methodCall>` document.
@@ -34,14 +33,20 @@ pub fn decode_call(body: &[u8], limits: &DocumentLimits) -> Result<MethodCall, D
 }
 
 /// Decodes a `<methodCall>` document as [`decode_call`] does, except that
-/// a `system.multicall` written in the usual shape comes back as its
-/// calls (see [`Batch`](crate::wire::multicall::Batch)); in any other
-/// shape, it comes back as a call, exactly as [`decode_call`] reads it.
-pub(crate) fn decode_request(body: &[u8], limits: &DocumentLimits) -> Result<Request, DecodeError> {
+/// a call of the method named `multicall` (`system.multicall`, from
+/// [`wire::multicall::decode_request`](crate::wire::multicall::decode_request))
+/// written in the usual shape comes back as its calls (a [`Batch`]); in
+/// any other shape, it comes back as a call, exactly as [`decode_call`]
+/// reads it.
+pub(crate) fn decode_request(
+    body: &[u8],
+    limits: &DocumentLimits,
+    multicall: &str,
+) -> Result<Request, DecodeError> {
     let text = to_utf8(body)?;
     let mut p = Parser::new(&text, limits)?;
     let method = p.method_name()?;
-    if method == names::MULTICALL {
+    if method == multicall {
         if let Some(batch) = p.try_batch() {
             return Ok(Request::Batch(batch));
         }

@@ -30,9 +30,10 @@
 //! assert_eq!(results[1].as_ref().unwrap_err().code, -32500);
 //! ```
 
+pub use crate::decode::{Batch, Request};
 use crate::{
-    ConvertError, DecodeError, DocumentLimits, EncodeError, EncodeOptions, Fault, MethodCall,
-    Struct, Value, codes,
+    ConvertError, DecodeError, DocumentLimits, EncodeError, EncodeOptions, Fault, Struct, Value,
+    codes,
 };
 
 /// One call of a multicall request: `{methodName, params}`.
@@ -131,66 +132,6 @@ pub fn read_results(
         .collect())
 }
 
-/// A `<methodCall>` as [`decode_request`] reads it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Request {
-    /// Any call, as [`decode_call`](crate::decode_call) reads it.
-    Call(MethodCall),
-    /// A `system.multicall` in the usual shape: its calls.
-    Batch(Batch),
-}
-
-/// The calls of a `system.multicall`, read straight from its document by
-/// [`decode_request`]: each one's method name and parameters, with no
-/// struct or name string made per call (a server's fast path; the
-/// general one is [`read_request`] and [`read_call`] over a decoded call).
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Batch {
-    /// Every method name, one after the other.
-    names: String,
-    /// Each call: where its name ends in `names`, and its parameters.
-    calls: Vec<(usize, Vec<Value>)>,
-}
-
-impl Batch {
-    /// An empty batch with room for 16 calls and 256 bytes of method
-    /// names (growing one byte at a time from nothing took about nine
-    /// reallocations for 50 calls).
-    pub(crate) fn with_room() -> Self {
-        Batch {
-            names: String::with_capacity(256),
-            calls: Vec::with_capacity(16),
-        }
-    }
-
-    pub(crate) fn push(&mut self, method: &str, params: Vec<Value>) {
-        self.names.push_str(method);
-        self.calls.push((self.names.len(), params));
-    }
-
-    /// How many calls it holds.
-    pub fn len(&self) -> usize {
-        self.calls.len()
-    }
-
-    /// Whether it holds no call.
-    pub fn is_empty(&self) -> bool {
-        self.calls.is_empty()
-    }
-
-    /// Takes the calls out, in order: each one's method name and
-    /// parameters.
-    pub fn drain(&mut self) -> impl ExactSizeIterator<Item = (&str, Vec<Value>)> {
-        let names = &self.names;
-        let mut from = 0;
-        self.calls.drain(..).map(move |(to, params)| {
-            let name = &names[from..to];
-            from = to;
-            (name, params)
-        })
-    }
-}
-
 /// Decodes a `<methodCall>` document as [`decode_call`](crate::decode_call)
 /// does, except that a `system.multicall` in the usual shape (one array
 /// of `{methodName, params}` structs, a string name and an array of
@@ -213,7 +154,7 @@ impl Batch {
 /// assert_eq!(calls, [("pow", vec![Value::Int(2)])]);
 /// ```
 pub fn decode_request(body: &[u8], limits: &DocumentLimits) -> Result<Request, DecodeError> {
-    crate::decode::decode_request(body, limits)
+    crate::decode::decode_request(body, limits, super::names::MULTICALL)
 }
 
 /// Writes the `<methodResponse>` of a multicall whose calls gave

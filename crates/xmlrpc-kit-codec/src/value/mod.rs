@@ -1,6 +1,10 @@
-//! The XML-RPC data model.
+//! The XML-RPC data model: [`Value`], and in [`structs`] the members of
+//! its `<struct>` (a part of the value, as the value is of its members).
 
-use crate::{DateTime, Fault, Struct};
+pub mod structs;
+
+use self::structs::Struct;
+use crate::DateTime;
 
 /// One XML-RPC value (32 bytes: four words).
 #[derive(Debug, Clone, PartialEq)]
@@ -82,25 +86,3 @@ impl Value {
         }
     }
 }
-
-/// A decoded `<methodCall>`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MethodCall {
-    /// The method name, as sent (any Unicode, dots allowed).
-    pub method: String,
-    /// The parameters, in order.
-    pub params: Vec<Value>,
-}
-
-impl MethodCall {
-    /// A call of `method` with `params`.
-    pub fn new(method: impl Into<String>, params: Vec<Value>) -> Self {
-        MethodCall {
-            method: method.into(),
-            params,
-        }
-    }
-}
-
-/// A decoded `<methodResponse>`: the single result value, or a fault.
-pub type Response = Result<Value, Fault>;
