@@ -35,7 +35,6 @@ mod error;
 mod fault;
 mod message;
 #[cfg(feature = "serde")]
-#[path = "serde_value.rs"]
 pub mod serde;
 pub mod untrusted_text;
 mod value;
