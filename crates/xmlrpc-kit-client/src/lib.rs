@@ -36,6 +36,8 @@
 //! - **Blocking** (the `blocking` feature): `blocking::Client` has the same
 //!   methods for programs without an async runtime.
 
+mod batch;
+mod builder;
 mod client;
 mod cookies;
 mod endpoint;
@@ -47,6 +49,8 @@ mod transport;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 
-pub use client::{Batch, Client, ClientBuilder, Direction};
+pub use batch::Batch;
+pub use builder::{ClientBuilder, Direction};
+pub use client::Client;
 pub use error::{Error, InvalidUrl, TransportError};
 pub use limits::ResponseLimits;
