@@ -75,24 +75,46 @@ fn zone_of(seconds: i32) -> Option<Zone> {
 }
 
 #[cfg(any(feature = "chrono", feature = "time", feature = "jiff"))]
-fn no_zone(dt: &DateTime, local_type: &str) -> String {
-    format!(
-        "dateTime {dt} has no time zone, so it is no instant; take {local_type} for a local time"
-    )
+/// The zone's offset east of UTC in seconds, read for an instant type;
+/// with no zone, an error naming `local_type` (the local time to take).
+fn instant_offset(dt: &DateTime, local_type: &str) -> Result<i32, String> {
+    offset_seconds(dt).ok_or_else(|| {
+        format!(
+            "dateTime {dt} has no time zone, so it is no instant; take {local_type} for a local time"
+        )
+    })
 }
 
 #[cfg(any(feature = "chrono", feature = "time", feature = "jiff"))]
-/// XML-RPC's form of a calendar date and time, with `zone`.
-#[allow(clippy::too_many_arguments)]
+/// [`ForeignDateTime`] for a crate's date-time with no zone (`$t`), from
+/// three functions of its module: `$from(&t, zone)` (XML-RPC's form),
+/// `$to(&dt)` (`dt`'s fields, as written) and `utc(&dt, offset)` (`dt`,
+/// whose zone is `offset` seconds east, in UTC). A value with a zone is
+/// read in UTC.
+macro_rules! local_date_time {
+    ($t:ty, $from:ident, $to:ident) => {
+        impl ForeignDateTime for $t {
+            fn to_xmlrpc(&self) -> Result<DateTime, String> {
+                $from(self, Zone::Unspecified)
+            }
+            fn from_xmlrpc(dt: DateTime) -> Result<Self, String> {
+                match offset_seconds(&dt) {
+                    None => $to(&dt),
+                    Some(offset) => utc(&dt, offset),
+                }
+            }
+        }
+    };
+}
+
+#[cfg(any(feature = "chrono", feature = "time", feature = "jiff"))]
+/// XML-RPC's form of a calendar date (year, month, day) and time (hour,
+/// minute, second, nanosecond), with `zone`; `text` is the date-time as
+/// its crate writes it, for the error.
 fn fields(
     text: impl FnOnce() -> String,
-    year: i32,
-    month: u8,
-    day: u8,
-    hour: u8,
-    minute: u8,
-    second: u8,
-    nanos: u32,
+    (year, month, day): (i32, u8, u8),
+    (hour, minute, second, nanos): (u8, u8, u8, u32),
     zone: Zone,
 ) -> Result<DateTime, String> {
     u16::try_from(year)
@@ -146,7 +168,7 @@ macro_rules! value_conversions {
 mod chrono_types {
     use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeDelta, Timelike, Utc};
 
-    use super::{ForeignDateTime, fields, no_zone, offset_seconds, zone_of};
+    use super::{ForeignDateTime, fields, instant_offset, offset_seconds, zone_of};
     use crate::{DateTime, Zone};
 
     fn to_naive(dt: &DateTime) -> Result<NaiveDateTime, String> {
@@ -166,13 +188,13 @@ mod chrono_types {
         #[allow(clippy::cast_possible_truncation)] // chrono's fields are in range
         fields(
             || n.to_string(),
-            n.year(),
-            n.month() as u8,
-            n.day() as u8,
-            n.hour() as u8,
-            n.minute() as u8,
-            n.second() as u8,
-            n.nanosecond(),
+            (n.year(), n.month() as u8, n.day() as u8),
+            (
+                n.hour() as u8,
+                n.minute() as u8,
+                n.second() as u8,
+                n.nanosecond(),
+            ),
             zone,
         )
     }
@@ -184,25 +206,14 @@ mod chrono_types {
             .ok_or_else(|| format!("{dt} in UTC is not a date chrono holds"))
     }
 
-    impl ForeignDateTime for NaiveDateTime {
-        fn to_xmlrpc(&self) -> Result<DateTime, String> {
-            from_naive(self, Zone::Unspecified)
-        }
-        fn from_xmlrpc(dt: DateTime) -> Result<Self, String> {
-            match offset_seconds(&dt) {
-                None => to_naive(&dt),
-                Some(offset) => utc(&dt, offset),
-            }
-        }
-    }
+    local_date_time!(NaiveDateTime, from_naive, to_naive);
 
     impl ForeignDateTime for chrono::DateTime<Utc> {
         fn to_xmlrpc(&self) -> Result<DateTime, String> {
             from_naive(&self.naive_utc(), Zone::Utc)
         }
         fn from_xmlrpc(dt: DateTime) -> Result<Self, String> {
-            let offset =
-                offset_seconds(&dt).ok_or_else(|| no_zone(&dt, "chrono::NaiveDateTime"))?;
+            let offset = instant_offset(&dt, "chrono::NaiveDateTime")?;
             Ok(utc(&dt, offset)?.and_utc())
         }
     }
@@ -215,8 +226,7 @@ mod chrono_types {
             }
         }
         fn from_xmlrpc(dt: DateTime) -> Result<Self, String> {
-            let offset =
-                offset_seconds(&dt).ok_or_else(|| no_zone(&dt, "chrono::NaiveDateTime"))?;
+            let offset = instant_offset(&dt, "chrono::NaiveDateTime")?;
             let zone = FixedOffset::east_opt(offset)
                 .ok_or_else(|| format!("{dt}: offset out of range"))?;
             Ok(utc(&dt, offset)?.and_utc().with_timezone(&zone))
@@ -234,7 +244,7 @@ mod chrono_types {
 mod time_types {
     use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
-    use super::{ForeignDateTime, fields, no_zone, offset_seconds, zone_of};
+    use super::{ForeignDateTime, fields, instant_offset, offset_seconds, zone_of};
     use crate::{DateTime, Zone};
 
     fn to_primitive(dt: &DateTime) -> Result<PrimitiveDateTime, String> {
@@ -250,13 +260,8 @@ mod time_types {
     fn from_primitive(p: &PrimitiveDateTime, zone: Zone) -> Result<DateTime, String> {
         fields(
             || p.to_string(),
-            p.year(),
-            u8::from(p.month()),
-            p.day(),
-            p.hour(),
-            p.minute(),
-            p.second(),
-            p.nanosecond(),
+            (p.year(), u8::from(p.month()), p.day()),
+            (p.hour(), p.minute(), p.second(), p.nanosecond()),
             zone,
         )
     }
@@ -266,22 +271,14 @@ mod time_types {
         Ok(to_primitive(dt)?.assume_offset(offset))
     }
 
-    impl ForeignDateTime for PrimitiveDateTime {
-        fn to_xmlrpc(&self) -> Result<DateTime, String> {
-            from_primitive(self, Zone::Unspecified)
-        }
-        fn from_xmlrpc(dt: DateTime) -> Result<Self, String> {
-            match offset_seconds(&dt) {
-                None => to_primitive(&dt),
-                Some(offset) => {
-                    let utc = with_offset(&dt, offset)?.checked_to_offset(UtcOffset::UTC);
-                    let utc = utc
-                        .ok_or_else(|| format!("{dt} in UTC is not a date the time crate holds"))?;
-                    Ok(PrimitiveDateTime::new(utc.date(), utc.time()))
-                }
-            }
-        }
+    /// The UTC time of `dt`, which has a zone.
+    fn utc(dt: &DateTime, offset: i32) -> Result<PrimitiveDateTime, String> {
+        let utc = with_offset(dt, offset)?.checked_to_offset(UtcOffset::UTC);
+        let utc = utc.ok_or_else(|| format!("{dt} in UTC is not a date the time crate holds"))?;
+        Ok(PrimitiveDateTime::new(utc.date(), utc.time()))
     }
+
+    local_date_time!(PrimitiveDateTime, from_primitive, to_primitive);
 
     impl ForeignDateTime for OffsetDateTime {
         fn to_xmlrpc(&self) -> Result<DateTime, String> {
@@ -295,8 +292,7 @@ mod time_types {
             }
         }
         fn from_xmlrpc(dt: DateTime) -> Result<Self, String> {
-            let offset =
-                offset_seconds(&dt).ok_or_else(|| no_zone(&dt, "time::PrimitiveDateTime"))?;
+            let offset = instant_offset(&dt, "time::PrimitiveDateTime")?;
             with_offset(&dt, offset)
         }
     }
@@ -310,35 +306,31 @@ mod jiff_types {
     use jiff::civil;
     use jiff::tz::Offset;
 
-    use super::{ForeignDateTime, fields, no_zone, offset_seconds};
+    use super::{ForeignDateTime, fields, instant_offset, offset_seconds};
     use crate::{DateTime, Zone};
 
+    // The casts are in range by DateTime's checks.
+    #[allow(clippy::cast_possible_wrap, clippy::cast_possible_truncation)]
     fn to_civil(dt: &DateTime) -> Result<civil::DateTime, String> {
-        #[allow(clippy::cast_possible_wrap, clippy::cast_possible_truncation)]
-        // in range by DateTime's checks
-        civil::DateTime::new(
-            dt.year() as i16,
-            dt.month() as i8,
-            dt.day() as i8,
-            dt.hour() as i8,
-            dt.minute() as i8,
-            dt.second() as i8,
-            dt.nanosecond() as i32,
-        )
-        .map_err(|e| format!("{dt}: {e}"))
+        // The date checked first, then the time, as civil::DateTime::new does.
+        let date = civil::Date::new(dt.year() as i16, dt.month() as i8, dt.day() as i8);
+        let (hour, minute, second) = (dt.hour() as i8, dt.minute() as i8, dt.second() as i8);
+        let time = || civil::Time::new(hour, minute, second, dt.nanosecond() as i32);
+        date.and_then(|date| Ok(date.to_datetime(time()?)))
+            .map_err(|e| format!("{dt}: {e}"))
     }
 
     fn from_civil(c: &civil::DateTime, zone: Zone) -> Result<DateTime, String> {
         #[allow(clippy::cast_sign_loss)] // jiff's fields past the year are never negative
         fields(
             || c.to_string(),
-            c.year().into(),
-            c.month() as u8,
-            c.day() as u8,
-            c.hour() as u8,
-            c.minute() as u8,
-            c.second() as u8,
-            c.subsec_nanosecond() as u32,
+            (c.year().into(), c.month() as u8, c.day() as u8),
+            (
+                c.hour() as u8,
+                c.minute() as u8,
+                c.second() as u8,
+                c.subsec_nanosecond() as u32,
+            ),
             zone,
         )
     }
@@ -350,25 +342,19 @@ mod jiff_types {
             .map_err(|e| format!("{dt}: {e}"))
     }
 
-    impl ForeignDateTime for civil::DateTime {
-        fn to_xmlrpc(&self) -> Result<DateTime, String> {
-            from_civil(self, Zone::Unspecified)
-        }
-        fn from_xmlrpc(dt: DateTime) -> Result<Self, String> {
-            match offset_seconds(&dt) {
-                None => to_civil(&dt),
-                Some(offset) => Ok(Offset::UTC.to_datetime(instant(&dt, offset)?)),
-            }
-        }
+    /// The UTC time of `dt`, which has a zone.
+    fn utc(dt: &DateTime, offset: i32) -> Result<civil::DateTime, String> {
+        Ok(Offset::UTC.to_datetime(instant(dt, offset)?))
     }
+
+    local_date_time!(civil::DateTime, from_civil, to_civil);
 
     impl ForeignDateTime for Timestamp {
         fn to_xmlrpc(&self) -> Result<DateTime, String> {
             from_civil(&Offset::UTC.to_datetime(*self), Zone::Utc)
         }
         fn from_xmlrpc(dt: DateTime) -> Result<Self, String> {
-            let offset =
-                offset_seconds(&dt).ok_or_else(|| no_zone(&dt, "jiff::civil::DateTime"))?;
+            let offset = instant_offset(&dt, "jiff::civil::DateTime")?;
             instant(&dt, offset)
         }
     }

@@ -333,21 +333,25 @@ pub fn encode_response_within(
     capacity: usize,
     max_bytes: usize,
 ) -> Result<Vec<u8>, EncodeError> {
-    let mut out = Vec::with_capacity(capacity.min(max_bytes));
-    header(&mut out, opts);
+    let mut out = response_start(opts, capacity, max_bytes);
     match response {
         Ok(value) => {
-            open_root(&mut out, b"methodResponse", opts);
             out.extend_from_slice(b"<params><param>");
             write_value(&mut out, value, opts, max_bytes)?;
             out.extend_from_slice(b"</param></params></methodResponse>");
         }
-        Err(fault) => {
-            open_root(&mut out, b"methodResponse", opts);
-            encode_fault_body(&mut out, fault);
-        }
+        Err(fault) => encode_fault_body(&mut out, fault),
     }
     Ok(finish(out, opts))
+}
+
+/// A response's buffer, `capacity` bytes long (no more than `max_bytes`),
+/// holding the XML declaration and the `<methodResponse>` start tag.
+fn response_start(opts: &EncodeOptions, capacity: usize, max_bytes: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(capacity.min(max_bytes));
+    header(&mut out, opts);
+    open_root(&mut out, b"methodResponse", opts);
+    out
 }
 
 /// The response of a multicall whose calls gave `results` (see
@@ -358,9 +362,7 @@ pub(crate) fn encode_multicall_response(
     capacity: usize,
     max_bytes: usize,
 ) -> Result<Vec<u8>, EncodeError> {
-    let mut out = Vec::with_capacity(capacity.min(max_bytes));
-    header(&mut out, opts);
-    open_root(&mut out, b"methodResponse", opts);
+    let mut out = response_start(opts, capacity, max_bytes);
     out.extend_from_slice(b"<params><param><value><array><data>");
     for result in results {
         match result {

@@ -373,30 +373,37 @@ impl<'a> Parser<'a> {
         if let Some(plain) = self.scan.eat_plain_text(tag, self.limits.max_string_bytes) {
             return Ok(TextAcc::Borrowed(plain));
         }
+        match self.character_data(&mut text, "text")? {
+            Tok::Open(inner, _, at) => Err(self.error_at(
+                DecodeErrorKind::Structure(format!(
+                    "{} cannot hold an element, found {}",
+                    describe(tag),
+                    self.describe_at(inner, at)
+                )),
+                at,
+            )),
+            Tok::Eof => Err(self.unexpected(Tok::Eof, "text")),
+            // `Tok::Close`: the only other token character data ends with.
+            _ => Ok(text),
+        }
+    }
+
+    /// Character data (text, CDATA, character references and line ends)
+    /// added to `text` up to the next tag or the end of the document: the
+    /// token read there (an `Open`, a `Close` or `Eof`). Past
+    /// `max_string_bytes`, an error saying the `what` is too long.
+    #[inline]
+    fn character_data(&mut self, text: &mut TextAcc<'a>, what: &str) -> Result<Tok, DecodeError> {
         loop {
             match self.next()? {
                 Tok::Text(t) => text.push_borrowed(self.scan.slice(t)),
-                Tok::CData(t) => push_cdata(&mut text, self.scan.slice(t)),
+                Tok::CData(t) => push_cdata(text, self.scan.slice(t)),
                 Tok::Char(c) => text.push(c.encode_utf8(&mut [0; 4])),
                 Tok::LineEnd => text.push("\n"),
-                Tok::Close(_) => return Ok(text),
-                Tok::Open(inner, _, at) => {
-                    return Err(self.error_at(
-                        DecodeErrorKind::Structure(format!(
-                            "{} cannot hold an element, found {}",
-                            describe(tag),
-                            self.describe_at(inner, at)
-                        )),
-                        at,
-                    ));
-                }
-                Tok::Eof => return Err(self.unexpected(Tok::Eof, "text")),
+                other => return Ok(other),
             }
             if text.len() > self.limits.max_string_bytes {
-                return Err(self.error_here(DecodeErrorKind::Limit(format!(
-                    "text longer than the limit of {} bytes",
-                    self.limits.max_string_bytes
-                ))));
+                return Err(self.longer_than_limit(what));
             }
         }
     }
@@ -472,30 +479,22 @@ impl<'a> Parser<'a> {
             None => {}
         }
         let mut text = TextAcc::Borrowed("");
-        loop {
-            match self.next()? {
-                Tok::Text(t) => text.push_borrowed(self.scan.slice(t)),
-                Tok::CData(t) => push_cdata(&mut text, self.scan.slice(t)),
-                Tok::Char(c) => text.push(c.encode_utf8(&mut [0; 4])),
-                Tok::LineEnd => text.push("\n"),
-                Tok::Close(_) => return Ok(Value::String(self.string(text)?)),
-                Tok::Open(tag, empty, at) => {
-                    if !is_xml_space(text.as_str()) {
-                        return Err(self.error_at(
-                            DecodeErrorKind::Structure(format!(
-                                "text before {} inside <value>",
-                                self.describe_at(tag, at)
-                            )),
-                            at,
-                        ));
-                    }
-                    return self.typed(tag, empty, at, depth);
+        match self.character_data(&mut text, "string")? {
+            Tok::Open(tag, empty, at) => {
+                if !is_xml_space(text.as_str()) {
+                    return Err(self.error_at(
+                        DecodeErrorKind::Structure(format!(
+                            "text before {} inside <value>",
+                            self.describe_at(tag, at)
+                        )),
+                        at,
+                    ));
                 }
-                Tok::Eof => return Err(self.unexpected(Tok::Eof, "</value>")),
+                self.typed(tag, empty, at, depth)
             }
-            if text.len() > self.limits.max_string_bytes {
-                return Err(self.string_limit());
-            }
+            Tok::Eof => Err(self.unexpected(Tok::Eof, "</value>")),
+            // `Tok::Close`, as for `text_of`.
+            _ => Ok(Value::String(self.string(text)?)),
         }
     }
 
@@ -519,8 +518,13 @@ impl<'a> Parser<'a> {
     }
 
     fn string_limit(&self) -> DecodeError {
+        self.longer_than_limit("string")
+    }
+
+    /// The error of a `what` (a string, a text) longer than `max_string_bytes`.
+    fn longer_than_limit(&self, what: &str) -> DecodeError {
         self.error_here(DecodeErrorKind::Limit(format!(
-            "string longer than the limit of {} bytes",
+            "{what} longer than the limit of {} bytes",
             self.limits.max_string_bytes
         )))
     }
@@ -569,54 +573,19 @@ impl<'a> Parser<'a> {
                 self.close_value(Value::String, text)
             }
             Tag::Int | Tag::I4 => {
-                let text = self.text_of(tag, empty)?;
-                let t = text
-                    .as_str()
-                    .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
-                let n = t.parse::<i32>().map_err(|_| {
-                    let name = tag.name().unwrap_or("int");
-                    scalar_error(
-                        self,
-                        format!("<{name}> holds {}, not a 32-bit integer", quote(t)),
-                    )
-                })?;
-                self.close_value(Value::Int, n)
+                let read = |t: &str| t.parse::<i32>().ok();
+                self.number_or_boolean(tag, empty, at, read, "a 32-bit integer", Value::Int)
             }
             Tag::I8 => {
-                let text = self.text_of(Tag::I8, empty)?;
-                let t = text
-                    .as_str()
-                    .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
-                let n = t.parse::<i64>().map_err(|_| {
-                    scalar_error(
-                        self,
-                        format!("<i8> holds {}, not a 64-bit integer", quote(t)),
-                    )
-                })?;
-                self.close_value(Value::I8, n)
+                let read = |t: &str| t.parse::<i64>().ok();
+                self.number_or_boolean(tag, empty, at, read, "a 64-bit integer", Value::I8)
             }
             Tag::Boolean => {
-                let text = self.text_of(Tag::Boolean, empty)?;
-                let t = text
-                    .as_str()
-                    .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
-                let b = read_boolean(t).ok_or_else(|| {
-                    scalar_error(self, format!("<boolean> holds {}, not 0 or 1", quote(t)))
-                })?;
-                self.close_value(Value::Bool, b)
+                self.number_or_boolean(tag, empty, at, read_boolean, "0 or 1", Value::Bool)
             }
             Tag::Double => {
-                let text = self.text_of(Tag::Double, empty)?;
-                let t = text
-                    .as_str()
-                    .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
-                let d = read_double(t).ok_or_else(|| {
-                    scalar_error(
-                        self,
-                        format!("<double> holds {}, not a finite number", quote(t)),
-                    )
-                })?;
-                self.close_value(Value::Double, d)
+                let what = "a finite number";
+                self.number_or_boolean(tag, empty, at, read_double, what, Value::Double)
             }
             Tag::DateTime => {
                 let text = self.text_of(Tag::DateTime, empty)?;
@@ -662,6 +631,33 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A number or boolean whose element `tag` (at offset `at`) was just
+    /// opened: its text, the XML whitespace around it ignored, read by
+    /// `read`; then `</value>`, and only then the value `make` makes (see
+    /// [`typed`](Self::typed)). A text `read` refuses is an error saying it
+    /// is not `expected`.
+    #[inline(always)]
+    fn number_or_boolean<T>(
+        &mut self,
+        tag: Tag,
+        empty: bool,
+        at: u32,
+        read: impl FnOnce(&str) -> Option<T>,
+        expected: &str,
+        make: impl FnOnce(T) -> Value,
+    ) -> Result<Value, DecodeError> {
+        let text = self.text_of(tag, empty)?;
+        let t = text
+            .as_str()
+            .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+        let Some(payload) = read(t) else {
+            let name = tag.name().unwrap_or("int");
+            let what = format!("<{name}> holds {}, not {expected}", quote(t));
+            return Err(self.error_at(DecodeErrorKind::Scalar(what), at));
+        };
+        self.close_value(make, payload)
+    }
+
     /// Reads `</value>`, then makes the value of `payload` (see
     /// [`typed`](Self::typed)).
     #[inline(always)]
@@ -693,10 +689,7 @@ impl<'a> Parser<'a> {
         }
         // Items gather on the shared stack and move once into a vector of
         // their exact size: no regrowing, no spare capacity kept.
-        if self.items.capacity() == 0 {
-            self.items.reserve(STACK_ROOM);
-        }
-        let start = self.items.len();
+        let start = stack_start(&mut self.items);
         match self.next_structural()? {
             Tok::Close(Tag::Array) => return self.close_value(Value::Array, Vec::new()),
             Tok::Open(Tag::Data, true, _) => {}
@@ -737,10 +730,7 @@ impl<'a> Parser<'a> {
         }
         // As for arrays: members gather on the shared stack, then fill a
         // map sized for them once.
-        if self.members.capacity() == 0 {
-            self.members.reserve(STACK_ROOM);
-        }
-        let start = self.members.len();
+        let start = stack_start(&mut self.members);
         loop {
             // The common case first: `<member><name>…</name><value>` in
             // one step (the general path below checks the count limit
@@ -798,6 +788,15 @@ impl<'a> Parser<'a> {
 /// 2.5 KB struct); both stay under 1 KiB, below the size at which glibc's
 /// `malloc` first sweeps its fast bins.
 const STACK_ROOM: usize = 16;
+
+/// Where the items of an array or struct about to be read start on
+/// `stack`, which gets its first room ([`STACK_ROOM`]) at the first one.
+fn stack_start<T>(stack: &mut Vec<T>) -> usize {
+    if stack.capacity() == 0 {
+        stack.reserve(STACK_ROOM);
+    }
+    stack.len()
+}
 
 /// The items of `stack` from `start` on, in a vector of their exact
 /// size: moved (one copy) into a new one, the stack keeping its buffer
