@@ -54,3 +54,4 @@ pub use builder::{ClientBuilder, Direction};
 pub use client::Client;
 pub use error::{Error, InvalidUrl, TransportError};
 pub use limits::ResponseLimits;
+pub use scgi::scgi_head;

@@ -73,6 +73,20 @@ fn request(path: &str, body: &[u8], coding: ContentCoding, accept_gzip: bool) ->
     if accept_gzip && ContentCoding::GZIP_BUILT_IN {
         pairs.push(("HTTP_ACCEPT_ENCODING", "gzip"));
     }
+    let mut out = scgi_head(&pairs);
+    out.extend_from_slice(body);
+    out
+}
+
+/// The head of an SCGI request: the netstring of the header `pairs`,
+/// exactly as given, each name and value ended by a NUL (SCGI wants
+/// `CONTENT_LENGTH` first, then `SCGI: 1`). The body follows it.
+///
+/// ```
+/// let head = xmlrpc_kit_client::scgi_head(&[("CONTENT_LENGTH", "0"), ("SCGI", "1")]);
+/// assert_eq!(head, b"24:CONTENT_LENGTH\x000\x00SCGI\x001\x00,");
+/// ```
+pub fn scgi_head(pairs: &[(&str, &str)]) -> Vec<u8> {
     let mut block = Vec::new();
     for (name, value) in pairs {
         block.extend_from_slice(name.as_bytes());
@@ -83,7 +97,6 @@ fn request(path: &str, body: &[u8], coding: ContentCoding, accept_gzip: bool) ->
     let mut out = format!("{}:", block.len()).into_bytes();
     out.extend(block);
     out.push(b',');
-    out.extend_from_slice(body);
     out
 }
 

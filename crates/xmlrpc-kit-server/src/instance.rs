@@ -10,7 +10,7 @@ use xmlrpc_kit_codec::{Fault, Value};
 
 use crate::context::call_site::CallSite;
 use crate::handler::{Handler, Outcome};
-use crate::method::{Answer, MethodRef, Table};
+use crate::method::{Answer, MethodRef, Table, register_function};
 
 /// An object registered with [`Methods::register_instance`](crate::Methods::register_instance).
 ///
@@ -158,15 +158,11 @@ impl Exports {
         Self::default()
     }
 
-    /// Exports `handler` under `name`; see
-    /// [`Methods::register_function`](crate::Methods::register_function).
-    pub fn register_function<M, H: Handler<M>>(
-        &mut self,
-        name: impl Into<String>,
-        handler: H,
-    ) -> MethodRef<'_> {
-        self.functions.insert_function(name, handler)
-    }
+    register_function!(
+        functions,
+        /// Exports `handler` under `name`; see
+        /// [`Methods::register_function`](crate::Methods::register_function).
+    );
 
     /// Exports `child` under the prefix `name.` (`name` itself holds no dot).
     ///

@@ -235,3 +235,23 @@ impl Table {
         self.by_name.extend(other.by_name);
     }
 }
+
+/// `register_function`, written once for the two public tables of
+/// functions, [`Methods`](crate::Methods) and [`Exports`](crate::Exports):
+/// the method with the documentation given, recording into their
+/// [`Table`] field `$table` (`Handler` and `MethodRef` in scope where it
+/// is used).
+macro_rules! register_function {
+    ($table:ident, $(#[doc = $doc:expr])*) => {
+        $(#[doc = $doc])*
+        pub fn register_function<M, H: Handler<M>>(
+            &mut self,
+            name: impl Into<String>,
+            handler: H,
+        ) -> MethodRef<'_> {
+            self.$table.insert_function(name, handler)
+        }
+    };
+}
+
+pub(crate) use register_function;

@@ -9,7 +9,7 @@ use crate::builtins;
 use crate::context::States;
 use crate::handler::Handler;
 use crate::instance::{Instance, IntoInstance};
-use crate::method::{Method, MethodRef, Table};
+use crate::method::{Method, MethodRef, Table, register_function};
 
 /// A table of XML-RPC methods (Python's `SimpleXMLRPCDispatcher` registry).
 ///
@@ -52,17 +52,13 @@ impl Methods {
         Self::default()
     }
 
-    /// Registers `handler` under `name`: any Unicode string, dots included.
-    ///
-    /// `handler` is a sync or `async` function or closure; see [`Handler`].
-    /// Its signature comes from its Rust types.
-    pub fn register_function<M, H: Handler<M>>(
-        &mut self,
-        name: impl Into<String>,
-        handler: H,
-    ) -> MethodRef<'_> {
-        self.table.insert_function(name, handler)
-    }
+    register_function!(
+        table,
+        /// Registers `handler` under `name`: any Unicode string, dots included.
+        ///
+        /// `handler` is a sync or `async` function or closure; see [`Handler`].
+        /// Its signature comes from its Rust types.
+    );
 
     /// Adds application state that handlers receive as a
     /// [`State<T>`](crate::context::State) parameter (a clone of `value`;

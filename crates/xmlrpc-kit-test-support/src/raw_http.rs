@@ -5,6 +5,10 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
+/// An SCGI request head exactly as given: the netstring of the `pairs`,
+/// each name and value ended by a NUL (the client's, which sends it).
+pub use xmlrpc_kit_client::scgi_head;
+
 /// One HTTP response as it arrived.
 #[derive(Debug)]
 pub struct HttpResponse {
@@ -141,22 +145,6 @@ pub fn scgi_request(headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
     pairs.extend_from_slice(headers);
     let mut raw = scgi_head(&pairs);
     raw.extend_from_slice(body);
-    raw
-}
-
-/// An SCGI request head exactly as given: the netstring of the `pairs`,
-/// each name and value ended by a NUL.
-pub fn scgi_head(pairs: &[(&str, &str)]) -> Vec<u8> {
-    let mut block = Vec::new();
-    for (name, value) in pairs {
-        block.extend_from_slice(name.as_bytes());
-        block.push(0);
-        block.extend_from_slice(value.as_bytes());
-        block.push(0);
-    }
-    let mut raw = format!("{}:", block.len()).into_bytes();
-    raw.extend(block);
-    raw.push(b',');
     raw
 }
 
