@@ -8,9 +8,19 @@ use std::path::Path;
 use std::time::Duration;
 
 use xmlrpc_kit_test_support::process::Demo;
-use xmlrpc_kit_test_support::raw_http::{exchange, exchange_on, post, scgi_request};
+use xmlrpc_kit_test_support::raw_http::{HttpResponse, exchange, exchange_on, post, scgi_request};
 
 const POW: &str = "<methodCall><methodName>pow</methodName><params><param><value><int>2</int></value></param><param><value><int>5</int></value></param></params></methodCall>";
+
+/// The demo's answer to [`POW`]: 2⁵.
+fn assert_answers_pow(response: &HttpResponse) {
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert!(
+        response.text().contains("<int>32</int>"),
+        "{}",
+        response.text()
+    );
+}
 
 #[test]
 fn the_demo_serves_every_address_it_is_given() {
@@ -50,28 +60,15 @@ fn the_demo_serves_every_address_it_is_given() {
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         s
     };
-    let over_unix = exchange_on(connect(&http_sock), &post("/RPC2", POW));
-    assert_eq!(over_unix.status, 200);
-    assert!(
-        over_unix.text().contains("<int>32</int>"),
-        "{}",
-        over_unix.text()
-    );
-    let over_scgi = exchange_on(
+    assert_answers_pow(&exchange_on(connect(&http_sock), &post("/RPC2", POW)));
+    assert_answers_pow(&exchange_on(
         connect(&scgi_sock),
         &scgi_request(&[("REQUEST_METHOD", "POST")], POW.as_bytes()),
-    );
-    assert_eq!(over_scgi.status, 200);
-    assert!(
-        over_scgi.text().contains("<int>32</int>"),
-        "{}",
-        over_scgi.text()
-    );
-    let over_tcp = exchange_on(
+    ));
+    assert_answers_pow(&exchange_on(
         std::net::TcpStream::connect(demo.addr).unwrap(),
         &post("/RPC2", POW),
-    );
-    assert_eq!(over_tcp.status, 200);
+    ));
 
     // Stopped by SIGTERM: exits 0 and removes its socket files.
     let status = std::process::Command::new("kill")
@@ -115,32 +112,24 @@ fn logged_client(args: &[&str]) -> String {
 
 #[test]
 fn the_demo_logs_the_client_a_trusted_proxy_forwards_for_in_its_header_only() {
-    // X-Forwarded-For by default: the forged Forwarded is ignored.
-    assert_eq!(
-        logged_client(&["--trusted-proxies", "127.0.0.1"]),
-        "203.0.113.9"
-    );
-    assert_eq!(
-        logged_client(&[
-            "--trusted-proxies",
-            "127.0.0.1",
-            "--proxy-header",
-            "x-forwarded-for"
-        ]),
-        "203.0.113.9"
-    );
-    // Behind proxies that write Forwarded, X-Forwarded-For is ignored.
-    assert_eq!(
-        logged_client(&[
-            "--trusted-proxies",
-            "127.0.0.1",
-            "--proxy-header",
-            "Forwarded"
-        ]),
-        "198.51.100.7"
-    );
-    // Not trusting 127.0.0.1, neither header is believed.
-    assert_eq!(logged_client(&["--proxy-header", "forwarded"]), "127.0.0.1");
+    let trusting: &[&str] = &["--trusted-proxies", "127.0.0.1"];
+    let cases: [(&[&str], &[&str], &str); 4] = [
+        // X-Forwarded-For by default: the forged Forwarded is ignored.
+        (trusting, &[], "203.0.113.9"),
+        (
+            trusting,
+            &["--proxy-header", "x-forwarded-for"],
+            "203.0.113.9",
+        ),
+        // Behind proxies that write Forwarded, X-Forwarded-For is ignored.
+        (trusting, &["--proxy-header", "Forwarded"], "198.51.100.7"),
+        // Not trusting 127.0.0.1, neither header is believed.
+        (&[], &["--proxy-header", "forwarded"], "127.0.0.1"),
+    ];
+    for (trust, header, client) in cases {
+        let args = [trust, header].concat();
+        assert_eq!(logged_client(&args), client, "{args:?}");
+    }
 }
 
 #[test]

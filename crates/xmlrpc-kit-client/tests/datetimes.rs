@@ -104,21 +104,14 @@ async fn date_time_types_of_three_crates_travel_both_ways() {
     );
 
     // Python's datetime arrives as the crates' types and returns as its own.
-    let url = server.url();
-    let out = tokio::task::spawn_blocking(move || {
-        xmlrpc_kit_test_support::python::run_ok(&[
-            "-c",
-            &format!(
-                "import xmlrpc.client, datetime\n\
-                 p = xmlrpc.client.ServerProxy({url:?}, allow_none=True, use_builtin_types=True)\n\
-                 print(repr(p.later(datetime.datetime(2026, 11, 30, 23, 30), 2)))\n\
-                 m = p.postpone({{'title': 't', 'starts': datetime.datetime(2026, 12, 31, 8), 'ends': None}})\n\
-                 print(repr(m['starts']), m['ends'])\n"
-            ),
-        ])
-    })
-    .await
-    .unwrap();
+    let out = common::python_prints(
+        &server.url(),
+        ", use_builtin_types=True",
+        "print(repr(p.later(datetime.datetime(2026, 11, 30, 23, 30), 2)))\n\
+         m = p.postpone({'title': 't', 'starts': datetime.datetime(2026, 12, 31, 8), 'ends': None})\n\
+         print(repr(m['starts']), m['ends'])\n",
+    )
+    .await;
     assert_eq!(
         out.trim(),
         "datetime.datetime(2026, 12, 1, 1, 30)\ndatetime.datetime(2027, 1, 1, 8, 0) None"

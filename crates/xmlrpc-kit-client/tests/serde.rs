@@ -73,21 +73,14 @@ async fn serde_types_travel_both_ways() {
     assert!(e.to_string().contains("ship: parameter 1:"), "{e}");
 
     // Python sees plain structs, arrays and a dateTime.
-    let url = server.url();
-    let out = tokio::task::spawn_blocking(move || {
-        xmlrpc_kit_test_support::python::run_ok(&[
-            "-c",
-            &format!(
-                "import xmlrpc.client, datetime\n\
-                 p = xmlrpc.client.ServerProxy({url:?}, allow_none=True)\n\
-                 o = {{'id': 7, 'items': [['tea', 2]], 'placed': datetime.datetime(2026, 11, 30, 12), 'note': 'x', 'status': 'Open'}}\n\
-                 r = p.ship(o, 'dhl')\n\
-                 print(r['status'], r['items'], r['placed'])\n"
-            ),
-        ])
-    })
-    .await
-    .unwrap();
+    let out = common::python_prints(
+        &server.url(),
+        "",
+        "o = {'id': 7, 'items': [['tea', 2]], 'placed': datetime.datetime(2026, 11, 30, 12), 'note': 'x', 'status': 'Open'}\n\
+         r = p.ship(o, 'dhl')\n\
+         print(r['status'], r['items'], r['placed'])\n",
+    )
+    .await;
     assert_eq!(
         out,
         "{'Shipped': {'carrier': 'dhl'}} [['tea', 2]] 20261130T12:00:00\n"

@@ -56,12 +56,9 @@ mod tests {
 
         let client = xmlrpc_kit::Client::new(&format!("http://{addr}/RPC2")).unwrap();
         assert_eq!(client.call::<i64>("add", (2, 3)).await.unwrap(), 5);
-        assert!(
-            client
-                .list_methods()
-                .await
-                .unwrap()
-                .contains(&"add".to_owned())
+        assert_eq!(
+            client.method_signature("add").await.unwrap(),
+            Some(vec![vec!["i8".to_owned(); 3]])
         );
         let admin = xmlrpc_kit::Client::new(&format!("http://{addr}/admin")).unwrap();
         assert_eq!(

@@ -1,6 +1,6 @@
 //! An instance written with `#[xmlrpc_kit::methods]`: sync and async methods,
 //! `&self` and `Arc<Self>`, a renamed method, a skipped one, a child
-//! instance under `math.`, errors that become faults, help from doc
+//! instance under `rates.`, errors that become faults, help from doc
 //! comments.
 //!
 //! Run with `cargo run -p xmlrpc-kit --example instance_macro`.
@@ -32,15 +32,15 @@ pub struct Account {
     balance: AtomicI64,
 }
 
-/// Arithmetic, exported as a child.
+/// The bank's rates, exported as a child.
 #[derive(Debug)]
-pub struct Math;
+pub struct Rates;
 
 #[xmlrpc_kit::methods]
-impl Math {
-    /// x squared.
-    pub fn square(&self, x: i64) -> i64 {
-        x * x
+impl Rates {
+    /// The interest `amount` earns in a year, at 2%.
+    pub fn interest(&self, amount: i64) -> i64 {
+        amount * 2 / 100
     }
 }
 
@@ -53,12 +53,16 @@ impl Account {
 
     /// Takes `amount` out; a fault past zero.
     pub fn withdraw(&self, amount: i64) -> Result<i64, BankError> {
-        let left = self.balance.load(Ordering::SeqCst) - amount;
-        if left < 0 {
-            return Err(BankError::Overdrawn(-left));
+        // Checked and taken in one atomic step: two withdrawals at once
+        // cannot both pass the check.
+        let take = |balance: i64| (balance >= amount).then_some(balance - amount);
+        match self
+            .balance
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, take)
+        {
+            Ok(before) => Ok(before - amount),
+            Err(balance) => Err(BankError::Overdrawn(amount - balance)),
         }
-        self.balance.store(left, Ordering::SeqCst);
-        Ok(left)
     }
 
     /// Puts `amount` in, after checking with a slow ledger.
@@ -73,10 +77,10 @@ impl Account {
         "Example Bank"
     }
 
-    /// The `math.*` methods.
-    #[xmlrpc(child = "math")]
-    pub fn math(&self) -> Math {
-        Math
+    /// The `rates.*` methods.
+    #[xmlrpc(child = "rates")]
+    pub fn rates(&self) -> Rates {
+        Rates
     }
 
     /// Not for clients.
@@ -94,10 +98,13 @@ fn methods() -> Methods {
 }
 
 fn main() -> std::io::Result<()> {
-    println!("{}", Account::default().audit());
-    Server::builder(methods())
-        .bind(("127.0.0.1", 8000))?
-        .serve_forever()
+    let server = Server::builder(methods()).bind(("127.0.0.1", 8000))?;
+    println!(
+        "the account (audited: {}) at http://{}/RPC2",
+        Account::default().audit(),
+        server.local_addr()?
+    );
+    server.serve_forever()
 }
 
 #[cfg(test)]
@@ -113,7 +120,7 @@ mod tests {
         assert_eq!(c.call::<i64>("withdraw", (30,)).unwrap(), 70);
         let e = c.call::<i64>("withdraw", (100,)).unwrap_err();
         assert_eq!(e.fault().unwrap().string, "overdrawn by 30");
-        assert_eq!(c.call::<i64>("math.square", (7,)).unwrap(), 49);
+        assert_eq!(c.call::<i64>("rates.interest", (1000,)).unwrap(), 20);
         assert_eq!(c.call::<String>("bank.name", ()).unwrap(), "Example Bank");
         assert_eq!(
             c.method_help("withdraw").unwrap(),

@@ -75,6 +75,46 @@ pub fn methods() -> Methods {
     m
 }
 
+/// What `system.listMethods` answers on a server with the `own` methods
+/// (in order) and every built-in one ([`Methods`]' introspection and
+/// multicall, or Python's `SimpleXMLRPCServer` with both registered).
+pub fn listed_with_builtins(own: &[&str]) -> Vec<String> {
+    use xmlrpc_kit::wire::names;
+    let builtins = [
+        names::GET_CAPABILITIES,
+        names::LIST_METHODS,
+        names::METHOD_HELP,
+        names::METHOD_SIGNATURE,
+        names::MULTICALL,
+    ];
+    own.iter()
+        .chain(&builtins)
+        .map(|name| (*name).to_owned())
+        .collect()
+}
+
+/// What `system.listMethods` answers for [`methods`].
+pub fn our_listed_methods() -> Vec<String> {
+    listed_with_builtins(&[
+        "add", "div", "echo", "mul", "nothing", "pow", "repeat", "sleep",
+    ])
+}
+
+/// What Python prints running `script` with `p`, a `ServerProxy` for
+/// `url` made with `allow_none=True` and the further `options` (such as
+/// `", use_builtin_types=True"`), after `import xmlrpc.client, datetime`;
+/// run on a blocking thread, beside the test's runtime.
+pub async fn python_prints(url: &str, options: &str, script: &str) -> String {
+    let code = format!(
+        "import xmlrpc.client, datetime\n\
+         p = xmlrpc.client.ServerProxy({url:?}, allow_none=True{options})\n\
+         {script}"
+    );
+    tokio::task::spawn_blocking(move || xmlrpc_kit_test_support::python::run_ok(&["-c", &code]))
+        .await
+        .unwrap()
+}
+
 /// What a [`Proxy`] saw.
 #[derive(Default)]
 pub struct Seen {
