@@ -382,21 +382,25 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_refused() {
-        for bad in [
-            "20260230T00:00:00",
-            "20250229T00:00:00",
-            "20261301T00:00:00",
-            "20260101T24:00:00",
-            "20260101T23:60:00",
-            "20260101T23:59:60",
-            "2026011T00:00:00",
-            "20260101",
-            "20260101T00:00:00junk",
-            "20260101T00:00:00.",
-            "",
+        for (bad, why) in [
+            ("20260230T00:00:00", "no such date or time"),
+            ("20250229T00:00:00", "no such date or time"),
+            ("20261301T00:00:00", "no such date or time"),
+            ("20260101T24:00:00", "no such date or time"),
+            ("20260101T23:60:00", "no such date or time"),
+            ("20260101T23:59:60", "no such date or time"),
+            ("2026011T00:00:00", "expected a two-digit day"),
+            ("20260101", "expected 'T' between date and time"),
+            ("20260101T00:00:00junk", "unexpected text after the time"),
+            ("20260101T00:00:00.", "expected 1 to 9 fraction digits"),
+            ("", "expected a four-digit year"),
         ] {
-            assert!(bad.parse::<DateTime>().is_err(), "{bad}");
+            let e = bad.parse::<DateTime>().unwrap_err();
+            assert_eq!(e.to_string(), why, "{bad}");
         }
-        assert!("20240229T00:00:00".parse::<DateTime>().is_ok());
+        assert_eq!(
+            "20240229T00:00:00".parse::<DateTime>(),
+            Ok(DateTime::new(2024, 2, 29, 0, 0, 0).unwrap())
+        );
     }
 }

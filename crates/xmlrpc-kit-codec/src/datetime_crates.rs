@@ -433,12 +433,21 @@ mod tests {
             .unwrap()
             .and_hms_opt(0, 0, 0)
             .unwrap();
-        assert!(bc.to_xmlrpc().is_err());
+        assert_eq!(
+            bc.to_xmlrpc(),
+            Err(
+                "-0001-01-01 00:00:00 cannot be an XML-RPC dateTime (years 0-9999, no leap second)"
+                    .into()
+            )
+        );
         let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
             .unwrap()
             .and_hms_milli_opt(23, 59, 59, 1500)
             .unwrap();
-        assert!(leap.to_xmlrpc().is_err());
+        assert_eq!(
+            leap.to_xmlrpc(),
+            Err("2016-12-31 23:59:60.500 cannot be an XML-RPC dateTime (years 0-9999, no leap second)".into())
+        );
         assert_eq!(
             chrono::NaiveDateTime::from_value(Value::Int(3))
                 .unwrap_err()

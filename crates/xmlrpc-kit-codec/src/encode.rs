@@ -546,14 +546,20 @@ mod tests {
             let e = encode_value(&mut out, &Value::String(text.into()), &opts).unwrap_err();
             assert_eq!(e, EncodeError::NotXmlCharacter(c));
             let name = Value::Struct([(text.to_owned(), Value::Int(1))].into());
-            assert!(encode_value(&mut out, &name, &opts).is_err());
+            assert_eq!(
+                encode_value(&mut out, &name, &opts),
+                Err(EncodeError::NotXmlCharacter(c))
+            );
         }
         assert_eq!(
             EncodeError::NotXmlCharacter('\u{1b}').to_string(),
             "cannot marshal U+001B: XML 1.0 cannot carry it (send such bytes as base64)"
         );
         let call = MethodCall::new("bad\u{7}name", vec![]);
-        assert!(encode_call(&call, &opts).is_err());
+        assert_eq!(
+            encode_call(&call, &opts),
+            Err(EncodeError::NotXmlCharacter('\u{7}'))
+        );
         // A fault's string is a message: its unsendable characters become U+FFFD.
         let body = encode_response(&Err(Fault::new(1, "bell \u{7} here")), &opts).unwrap();
         let back = decode_response(&body, &DocumentLimits::default()).unwrap();

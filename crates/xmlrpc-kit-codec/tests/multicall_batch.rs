@@ -267,16 +267,40 @@ fn limits_are_those_of_the_general_path() {
     assert!(agrees(&body, &with(|l| l.max_depth = 4)));
     assert!(agrees(&body, &with(|l| l.max_string_bytes = 16)));
     // Past one: the general path's error, at its place.
-    for limits in [
-        with(|l| l.max_items = 2),
-        with(|l| l.max_items = 1),
-        with(|l| l.max_depth = 3),
-        with(|l| l.max_depth = 1),
-        with(|l| l.max_depth = 0),
-        with(|l| l.max_string_bytes = 15),
-        with(|l| l.max_params = 0),
+    for (limits, error) in [
+        (
+            with(|l| l.max_items = 2),
+            "line 1, column 579: more than 2 items in one array or struct (in param 1)",
+        ),
+        (
+            with(|l| l.max_items = 1),
+            "line 1, column 200: more than 1 items in one array or struct (in param 1 › array item 1)",
+        ),
+        (
+            with(|l| l.max_depth = 3),
+            "line 1, column 281: arrays and structs nested deeper than the limit of 3 \
+             (in param 1 › array item 1 › struct member \"params\" › array item 2)",
+        ),
+        (
+            with(|l| l.max_depth = 1),
+            "line 1, column 117: arrays and structs nested deeper than the limit of 1 \
+             (in param 1 › array item 1)",
+        ),
+        (
+            with(|l| l.max_depth = 0),
+            "line 1, column 97: arrays and structs nested deeper than the limit of 0 (in param 1)",
+        ),
+        (
+            with(|l| l.max_string_bytes = 15),
+            "line 1, column 46: text longer than the limit of 15 bytes",
+        ),
+        (
+            with(|l| l.max_params = 0),
+            "line 1, column 83: more than 0 parameters",
+        ),
     ] {
         assert!(!agrees(&body, &limits), "{limits:?}");
-        assert!(decode_call(body.as_bytes(), &limits).is_err(), "{limits:?}");
+        let e = decode_call(body.as_bytes(), &limits).unwrap_err();
+        assert_eq!(e.to_string(), error, "{limits:?}");
     }
 }
