@@ -307,11 +307,7 @@ impl CgiHandler {
             limits: &self.limits,
         };
         let (dispatcher, context, plan) = match admit(site, env, context)? {
-            Admitted::Call {
-                dispatcher,
-                context,
-                body,
-            } => (dispatcher, context, body),
+            Admitted::Call(call) => (call.dispatcher, call.context, call.body),
             Admitted::Page(page) => {
                 let html = page.body(ContentCoding::Identity);
                 let head = cgi_head(

@@ -31,5 +31,5 @@ pub use host::check_host;
 pub use length::{check_streamed, content_length, declared_length};
 pub use proxies::{ForwardedHeader, InvalidForwardedHeader, InvalidNetwork, TrustedProxies};
 pub use rejection::{Rejection, reason};
-pub use request::{Admitted, Field, RequestHead, Site, admit, health};
+pub use request::{Admitted, Call, Field, RequestHead, Site, admit, health};
 pub use routing::{Endpoint, Page, Routes};

@@ -87,14 +87,18 @@ pub enum Admitted<'s> {
     /// The documentation page.
     Page(&'s Page),
     /// A call: its body is to be read as the plan says, then dispatched.
-    Call {
-        /// The dispatcher of the request's path.
-        dispatcher: &'s Dispatcher,
-        /// What handlers may know of the request (with its identity).
-        context: RequestContext,
-        /// How to read the body.
-        body: BodyPlan,
-    },
+    Call(Call<'s>),
+}
+
+/// An admitted call, before its body is read.
+#[derive(Debug)]
+pub struct Call<'s> {
+    /// The dispatcher of the request's path.
+    pub dispatcher: &'s Dispatcher,
+    /// What handlers may know of the request (with its identity).
+    pub context: RequestContext,
+    /// How to read the body.
+    pub body: BodyPlan,
 }
 
 /// The health path's answer: `200 ok` while serving, `503 stopping` once
@@ -189,9 +193,9 @@ pub fn admit<'s>(
     };
     let unframed = head.values(Field::TransferEncoding).next().is_some() || head.body_runs_to_end();
     let declared = content_length(declared, unframed, site.limits)?;
-    Ok(Admitted::Call {
+    Ok(Admitted::Call(Call {
         dispatcher,
         context,
         body: BodyPlan::new(coding, declared),
-    })
+    }))
 }

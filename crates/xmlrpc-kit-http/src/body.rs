@@ -6,6 +6,7 @@
 
 use bytes::{Buf as _, Bytes};
 use http_body_util::BodyExt as _;
+use hyper::body::Body;
 use hyper::header::{self, HeaderMap};
 use xmlrpc_kit_front::{BodyPlan, Rejection};
 use xmlrpc_kit_transport::ContentCoding;
@@ -14,101 +15,101 @@ use crate::admission::Reservation;
 use crate::limits::HttpLimits;
 use crate::time_limit::within;
 
-/// Reads the whole body as `plan` says, within the time limit, holding
-/// budget for what it holds as it arrives, and decodes it
-/// ([`BodyPlan::finish`]). A body refused for want of budget is read to
-/// its end and let go first (see [`discard`]).
-pub(crate) async fn read<B>(
-    plan: BodyPlan,
-    body: B,
-    limits: &HttpLimits,
-    reservation: &mut Reservation<'_>,
-) -> Result<Bytes, Rejection>
-where
-    B: hyper::body::Body,
-    B::Error: Into<BoxError>,
-{
-    let read = read_within_limit(body, plan, limits, reservation);
-    let body = within(Some(limits.body_read_timeout), read)
-        .await
-        .ok_or_else(|| Rejection::body_timeout(limits.body_read_timeout))??;
-    let sent = body.len();
-    let decoded = plan.finish(body, &limits.body)?;
-    if plan.coding() != ContentCoding::Identity {
-        reservation.cover(sent + decoded.len())?;
-    }
-    Ok(decoded)
+/// One body to read: how (the plan from the request path), within which
+/// limits, holding budget from which reservation.
+pub(crate) struct BodyRead<'r, 'b> {
+    pub(crate) plan: BodyPlan,
+    pub(crate) limits: &'r HttpLimits,
+    pub(crate) reservation: &'r mut Reservation<'b>,
 }
 
-/// The body's bytes. A body that arrives in one frame (a request that
-/// fits hyper's read buffer) is that frame, shared, not copied; a longer
-/// one is gathered into a buffer sized by its declared length.
-async fn read_within_limit<B>(
-    body: B,
-    plan: BodyPlan,
-    limits: &HttpLimits,
-    reservation: &mut Reservation<'_>,
-) -> Result<Bytes, Rejection>
-where
-    B: hyper::body::Body,
-    B::Error: Into<BoxError>,
-{
-    let declared = plan.declared();
-    let mut first: Option<Bytes> = None;
-    let mut gathered: Vec<u8> = Vec::new();
-    let mut total = 0;
-    let mut refused = None;
-    let mut body = std::pin::pin!(body);
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| Rejection::unreadable_body(e.into()))?;
-        let Ok(mut data) = frame.into_data() else {
-            continue;
-        };
-        let len = data.remaining();
-        if total == 0 && len > 0 {
-            if let Some(declared) = declared {
-                reservation.promise(declared);
+impl BodyRead<'_, '_> {
+    /// Reads the whole body as the plan says, within the time limit,
+    /// holding budget for what it holds as it arrives, and decodes it
+    /// ([`BodyPlan::finish`]). A body refused for want of budget is read
+    /// to its end and let go first (see [`discard`]).
+    pub(crate) async fn read<B: Body<Error: Into<BoxError>>>(
+        mut self,
+        body: B,
+    ) -> Result<Bytes, Rejection> {
+        let (plan, limits) = (self.plan, self.limits);
+        let gathered = within(Some(limits.body_read_timeout), self.gather(body))
+            .await
+            .ok_or_else(|| Rejection::body_timeout(limits.body_read_timeout))??;
+        let sent = gathered.len();
+        let decoded = plan.finish(gathered, &limits.body)?;
+        if plan.coding() != ContentCoding::Identity {
+            self.reservation.cover(sent + decoded.len())?;
+        }
+        Ok(decoded)
+    }
+
+    /// The body's bytes. A body that arrives in one frame (a request that
+    /// fits hyper's read buffer) is that frame, shared, not copied; a longer
+    /// one is gathered into a buffer sized by its declared length.
+    async fn gather<B: Body<Error: Into<BoxError>>>(
+        &mut self,
+        body: B,
+    ) -> Result<Bytes, Rejection> {
+        let (plan, limits) = (self.plan, self.limits);
+        let reservation = &mut *self.reservation;
+        let declared = plan.declared();
+        let mut first: Option<Bytes> = None;
+        let mut gathered: Vec<u8> = Vec::new();
+        let mut total = 0;
+        let mut refused = None;
+        let mut body = std::pin::pin!(body);
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| Rejection::unreadable_body(e.into()))?;
+            let Ok(mut data) = frame.into_data() else {
+                continue;
+            };
+            let len = data.remaining();
+            if total == 0 && len > 0 {
+                if let Some(declared) = declared {
+                    reservation.promise(declared);
+                }
+            }
+            total += len;
+            plan.check_streamed(total, &limits.body)?;
+            if let Err(busy) = reservation.cover(total) {
+                refused = Some(busy);
+                break;
+            }
+            if len == 0 {
+                continue;
+            }
+            if first.is_none() && gathered.is_empty() {
+                first = Some(data.copy_to_bytes(len));
+                continue;
+            }
+            if let Some(earlier) = first.take() {
+                gathered.reserve(
+                    declared
+                        .unwrap_or(total)
+                        .max(total)
+                        .min(limits.body.max_body_bytes),
+                );
+                gathered.extend_from_slice(&earlier);
+            }
+            while data.has_remaining() {
+                let chunk = data.chunk();
+                gathered.extend_from_slice(chunk);
+                let n = chunk.len();
+                data.advance(n);
             }
         }
-        total += len;
-        plan.check_streamed(total, &limits.body)?;
-        if let Err(busy) = reservation.cover(total) {
-            refused = Some(busy);
-            break;
+        if let Some(busy) = refused {
+            drop((first, gathered));
+            discard(body, total, limits).await;
+            return Err(busy);
         }
-        if len == 0 {
-            continue;
-        }
-        if first.is_none() && gathered.is_empty() {
-            first = Some(data.copy_to_bytes(len));
-            continue;
-        }
-        if let Some(earlier) = first.take() {
-            gathered.reserve(
-                declared
-                    .unwrap_or(total)
-                    .max(total)
-                    .min(limits.body.max_body_bytes),
-            );
-            gathered.extend_from_slice(&earlier);
-        }
-        while data.has_remaining() {
-            let chunk = data.chunk();
-            gathered.extend_from_slice(chunk);
-            let n = chunk.len();
-            data.advance(n);
-        }
+        reservation.settle();
+        Ok(match first {
+            Some(only) => only,
+            None => Bytes::from(gathered),
+        })
     }
-    if let Some(busy) = refused {
-        drop((first, gathered));
-        discard(body, total, limits).await;
-        return Err(busy);
-    }
-    reservation.settle();
-    Ok(match first {
-        Some(only) => only,
-        None => Bytes::from(gathered),
-    })
 }
 
 /// Reads what is left of a refused request's body and lets it go, so that

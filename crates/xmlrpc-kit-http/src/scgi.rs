@@ -309,11 +309,7 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     let accepts = request.accepts_gzip();
     let threshold = shared.config.response_gzip_threshold();
     let (dispatcher, context, plan) = match admit(shared.site(), request, context) {
-        Ok(Admitted::Call {
-            dispatcher,
-            context,
-            body,
-        }) => (dispatcher, context, body),
+        Ok(Admitted::Call(call)) => (call.dispatcher, call.context, call.body),
         Ok(Admitted::Health { serving }) => {
             let (status, text) = health(serving);
             let head = cgi_head(

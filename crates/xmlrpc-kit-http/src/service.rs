@@ -21,7 +21,7 @@ use xmlrpc_kit_server::context::RequestContext;
 use xmlrpc_kit_transport::ContentCoding;
 
 use crate::admission::{AnswerHold, AnswersFull, Conn, RequestInProgress};
-use crate::body::{self, BoxError, discard, worth_discarding};
+use crate::body::{BodyRead, BoxError, discard, worth_discarding};
 use crate::connection_io::{Sliced, Unvectored};
 use crate::http1::{HeaderTimer, http1_builder};
 use crate::lifecycle::Stop;
@@ -167,11 +167,7 @@ impl RpcService {
         let http_head = HttpHead(&head);
         let accepts_gzip = http_head.accepts_gzip();
         let (dispatcher, context, plan) = match admit(self.shared.site(), &http_head, context) {
-            Ok(Admitted::Call {
-                dispatcher,
-                context,
-                body,
-            }) => (dispatcher, context, body),
+            Ok(Admitted::Call(call)) => (call.dispatcher, call.context, call.body),
             Ok(Admitted::Health { serving }) => {
                 return Ok(Answer::plain(response::health(serving)));
             }
@@ -184,7 +180,13 @@ impl RpcService {
             }
         };
         let mut reservation = self.shared.budgets.reservation();
-        let body = body::read(plan, body, limits, &mut reservation).await?;
+        let body = BodyRead {
+            plan,
+            limits,
+            reservation: &mut reservation,
+        }
+        .read(body)
+        .await?;
         let _in_flight = self.shared.budgets.admit_request()?;
         let reply = self.shared.dispatch(dispatcher, body, &context).await;
         drop(reservation);
