@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
     if std::env::var_os("FUZZ_SHOW").is_some() {
         eprintln!("{text}");
     }
-    if answer.is_empty() || text.starts_with("HTTP/1.0 400 Bad Request\r\n") {
+    if answer.is_empty() || text.starts_with("HTTP/1.1 400 Bad Request\r\n") {
         return;
     }
     let status: u16 = text
