@@ -130,6 +130,44 @@ impl DateTime {
             && self.minute < 60
             && self.second < 60
     }
+
+    /// Writes the date-time as [`Display`](fmt::Display) does, digit by
+    /// digit when it has no fraction and no zone (the usual case, and
+    /// several times faster than formatting).
+    pub(crate) fn write_to(&self, out: &mut Vec<u8>) {
+        if self.fraction.is_some() || self.zone != Zone::Unspecified || self.year > 9999 {
+            use std::io::Write as _;
+            let _ = write!(out, "{self}");
+            return;
+        }
+        let digit = |n: u16| b'0' + (n % 10) as u8;
+        let two = |n: u8| [b'0' + n / 10 % 10, b'0' + n % 10];
+        let y = self.year;
+        let [mo1, mo2] = two(self.month);
+        let [d1, d2] = two(self.day);
+        let [h1, h2] = two(self.hour);
+        let [mi1, mi2] = two(self.minute);
+        let [s1, s2] = two(self.second);
+        out.extend_from_slice(&[
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            mo1,
+            mo2,
+            d1,
+            d2,
+            b'T',
+            h1,
+            h2,
+            b':',
+            mi1,
+            mi2,
+            b':',
+            s1,
+            s2,
+        ]);
+    }
 }
 
 /// Why a date-time could not be read.
@@ -264,47 +302,6 @@ impl std::str::FromStr for DateTime {
         }
     }
 }
-
-impl DateTime {
-    /// Writes the date-time as [`Display`](fmt::Display) does, digit by
-    /// digit when it has no fraction and no zone (the usual case, and
-    /// several times faster than formatting).
-    pub(crate) fn write_to(&self, out: &mut Vec<u8>) {
-        if self.fraction.is_some() || self.zone != Zone::Unspecified || self.year > 9999 {
-            use std::io::Write as _;
-            let _ = write!(out, "{self}");
-            return;
-        }
-        let digit = |n: u16| b'0' + (n % 10) as u8;
-        let two = |n: u8| [b'0' + n / 10 % 10, b'0' + n % 10];
-        let y = self.year;
-        let [mo1, mo2] = two(self.month);
-        let [d1, d2] = two(self.day);
-        let [h1, h2] = two(self.hour);
-        let [mi1, mi2] = two(self.minute);
-        let [s1, s2] = two(self.second);
-        out.extend_from_slice(&[
-            digit(y / 1000),
-            digit(y / 100),
-            digit(y / 10),
-            digit(y),
-            mo1,
-            mo2,
-            d1,
-            d2,
-            b'T',
-            h1,
-            h2,
-            b':',
-            mi1,
-            mi2,
-            b':',
-            s1,
-            s2,
-        ]);
-    }
-}
-
 impl fmt::Display for DateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

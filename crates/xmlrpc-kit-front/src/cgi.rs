@@ -302,12 +302,11 @@ impl CgiHandler {
         let site = Site {
             routes: &self.routes,
             health_path: None,
-            stopping: false,
             authenticator: None,
             limits: &self.limits,
         };
-        let (dispatcher, context, plan) = match admit(site, env, context)? {
-            Admitted::Call(call) => (call.dispatcher, call.context, call.body),
+        let (dispatcher, context, plan) = match admit(site, env, &context)? {
+            Admitted::Call(call) => call.into_parts(context),
             Admitted::Page(page) => {
                 let html = page.body(ContentCoding::Identity);
                 let head = cgi_head(
@@ -319,7 +318,7 @@ impl CgiHandler {
                 );
                 return Ok((200, [head.as_bytes(), html].concat(), None));
             }
-            Admitted::Health { .. } => unreachable!("a CGI handler has no health path"),
+            Admitted::Health => unreachable!("a CGI handler has no health path"),
         };
         let body = self.read_body(&plan, stdin)?;
         let body = plan.finish(body, &self.limits)?;

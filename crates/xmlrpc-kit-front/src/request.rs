@@ -4,7 +4,7 @@
 //! for a dispatcher.
 
 use xmlrpc_kit_server::Dispatcher;
-use xmlrpc_kit_server::context::RequestContext;
+use xmlrpc_kit_server::context::{Identity, RequestContext};
 use xmlrpc_kit_transport::{BodyLimits, ContentCoding, accepts_gzip};
 
 use crate::auth::Authenticator;
@@ -66,10 +66,9 @@ pub trait RequestHead {
 pub struct Site<'s> {
     /// Which dispatcher (and page) answers which path.
     pub routes: &'s Routes,
-    /// The path whose GET answers the server's health, if any.
+    /// The path whose GET answers the server's health ([`health`]), if
+    /// any.
     pub health_path: Option<&'s str>,
-    /// Whether the server is stopping (the health path answers 503).
-    pub stopping: bool,
     /// How requests authenticate, if they must.
     pub authenticator: Option<&'s Authenticator>,
     /// The limits on the request body.
@@ -79,11 +78,9 @@ pub struct Site<'s> {
 /// Where a request goes once its head has passed every check.
 #[derive(Debug)]
 pub enum Admitted<'s> {
-    /// The health path: `serving` is false once the server is stopping.
-    Health {
-        /// Whether the server still serves.
-        serving: bool,
-    },
+    /// The health path: the front end answers [`health`] with whether
+    /// its server still serves (it is asked only here, not per request).
+    Health,
     /// The documentation page.
     Page(&'s Page),
     /// A call: its body is to be read as the plan says, then dispatched.
@@ -95,10 +92,22 @@ pub enum Admitted<'s> {
 pub struct Call<'s> {
     /// The dispatcher of the request's path.
     pub dispatcher: &'s Dispatcher,
-    /// What handlers may know of the request (with its identity).
-    pub context: RequestContext,
+    /// Who the request authenticated as, when the site authenticates.
+    pub identity: Option<Identity>,
     /// How to read the body.
     pub body: BodyPlan,
+}
+
+impl<'s> Call<'s> {
+    /// The dispatcher, the request's context with the identity it
+    /// authenticated as (if any), and the body's plan.
+    pub fn into_parts(self, context: RequestContext) -> (&'s Dispatcher, RequestContext, BodyPlan) {
+        let context = match self.identity {
+            Some(identity) => context.with_identity(identity),
+            None => context,
+        };
+        (self.dispatcher, context, self.body)
+    }
 }
 
 /// The health path's answer: `200 ok` while serving, `503 stopping` once
@@ -118,7 +127,7 @@ pub fn health(serving: bool) -> (u16, &'static str) {
 
 /// Runs the checks on `head` in their one order; `context` is what
 /// handlers may know of the request, its client already resolved behind
-/// trusted proxies. The order:
+/// trusted proxies (an authenticator reads it). The order:
 ///
 /// 1. `Host` (400), for requests that came over HTTP itself;
 /// 2. the health path (GET or HEAD): `200 ok`, or `503 stopping` once the
@@ -134,7 +143,7 @@ pub fn health(serving: bool) -> (u16, &'static str) {
 pub fn admit<'s>(
     site: Site<'s>,
     head: &impl RequestHead,
-    context: RequestContext,
+    context: &RequestContext,
 ) -> Result<Admitted<'s>, Rejection> {
     if let Some(http_1_1) = head.http_1_1() {
         check_host(http_1_1, head.values(Field::Host))?;
@@ -143,16 +152,11 @@ pub fn admit<'s>(
     let path = head.path();
     let is_get = matches!(method, "GET" | "HEAD");
     if is_get && site.health_path == Some(path) {
-        return Ok(Admitted::Health {
-            serving: !site.stopping,
-        });
+        return Ok(Admitted::Health);
     }
-    let context = match site.authenticator {
-        None => context,
-        Some(authenticator) => {
-            let identity = authenticator.check(&context)?;
-            context.with_identity(identity)
-        }
+    let identity = match site.authenticator {
+        None => None,
+        Some(authenticator) => Some(authenticator.check(context)?),
     };
     let endpoint = site.routes.get(path);
     let dispatcher = match endpoint {
@@ -191,11 +195,14 @@ pub fn admit<'s>(
         }
         None => None,
     };
-    let unframed = head.values(Field::TransferEncoding).next().is_some() || head.body_runs_to_end();
+    // A length, or chunks (HTTP drops the length of a chunked body), or
+    // all the input (a CGI program run by hand).
+    let unframed = declared.is_none()
+        && (head.values(Field::TransferEncoding).next().is_some() || head.body_runs_to_end());
     let declared = content_length(declared, unframed, site.limits)?;
     Ok(Admitted::Call(Call {
         dispatcher,
-        context,
+        identity,
         body: BodyPlan::new(coding, declared),
     }))
 }

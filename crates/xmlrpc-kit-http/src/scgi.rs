@@ -308,10 +308,10 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     let patience = limits.header_read_timeout;
     let accepts = request.accepts_gzip();
     let threshold = shared.config.response_gzip_threshold();
-    let (dispatcher, context, plan) = match admit(shared.site(), request, context) {
-        Ok(Admitted::Call(call)) => (call.dispatcher, call.context, call.body),
-        Ok(Admitted::Health { serving }) => {
-            let (status, text) = health(serving);
+    let (dispatcher, context, plan) = match admit(shared.site(), request, &context) {
+        Ok(Admitted::Call(call)) => call.into_parts(context),
+        Ok(Admitted::Health) => {
+            let (status, text) = health(!shared.is_stopping());
             let head = cgi_head(
                 Some(status),
                 "text/plain; charset=utf-8",

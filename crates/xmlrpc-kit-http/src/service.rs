@@ -166,9 +166,10 @@ impl RpcService {
         let (head, body) = request.into_parts();
         let http_head = HttpHead(&head);
         let accepts_gzip = http_head.accepts_gzip();
-        let (dispatcher, context, plan) = match admit(self.shared.site(), &http_head, context) {
-            Ok(Admitted::Call(call)) => (call.dispatcher, call.context, call.body),
-            Ok(Admitted::Health { serving }) => {
+        let (dispatcher, context, plan) = match admit(self.shared.site(), &http_head, &context) {
+            Ok(Admitted::Call(call)) => call.into_parts(context),
+            Ok(Admitted::Health) => {
+                let serving = !self.shared.is_stopping();
                 return Ok(Answer::plain(response::health(serving)));
             }
             Ok(Admitted::Page(page)) => return Ok(Answer::plain(self.page(page, accepts_gzip))),

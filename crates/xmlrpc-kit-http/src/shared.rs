@@ -38,7 +38,6 @@ impl Shared {
         Site {
             routes: &self.routes,
             health_path: self.config.health_path.as_deref(),
-            stopping: self.is_stopping(),
             authenticator: self.config.authenticator.as_ref(),
             limits: &self.config.limits.body,
         }
@@ -52,9 +51,7 @@ impl Shared {
             signal: Arc::new(watch::channel(Stop::No).0),
         }
     }
-}
 
-impl Shared {
     /// Runs the call within its time limit, within `request`.
     /// `body` is dropped once decoded (see
     /// [`Dispatcher::handle_request_in`]).
@@ -85,7 +82,6 @@ impl Shared {
         }
     }
 }
-
 /// The fault text for a call whose answer of `length` bytes did not fit
 /// the answer budget.
 pub(crate) fn answers_full(length: usize, limits: &HttpLimits) -> String {
