@@ -451,6 +451,15 @@ impl Drop for Reservation<'_> {
 mod tests {
     use super::*;
 
+    const BUSY_REQUESTS: (u16, &str) = (
+        503,
+        "the server is processing too many requests; try again later",
+    );
+    const BUSY_BODIES: (u16, &str) = (
+        503,
+        "the server holds too many request bodies right now; try again later",
+    );
+
     #[test]
     fn room_is_made_only_from_connections_idle_long_enough() {
         let connections = Connections::new(2);
@@ -481,7 +490,8 @@ mod tests {
         let budgets = Budgets::new(&limits);
         let first = budgets.admit_request().unwrap();
         let second = budgets.admit_request().unwrap();
-        assert_eq!(budgets.admit_request().unwrap_err().status(), 503);
+        let e = budgets.admit_request().unwrap_err();
+        assert_eq!((e.status(), e.text()), BUSY_REQUESTS);
         drop(first);
         let third = budgets.admit_request().unwrap();
         drop((second, third));
@@ -490,11 +500,13 @@ mod tests {
         one.cover(1).unwrap();
         one.cover(64 * 1024).unwrap();
         let mut two = budgets.reservation();
-        assert_eq!(two.cover(40 * 1024).unwrap_err().status(), 503);
+        let e = two.cover(40 * 1024).unwrap_err();
+        assert_eq!((e.status(), e.text()), BUSY_BODIES);
         drop(one);
         two.cover(100 * 1024).unwrap();
         let mut three = budgets.reservation();
-        assert_eq!(three.cover(1).unwrap_err().status(), 503);
+        let e = three.cover(1).unwrap_err();
+        assert_eq!((e.status(), e.text()), BUSY_BODIES);
     }
 
     #[test]
@@ -515,7 +527,8 @@ mod tests {
         assert_eq!((b.held, b.promised), (0, 0));
         // Without a promise a body grows as it arrives, within what is left.
         b.cover(600 * 1024).unwrap();
-        assert_eq!(b.cover(700 * 1024 + 1).unwrap_err().status(), 503);
+        let e = b.cover(700 * 1024 + 1).unwrap_err();
+        assert_eq!((e.status(), e.text()), BUSY_BODIES);
         // Once a body has all come, its promise is settled: another may be made.
         a.settle();
         let mut c = budgets.reservation();

@@ -480,16 +480,34 @@ mod tests {
 
     #[test]
     fn bad_heads_are_refused_with_a_reason() {
-        let status = |bytes: &[u8]| match read(bytes) {
-            Err(HeadError::Bad(r)) => r.status(),
+        let refusal = |bytes: &[u8]| match read(bytes) {
+            Err(HeadError::Bad(r)) => format!("{} {}", r.status(), r.text()),
             other => panic!("{other:?}"),
         };
-        assert_eq!(status(b"x:"), 400);
-        assert_eq!(status(b":abc,"), 400);
-        assert_eq!(status(b"3:a\x00b;"), 400);
-        assert_eq!(status(b"5:a\x00b\x00c,"), 400);
-        assert_eq!(status(b"4:a\x00bc,"), 400);
-        assert_eq!(status(b"999:"), 431);
+        assert_eq!(
+            refusal(b"x:"),
+            "400 not an SCGI request: the request does not start with a netstring length"
+        );
+        assert_eq!(
+            refusal(b":abc,"),
+            "400 not an SCGI request: the request does not start with a netstring length"
+        );
+        assert_eq!(
+            refusal(b"3:a\x00b;"),
+            "400 not an SCGI request: the header netstring does not end with ','"
+        );
+        assert_eq!(
+            refusal(b"5:a\x00b\x00c,"),
+            "400 not an SCGI request: the last header string is not NUL-terminated"
+        );
+        assert_eq!(
+            refusal(b"4:a\x00bc,"),
+            "400 not an SCGI request: the last header string is not NUL-terminated"
+        );
+        assert_eq!(
+            refusal(b"999:"),
+            "431 the request head is larger than the limit of 100 bytes"
+        );
         assert_eq!(read(b"POST /RPC2 HTTP/1.1\r\n"), Err(HeadError::Http));
         assert_eq!(read(b"12:CONTENT_LEN"), Err(HeadError::Gone));
     }

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use common::{TestServer, add_request, call_body, exchange, post};
 use xmlrpc_kit::context::{Caller, Headers, Peer, RequestPath, State};
 use xmlrpc_kit::front::{ForwardedHeader, TrustedProxies};
-use xmlrpc_kit::{Authenticator, Client, Methods, Server, Value};
+use xmlrpc_kit::{Authenticator, Client, Fault, Methods, Server, Value, codes};
 
 /// Methods that answer what they see of the request.
 fn methods(calls: Arc<AtomicUsize>) -> Methods {
@@ -74,8 +74,11 @@ async fn handlers_read_the_request_and_shared_state() {
     // A missing parameter still names it, among the call's own only.
     let e = client.call::<String>("header", ()).await.unwrap_err();
     assert_eq!(
-        e.fault().unwrap().string,
-        "header takes 1 parameter (name: string), got 0"
+        e.fault(),
+        Some(&Fault::new(
+            codes::INVALID_PARAMS,
+            "header takes 1 parameter (name: string), got 0"
+        ))
     );
 }
 
@@ -96,6 +99,13 @@ async fn basic_authentication_guards_every_call_once_per_request() {
     let wrong = Client::new(&format!("http://ann:nope@{}/RPC2", server.addr)).unwrap();
     let e = wrong.call::<i32>("add", (1, 2)).await.unwrap_err();
     assert_eq!(e.transport().and_then(|t| t.status()), Some(401), "{e}");
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{} answered HTTP 401 Unauthorized: authentication required",
+            server.addr
+        )
+    );
     // Right ones: the handler sees who, and so does every call of a multicall.
     let ann = Client::new(&format!("http://ann:s3cret@{}/RPC2", server.addr)).unwrap();
     assert_eq!(ann.call::<String>("whoami", ()).await.unwrap(), "ann");

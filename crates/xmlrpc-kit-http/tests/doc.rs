@@ -13,10 +13,26 @@ fn get(path: &str, extra: &str) -> Vec<u8> {
     format!("GET {path} HTTP/1.1\r\nHost: t\r\n{extra}\r\n").into_bytes()
 }
 
-fn documented() -> TestServer {
+/// The documented server's methods: the test methods and `pow`.
+fn documented_methods() -> xmlrpc_kit::Methods {
     let mut m = methods();
     m.register_function("pow", |x: i64, y: u32| x.pow(y))
         .help("x to the power y; compare add.");
+    m
+}
+
+/// The page the documented server serves: its methods rendered with its
+/// title, name and introduction.
+fn documented_page() -> String {
+    Documentation::default()
+        .server_title("Calculator <docs>")
+        .server_name("The calculator")
+        .server_documentation("Arithmetic & echo. See https://example.com/calc.")
+        .render(&documented_methods())
+}
+
+fn documented() -> TestServer {
+    let m = documented_methods();
     TestServer::start(
         DocServer::builder(m)
             .server_title("Calculator <docs>")
@@ -34,19 +50,12 @@ fn get_on_an_rpc_path_answers_the_page() {
         assert_eq!(r.status, 200);
         assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
         let page = r.text();
-        assert!(page.starts_with("<!DOCTYPE html>"));
+        assert_eq!(page, documented_page());
+        // What the page shows (the rendering itself is checked in
+        // xmlrpc-kit-server's doc.rs).
         assert!(page.contains("<title>Calculator &lt;docs&gt;</title>"));
         assert!(page.contains("<h1>The calculator</h1>"));
         assert!(page.contains(r##"Arithmetic &amp; <a href="#method-echo"><code>echo</code></a>. See <a href="https://example.com/calc" rel="nofollow noopener">https://example.com/calc</a>."##), "{page}");
-        for name in [
-            "add",
-            "echo",
-            "pow",
-            "system.listMethods",
-            "system.multicall",
-        ] {
-            assert!(page.contains(&format!(r#"id="method-{name}""#)), "{name}");
-        }
         assert!(page.contains(r##"compare <a href="#method-add"><code>add</code></a>."##));
     }
     assert_eq!(exchange(server.addr, &get("/elsewhere", "")).status, 404);
@@ -94,24 +103,30 @@ fn head_gives_headers_and_gzip_is_used_when_accepted() {
 #[test]
 fn the_page_is_rendered_once_at_bind_time() {
     // Registrations are frozen when the server binds: the page reflects them.
-    let mut m = methods();
-    m.register_function("late", || 1);
+    let with_late = || {
+        let mut m = methods();
+        m.register_function("late", || 1);
+        m
+    };
+    let m = with_late();
     let server = TestServer::start(
         Server::builder(m)
             .documentation(Documentation::default())
             .log_requests(false),
     );
     let page = exchange(server.addr, &get("/", "")).text();
+    assert_eq!(page, Documentation::default().render(&with_late()));
     assert!(page.contains(r#"id="method-late""#));
-    assert!(page.contains("<title>XML-RPC Server Documentation</title>"));
 }
 
 #[test]
 fn multipath_documents_each_path_with_its_own_methods() {
-    let mut a = xmlrpc_kit::Methods::new();
-    a.register_function("alpha", || 1);
-    let mut b = xmlrpc_kit::Methods::new();
-    b.register_function("beta", || 2);
+    let one = |name: &str, value: i32| {
+        let mut m = xmlrpc_kit::Methods::new();
+        m.register_function(name, move || value);
+        m
+    };
+    let (a, b) = (one("alpha", 1), one("beta", 2));
     let server = TestServer::start(
         MultiPathServer::builder()
             .add_dispatcher("/a", Dispatcher::new(a))
@@ -121,6 +136,9 @@ fn multipath_documents_each_path_with_its_own_methods() {
     );
     let page_a = exchange(server.addr, &get("/a", "")).text();
     let page_b = exchange(server.addr, &get("/b", "")).text();
+    let documentation = Documentation::default().server_name("Two paths");
+    assert_eq!(page_a, documentation.render(&one("alpha", 1)));
+    assert_eq!(page_b, documentation.render(&one("beta", 2)));
     assert!(page_a.contains("method-alpha") && !page_a.contains("method-beta"));
     assert!(page_b.contains("method-beta") && !page_b.contains("method-alpha"));
 }

@@ -28,10 +28,13 @@ async fn http_service_a_client_that_half_closes_still_gets_its_answer() {
     let mut answer = String::new();
     client.read_to_string(&mut answer).await.unwrap();
 
-    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer:?}");
-    assert!(
-        answer.ends_with("<value><int>5</int></value></param></params></methodResponse>"),
-        "{answer:?}"
+    // The head holds the date; the status line and the body are exact.
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    assert_eq!(head.lines().next(), Some("HTTP/1.1 200 OK"), "{answer:?}");
+    assert_eq!(
+        body,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+         <methodResponse><params><param><value><int>5</int></value></param></params></methodResponse>"
     );
     connection.await.unwrap().unwrap();
 }
@@ -91,10 +94,12 @@ async fn http_service_a_bad_head_while_an_answer_is_queued_comes_after_it() {
             .map_or(0, |v| v.trim().parse().unwrap());
         rest = &rest[(head_end + length).min(rest.len())..];
     }
+    // A POST and seven GETs without a Host header, a GET of the page with
+    // one, then the head that does not parse.
     assert_eq!(
-        statuses.last().map(String::as_str),
-        Some("400"),
-        "{statuses:?}"
+        statuses,
+        [
+            "400", "400", "400", "400", "400", "400", "400", "400", "200", "400"
+        ]
     );
-    assert!(statuses.len() >= 2, "{statuses:?}");
 }

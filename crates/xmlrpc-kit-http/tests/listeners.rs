@@ -159,9 +159,9 @@ fn stale_socket_files_are_replaced_and_live_ones_refused() {
     // A live one: refused, with a clear error.
     let e = Server::builder(methods()).listen(&address).unwrap_err();
     assert_eq!(e.kind(), std::io::ErrorKind::AddrInUse);
-    assert!(
-        e.to_string().contains("another server is listening on"),
-        "{e}"
+    assert_eq!(
+        e.to_string(),
+        format!("another server is listening on {}", sock.display())
     );
     drop(server);
     std::fs::remove_dir_all(dir).unwrap();
@@ -175,10 +175,20 @@ fn listen_addresses_are_checked() {
             .unwrap_err()
             .to_string()
     };
-    assert!(e(&["localhost:8000"]).contains("it has no scheme"));
-    assert!(e(&["http://127.0.0.1:0/RPC2"]).contains("set rpc_paths instead"));
-    assert!(e(&["https://127.0.0.1:0"]).contains("set .tls(TlsConfig)"));
-    assert!(e(&[]).contains("no address"));
+    assert_eq!(
+        e(&["localhost:8000"]),
+        "\"localhost:8000\" is not an address (it has no scheme); write http://HOST:PORT, \
+         https://HOST:PORT, unix:///PATH.sock, scgi://HOST:PORT or scgi:///PATH.sock"
+    );
+    assert_eq!(
+        e(&["http://127.0.0.1:0/RPC2"]),
+        "http://127.0.0.1:0/RPC2: a listen address names no path (/RPC2); set rpc_paths instead"
+    );
+    assert_eq!(
+        e(&["https://127.0.0.1:0"]),
+        "https://127.0.0.1:0: an https:// listener needs a certificate: set .tls(TlsConfig)"
+    );
+    assert_eq!(e(&[]), "no address to listen on");
 }
 
 #[test]
@@ -473,7 +483,11 @@ fn a_draining_server_answers_closes_keep_alive_and_fails_its_health_check_then_s
 
     let addr = server.addr;
     server.stop().unwrap();
-    assert!(TcpStream::connect(addr).is_err(), "still accepting");
+    assert_eq!(
+        TcpStream::connect(addr).unwrap_err().kind(),
+        std::io::ErrorKind::ConnectionRefused,
+        "still accepting"
+    );
     assert!(!sock.exists(), "socket file left behind");
     std::fs::remove_dir_all(dir).unwrap();
 }

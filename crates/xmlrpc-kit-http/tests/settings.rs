@@ -8,7 +8,7 @@ use std::io::{Read as _, Write as _};
 use std::time::{Duration, Instant};
 
 use common::*;
-use xmlrpc_kit::{DocumentLimits, HttpConfig, HttpLimits, Server, Value, decode_response};
+use xmlrpc_kit::{DocumentLimits, Fault, HttpConfig, HttpLimits, Server, Value, decode_response};
 
 fn echo_request(text: &str, accept_gzip: bool) -> Vec<u8> {
     let body = call_body(
@@ -93,24 +93,27 @@ fn the_document_limits_set_on_the_builder_bound_requests() {
         );
         decode_response(&r.body, &DocumentLimits::default()).unwrap()
     };
-    assert!(matches!(call(&nested(2)), Ok(Value::Array(_))));
-    let fault = call(&nested(3)).unwrap_err();
-    assert_eq!(fault.code, -32600);
-    assert!(
-        fault.string.contains("deeper than the limit of 2"),
-        "{fault}"
+    assert_eq!(
+        call(&nested(2)),
+        Ok(Value::Array(vec![Value::Array(vec![Value::Int(1)])]))
+    );
+    assert_eq!(
+        call(&nested(3)),
+        Err(Fault::new(
+            -32600,
+            "line 1, column 125: arrays and structs nested deeper than the limit of 2 \
+             (in param 1 › array item 1 › array item 1)"
+        ))
     );
     let four = "<value><int>1</int></value>".repeat(4);
-    let fault = call(&format!(
-        "<value><array><data>{four}</data></array></value>"
-    ))
-    .unwrap_err();
-    assert_eq!(fault.code, -32600);
-    assert!(
-        fault
-            .string
-            .contains("more than 3 items in one array or struct"),
-        "{fault}"
+    assert_eq!(
+        call(&format!(
+            "<value><array><data>{four}</data></array></value>"
+        )),
+        Err(Fault::new(
+            -32600,
+            "line 1, column 179: more than 3 items in one array or struct (in param 1)"
+        ))
     );
 }
 
