@@ -146,14 +146,22 @@ mod tests {
         let with = |value: &str| RequestContext::new().with_header("Authorization", value);
         assert_eq!(basic.check(&with("Basic YW5uOnB3")).unwrap().name(), "ann");
         let refused = basic.check(&with("Basic YW5uOnd4")).unwrap_err();
-        assert_eq!(refused.status(), 401);
         assert_eq!(
-            refused.challenge(),
-            Some("Basic realm=\"r\", charset=\"UTF-8\"")
+            (refused.status(), refused.text(), refused.challenge()),
+            (
+                401,
+                "authentication required",
+                Some("Basic realm=\"r\", charset=\"UTF-8\"")
+            )
         );
-        assert!(basic.check(&RequestContext::new()).is_err());
+        // No credentials: refused alike.
+        assert_eq!(basic.check(&RequestContext::new()).unwrap_err(), refused);
         let bearer = Authenticator::bearer("r", [("t0k", "ci")]);
         assert_eq!(bearer.check(&with("Bearer t0k")).unwrap().name(), "ci");
-        assert!(bearer.check(&with("Bearer nope")).is_err());
+        let refused = bearer.check(&with("Bearer nope")).unwrap_err();
+        assert_eq!(
+            (refused.status(), refused.text(), refused.challenge()),
+            (401, "authentication required", Some("Bearer realm=\"r\""))
+        );
     }
 }

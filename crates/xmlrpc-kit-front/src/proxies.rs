@@ -495,9 +495,9 @@ mod tests {
             .parse::<TrustedProxies>()
             .unwrap_err();
         assert_eq!(err, InvalidNetwork("300.1.1.1".into()));
-        assert!(
-            err.to_string()
-                .contains("\"300.1.1.1\" is neither an IP address")
+        assert_eq!(
+            err.to_string(),
+            "\"300.1.1.1\" is neither an IP address, a network such as 10.0.0.0/8, nor unix"
         );
         assert_eq!(
             "10.0.0.0/33".parse::<TrustedProxies>(),
