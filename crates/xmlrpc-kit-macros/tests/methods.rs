@@ -168,9 +168,11 @@ async fn every_receiver_answers() {
     // Skipped, private and unknown names are not there.
     for name in ["skipped", "private", "version", "math"] {
         assert_eq!(
-            call(&d, name, vec![]).await.unwrap_err().code,
-            -32601,
-            "{name}"
+            call(&d, name, vec![]).await,
+            Err(Fault::new(
+                -32601,
+                format!("method \"{name}\" is not supported")
+            ))
         );
     }
 }
@@ -214,13 +216,36 @@ async fn introspection_and_faults_come_from_the_code() {
         .unwrap_err();
     assert_eq!(fault.code, -32602);
     assert_eq!(fault.string, "add: parameter y: expected i8, got string");
-    let fault = call(&d, "withdraw", vec![]).await.unwrap_err();
     assert_eq!(
-        fault.string,
-        "withdraw takes 1 parameter (amount: i8), got 0"
+        call(&d, "withdraw", vec![]).await,
+        Err(Fault::new(
+            -32602,
+            "withdraw takes 1 parameter (amount: i8), got 0"
+        ))
     );
     // The documentation page shows the names.
     let page = Documentation::default().render(methods);
-    assert!(page.contains("add</span>(x: i8, y: i8)"), "{page}");
-    assert!(page.contains("withdraw</span>(amount: i8)"), "{page}");
+    let signatures: Vec<&str> = page
+        .split(r#"<code class="sig">"#)
+        .skip(1)
+        .map(|rest| rest.split("</code>").next().unwrap())
+        .collect();
+    assert_eq!(
+        signatures,
+        [
+            r#"<span class="name">add</span>(x: i8, y: i8) → <span class="type">i8</span>"#,
+            r#"<span class="name">balance</span>() → <span class="type">i8</span>"#,
+            r#"<span class="name">deposit</span>(amount: i8) → <span class="type">i8</span>"#,
+            r#"<span class="name">double</span>(x: i8) → <span class="type">i8</span>"#,
+            r#"<span class="name">math.square</span>(x: i8) → <span class="type">i8</span>"#,
+            r#"<span class="name">system.getCapabilities</span>() → <span class="type">struct</span>"#,
+            r#"<span class="name">system.listMethods</span>() → <span class="type">array</span>"#,
+            r#"<span class="name">system.methodHelp</span>(string) → <span class="type">string</span>"#,
+            r#"<span class="name">system.methodSignature</span>(string) → <span class="type">array</span>"#,
+            r#"<span class="name">text.join</span>(a: string, b: string) → <span class="type">string</span>"#,
+            r#"<span class="name">triple</span>(x: i8) → <span class="type">i8</span>"#,
+            r#"<span class="name">util.version</span>() → <span class="type">string</span>"#,
+            r#"<span class="name">withdraw</span>(amount: i8) → <span class="type">i8</span>"#,
+        ]
+    );
 }
