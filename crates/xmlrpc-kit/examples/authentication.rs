@@ -90,6 +90,13 @@ mod tests {
         let wrong = xmlrpc_kit::blocking::Client::new(&url("ann:guess")).unwrap();
         let e = wrong.call::<String>("whoami", ()).unwrap_err();
         assert_eq!(e.transport().and_then(|t| t.status()), Some(401));
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{} answered HTTP 401 Unauthorized: authentication required",
+                server.addr
+            )
+        );
         let ann = xmlrpc_kit::blocking::Client::new(&url("ann:correct%20horse")).unwrap();
         let mut batch = ann.batch();
         batch.add("whoami", ()).add("whoami", ());
@@ -111,14 +118,23 @@ mod tests {
         for guess in ["a", "b", "c", "d", "correct horse"] {
             batch.add("blogs.list", ("ann", guess));
         }
-        let codes: Vec<i32> = batch
-            .send()
-            .unwrap()
-            .into_iter()
-            .map(|r| r.err().map_or(0, |f| f.code))
-            .collect();
         // Three failures, then even the right password is refused.
-        assert_eq!(codes, [403, 403, 403, 429, 429]);
+        let refused = || {
+            Err(xmlrpc_kit::Fault::new(
+                403,
+                "incorrect user name or password",
+            ))
+        };
+        let locked = || {
+            Err(xmlrpc_kit::Fault::new(
+                429,
+                "too many failed logins in this request",
+            ))
+        };
+        assert_eq!(
+            batch.send().unwrap(),
+            [refused(), refused(), refused(), locked(), locked()]
+        );
         // A new request starts afresh.
         assert_eq!(
             client

@@ -54,16 +54,22 @@ mod tests {
             .log_requests(false),
         );
         let lines = super::show(&server.url()).unwrap();
-        assert_eq!(lines[0], "pow(2, 10) = 1024");
-        assert!(
-            lines
-                .iter()
-                .any(|l| l.starts_with("add: [[\"int\", \"int\", \"int\"]")),
-            "{lines:?}"
-        );
         assert_eq!(
-            lines.last().unwrap(),
-            "div(1, 0): fault -32500: integer division or modulo by zero"
+            lines,
+            [
+                "pow(2, 10) = 1024",
+                r#"add: [["int", "int", "int"], ["double", "double", "double"], ["string", "string", "string"], ["array", "array", "array"]]"#,
+                r#"div: [["i8", "i8", "i8"]]"#,
+                r#"echo: [["any", "any"]]"#,
+                r#"mul: [["i8", "i8", "i8"]]"#,
+                r#"pow: [["i8", "i8", "i8"], ["double", "i8", "i8"]]"#,
+                r#"system.getCapabilities: [["struct"]]"#,
+                r#"system.listMethods: [["array"]]"#,
+                r#"system.methodHelp: [["string", "string"]]"#,
+                r#"system.methodSignature: [["array", "string"]]"#,
+                r#"system.multicall: [["array", "array"]]"#,
+                "div(1, 0): fault -32500: integer division or modulo by zero",
+            ]
         );
     }
 }

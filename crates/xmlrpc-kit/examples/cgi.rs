@@ -37,7 +37,11 @@ mod tests {
             .respond(&env, &mut &body[..], &mut out)
             .unwrap();
         let out = String::from_utf8(out).unwrap();
-        assert!(out.starts_with("Content-Type: text/xml\r\n"), "{out}");
-        assert!(out.contains("<int>5</int>"), "{out}");
+        assert_eq!(
+            out,
+            "Content-Type: text/xml\r\nContent-Length: 131\r\n\r\n\
+             <?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+             <methodResponse><params><param><value><int>5</int></value></param></params></methodResponse>"
+        );
     }
 }

@@ -119,13 +119,24 @@ mod tests {
         assert_eq!(c.call::<i64>("deposit", (100,)).unwrap(), 100);
         assert_eq!(c.call::<i64>("withdraw", (30,)).unwrap(), 70);
         let e = c.call::<i64>("withdraw", (100,)).unwrap_err();
-        assert_eq!(e.fault().unwrap().string, "overdrawn by 30");
+        assert_eq!(
+            e.fault(),
+            Some(&xmlrpc_kit::Fault::new(10, "overdrawn by 30"))
+        );
         assert_eq!(c.call::<i64>("rates.interest", (1000,)).unwrap(), 20);
         assert_eq!(c.call::<String>("bank.name", ()).unwrap(), "Example Bank");
         assert_eq!(
             c.method_help("withdraw").unwrap(),
             "Takes `amount` out; a fault past zero."
         );
-        assert!(c.call::<i64>("audit", ()).is_err());
+        // Not exported: not a method.
+        let e = c.call::<i64>("audit", ()).unwrap_err();
+        assert_eq!(
+            e.fault(),
+            Some(&xmlrpc_kit::Fault::new(
+                -32601,
+                "method \"audit\" is not supported"
+            ))
+        );
     }
 }

@@ -40,6 +40,14 @@ mod tests {
             text.call_value("nothing", vec![]).unwrap(),
             xmlrpc_kit::Value::Nil
         );
-        assert!(math.call::<String>("upper", ("abc",)).is_err());
+        // Each path has only its own methods.
+        let e = math.call::<String>("upper", ("abc",)).unwrap_err();
+        assert_eq!(
+            e.fault(),
+            Some(&xmlrpc_kit::Fault::new(
+                -32601,
+                "method \"upper\" is not supported"
+            ))
+        );
     }
 }
