@@ -201,15 +201,21 @@ impl Instance for Exports {
                 );
             }
         }
-        match self.child_for(method) {
-            Some((child, rest)) if !rest.is_empty() => child.dispatch_at(
-                &CallSite {
-                    method: rest,
-                    ..*site
-                },
-                params,
-            ),
-            _ => Outcome::Ready(Err(Fault::method_not_found(method))),
+        let Some((child, rest)) = self.child_for(method).filter(|(_, rest)| !rest.is_empty())
+        else {
+            return Outcome::Ready(Err(Fault::method_not_found(method)));
+        };
+        let site = CallSite {
+            method: rest,
+            ..*site
+        };
+        match child.dispatch_at(&site, params) {
+            // The child names what it was asked (`rest`); the client asked
+            // for `method`, so its fault names that, as the root's does.
+            Outcome::Ready(Err(fault)) if fault == Fault::method_not_found(rest) => {
+                Outcome::Ready(Err(Fault::method_not_found(method)))
+            }
+            outcome => outcome,
         }
     }
 
