@@ -36,6 +36,15 @@ struct Cli {
     command: Command,
 }
 
+/// How `xmlrpc-kit demo` writes its log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// One line an event; an access event is its human line.
+    Human,
+    /// One JSON object a line, with every field.
+    Json,
+}
+
 /// `xmlrpc-kit demo`'s options.
 #[derive(Debug, clap::Args)]
 struct DemoArgs {
@@ -54,6 +63,13 @@ struct DemoArgs {
     /// Do not log requests.
     #[arg(long)]
     quiet: bool,
+    /// How the log on stderr is written: human (a line a request, as
+    /// Python's, plus the fault code; colour only on a terminal and
+    /// without NO_COLOR) or json (an object a line, each access field on
+    /// its own: peer, http_method, path, status, bytes_out, rpc_method,
+    /// fault_code, user, user_agent, elapsed_us).
+    #[arg(long, value_enum, default_value = "human", value_name = "FORMAT")]
+    log_format: LogFormat,
     /// Character encoding of responses (Python's `encoding`), e.g. iso-8859-1.
     #[arg(long, default_value = "utf-8")]
     encoding: String,
@@ -164,15 +180,7 @@ fn demo(args: &DemoArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        // Colour only on a terminal: a log file or a pipe gets plain text.
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
+    init_log(args.log_format);
     let Ok(drain) = Duration::try_from_secs_f64(args.drain) else {
         eprintln!(
             "xmlrpc-kit demo: --drain: {} is not a number of seconds",
@@ -228,6 +236,37 @@ fn demo(args: &DemoArgs) -> ExitCode {
         Err(e) => {
             eprintln!("xmlrpc-kit demo: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Installs the log on stderr in `format`, filtered by `RUST_LOG`
+/// (default `info`).
+fn init_log(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let log = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter);
+    match format {
+        LogFormat::Json => log.json().flatten_event(true).init(),
+        LogFormat::Human => {
+            // Colour only on a terminal, and not when NO_COLOR is set
+            // (no-color.org): a log file or a pipe gets plain text.
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            // An access event's fields are in its human line already.
+            let fields = tracing_subscriber::fmt::format::debug_fn(|writer, field, value| {
+                if field.name() == "message" {
+                    write!(writer, "{value:?}")
+                } else if xmlrpc_kit::front::AccessLog::FIELD_NAMES.contains(&field.name()) {
+                    Ok(())
+                } else {
+                    write!(writer, " {field}={value:?}")
+                }
+            });
+            log.with_ansi(std::io::stderr().is_terminal() && !no_color)
+                .fmt_fields(fields)
+                .init();
         }
     }
 }

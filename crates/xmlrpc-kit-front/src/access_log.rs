@@ -1,5 +1,6 @@
-//! The access log: one line per request, the same from every front end,
-//! with the peer's text escaped and bounded.
+//! The access log: one event per request, the same from every front end,
+//! with fields for structured subscribers (JSON) and one human line as its
+//! message, the peer's text escaped and bounded in both.
 
 use std::fmt::{self, Write as _};
 use std::time::Duration;
@@ -7,8 +8,11 @@ use std::time::Duration;
 use xmlrpc_kit_codec::untrusted_text::Escaped;
 
 /// One request as the access log records it (Python's `logRequests`,
-/// in the Common Log Format's spirit). Every front end (HTTP, SCGI, CGI)
-/// fills one in and [emits](Self::emit) it.
+/// in the Common Log Format's spirit, plus the fault code of an answer
+/// that is a fault). Every front end (HTTP, SCGI, CGI) fills one in and
+/// [emits](Self::emit) it: one `tracing` event whose message is the human
+/// line and whose [fields](Self::FIELD_NAMES) are each value on its own,
+/// for a JSON subscriber.
 ///
 /// The text fields are the peer's, and the line shows them so that they
 /// cannot break it: each is [escaped](xmlrpc_kit_codec::untrusted_text::Escaped)
@@ -29,11 +33,19 @@ use xmlrpc_kit_codec::untrusted_text::Escaped;
 ///     status: 200,
 ///     length: Some(131),
 ///     rpc_method: Some("pow\n127.0.0.1 \"GET / HTTP/1.1\" 200"),
+///     fault_code: None,
+///     user: None,
+///     user_agent: Some("Python-xmlrpc/3.11"),
 ///     elapsed: Duration::from_micros(49),
 /// };
 /// assert_eq!(
 ///     line.to_string(),
 ///     r#"127.0.0.1 "POST /RPC2\" 200 HTTP/1.1" 200 131 pow\n127.0.0.1 \"GET / HTTP/1.1\" 200 0.049ms"#
+/// );
+/// let fault = AccessLog { path: "/RPC2", rpc_method: Some("div"), fault_code: Some(-32500), ..line };
+/// assert_eq!(
+///     fault.to_string(),
+///     r#"127.0.0.1 "POST /RPC2 HTTP/1.1" 200 131 div fault=-32500 0.049ms"#
 /// );
 /// ```
 #[derive(Debug, Clone)]
@@ -52,6 +64,12 @@ pub struct AccessLog<'a> {
     pub length: Option<usize>,
     /// The XML-RPC method called, if the request could be read.
     pub rpc_method: Option<&'a str>,
+    /// The fault code, when the answer is a fault.
+    pub fault_code: Option<i32>,
+    /// Who the request authenticated as, if it did.
+    pub user: Option<&'a str>,
+    /// The client's `User-Agent`, if it sent one (not in the human line).
+    pub user_agent: Option<&'a str>,
     /// How long answering took.
     pub elapsed: Duration,
 }
@@ -60,10 +78,73 @@ impl AccessLog<'_> {
     /// How many characters of each text field the line shows.
     pub const FIELD_CHARS: usize = Escaped::FIELD_CHARS;
 
-    /// Writes the line through `tracing` (target `xmlrpc_kit::access`, level info):
-    /// `127.0.0.1 "POST /RPC2 HTTP/1.1" 200 131 pow 0.049ms`.
+    /// The names of the event's fields besides its message, in order:
+    /// what a JSON subscriber writes, and what a human formatter that shows
+    /// only the message leaves out.
+    pub const FIELD_NAMES: [&'static str; 11] = [
+        "peer",
+        "http_method",
+        "path",
+        "protocol",
+        "status",
+        "bytes_out",
+        "rpc_method",
+        "fault_code",
+        "user",
+        "user_agent",
+        "elapsed_us",
+    ];
+
+    /// Writes the event through `tracing` (target `xmlrpc_kit::access`,
+    /// level info): the human line as its message,
+    /// `127.0.0.1 "POST /RPC2 HTTP/1.1" 200 131 pow 0.049ms`, and each
+    /// value as a field of [`FIELD_NAMES`](Self::FIELD_NAMES) (text
+    /// escaped and bounded as in the line; a value not known is left out).
     pub fn emit(&self) {
-        tracing::info!(target: "xmlrpc_kit::access", "{self}");
+        tracing::info!(
+            target: "xmlrpc_kit::access",
+            peer = self.peer.map(tracing::field::display),
+            http_method = %field(self.method),
+            path = %field(self.path),
+            protocol = %field(self.protocol),
+            status = self.status,
+            bytes_out = self.length.map(|n| n as u64),
+            rpc_method = self.rpc_method.map(|m| tracing::field::display(field(m))),
+            fault_code = self.fault_code,
+            user = self.user.map(|u| tracing::field::display(field(u))),
+            user_agent = self.user_agent.map(|a| tracing::field::display(field(a))),
+            elapsed_us = u64::try_from(self.elapsed.as_micros()).unwrap_or(u64::MAX),
+            "{self}"
+        );
+    }
+}
+
+/// What a front end knows of its answer once it is made, for the access
+/// log: the status, the body's length, and for a call its method, fault
+/// code and the user it ran as.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answered {
+    /// The status answered.
+    pub status: u16,
+    /// The response body's length, if known.
+    pub length: Option<usize>,
+    /// The XML-RPC method called, if one was.
+    pub rpc_method: Option<String>,
+    /// The fault code, when the answer is a fault.
+    pub fault_code: Option<i32>,
+    /// Who the request authenticated as, if it did.
+    pub user: Option<String>,
+}
+
+impl Answered {
+    /// An answer that called no method: a refusal, the page, the health
+    /// path.
+    pub fn plain(status: u16, length: Option<usize>) -> Self {
+        Answered {
+            status,
+            length,
+            ..Answered::default()
+        }
     }
 }
 
@@ -89,6 +170,9 @@ impl fmt::Display for AccessLog<'_> {
         match self.rpc_method {
             Some(name) => write!(f, "{}", field(name))?,
             None => f.write_str("-")?,
+        }
+        if let Some(code) = self.fault_code {
+            write!(f, " fault={code}")?;
         }
         write!(f, " {:.3}ms", self.elapsed.as_secs_f64() * 1e3)
     }
@@ -121,6 +205,9 @@ mod tests {
             status: 200,
             length: Some(131),
             rpc_method: Some("pow"),
+            fault_code: None,
+            user: Some("ann"),
+            user_agent: None,
             elapsed: Duration::from_micros(49),
         };
         assert_eq!(
@@ -152,6 +239,9 @@ mod tests {
                 status: 200,
                 length: Some(1),
                 rpc_method,
+                fault_code: None,
+                user: None,
+                user_agent: None,
                 elapsed: Duration::ZERO,
             }
             .to_string()

@@ -1,4 +1,4 @@
-//! Authentication before dispatch: HTTP basic (constant-time comparison),
+//! Authentication before dispatch: HTTP basic (constant-time comparison, `subtle`),
 //! bearer tokens, or your own function of the request. A request that
 //! fails answers 401 with `WWW-Authenticate` and never reaches a handler;
 //! the identity reaches handlers through the request context
@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use crate::rejection::Rejection;
 use base64::Engine as _;
+use subtle::ConstantTimeEq as _;
 use xmlrpc_kit_server::context::{Identity, RequestContext};
 
 type Check = dyn Fn(&RequestContext) -> Option<Identity> + Send + Sync;
@@ -39,15 +40,10 @@ impl fmt::Debug for Authenticator {
     }
 }
 
-/// Equal, in time that depends on the lengths only.
+/// Equal, in time that depends on the lengths only (`subtle`'s
+/// comparison: no early exit at the first byte that differs).
 fn same(a: &[u8], b: &[u8]) -> bool {
-    let mut difference = a.len() ^ b.len();
-    for i in 0..a.len().max(b.len()) {
-        let x = a.get(i).copied().unwrap_or(0);
-        let y = b.get(i).copied().unwrap_or(0);
-        difference |= usize::from(x ^ y);
-    }
-    difference == 0
+    bool::from(a.ct_eq(b))
 }
 
 impl Authenticator {

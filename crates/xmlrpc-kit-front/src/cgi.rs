@@ -12,7 +12,7 @@ use xmlrpc_kit_server::context::{Identity, RequestContext};
 use xmlrpc_kit_server::{DispatchOptions, Dispatcher, Documentation, Methods};
 use xmlrpc_kit_transport::{BodyLimits, ContentCoding};
 
-use crate::access_log::AccessLog;
+use crate::access_log::{AccessLog, Answered};
 use crate::body::BodyPlan;
 use crate::cgi_response::{cgi_head, cgi_refusal};
 use crate::proxies::TrustedProxies;
@@ -71,6 +71,14 @@ impl CgiEnv {
         }
     }
 
+    /// The values of the `HTTP_*` variables of header `name` (any case).
+    fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.http_headers
+            .iter()
+            .filter(move |(header, _)| header.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
     /// What handlers may know of the request.
     fn context(&self) -> RequestContext {
         let mut context = RequestContext::new().with_path(self.path.as_deref().unwrap_or(""));
@@ -116,11 +124,10 @@ impl RequestHead for CgiEnv {
             // The web server has read the chunks.
             Field::TransferEncoding => (None, None),
         };
-        let headers = self
-            .http_headers
-            .iter()
-            .filter(move |(name, _)| header.is_some_and(|h| name.eq_ignore_ascii_case(h)))
-            .map(|(_, value)| value.as_bytes());
+        let headers = header
+            .into_iter()
+            .flat_map(|name| self.header_values(name))
+            .map(str::as_bytes);
         variable.map(str::as_bytes).into_iter().chain(headers)
     }
 
@@ -266,23 +273,27 @@ impl CgiHandler {
         let started = Instant::now();
         let context = self.proxies.resolve(env.context());
         let peer = context.peer();
-        let (status, response, rpc_method) = match self.answer(env, context, stdin) {
+        let (response, answered) = match self.answer(env, context, stdin) {
             Ok(answered) => answered,
-            Err(rejection) => (rejection.status(), cgi_refusal(&rejection), None),
+            Err(rejection) => {
+                let response = cgi_refusal(&rejection);
+                let length = rejection.body().len();
+                (response, Answered::plain(rejection.status(), Some(length)))
+            }
         };
         if self.log_requests {
-            let length = response
-                .windows(4)
-                .position(|w| w == b"\r\n\r\n")
-                .map(|head| response.len() - head - 4);
+            let user_agent = env.header_values("user-agent").next();
             AccessLog {
                 peer,
                 method: env.request_method.as_deref().unwrap_or("-"),
                 path: env.path.as_deref().unwrap_or("-"),
                 protocol: env.protocol.as_deref().unwrap_or("CGI"),
-                status,
-                length,
-                rpc_method: rpc_method.as_deref(),
+                status: answered.status,
+                length: answered.length,
+                rpc_method: answered.rpc_method.as_deref(),
+                fault_code: answered.fault_code,
+                user: answered.user.as_deref(),
+                user_agent,
                 elapsed: started.elapsed(),
             }
             .emit();
@@ -291,14 +302,13 @@ impl CgiHandler {
         stdout.flush()
     }
 
-    /// The status, the whole response, and the XML-RPC method called if
-    /// one was.
+    /// The whole response, and what the access log records of it.
     fn answer(
         &self,
         env: &CgiEnv,
         context: RequestContext,
         stdin: &mut dyn Read,
-    ) -> Result<(u16, Vec<u8>, Option<String>), Rejection> {
+    ) -> Result<(Vec<u8>, Answered), Rejection> {
         let site = Site {
             routes: &self.routes,
             health_path: None,
@@ -316,7 +326,8 @@ impl CgiHandler {
                     ContentCoding::Identity,
                     [],
                 );
-                return Ok((200, [head.as_bytes(), html].concat(), None));
+                let answered = Answered::plain(200, Some(html.len()));
+                return Ok(([head.as_bytes(), html].concat(), answered));
             }
             Admitted::Health => unreachable!("a CGI handler has no health path"),
         };
@@ -330,7 +341,14 @@ impl CgiHandler {
             ContentCoding::Identity,
             [],
         );
-        Ok((200, [head.into_bytes(), reply.body].concat(), reply.method))
+        let answered = Answered {
+            status: 200,
+            length: Some(reply.body.len()),
+            rpc_method: reply.method,
+            fault_code: reply.fault_code,
+            user: context.identity().map(|i| i.name().to_owned()),
+        };
+        Ok(([head.into_bytes(), reply.body].concat(), answered))
     }
 
     /// The body's bytes as sent: the length declared, or (run by hand) all

@@ -22,7 +22,7 @@ mod rejection;
 mod request;
 mod routing;
 
-pub use access_log::AccessLog;
+pub use access_log::{AccessLog, Answered};
 pub use auth::Authenticator;
 pub use body::BodyPlan;
 pub use cgi::{CgiEnv, CgiHandler};

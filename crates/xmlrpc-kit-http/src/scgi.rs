@@ -14,7 +14,7 @@ use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::sync::watch;
 use xmlrpc_kit_codec::{Fault, codes};
 use xmlrpc_kit_front::{
-    AccessLog, Admitted, Field, Rejection, RequestHead, TrustedProxies, admit, cgi_head,
+    AccessLog, Admitted, Answered, Field, Rejection, RequestHead, TrustedProxies, admit, cgi_head,
     cgi_refusal, content_length, health,
 };
 use xmlrpc_kit_server::context::{Identity, RequestContext};
@@ -259,11 +259,11 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
         answered = answer(&mut stream, &request, context, shared) => answered,
         () = reached(&mut stopping, Stop::Now) => return,
     };
-    let (status, length, rpc_method) = match answered {
+    let answered = match answered {
         Ok(done) => done,
         Err(rejection) => {
             let length = write_rejection(&mut stream, &rejection).await.ok();
-            (rejection.status(), length, None)
+            Answered::plain(rejection.status(), length)
         }
     };
     if shared.config.log_requests {
@@ -272,9 +272,12 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
             method: &method,
             path: &path,
             protocol: "SCGI",
-            status,
-            length,
-            rpc_method: rpc_method.as_deref(),
+            status: answered.status,
+            length: answered.length,
+            rpc_method: answered.rpc_method.as_deref(),
+            fault_code: answered.fault_code,
+            user: answered.user.as_deref(),
+            user_agent: head.get("HTTP_USER_AGENT"),
             elapsed: started.elapsed(),
         }
         .emit();
@@ -297,13 +300,13 @@ async fn discard_unread<S: AsyncRead + Unpin>(stream: &mut S, head: &Head, limit
     let _ = tokio::time::timeout(limits.body_read_timeout, copy).await;
 }
 
-/// Answers one request; returns the status, body length and method called.
+/// Answers one request; returns what the access log records of it.
 async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
     request: &ScgiRequest<'_>,
     context: RequestContext,
     shared: &Shared,
-) -> Result<(u16, Option<usize>, Option<String>), Rejection> {
+) -> Result<Answered, Rejection> {
     let limits = &shared.config.limits;
     let patience = limits.header_read_timeout;
     let accepts = request.accepts_gzip();
@@ -320,7 +323,7 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
                 [("Cache-Control", "no-store".to_owned())],
             );
             write_response(stream, head, text.as_bytes(), patience).await;
-            return Ok((status, Some(text.len()), None));
+            return Ok(Answered::plain(status, Some(text.len())));
         }
         Ok(Admitted::Page(page)) => {
             let coding = ContentCoding::choose(page.len(), threshold, accepts);
@@ -333,13 +336,19 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
                 [],
             );
             write_response(stream, head, body, patience).await;
-            return Ok((200, Some(body.len()), None));
+            return Ok(Answered::plain(200, Some(body.len())));
         }
         Err(rejection) => {
             discard_unread(stream, request.head, limits).await;
             return Err(rejection);
         }
     };
+    // Who it authenticated as, for the access log only.
+    let user = shared
+        .config
+        .log_requests
+        .then(|| context.identity().map(|i| i.name().to_owned()))
+        .flatten();
     let declared = plan.declared().unwrap_or_default();
     let mut reservation = shared.budgets.reservation();
     let read = read_body(&mut *stream, declared, &mut reservation);
@@ -359,8 +368,8 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     let coding = ContentCoding::choose(reply.body.len(), threshold, accepts);
     let payload = coding.encode(reply.body);
     // Held until written: a front end that does not read holds its answer.
-    let (payload, coding, _hold) = match shared.budgets.hold_answer(payload.len()) {
-        Ok(hold) => (payload, coding, hold),
+    let (payload, coding, fault_code, _hold) = match shared.budgets.hold_answer(payload.len()) {
+        Ok(hold) => (payload, coding, reply.fault_code, hold),
         Err(AnswersFull) => {
             let text = answers_full(payload.len(), limits);
             drop(payload);
@@ -368,12 +377,18 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
                 reply.method.clone(),
                 Fault::new(codes::INTERNAL_ERROR, text),
             );
-            (fault.body, ContentCoding::Identity, None)
+            (fault.body, ContentCoding::Identity, fault.fault_code, None)
         }
     };
     let head = cgi_head(Some(200), "text/xml", payload.len(), coding, []);
     write_response(stream, head, &payload, patience).await;
-    Ok((200, Some(payload.len()), reply.method))
+    Ok(Answered {
+        status: 200,
+        length: Some(payload.len()),
+        rpc_method: reply.method,
+        fault_code,
+        user,
+    })
 }
 
 /// Reads the `declared` bytes of a body, holding budget for them as they

@@ -114,6 +114,11 @@ impl RpcService {
                 request.method().clone(),
                 request.uri().path().to_owned(),
                 request.version(),
+                request
+                    .headers()
+                    .get(header::USER_AGENT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned),
             )
         });
         let context = self.request_context(&request);
@@ -129,7 +134,7 @@ impl RpcService {
                 .headers_mut()
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
-        if let Some((started, method, path, version)) = logged {
+        if let Some((started, method, path, version, user_agent)) = logged {
             let response = &answer.response;
             AccessLog {
                 peer: client,
@@ -142,6 +147,9 @@ impl RpcService {
                     .get(header::CONTENT_LENGTH)
                     .and_then(|v| v.to_str().ok()?.parse().ok()),
                 rpc_method: answer.method.as_deref(),
+                fault_code: answer.fault_code,
+                user: answer.user.as_deref(),
+                user_agent: user_agent.as_deref(),
                 elapsed: started.elapsed(),
             }
             .emit();
@@ -180,6 +188,13 @@ impl RpcService {
                 return Err(rejection);
             }
         };
+        // Who it authenticated as, for the access log only.
+        let user = self
+            .shared
+            .config
+            .log_requests
+            .then(|| context.identity().map(|i| i.name().to_owned()))
+            .flatten();
         let mut reservation = self.shared.budgets.reservation();
         let body = BodyRead {
             plan,
@@ -202,6 +217,8 @@ impl RpcService {
                 response: http_response,
                 hold,
                 method: reply.method,
+                fault_code: reply.fault_code,
+                user,
             }),
             Err(AnswersFull) => {
                 let length = http_response.body().len();
@@ -214,6 +231,8 @@ impl RpcService {
                     response: response::xml(fault.body, ContentCoding::Identity),
                     hold: None,
                     method: reply.method,
+                    fault_code: fault.fault_code,
+                    user,
                 })
             }
         }
@@ -329,6 +348,11 @@ struct Answer {
     hold: Option<AnswerHold>,
     /// The XML-RPC method called, if one was.
     method: Option<String>,
+    /// The fault code, when the answer is a fault.
+    fault_code: Option<i32>,
+    /// Who the request authenticated as, when it did and requests are
+    /// logged.
+    user: Option<String>,
 }
 
 impl Answer {
@@ -338,6 +362,8 @@ impl Answer {
             response,
             hold: None,
             method: None,
+            fault_code: None,
+            user: None,
         }
     }
 }
