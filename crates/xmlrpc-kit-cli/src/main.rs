@@ -180,7 +180,15 @@ fn demo(args: &DemoArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_log(args.log_format);
+    let log = init_log(args.log_format);
+    let code = serve_demo(args, encoding);
+    log.report_dropped();
+    code
+}
+
+/// The demo, served over HTTP (and the other listen addresses) or
+/// answering one CGI request.
+fn serve_demo(args: &DemoArgs, encoding: xmlrpc_kit::OutputEncoding) -> ExitCode {
     let Ok(drain) = Duration::try_from_secs_f64(args.drain) else {
         eprintln!(
             "xmlrpc-kit demo: --drain: {} is not a number of seconds",
@@ -240,13 +248,45 @@ fn demo(args: &DemoArgs) -> ExitCode {
     }
 }
 
+/// Lines the log may hold before it drops new ones (and counts them)
+/// rather than make a request wait for stderr.
+const LOG_QUEUE_LINES: usize = 64 * 1024;
+
+/// The log's writer thread, flushed when dropped, and its count of lines
+/// dropped because stderr could not keep up.
+struct Log {
+    _flushed_on_drop: tracing_appender::non_blocking::WorkerGuard,
+    dropped: tracing_appender::non_blocking::ErrorCounter,
+}
+
+impl Log {
+    /// Says how many lines were dropped, if any (on stderr, directly).
+    fn report_dropped(&self) {
+        let dropped = self.dropped.dropped_lines();
+        if dropped > 0 {
+            eprintln!(
+                "xmlrpc-kit demo: {dropped} log lines dropped: stderr could not keep up \
+                 (the queue holds {LOG_QUEUE_LINES} lines)"
+            );
+        }
+    }
+}
+
 /// Installs the log on stderr in `format`, filtered by `RUST_LOG`
-/// (default `info`).
-fn init_log(format: LogFormat) {
+/// (default `info`). Lines are written by a thread of their own through a
+/// bounded queue, so a slow stderr (a file, a pipe) never holds up a
+/// request; past the queue's size new lines are dropped and counted.
+fn init_log(format: LogFormat) -> Log {
+    let (writer, flushed_on_drop) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(true)
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .thread_name("xmlrpc-kit-log")
+        .finish(std::io::stderr());
+    let dropped = writer.error_counter();
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let log = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_env_filter(filter);
     match format {
         LogFormat::Json => log.json().flatten_event(true).init(),
@@ -268,6 +308,10 @@ fn init_log(format: LogFormat) {
                 .fmt_fields(fields)
                 .init();
         }
+    }
+    Log {
+        _flushed_on_drop: flushed_on_drop,
+        dropped,
     }
 }
 

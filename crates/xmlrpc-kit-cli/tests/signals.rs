@@ -75,9 +75,20 @@ fn sigterm_lets_the_call_in_flight_finish_then_exits_0() {
     );
     drop(in_flight);
     assert!(exit_within(&mut demo, Duration::from_secs(10)).success());
+    // The stop is logged, step by step.
     let log: Vec<String> = demo.stderr.try_iter().collect();
-    assert!(
-        log.iter().any(|l| l.contains("SIGTERM: stopping")),
+    let stop: Vec<&str> = log
+        .iter()
+        .filter_map(|l| l.split_once(" INFO ").map(|(_, event)| event))
+        .filter(|event| !event.starts_with("xmlrpc_kit::access"))
+        .collect();
+    assert_eq!(
+        stop,
+        [
+            "xmlrpc_kit_http::lifecycle: SIGTERM: stopping; calls in flight may finish (a second signal stops at once)",
+            "xmlrpc_kit_http::server: no longer accepting; 1 open connections finish their calls",
+            "xmlrpc_kit_http::server: stopped: every call in flight was answered",
+        ],
         "{log:#?}"
     );
 }

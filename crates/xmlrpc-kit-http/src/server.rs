@@ -138,6 +138,8 @@ impl Server {
         advance(&self.signal, Stop::Graceful);
         // The accept loops end, dropping their sockets (and socket files).
         while accepting.join_next().await.is_some() {}
+        let open = connections.count();
+        tracing::info!("no longer accepting; {open} open connections finish their calls");
         let grace = shared.config.shutdown_grace;
         let drained = tokio::time::timeout(grace, async {
             tokio::select! {
@@ -147,7 +149,7 @@ impl Server {
         })
         .await;
         match drained {
-            Ok(true) => {}
+            Ok(true) => tracing::info!("stopped: every call in flight was answered"),
             Ok(false) => tracing::warn!(
                 connections = connections.count(),
                 "stopped at once; calls in flight dropped"
