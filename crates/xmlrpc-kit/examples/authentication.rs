@@ -62,6 +62,10 @@ fn server() -> xmlrpc_kit::ServerBuilder<xmlrpc_kit::serves::ByPath> {
 }
 
 fn main() -> std::io::Result<()> {
+    // The access log (one line a request) and the server's events on stderr.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .init();
     // In production, one server per authentication policy (or a custom
     // Authenticator that looks at the path): here /RPC2 and /legacy are
     // served apart to keep the example short.

@@ -39,6 +39,10 @@ fn app() -> Router {
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
+    // The access log (one line a request) and the server's events on stderr.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .init();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
     println!("serving on http://{}/RPC2", listener.local_addr()?);
     axum::serve(listener, app()).await

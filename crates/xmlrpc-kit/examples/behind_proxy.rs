@@ -138,6 +138,10 @@ fn options() -> Result<Options, String> {
 }
 
 fn main() -> ExitCode {
+    // The access log (one line a request) and the server's events on stderr.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .init();
     let options = match options() {
         Ok(options) => options,
         Err(e) => {

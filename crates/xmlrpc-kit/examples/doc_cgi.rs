@@ -20,6 +20,11 @@ fn handler() -> CgiHandler {
 }
 
 fn main() -> std::io::Result<()> {
+    // Errors (and, with .log_requests(true), one line a request) on
+    // stderr, which the web server keeps; stdout is the response.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .init();
     handler().handle_request(None)
 }
 

@@ -24,6 +24,10 @@ fn server() -> xmlrpc_kit::ServerBuilder {
 }
 
 fn main() -> std::io::Result<()> {
+    // The access log (one line a request) and the server's events on stderr.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .init();
     server().bind(("127.0.0.1", 8000))?.serve_forever()
 }
 

@@ -42,6 +42,10 @@ fn methods() -> Methods {
 }
 
 fn main() -> std::io::Result<()> {
+    // The access log (one line a request) and the server's events on stderr.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .init();
     Server::builder(methods())
         .allow_none(true)
         .bind(("127.0.0.1", 8000))?

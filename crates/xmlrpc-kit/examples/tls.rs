@@ -17,6 +17,10 @@ fn server(tls: TlsConfig) -> xmlrpc_kit::ServerBuilder {
 }
 
 fn main() -> std::io::Result<()> {
+    // The access log (one line a request) and the server's events on stderr.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [cert, key, client_ca] = args.as_slice() else {
         eprintln!("usage: tls CERT.pem KEY.pem CLIENT_CA.pem");
