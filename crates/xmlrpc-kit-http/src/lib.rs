@@ -37,6 +37,7 @@ mod scgi;
 mod server;
 pub mod serves;
 mod service;
+mod service_manager;
 mod shared;
 mod socket;
 mod time_limit;

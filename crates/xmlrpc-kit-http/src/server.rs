@@ -13,6 +13,7 @@ use xmlrpc_kit_transport::Address;
 use crate::admission::Connections;
 use crate::lifecycle::{ShutdownHandle, Stop, advance, reached};
 use crate::listener::{Family, Listener, accept_loop};
+use crate::service_manager;
 use crate::shared::Shared;
 use crate::socket::Accepting;
 
@@ -125,8 +126,12 @@ impl Server {
                 self.signal.clone(),
             ));
         }
+        service_manager::ready();
+        let watchdog = service_manager::watchdog_interval()
+            .map(|interval| tokio::spawn(service_manager::keep_alive(interval)));
         let mut stop = self.signal.subscribe();
         reached(&mut stop, Stop::Draining).await;
+        service_manager::stopping();
         let drain = shared.config.drain;
         if !drain.is_zero() {
             tracing::info!("draining for {drain:?} before the server stops accepting");
@@ -163,6 +168,9 @@ impl Server {
             }
         }
         sweeping.abort();
+        if let Some(watchdog) = watchdog {
+            watchdog.abort();
+        }
         Ok(())
     }
 }
