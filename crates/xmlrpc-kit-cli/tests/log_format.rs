@@ -1,6 +1,7 @@
 //! `xmlrpc-kit demo`'s access log in both formats: a call answered with a
 //! fault shows its code in the human line, and `--log-format json` writes
-//! one JSON object a line with every access field on its own.
+//! one JSON object a line with every access field on its own, the trace id
+//! of the request's `traceparent` among them.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -20,7 +21,9 @@ fn divide_by_zero(addr: SocketAddr) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
     write!(
         stream,
-        "POST /RPC2 HTTP/1.1\r\nHost: test\r\nUser-Agent: log-test/1.0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "POST /RPC2 HTTP/1.1\r\nHost: test\r\nUser-Agent: log-test/1.0\r\n\
+         traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\r\n\
+         X-Request-Id: not-trusted\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
     .unwrap();
@@ -71,6 +74,14 @@ fn json_lines_carry_every_access_field() {
     // What varies from run to run: there, and of its type.
     assert!(object.remove("timestamp").unwrap().is_string(), "{line}");
     assert!(object.remove("elapsed_us").unwrap().is_u64(), "{line}");
+    // The client is no trusted proxy: its X-Request-Id is not believed,
+    // the id is made here.
+    let request_id = object.remove("request_id").unwrap();
+    let request_id = request_id.as_str().unwrap();
+    assert!(
+        request_id.len() == 16 && request_id.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{line}"
+    );
     let message = object.remove("message").unwrap();
     assert!(
         message
@@ -93,6 +104,7 @@ fn json_lines_carry_every_access_field() {
             "rpc_method": "div",
             "fault_code": -32500,
             "user_agent": "log-test/1.0",
+            "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",
         })
     );
 }

@@ -36,6 +36,8 @@ use xmlrpc_kit_codec::untrusted_text::Escaped;
 ///     fault_code: None,
 ///     user: None,
 ///     user_agent: Some("Python-xmlrpc/3.11"),
+///     request_id: Some("7f3a"),
+///     trace_id: None,
 ///     elapsed: Duration::from_micros(49),
 /// };
 /// assert_eq!(
@@ -70,6 +72,12 @@ pub struct AccessLog<'a> {
     pub user: Option<&'a str>,
     /// The client's `User-Agent`, if it sent one (not in the human line).
     pub user_agent: Option<&'a str>,
+    /// The request's id ([`Correlation`](crate::Correlation); not in the
+    /// human line).
+    pub request_id: Option<&'a str>,
+    /// The trace it belongs to, from its `traceparent` (not in the human
+    /// line).
+    pub trace_id: Option<&'a str>,
     /// How long answering took.
     pub elapsed: Duration,
 }
@@ -81,7 +89,7 @@ impl AccessLog<'_> {
     /// The names of the event's fields besides its message, in order:
     /// what a JSON subscriber writes, and what a human formatter that shows
     /// only the message leaves out.
-    pub const FIELD_NAMES: [&'static str; 11] = [
+    pub const FIELD_NAMES: [&'static str; 13] = [
         "peer",
         "http_method",
         "path",
@@ -92,6 +100,8 @@ impl AccessLog<'_> {
         "fault_code",
         "user",
         "user_agent",
+        "request_id",
+        "trace_id",
         "elapsed_us",
     ];
 
@@ -113,6 +123,8 @@ impl AccessLog<'_> {
             fault_code = self.fault_code,
             user = self.user.map(|u| tracing::field::display(field(u))),
             user_agent = self.user_agent.map(|a| tracing::field::display(field(a))),
+            request_id = self.request_id.map(|id| tracing::field::display(field(id))),
+            trace_id = self.trace_id,
             elapsed_us = u64::try_from(self.elapsed.as_micros()).unwrap_or(u64::MAX),
             "{self}"
         );
@@ -208,6 +220,8 @@ mod tests {
             fault_code: None,
             user: Some("ann"),
             user_agent: None,
+            request_id: None,
+            trace_id: None,
             elapsed: Duration::from_micros(49),
         };
         assert_eq!(
@@ -242,6 +256,8 @@ mod tests {
                 fault_code: None,
                 user: None,
                 user_agent: None,
+                request_id: None,
+                trace_id: None,
                 elapsed: Duration::ZERO,
             }
             .to_string()

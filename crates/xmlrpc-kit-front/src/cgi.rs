@@ -15,6 +15,7 @@ use xmlrpc_kit_transport::{BodyLimits, ContentCoding};
 use crate::access_log::{AccessLog, Answered};
 use crate::body::BodyPlan;
 use crate::cgi_response::{cgi_head, cgi_refusal};
+use crate::correlation::Correlation;
 use crate::proxies::TrustedProxies;
 use crate::rejection::Rejection;
 use crate::request::{Admitted, Field, RequestHead, Site, admit};
@@ -273,6 +274,10 @@ impl CgiHandler {
         let started = Instant::now();
         let context = self.proxies.resolve(env.context());
         let peer = context.peer();
+        let correlation = self.log_requests.then(|| {
+            let front_peer = env.remote_addr.as_deref().and_then(|a| a.parse().ok());
+            Correlation::of(&context, self.proxies.trusts_peer(front_peer))
+        });
         let (response, answered) = match self.answer(env, context, stdin) {
             Ok(answered) => answered,
             Err(rejection) => {
@@ -294,6 +299,8 @@ impl CgiHandler {
                 fault_code: answered.fault_code,
                 user: answered.user.as_deref(),
                 user_agent,
+                request_id: correlation.as_ref().map(|c| c.request_id.as_str()),
+                trace_id: correlation.as_ref().and_then(|c| c.trace_id.as_deref()),
                 elapsed: started.elapsed(),
             }
             .emit();

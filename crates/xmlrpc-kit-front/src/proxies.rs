@@ -181,16 +181,21 @@ impl TrustedProxies {
         self.networks.iter().any(|net| net.contains(&address))
     }
 
+    /// Whether a request from `peer` comes from a trusted proxy: a trusted
+    /// address, or (`None`) a Unix socket when those are trusted.
+    pub fn trusts_peer(&self, peer: Option<IpAddr>) -> bool {
+        match peer {
+            Some(address) => self.trusts(address),
+            None => self.unix,
+        }
+    }
+
     /// The client's address for `request`: its peer, or when the peer is a
     /// trusted proxy, the nearest untrusted address of the forwarding
     /// chain. `None` when the request has no peer.
     pub fn client(&self, request: &RequestContext) -> Option<IpAddr> {
         let peer = request.peer();
-        let peer_trusted = match peer {
-            Some(address) => self.trusts(address),
-            None => self.unix,
-        };
-        if !peer_trusted {
+        if !self.trusts_peer(peer) {
             return peer;
         }
         let mut client = peer;

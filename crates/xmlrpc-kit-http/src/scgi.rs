@@ -14,8 +14,8 @@ use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::sync::watch;
 use xmlrpc_kit_codec::{Fault, codes};
 use xmlrpc_kit_front::{
-    AccessLog, Admitted, Answered, Field, Rejection, RequestHead, TrustedProxies, admit, cgi_head,
-    cgi_refusal, content_length, health,
+    AccessLog, Admitted, Answered, Correlation, Field, Rejection, RequestHead, TrustedProxies,
+    admit, cgi_head, cgi_refusal, content_length, health,
 };
 use xmlrpc_kit_server::context::{Identity, RequestContext};
 use xmlrpc_kit_transport::ContentCoding;
@@ -248,7 +248,12 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
     let _in_progress = conn.start_request();
     let method = head.get("REQUEST_METHOD").unwrap_or("POST").to_owned();
     let path = head.path();
-    let context = head.context(&path, &shared.config.trusted_proxies);
+    let proxies = &shared.config.trusted_proxies;
+    let context = head.context(&path, proxies);
+    let correlation = shared.config.log_requests.then(|| {
+        let front_peer = head.get("REMOTE_ADDR").and_then(|a| a.parse().ok());
+        Correlation::of(&context, proxies.trusts_peer(front_peer))
+    });
     let client = context.peer().or(peer.map(|p| p.ip()));
     let request = ScgiRequest {
         head: &head,
@@ -278,6 +283,8 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
             fault_code: answered.fault_code,
             user: answered.user.as_deref(),
             user_agent: head.get("HTTP_USER_AGENT"),
+            request_id: correlation.as_ref().map(|c| c.request_id.as_str()),
+            trace_id: correlation.as_ref().and_then(|c| c.trace_id.as_deref()),
             elapsed: started.elapsed(),
         }
         .emit();

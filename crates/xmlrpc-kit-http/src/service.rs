@@ -16,7 +16,9 @@ use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Request, Response};
 use xmlrpc_kit_codec::{Fault, codes};
-use xmlrpc_kit_front::{AccessLog, Admitted, Field, Page, Rejection, RequestHead, admit};
+use xmlrpc_kit_front::{
+    AccessLog, Admitted, Correlation, Field, Page, Rejection, RequestHead, admit,
+};
 use xmlrpc_kit_server::context::RequestContext;
 use xmlrpc_kit_transport::ContentCoding;
 
@@ -123,6 +125,10 @@ impl RpcService {
         });
         let context = self.request_context(&request);
         let client = context.peer();
+        let correlation = logged.is_some().then(|| {
+            let proxies = &self.shared.config.trusted_proxies;
+            Correlation::of(&context, proxies.trusts_peer(self.peer.map(|p| p.ip())))
+        });
         let mut answer = match self.answer(request, context).await {
             Ok(answered) => answered,
             Err(rejection) => Answer::plain(response::rejected(&rejection)),
@@ -150,6 +156,8 @@ impl RpcService {
                 fault_code: answer.fault_code,
                 user: answer.user.as_deref(),
                 user_agent: user_agent.as_deref(),
+                request_id: correlation.as_ref().map(|c| c.request_id.as_str()),
+                trace_id: correlation.as_ref().and_then(|c| c.trace_id.as_deref()),
                 elapsed: started.elapsed(),
             }
             .emit();

@@ -254,10 +254,10 @@ pub use xmlrpc_kit_front::{Authenticator, CgiEnv, CgiHandler};
 #[cfg(feature = "server")]
 pub mod front {
     pub use xmlrpc_kit_front::{
-        AccessLog, Admitted, Answered, BodyPlan, Call, Endpoint, Field, ForwardedHeader,
-        InvalidForwardedHeader, InvalidNetwork, Page, Rejection, RequestHead, Routes, Site,
-        TrustedProxies, admit, cgi_head, cgi_refusal, check_host, check_streamed, content_length,
-        declared_length, health, reason,
+        AccessLog, Admitted, Answered, BodyPlan, Call, Correlation, Endpoint, Field,
+        ForwardedHeader, InvalidForwardedHeader, InvalidNetwork, Page, Rejection, RequestHead,
+        Routes, Site, TrustedProxies, admit, cgi_head, cgi_refusal, check_host, check_streamed,
+        content_length, declared_length, health, reason, trace_id,
     };
 }
 
