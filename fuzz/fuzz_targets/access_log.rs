@@ -40,7 +40,24 @@ impl tracing::field::Visit for Message {
     fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
         if field.name() == "message" {
             let _ = write!(self.0, "{value:?}");
+            return;
         }
+        // Every other field (what a JSON subscriber writes) is escaped and
+        // bounded as the line's fields are.
+        let text = format!("{value:?}");
+        assert!(
+            !text
+                .chars()
+                .any(xmlrpc_kit::untrusted_text::is_display_control),
+            "a raw control or bidi character in field {}: {text:?}",
+            field.name()
+        );
+        assert!(
+            text.len() <= AccessLog::FIELD_CHARS * 8 + 3,
+            "field {} is {} bytes long",
+            field.name(),
+            text.len()
+        );
     }
 }
 

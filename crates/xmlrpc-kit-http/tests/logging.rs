@@ -24,12 +24,14 @@ impl Write for Captured {
     }
 }
 
-/// A subscriber writing plain lines (no colour) into `captured`.
+/// A subscriber writing plain lines (no colour) into `captured`: the
+/// request log and the handlers' events, not the server's stop.
 fn subscriber(captured: &Captured) -> impl tracing::Subscriber + Send + Sync + 'static {
     let writer = captured.clone();
     tracing_subscriber::fmt()
         .with_writer(move || writer.clone())
         .with_ansi(false)
+        .with_env_filter("info,xmlrpc_kit_http::server=off")
         .finish()
 }
 
@@ -80,6 +82,27 @@ fn one_line_per_request_when_on() {
     );
     assert!(lines[0].contains(" add "), "{log}");
     assert!(lines[1].contains("\"POST /nowhere HTTP/1.1\" 404"), "{log}");
+    // Each value is a field of the event too (a request id is made here:
+    // the client is no trusted proxy).
+    let fields = |line: &str| {
+        let (_, fields) = line.split_once(" peer=").unwrap();
+        let (fields, elapsed) = fields.rsplit_once(" elapsed_us=").unwrap();
+        let (fields, id) = fields.rsplit_once(" request_id=").unwrap();
+        assert!(
+            id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{line}"
+        );
+        assert!(elapsed.parse::<u64>().is_ok(), "{line}");
+        format!("peer={fields}")
+    };
+    assert_eq!(
+        fields(lines[0]),
+        "peer=127.0.0.1 http_method=POST path=/RPC2 protocol=HTTP/1.1 status=200 bytes_out=131 rpc_method=add"
+    );
+    assert_eq!(
+        fields(lines[1]),
+        "peer=127.0.0.1 http_method=POST path=/nowhere protocol=HTTP/1.1 status=404 bytes_out=13"
+    );
 }
 
 #[test]
@@ -100,7 +123,14 @@ fn shouting_methods() -> Methods {
 /// The log's lines, checked to hold no control character (the fmt
 /// subscriber's own line ends aside) and no bidi control.
 fn clean_lines(log: &str) -> Vec<&str> {
-    let lines: Vec<&str> = log.lines().collect();
+    // An access event's line is its message; its fields follow it.
+    let lines: Vec<&str> = log
+        .lines()
+        .map(|line| {
+            line.split_once(" peer=")
+                .map_or(line, |(message, _)| message)
+        })
+        .collect();
     for line in &lines {
         assert!(
             !line
