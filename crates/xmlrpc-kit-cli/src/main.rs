@@ -105,6 +105,17 @@ struct DemoArgs {
     /// accepting, so a load balancer moves away first (DEPLOYMENT.md).
     #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
     drain: f64,
+    /// The certificate chain (PEM: the server's certificate, then any
+    /// intermediates) of the https:// listeners.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The private key (PEM: PKCS#8, PKCS#1 or SEC1) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<std::path::PathBuf>,
+    /// Require every https:// client to present a certificate signed by a
+    /// CA in this PEM file (mutual TLS).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_client_ca: Option<std::path::PathBuf>,
     /// Answer GET on this path with 200 ok while serving, 503 once stopping.
     #[arg(long, value_name = "PATH")]
     health_path: Option<String>,
@@ -228,6 +239,20 @@ fn serve_demo(args: &DemoArgs, encoding: xmlrpc_kit::OutputEncoding) -> ExitCode
     if let Some(path) = &args.health_path {
         builder = builder.health_path(path.clone());
     }
+    match tls(args) {
+        Ok(Some(tls)) => builder = builder.tls(tls),
+        Ok(None) if listen.iter().any(|a| a.starts_with("https://")) => {
+            eprintln!(
+                "xmlrpc-kit demo: an https:// listener needs --tls-cert FILE and --tls-key FILE"
+            );
+            return ExitCode::from(2);
+        }
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("xmlrpc-kit demo: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let server = builder.listen(&listen);
     let server = match server {
         Ok(server) => server,
@@ -313,6 +338,25 @@ fn init_log(format: LogFormat) -> Log {
         _flushed_on_drop: flushed_on_drop,
         dropped,
     }
+}
+
+/// The https:// listeners' certificate, key and client CAs, if given.
+fn tls(args: &DemoArgs) -> std::io::Result<Option<xmlrpc_kit::TlsConfig>> {
+    let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) else {
+        return Ok(None);
+    };
+    let config = xmlrpc_kit::TlsConfig::from_pem_files(cert, key)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("--tls-cert/--tls-key: {e}")))?;
+    let Some(ca) = &args.tls_client_ca else {
+        return Ok(Some(config));
+    };
+    let pem = std::fs::read(ca).map_err(|e| {
+        std::io::Error::new(e.kind(), format!("--tls-client-ca: {}: {e}", ca.display()))
+    })?;
+    config
+        .require_client_certificates(&pem)
+        .map(Some)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("--tls-client-ca: {e}")))
 }
 
 /// Serves until SIGTERM or SIGINT (graceful; a second one stops at once),

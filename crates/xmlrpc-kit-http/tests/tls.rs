@@ -6,55 +6,8 @@
 mod common;
 
 use common::{TestServer, methods};
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
-};
 use xmlrpc_kit::{Client, Server, TlsConfig};
-
-/// A CA, a server certificate for 127.0.0.1 and localhost, and a client
-/// certificate, all PEM.
-struct Pki {
-    ca: String,
-    server_cert: String,
-    server_key: String,
-    client_cert: String,
-    client_key: String,
-}
-
-/// Parameters for `names` with `common_name` as the subject (each
-/// certificate its own, so none looks self-signed to OpenSSL).
-fn params(names: &[&str], common_name: &str) -> CertificateParams {
-    let mut params =
-        CertificateParams::new(names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>()).unwrap();
-    params
-        .distinguished_name
-        .push(DnType::CommonName, common_name);
-    params
-}
-
-fn pki() -> Pki {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = params(&[], "xmlrpc test CA");
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca = ca_params.self_signed(&ca_key).unwrap().pem();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let server_key = KeyPair::generate().unwrap();
-    let server_cert = params(&["localhost", "127.0.0.1"], "localhost")
-        .signed_by(&server_key, &issuer)
-        .unwrap()
-        .pem();
-    let client_key = KeyPair::generate().unwrap();
-    let mut client_params = params(&["client"], "client");
-    client_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    let client_cert = client_params.signed_by(&client_key, &issuer).unwrap().pem();
-    Pki {
-        ca,
-        server_cert,
-        server_key: server_key.serialize_pem(),
-        client_cert,
-        client_key: client_key.serialize_pem(),
-    }
-}
+use xmlrpc_kit_test_support::pki::pki;
 
 fn https_server(tls: TlsConfig) -> (TestServer, String) {
     let server = Server::builder(methods())

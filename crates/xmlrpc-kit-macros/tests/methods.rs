@@ -122,44 +122,22 @@ async fn call(d: &Dispatcher, method: &str, params: Vec<Value>) -> Result<Value,
 #[tokio::test]
 async fn every_receiver_answers() {
     let d = dispatcher();
-    assert_eq!(
-        call(&d, "deposit", vec![Value::I8(10)]).await,
-        Ok(Value::Int(10))
-    );
-    assert_eq!(
-        call(&d, "withdraw", vec![Value::Int(3)]).await,
-        Ok(Value::Int(7))
-    );
-    assert_eq!(call(&d, "balance", vec![]).await, Ok(Value::Int(7)));
-    assert_eq!(
-        call(&d, "double", vec![Value::Int(4)]).await,
-        Ok(Value::Int(8))
-    );
-    assert_eq!(
-        call(&d, "triple", vec![Value::Int(4)]).await,
-        Ok(Value::Int(12))
-    );
-    assert_eq!(
-        call(&d, "util.version", vec![]).await,
-        Ok(Value::String("1.0".into()))
-    );
-    assert_eq!(
-        call(&d, "math.square", vec![Value::Int(5)]).await,
-        Ok(Value::Int(25))
-    );
-    assert_eq!(
-        call(&d, "add", vec![Value::Int(2), Value::Int(3)]).await,
-        Ok(Value::Int(5))
-    );
-    assert_eq!(
-        call(
-            &d,
-            "text.join",
-            vec![Value::String("a".into()), Value::String("b".into())]
-        )
-        .await,
-        Ok(Value::String("ab".into()))
-    );
+    let s = |text: &str| Value::String(text.into());
+    // In order: each call sees the account as the one before left it.
+    let calls = [
+        ("deposit", vec![Value::I8(10)], Value::Int(10)),
+        ("withdraw", vec![Value::Int(3)], Value::Int(7)),
+        ("balance", vec![], Value::Int(7)),
+        ("double", vec![Value::Int(4)], Value::Int(8)),
+        ("triple", vec![Value::Int(4)], Value::Int(12)),
+        ("util.version", vec![], s("1.0")),
+        ("math.square", vec![Value::Int(5)], Value::Int(25)),
+        ("add", vec![Value::Int(2), Value::Int(3)], Value::Int(5)),
+        ("text.join", vec![s("a"), s("b")], s("ab")),
+    ];
+    for (method, params, answer) in calls {
+        assert_eq!(call(&d, method, params).await, Ok(answer), "{method}");
+    }
     // Errors convert to faults.
     assert_eq!(
         call(&d, "withdraw", vec![Value::Int(100)]).await,

@@ -323,6 +323,21 @@ mod tests {
         names.iter().copied().collect()
     }
 
+    /// A whole page: its `<title>` (as written), the page's style, and
+    /// `body` (what follows the style, up to the footer).
+    fn whole_page(title: &str, body: &str) -> String {
+        [
+            r##"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>"##,
+            title,
+            "</title><style>",
+            STYLE,
+            "</style></head><body>",
+            body,
+            r##"<footer>XML-RPC endpoint: POST a <code>methodCall</code> to this address. Served by xmlrpc-kit.</footer></body></html>"##,
+        ]
+        .concat()
+    }
+
     fn render(text: &str, names: &[&str]) -> String {
         marked_up(text, &known(names), None).into_string()
     }
@@ -337,22 +352,17 @@ mod tests {
             .server_name(hostile)
             .server_documentation(hostile)
             .render(&methods);
+        // The hostile text as the page writes it, and as its anchors do.
+        let h = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;&amp;amp;";
+        let anchor = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img_src=x_onerror=alert(2)&gt;&amp;amp;";
         assert_eq!(
             page,
-            [
-                r##"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;&amp;amp;</title><style>"##,
-                STYLE,
-                concat!(
-                    r##"</style></head><body>"##,
-                    r##"<header><h1>&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;&amp;amp;</h1><p class="intro">&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;&amp;amp;</p></header>"##,
-                    r##"<nav aria-label="Methods"><h2>Methods</h2><ol class="toc">"##,
-                    r##"<li><a href="#method-&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img_src=x_onerror=alert(2)&gt;&amp;amp;"><code>&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;&amp;amp;</code></a></li></ol></nav>"##,
-                    r##"<main>"##,
-                    r##"<section class="method" id="method-&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img_src=x_onerror=alert(2)&gt;&amp;amp;"><h3><code class="sig"><span class="name">&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;&amp;amp;</span>() → <span class="type">int</span></code><a class="permalink" href="#method-&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img_src=x_onerror=alert(2)&gt;&amp;amp;" aria-label="Link to &lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;&amp;amp;">¶</a></h3><p class="help">&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;&amp;amp;</p></section></main>"##,
-                    r##"<footer>XML-RPC endpoint: POST a <code>methodCall</code> to this address. Served by xmlrpc-kit.</footer></body></html>"##
+            whole_page(
+                h,
+                &format!(
+                    r##"<header><h1>{h}</h1><p class="intro">{h}</p></header><nav aria-label="Methods"><h2>Methods</h2><ol class="toc"><li><a href="#method-{anchor}"><code>{h}</code></a></li></ol></nav><main><section class="method" id="method-{anchor}"><h3><code class="sig"><span class="name">{h}</span>() → <span class="type">int</span></code><a class="permalink" href="#method-{anchor}" aria-label="Link to {h}">¶</a></h3><p class="help">{h}</p></section></main>"##
                 ),
-            ]
-            .concat()
+            )
         );
         assert!(!page.contains("<script>alert"), "{page}");
         assert!(!page.contains("<img"), "{page}");
@@ -414,11 +424,9 @@ mod tests {
         let page = Documentation::default().render(&methods);
         assert_eq!(
             page,
-            [
-                r##"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>XML-RPC Server Documentation</title><style>"##,
-                STYLE,
+            whole_page(
+                "XML-RPC Server Documentation",
                 concat!(
-                    r##"</style></head><body>"##,
                     r##"<header><h1>XML-RPC Server Documentation</h1><p class="intro">This server exports the following methods through the XML-RPC protocol.</p></header>"##,
                     r##"<nav aria-label="Methods"><h2>Methods</h2><ol class="toc">"##,
                     r##"<li><a href="#method-add"><code>add</code></a></li>"##,
@@ -436,10 +444,8 @@ mod tests {
                     r##"<section class="method" id="method-system.methodHelp"><h3><code class="sig"><span class="name">system.methodHelp</span>(string) → <span class="type">string</span></code><a class="permalink" href="#method-system.methodHelp" aria-label="Link to system.methodHelp">¶</a></h3><p class="help">Returns the help text of the method named by its parameter.</p></section>"##,
                     r##"<section class="method" id="method-system.methodSignature"><h3><code class="sig"><span class="name">system.methodSignature</span>(string) → <span class="type">array</span></code><a class="permalink" href="#method-system.methodSignature" aria-label="Link to system.methodSignature">¶</a></h3><p class="help">Returns the signatures of the method named by its parameter: an array of arrays of type names, the result's first.</p></section>"##,
                     r##"<section class="method" id="method-with_space"><h3><code class="sig"><span class="name">with space</span>() → <span class="type">int</span></code><a class="permalink" href="#method-with_space" aria-label="Link to with space">¶</a></h3><p class="help none">No help text.</p></section></main>"##,
-                    r##"<footer>XML-RPC endpoint: POST a <code>methodCall</code> to this address. Served by xmlrpc-kit.</footer></body></html>"##
                 ),
-            ]
-            .concat()
+            )
         );
     }
 }

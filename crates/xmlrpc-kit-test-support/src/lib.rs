@@ -10,6 +10,7 @@
 pub mod demo;
 pub mod interop;
 pub mod open_loop;
+pub mod pki;
 pub mod ports;
 pub mod process;
 pub mod python;

@@ -11,6 +11,7 @@
 //!
 //! Run with `cargo run -p xmlrpc-kit --example authentication`.
 
+use std::io::stderr;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use xmlrpc_kit::context::{Caller, PerRequest};
@@ -62,10 +63,7 @@ fn server() -> xmlrpc_kit::ServerBuilder<xmlrpc_kit::serves::ByPath> {
 }
 
 fn main() -> std::io::Result<()> {
-    // The access log (one line a request) and the server's events on stderr.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_writer(stderr).init(); // the access log
     // In production, one server per authentication policy (or a custom
     // Authenticator that looks at the path): here /RPC2 and /legacy are
     // served apart to keep the example short.

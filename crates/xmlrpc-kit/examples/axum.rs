@@ -6,6 +6,7 @@
 //! Run with `cargo run -p xmlrpc-kit --example axum`, then
 //! `xmlrpc-kit call http://127.0.0.1:3000/RPC2 add 2 3`.
 
+use std::io::stderr;
 use std::time::Duration;
 
 use axum::Router;
@@ -39,10 +40,7 @@ fn app() -> Router {
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    // The access log (one line a request) and the server's events on stderr.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_writer(stderr).init(); // the access log
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
     println!("serving on http://{}/RPC2", listener.local_addr()?);
     axum::serve(listener, app()).await

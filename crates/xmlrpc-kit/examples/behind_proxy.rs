@@ -23,6 +23,7 @@
 //! it received) and `sleep(ms)`; `GET /health` answers 200, or 503 once
 //! stopping.
 
+use std::io::stderr;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -138,10 +139,7 @@ fn options() -> Result<Options, String> {
 }
 
 fn main() -> ExitCode {
-    // The access log (one line a request) and the server's events on stderr.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_writer(stderr).init(); // the access log
     let options = match options() {
         Ok(options) => options,
         Err(e) => {

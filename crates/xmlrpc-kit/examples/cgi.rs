@@ -5,6 +5,7 @@
 //! Build with `cargo build -p xmlrpc-kit --example cgi` and install
 //! `target/debug/examples/cgi` as, say, `/usr/lib/cgi-bin/rpc.cgi`.
 
+use std::io::stderr;
 use xmlrpc_kit::{CgiHandler, Methods};
 
 fn handler() -> CgiHandler {
@@ -17,11 +18,7 @@ fn handler() -> CgiHandler {
 }
 
 fn main() -> std::io::Result<()> {
-    // Errors (and, with .log_requests(true), one line a request) on
-    // stderr, which the web server keeps; stdout is the response.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_writer(stderr).init(); // stdout is the answer
     handler().handle_request(None)
 }
 

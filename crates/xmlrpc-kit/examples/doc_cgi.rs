@@ -3,6 +3,7 @@
 //!
 //! Build with `cargo build -p xmlrpc-kit --example doc_cgi`.
 
+use std::io::stderr;
 use xmlrpc_kit::{CgiHandler, Documentation, Methods};
 
 fn handler() -> CgiHandler {
@@ -20,12 +21,10 @@ fn handler() -> CgiHandler {
 }
 
 fn main() -> std::io::Result<()> {
-    // Errors (and, with .log_requests(true), one line a request) on
-    // stderr, which the web server keeps; stdout is the response.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .init();
-    handler().handle_request(None)
+    // One line a request on stderr, which the web server keeps; stdout is
+    // the answer.
+    tracing_subscriber::fmt().with_writer(stderr).init();
+    handler().log_requests(true).handle_request(None)
 }
 
 #[cfg(test)]

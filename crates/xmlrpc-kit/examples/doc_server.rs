@@ -4,6 +4,7 @@
 //! Run with `cargo run -p xmlrpc-kit --example doc_server` and open
 //! http://127.0.0.1:8000/ in a browser.
 
+use std::io::stderr;
 use xmlrpc_kit::{DocServer, Methods};
 
 fn methods() -> Methods {
@@ -24,11 +25,10 @@ fn server() -> xmlrpc_kit::ServerBuilder {
 }
 
 fn main() -> std::io::Result<()> {
-    // The access log (one line a request) and the server's events on stderr.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .init();
-    server().bind(("127.0.0.1", 8000))?.serve_forever()
+    tracing_subscriber::fmt().with_writer(stderr).init(); // the access log
+    let server = server().bind(("127.0.0.1", 8000))?;
+    println!("the documentation page: http://{}/", server.local_addr()?);
+    server.serve_forever()
 }
 
 #[cfg(test)]

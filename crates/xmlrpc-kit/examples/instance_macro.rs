@@ -5,6 +5,7 @@
 //!
 //! Run with `cargo run -p xmlrpc-kit --example instance_macro`.
 
+use std::io::stderr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
@@ -98,10 +99,7 @@ fn methods() -> Methods {
 }
 
 fn main() -> std::io::Result<()> {
-    // The access log (one line a request) and the server's events on stderr.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_writer(stderr).init(); // the access log
     let server = Server::builder(methods()).bind(("127.0.0.1", 8000))?;
     println!(
         "the account (audited: {}) at http://{}/RPC2",

@@ -3,6 +3,7 @@
 //!
 //! Run with `cargo run -p xmlrpc-kit --example multi_path`.
 
+use std::io::stderr;
 use xmlrpc_kit::{DispatchOptions, Dispatcher, Methods, MultiPathServer};
 
 fn server() -> xmlrpc_kit::ServerBuilder<xmlrpc_kit::serves::ByPath> {
@@ -20,11 +21,11 @@ fn server() -> xmlrpc_kit::ServerBuilder<xmlrpc_kit::serves::ByPath> {
 }
 
 fn main() -> std::io::Result<()> {
-    // The access log (one line a request) and the server's events on stderr.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .init();
-    server().bind(("127.0.0.1", 8000))?.serve_forever()
+    tracing_subscriber::fmt().with_writer(stderr).init(); // the access log
+    let server = server().bind(("127.0.0.1", 8000))?;
+    let address = server.local_addr()?;
+    println!("math on http://{address}/math, text on http://{address}/text");
+    server.serve_forever()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! Run with `cargo run -p xmlrpc-kit --example python_docs_server`, then
 //! `xmlrpc-kit call http://localhost:8000/RPC2 pow 2 3`.
 
+use std::io::stderr;
 use xmlrpc_kit::{Methods, Server};
 
 /// x to the power y.
@@ -41,10 +42,7 @@ fn methods() -> Methods {
 }
 
 fn main() -> std::io::Result<()> {
-    // The access log (one line a request) and the server's events on stderr.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_writer(stderr).init(); // the access log
     Server::builder(methods())
         .rpc_paths(["/RPC2"])
         .bind(("localhost", 8000))?

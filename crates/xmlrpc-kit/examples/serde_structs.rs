@@ -4,6 +4,7 @@
 //! Run with `cargo run -p xmlrpc-kit --example serde_structs --features serde`.
 
 use serde::{Deserialize, Serialize};
+use std::io::stderr;
 use xmlrpc_kit::serde::Serde;
 use xmlrpc_kit::{DateTime, Methods, Server};
 
@@ -42,10 +43,7 @@ fn methods() -> Methods {
 }
 
 fn main() -> std::io::Result<()> {
-    // The access log (one line a request) and the server's events on stderr.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_writer(stderr).init(); // the access log
     Server::builder(methods())
         .allow_none(true)
         .bind(("127.0.0.1", 8000))?

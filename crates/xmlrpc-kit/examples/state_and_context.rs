@@ -4,6 +4,7 @@
 //!
 //! Run with `cargo run -p xmlrpc-kit --example state_and_context`.
 
+use std::io::stderr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -41,10 +42,7 @@ fn methods() -> Methods {
 }
 
 fn main() -> std::io::Result<()> {
-    // The access log (one line a request) and the server's events on stderr.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_writer(stderr).init(); // the access log
     Server::builder(methods())
         .bind(("127.0.0.1", 8000))?
         .serve_forever()

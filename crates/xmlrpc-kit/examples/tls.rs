@@ -4,6 +4,7 @@
 //!
 //! Run with `cargo run -p xmlrpc-kit --example tls --features tls -- CERT KEY CLIENT_CA`.
 
+use std::io::stderr;
 use xmlrpc_kit::{Methods, Server, TlsConfig};
 
 fn methods() -> Methods {
@@ -17,10 +18,7 @@ fn server(tls: TlsConfig) -> xmlrpc_kit::ServerBuilder {
 }
 
 fn main() -> std::io::Result<()> {
-    // The access log (one line a request) and the server's events on stderr.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_writer(stderr).init(); // the access log
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [cert, key, client_ca] = args.as_slice() else {
         eprintln!("usage: tls CERT.pem KEY.pem CLIENT_CA.pem");
