@@ -119,6 +119,10 @@ struct DemoArgs {
     /// Answer GET on this path with 200 ok while serving, 503 once stopping.
     #[arg(long, value_name = "PATH")]
     health_path: Option<String>,
+    /// Answer GET on this path with 200 ok for as long as the server
+    /// answers at all, draining included (a liveness check).
+    #[arg(long, value_name = "PATH")]
+    liveness_path: Option<String>,
     /// Answer one request as a CGI program (REQUEST_METHOD, CONTENT_LENGTH
     /// and stdin in, headers and body on stdout), then exit.
     #[arg(long, conflicts_with_all = ["host", "port", "listen"])]
@@ -238,6 +242,9 @@ fn serve_demo(args: &DemoArgs, encoding: xmlrpc_kit::OutputEncoding) -> ExitCode
         .drain(drain);
     if let Some(path) = &args.health_path {
         builder = builder.health_path(path.clone());
+    }
+    if let Some(path) = &args.liveness_path {
+        builder = builder.liveness_path(path.clone());
     }
     match tls(args) {
         Ok(Some(tls)) => builder = builder.tls(tls),

@@ -319,6 +319,7 @@ impl CgiHandler {
         let site = Site {
             routes: &self.routes,
             health_path: None,
+            liveness_path: None,
             authenticator: None,
             limits: &self.limits,
         };
@@ -336,7 +337,9 @@ impl CgiHandler {
                 let answered = Answered::plain(200, Some(html.len()));
                 return Ok(([head.as_bytes(), html].concat(), answered));
             }
-            Admitted::Health => unreachable!("a CGI handler has no health path"),
+            Admitted::Health | Admitted::Alive => {
+                unreachable!("a CGI handler has no health or liveness path")
+            }
         };
         let body = self.read_body(&plan, stdin)?;
         let body = plan.finish(body, &self.limits)?;

@@ -66,9 +66,12 @@ pub trait RequestHead {
 pub struct Site<'s> {
     /// Which dispatcher (and page) answers which path.
     pub routes: &'s Routes,
-    /// The path whose GET answers the server's health ([`health`]), if
-    /// any.
+    /// The path whose GET answers whether the server is ready for
+    /// requests ([`health`]: 503 once it stops), if any.
     pub health_path: Option<&'s str>,
+    /// The path whose GET answers 200 for as long as the server answers at
+    /// all, draining included (a liveness check), if any.
+    pub liveness_path: Option<&'s str>,
     /// How requests authenticate, if they must.
     pub authenticator: Option<&'s Authenticator>,
     /// The limits on the request body.
@@ -81,6 +84,8 @@ pub enum Admitted<'s> {
     /// The health path: the front end answers [`health`] with whether
     /// its server still serves (it is asked only here, not per request).
     Health,
+    /// The liveness path: the front end answers `health(true)`.
+    Alive,
     /// The documentation page.
     Page(&'s Page),
     /// A call: its body is to be read as the plan says, then dispatched.
@@ -131,7 +136,7 @@ pub fn health(serving: bool) -> (u16, &'static str) {
 ///
 /// 1. `Host` (400), for requests that came over HTTP itself;
 /// 2. the health path (GET or HEAD): `200 ok`, or `503 stopping` once the
-///    server stops;
+///    server stops; the liveness path: `200 ok` while it answers at all;
 /// 3. the client's identity, when the site authenticates (401);
 /// 4. the route and the method: POST on a route is a call, GET or HEAD on
 ///    a documented route the page; an unknown path 404 (for POST, and for
@@ -153,6 +158,9 @@ pub fn admit<'s>(
     let is_get = matches!(method, "GET" | "HEAD");
     if is_get && site.health_path == Some(path) {
         return Ok(Admitted::Health);
+    }
+    if is_get && site.liveness_path == Some(path) {
+        return Ok(Admitted::Alive);
     }
     let identity = match site.authenticator {
         None => None,

@@ -301,4 +301,12 @@ impl<T: Target> ServerBuilder<T> {
         self.config.health_path = Some(path.into());
         self
     }
+
+    /// Answers `GET path` with `200 ok` for as long as the server answers
+    /// at all, draining included, for liveness checks; see
+    /// [`HttpConfig::liveness_path`](crate::HttpConfig::liveness_path).
+    pub fn liveness_path(mut self, path: impl Into<String>) -> Self {
+        self.config.liveness_path = Some(path.into());
+        self
+    }
 }

@@ -23,6 +23,7 @@ use crate::limits::HttpLimits;
 /// assert_eq!(config.shutdown_grace, std::time::Duration::from_secs(30));
 /// assert_eq!(config.drain, std::time::Duration::ZERO);
 /// assert_eq!(config.health_path, None);
+/// assert_eq!(config.liveness_path, None);
 /// assert_eq!(config.limits, HttpLimits::default());
 /// ```
 #[derive(Debug, Clone)]
@@ -71,6 +72,12 @@ pub struct HttpConfig {
     /// checks (no authentication, before any other route). Default:
     /// `None` (no such path).
     pub health_path: Option<String>,
+    /// A path where `GET` answers `200 ok` for as long as the server
+    /// answers at all, draining included, for liveness checks (a process
+    /// that stops answering it is to be restarted; one that fails the
+    /// [`health_path`](Self::health_path) only taken out of rotation).
+    /// Default: `None` (no such path).
+    pub liveness_path: Option<String>,
     /// The file mode of Unix sockets the server makes, e.g. `0o660`;
     /// `None` leaves it as the process's umask makes it. Default: `None`.
     pub unix_socket_mode: Option<u32>,
@@ -112,6 +119,7 @@ impl Default for HttpConfig {
             shutdown_grace: Duration::from_secs(30),
             drain: Duration::ZERO,
             health_path: None,
+            liveness_path: None,
             unix_socket_mode: None,
             authenticator: None,
             trusted_proxies: TrustedProxies::none(),

@@ -320,8 +320,9 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     let threshold = shared.config.response_gzip_threshold();
     let (dispatcher, context, plan) = match admit(shared.site(), request, &context) {
         Ok(Admitted::Call(call)) => call.into_parts(context),
-        Ok(Admitted::Health) => {
-            let (status, text) = health(!shared.is_stopping());
+        Ok(health_check @ (Admitted::Health | Admitted::Alive)) => {
+            let ready = matches!(health_check, Admitted::Alive) || !shared.is_stopping();
+            let (status, text) = health(ready);
             let head = cgi_head(
                 Some(status),
                 "text/plain; charset=utf-8",

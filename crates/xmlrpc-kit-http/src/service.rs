@@ -188,6 +188,7 @@ impl RpcService {
                 let serving = !self.shared.is_stopping();
                 return Ok(Answer::plain(response::health(serving)));
             }
+            Ok(Admitted::Alive) => return Ok(Answer::plain(response::health(true))),
             Ok(Admitted::Page(page)) => return Ok(Answer::plain(self.page(page, accepts_gzip))),
             Err(rejection) => {
                 if worth_discarding(&head.headers, limits) {

@@ -38,6 +38,7 @@ impl Shared {
         Site {
             routes: &self.routes,
             health_path: self.config.health_path.as_deref(),
+            liveness_path: self.config.liveness_path.as_deref(),
             authenticator: self.config.authenticator.as_ref(),
             limits: &self.config.limits.body,
         }

@@ -500,6 +500,13 @@ fn cases() -> Vec<Case> {
                 answer: Answer::Text("ok\n".into()),
             })
             .not_on(&[NOT_CGI_HEALTH]),
+        Case::new("the liveness path", "GET", "/live", b"")
+            .expect(Outcome {
+                status: 200,
+                headers: vec![("cache-control", "no-store".into())],
+                answer: Answer::Text("ok\n".into()),
+            })
+            .not_on(&[NOT_CGI_HEALTH]),
         Case::new("POST to the health path", "POST", "/health", &add)
             .expect(refused(404, "No such page"))
             .not_on(&[NOT_CGI_HEALTH]),
@@ -555,7 +562,8 @@ fn serve(site: Site) -> (TestServer, String) {
     let mut builder = Server::builder(methods())
         .log_requests(false)
         .limits(limits)
-        .health_path("/health");
+        .health_path("/health")
+        .liveness_path("/live");
     builder = match site {
         // Long enough to check the health path while it drains.
         Site::Open => builder
@@ -633,8 +641,8 @@ fn every_front_end_answers_every_case_alike() {
             checked += 1;
         }
     }
-    // 32 cases; 10 do not apply to CGI, and hyper refuses 2 itself.
-    assert_eq!(checked, 32 * 3 - 10 - 2);
+    // 33 cases; 11 do not apply to CGI, and hyper refuses 2 itself.
+    assert_eq!(checked, 33 * 3 - 11 - 2);
 
     // Draining: the health path says so on HTTP and SCGI alike, while calls
     // are still answered.
@@ -647,8 +655,15 @@ fn every_front_end_answers_every_case_alike() {
         answer: Answer::Text("stopping\n".into()),
     };
     let call = Case::new("a call while draining", "POST", "/RPC2", &add());
+    let live = Case::new("the liveness path while draining", "GET", "/live", b"");
+    let alive = Outcome {
+        status: 200,
+        headers: vec![("cache-control", "no-store".into())],
+        answer: Answer::Text("ok\n".into()),
+    };
     for front in [Front::Http, Front::Scgi] {
         assert_eq!(run(&servers, &health, front), stopping, "{front:?}");
+        assert_eq!(run(&servers, &live, front), alive, "{front:?}");
         assert_eq!(
             run(&servers, &call, front),
             value(Value::Int(5)),
