@@ -70,6 +70,28 @@ fn the_demo_serves_https_from_its_flags() {
         xmlrpc_kit_test_support::python::run_ok(&["-c", &program]),
         "8\n"
     );
+    // Our client trusts the system's certificates, as Python's does: here
+    // the file SSL_CERT_FILE names, which holds the test's CA.
+    let call = |ca_file: Option<&str>| {
+        let mut command = Command::new(BIN);
+        command
+            .args(["call", &format!("{url}/RPC2"), "pow", "2", "3"])
+            .env_remove("SSL_CERT_DIR");
+        match ca_file {
+            Some(file) => command.env("SSL_CERT_FILE", file),
+            None => command.env_remove("SSL_CERT_FILE"),
+        };
+        let out = command.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    assert_eq!(call(Some(&path("ca.pem"))), (Some(0), "8\n".to_owned()));
+    // The machine's own store does not hold the test's CA.
+    let (code, stdout) = call(None);
+    assert_ne!(code, Some(0));
+    assert_eq!(stdout, "");
     drop(demo);
 
     // Mutual TLS: a client without a certificate is refused, one with

@@ -47,11 +47,27 @@ pub struct ClientBuilder {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) basic_auth: Option<(String, String)>,
     pub(crate) roots: Vec<Vec<u8>>,
+    pub(crate) trusted_roots: TrustedRoots,
     pub(crate) bad_certificate: Option<String>,
     /// The client's certificate chain and key (PEM), for mutual TLS.
     pub(crate) client_identity: Option<(Vec<u8>, Vec<u8>)>,
     pub(crate) inspector: Option<Inspector>,
     pub(crate) settings: Settings,
+}
+
+/// Which certificate authorities an `https://` client trusts, besides any
+/// added with [`add_root_certificates_pem`](ClientBuilder::add_root_certificates_pem).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TrustedRoots {
+    /// The system's (as Python's `ServerProxy` does): its store on macOS
+    /// and Windows, `/etc/ssl/certs` and the like elsewhere, or the file
+    /// and folder `SSL_CERT_FILE` and `SSL_CERT_DIR` name. The default.
+    #[default]
+    System,
+    /// Mozilla's roots, bundled with the client (`webpki-roots`): the same
+    /// on every machine.
+    Mozilla,
 }
 
 /// Which document an [`inspect`](ClientBuilder::inspect) callback is shown.
@@ -93,6 +109,7 @@ impl ClientBuilder {
             headers: Vec::new(),
             basic_auth: None,
             roots: Vec::new(),
+            trusted_roots: TrustedRoots::System,
             bad_certificate: None,
             client_identity: None,
             inspector: None,
@@ -205,16 +222,25 @@ impl ClientBuilder {
         self
     }
 
-    /// Trusts a certificate authority (DER) besides the Mozilla roots
-    /// bundled with the client.
+    /// Which certificate authorities an `https://` client trusts: the
+    /// system's (the default) or Mozilla's bundled roots.
+    #[cfg(feature = "tls")]
+    pub fn trusted_roots(mut self, roots: TrustedRoots) -> Self {
+        self.trusted_roots = roots;
+        self
+    }
+
+    /// Trusts a certificate authority (DER) besides the
+    /// [`trusted_roots`](Self::trusted_roots).
     #[cfg(feature = "tls")]
     pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
         self.roots.push(der.into());
         self
     }
 
-    /// Trusts every certificate in a PEM file's text besides the bundled
-    /// roots; a text with none is reported by [`build`](Self::build).
+    /// Trusts every certificate in a PEM file's text besides the
+    /// [`trusted_roots`](Self::trusted_roots); a text with none is
+    /// reported by [`build`](Self::build).
     #[cfg(feature = "tls")]
     pub fn add_root_certificates_pem(mut self, pem: &[u8]) -> Self {
         use rustls::pki_types::CertificateDer;

@@ -185,6 +185,7 @@ impl ClientBuilder {
                 cookies: s.cookies,
                 accept_gzip: s.accept_gzip,
                 extra_roots: self.roots,
+                trusted_roots: self.trusted_roots,
                 client_identity: self.client_identity,
             },
         )?;

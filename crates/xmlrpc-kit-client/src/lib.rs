@@ -28,8 +28,9 @@
 //! - **HTTP**: one pool of kept-alive HTTP/1.1 connections per client (and
 //!   its clones); connect and call timeouts; gzip responses, and gzip
 //!   requests above a threshold; basic auth from the URL's user info; custom
-//!   headers; `https` through rustls with the Mozilla roots (the `tls`
-//!   feature).
+//!   headers; `https` through rustls, trusting the system's certificates
+//!   as Python does, or Mozilla's bundled roots ([`TrustedRoots`]; the
+//!   `tls` feature).
 //! - **Limits** on what a server sends back ([`ResponseLimits`]): 20 MiB of
 //!   body (checked on `Content-Length`, while reading and while inflating)
 //!   and the document limits, the same defaults as the server's.
@@ -50,7 +51,7 @@ mod transport;
 pub mod blocking;
 
 pub use batch::Batch;
-pub use builder::{ClientBuilder, Direction};
+pub use builder::{ClientBuilder, Direction, TrustedRoots};
 pub use client::Client;
 pub use error::{Error, InvalidUrl, TransportError};
 pub use limits::ResponseLimits;

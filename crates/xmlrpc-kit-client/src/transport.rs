@@ -14,6 +14,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use xmlrpc_kit_transport::{BodyLimits, ContentCoding, InflateError};
 
+use crate::builder::TrustedRoots;
 use crate::cookies::Jar;
 use crate::endpoint::{Endpoint, Route};
 use crate::error::{Error, TransportError};
@@ -89,22 +90,53 @@ pub(crate) struct TransportSettings {
     pub(crate) accept_gzip: bool,
     pub(crate) cookies: bool,
     pub(crate) extra_roots: Vec<Vec<u8>>,
+    pub(crate) trusted_roots: TrustedRoots,
     /// The client's certificate chain and key (PEM), for mutual TLS.
     pub(crate) client_identity: Option<(Vec<u8>, Vec<u8>)>,
 }
 
 /// The connector: plain TCP, and TLS when the `tls` feature is on.
+/// The certificate authorities `trusted` names.
+#[cfg(feature = "tls")]
+fn trusted(trusted: TrustedRoots) -> Result<rustls::RootCertStore, Error> {
+    let mut roots = rustls::RootCertStore::empty();
+    match trusted {
+        TrustedRoots::Mozilla => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+        TrustedRoots::System => {
+            let found = rustls_native_certs::load_native_certs();
+            let (added, _) = roots.add_parsable_certificates(found.certs);
+            if added == 0 {
+                let why: Vec<String> = found.errors.iter().map(ToString::to_string).collect();
+                return Err(Error::Config(format!(
+                    "the system's trusted certificates: none found{}; \
+                     use .trusted_roots(TrustedRoots::Mozilla) for the bundled ones",
+                    if why.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", why.join("; "))
+                    }
+                )));
+            }
+        }
+    }
+    Ok(roots)
+}
+
 #[cfg(feature = "tls")]
 fn connector(
     http: HttpConnector,
-    extra_roots: Vec<Vec<u8>>,
-    client_identity: Option<(Vec<u8>, Vec<u8>)>,
+    https: bool,
+    settings: &TransportSettings,
 ) -> Result<Connector, Error> {
     use rustls::pki_types::pem::PemObject as _;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    for der in extra_roots {
+    // A client for http:// only never verifies a certificate.
+    let mut roots = if https {
+        trusted(settings.trusted_roots)?
+    } else {
+        rustls::RootCertStore::empty()
+    };
+    for der in settings.extra_roots.iter().cloned() {
         roots
             .add(rustls::pki_types::CertificateDer::from(der))
             .map_err(|e| Error::Config(format!("root certificate: {e}")))?;
@@ -114,7 +146,7 @@ fn connector(
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Config(format!("TLS: {e}")))?
         .with_root_certificates(roots);
-    let tls = match client_identity {
+    let tls = match settings.client_identity.clone() {
         None => tls.with_no_client_auth(),
         Some((chain, key)) => {
             let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&chain)
@@ -141,11 +173,13 @@ fn connector(
 #[cfg(not(feature = "tls"))]
 fn connector(
     http: HttpConnector,
-    extra_roots: Vec<Vec<u8>>,
-    client_identity: Option<(Vec<u8>, Vec<u8>)>,
+    _https: bool,
+    settings: &TransportSettings,
 ) -> Result<Connector, Error> {
     debug_assert!(
-        extra_roots.is_empty() && client_identity.is_none(),
+        settings.extra_roots.is_empty()
+            && settings.client_identity.is_none()
+            && settings.trusted_roots == TrustedRoots::System,
         "roots and client certificates are only set with `tls`"
     );
     Ok(http)
@@ -174,8 +208,8 @@ impl Transport {
         let carrier = match &endpoint.route {
             Route::Tcp => Carrier::Tcp(pool.build(connector(
                 http,
-                settings.extra_roots,
-                settings.client_identity,
+                endpoint.uri.scheme_str() == Some("https"),
+                &settings,
             )?)),
             #[cfg(unix)]
             Route::Unix(path) => Carrier::Unix(pool.build(UnixConnector(path.as_path().into()))),

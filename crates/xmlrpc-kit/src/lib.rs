@@ -30,7 +30,7 @@
 //! | `http` | [`Server`], [`DocServer`], [`MultiPathServer`], [`RpcService`] on tokio and hyper | yes |
 //! | `client` | [`Client`] (async) | yes |
 //! | `blocking` | [`blocking::Client`] | yes |
-//! | `tls` | `https://` for the client (rustls, Mozilla roots, client certificates) and for the server's listeners ([`TlsConfig`]-style certificates from PEM, mutual TLS) | no |
+//! | `tls` | `https://` for the client (rustls; the system's trusted certificates, or Mozilla's bundled roots; client certificates) and for the server's listeners ([`TlsConfig`]-style certificates from PEM, mutual TLS) | no |
 //! | `gzip` | gzip bodies both ways (flate2); without it gzip requests get 415 | yes |
 //! | `macros` | [`macro@methods`] and [`macro@method`]: methods from Rust code, help from doc comments | yes |
 //! | `serde` | `xmlrpc_kit::serde`: any `Serialize`/`Deserialize` type as a parameter or result (`Serde<T>`), `to_value`, `from_value` | no |
@@ -285,6 +285,7 @@ pub use xmlrpc_kit_client::Client;
 pub mod client {
     pub use xmlrpc_kit_client::{
         Batch, ClientBuilder, Direction, Error, InvalidUrl, ResponseLimits, TransportError,
+        TrustedRoots,
     };
 }
 
