@@ -195,7 +195,7 @@ fn demo(args: &DemoArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let log = init_log(args.log_format);
+    let log = init_log(args.log_format, !args.cgi);
     let code = serve_demo(args, encoding);
     log.report_dropped();
     code
@@ -285,16 +285,22 @@ fn serve_demo(args: &DemoArgs, encoding: xmlrpc_kit::OutputEncoding) -> ExitCode
 const LOG_QUEUE_LINES: usize = 64 * 1024;
 
 /// The log's writer thread, flushed when dropped, and its count of lines
-/// dropped because stderr could not keep up.
-struct Log {
-    _flushed_on_drop: tracing_appender::non_blocking::WorkerGuard,
-    dropped: tracing_appender::non_blocking::ErrorCounter,
-}
+/// dropped because stderr could not keep up; nothing for a log written
+/// in place.
+struct Log(
+    Option<(
+        tracing_appender::non_blocking::WorkerGuard,
+        tracing_appender::non_blocking::ErrorCounter,
+    )>,
+);
 
 impl Log {
     /// Says how many lines were dropped, if any (on stderr, directly).
     fn report_dropped(&self) {
-        let dropped = self.dropped.dropped_lines();
+        let Some((_, dropped)) = &self.0 else {
+            return;
+        };
+        let dropped = dropped.dropped_lines();
         if dropped > 0 {
             eprintln!(
                 "xmlrpc-kit demo: {dropped} log lines dropped: stderr could not keep up \
@@ -305,16 +311,31 @@ impl Log {
 }
 
 /// Installs the log on stderr in `format`, filtered by `RUST_LOG`
-/// (default `info`). Lines are written by a thread of their own through a
-/// bounded queue, so a slow stderr (a file, a pipe) never holds up a
-/// request; past the queue's size new lines are dropped and counted.
-fn init_log(format: LogFormat) -> Log {
+/// (default `info`). A server's lines are written by a thread of their
+/// own through a bounded queue, so a slow stderr (a file, a pipe) never
+/// holds up a request; past the queue's size new lines are dropped and
+/// counted. A CGI program's one line is written in place, before its
+/// answer (a web server may end the program once it has the answer).
+fn init_log(format: LogFormat, queued: bool) -> Log {
+    if !queued {
+        install_log(format, std::io::stderr);
+        return Log(None);
+    }
     let (writer, flushed_on_drop) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(true)
         .buffered_lines_limit(LOG_QUEUE_LINES)
         .thread_name("xmlrpc-kit-log")
         .finish(std::io::stderr());
     let dropped = writer.error_counter();
+    install_log(format, writer);
+    Log(Some((flushed_on_drop, dropped)))
+}
+
+/// Installs the global subscriber writing to `writer` in `format`.
+fn install_log<W>(format: LogFormat, writer: W)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let log = tracing_subscriber::fmt()
@@ -340,10 +361,6 @@ fn init_log(format: LogFormat) -> Log {
                 .fmt_fields(fields)
                 .init();
         }
-    }
-    Log {
-        _flushed_on_drop: flushed_on_drop,
-        dropped,
     }
 }
 
