@@ -103,6 +103,14 @@ impl ServerBuilder<OneTable> {
         self
     }
 
+    /// Adds per-call middleware around every call, inside the layers
+    /// added before it; see [`DispatchOptions::layer`] and
+    /// [`middleware`](xmlrpc_kit_server::middleware).
+    pub fn layer(mut self, middleware: impl xmlrpc_kit_server::middleware::Middleware) -> Self {
+        self.target.options = self.target.options.layer(middleware);
+        self
+    }
+
     /// Replaces every dispatcher option at once.
     pub fn dispatch_options(mut self, options: DispatchOptions) -> Self {
         self.target.options = options;

@@ -213,5 +213,5 @@ async fn multicall_one<M: AsRef<str>>(
             format!("call {number}: {} cannot be nested", names::MULTICALL),
         ));
     }
-    server.start(method, params).finish().await
+    server.start(method, params, number).finish().await
 }

@@ -21,6 +21,7 @@ use crate::context::{NO_REQUEST, RequestContext};
 use crate::handler::{CallFuture, Outcome};
 use crate::method::{Answer, Builtin, DispatcherView};
 use crate::methods::Methods;
+use crate::middleware::{Call, Called, Endpoint, Layers, Middleware, Next};
 
 /// The most room an answer's buffer starts with. Room not written to is
 /// never touched, so it costs address space, not memory.
@@ -95,6 +96,9 @@ pub struct DispatchOptions {
     /// empty values answers four times its size; a method that reads a
     /// file by name, far more). Default: `None`, no ratio.
     pub max_answer_ratio: Option<usize>,
+    /// The [middleware](crate::middleware) every call runs through,
+    /// outermost first; see [`layer`](Self::layer). Default: none.
+    layers: Layers,
 }
 
 /// Answers up to this size are never refused by
@@ -110,6 +114,7 @@ impl Default for DispatchOptions {
             multicall_concurrency: 1,
             max_answer_bytes: 64 * 1024 * 1024,
             max_answer_ratio: None,
+            layers: Layers::default(),
         }
     }
 }
@@ -167,6 +172,28 @@ impl DispatchOptions {
     pub fn max_answer_ratio(mut self, ratio: usize) -> Self {
         self.max_answer_ratio = Some(ratio);
         self
+    }
+
+    /// Adds `middleware` around every call (each call of a
+    /// `system.multicall` too), inside the layers added before it: the
+    /// first added sees a call first and its result last. See
+    /// [`middleware`](crate::middleware).
+    #[must_use]
+    pub fn layer(mut self, middleware: impl Middleware) -> Self {
+        self.layers.0.push(Arc::new(middleware));
+        self
+    }
+
+    /// [`layer`](Self::layer) for a middleware already shared.
+    #[must_use]
+    pub fn layer_shared(mut self, middleware: Arc<dyn Middleware>) -> Self {
+        self.layers.0.push(middleware);
+        self
+    }
+
+    /// How many layers of middleware calls run through.
+    pub fn layer_count(&self) -> usize {
+        self.layers.0.len()
     }
 
     /// The most bytes the answer to a request of `request_bytes` may take.
@@ -236,10 +263,13 @@ impl Dispatcher {
 
     /// A dispatcher for `methods` with `options`.
     pub fn with_options(methods: Methods, options: DispatchOptions) -> Self {
-        let answers_multicall = matches!(
-            methods.get(names::MULTICALL).map(|m| &m.answer),
-            Some(Answer::Builtin(Builtin::Multicall))
-        );
+        // Middleware sees the multicall's own call, with its parameters,
+        // before its calls: so with layers, it is decoded as any call.
+        let answers_multicall = options.layers.0.is_empty()
+            && matches!(
+                methods.get(names::MULTICALL).map(|m| &m.answer),
+                Some(Answer::Builtin(Builtin::Multicall))
+            );
         Dispatcher {
             inner: Arc::new(Inner {
                 methods,
@@ -311,11 +341,11 @@ impl Dispatcher {
         self.reply(method, result, request_bytes)
     }
 
-    /// Whether `system.multicall` is the built-in one: then a request
-    /// for it in the usual shape is run straight from its document (its
-    /// calls read without a struct each, its answer written without a
-    /// one-element array each), answering exactly what the built-in
-    /// answers.
+    /// Whether `system.multicall` is the built-in one and no middleware
+    /// wraps calls: then a request for it in the usual shape is run
+    /// straight from its document (its calls read without a struct each,
+    /// its answer written without a one-element array each), answering
+    /// exactly what the built-in answers.
     fn answers_multicall(&self) -> bool {
         self.inner.answers_multicall
     }
@@ -416,10 +446,45 @@ enum Running<'a> {
 
 impl<'r> InRequest<'r> {
     async fn call(&self, method: &str, params: Vec<Value>) -> Result<Value, Fault> {
+        if self.has_layers() {
+            return self.through_layers(method, params, None).finish().await;
+        }
         match self.begin(method, params) {
             Outcome::Ready(result) => result,
             Outcome::Pending(Running::Handler(future)) => finish_guarded(method, future).await,
             Outcome::Pending(Running::Builtin(future)) => future.await,
+        }
+    }
+
+    fn has_layers(&self) -> bool {
+        !self.dispatcher.inner.options.layers.0.is_empty()
+    }
+
+    /// Starts the call through the middleware, the call at `position` of
+    /// a multicall when it is one; a layer's panic, at once or while its
+    /// future runs, is answered as a handler's.
+    fn through_layers<'a>(
+        &'a self,
+        method: &'a str,
+        params: Vec<Value>,
+        position: Option<usize>,
+    ) -> Outcome<BoxFuture<'a, Result<Value, Fault>>> {
+        let inner = &self.dispatcher.inner;
+        let call = Call::new(method, params, self.request, position, &inner.methods);
+        let started = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            Next::new(&inner.options.layers.0, self).run(call)
+        }));
+        match started.map(Called::into_outcome) {
+            Ok(Outcome::Ready(result)) => Outcome::Ready(result),
+            Ok(Outcome::Pending(future)) => Outcome::Pending(
+                AssertUnwindSafe(future)
+                    .catch_unwind()
+                    .map(move |finished| {
+                        finished.unwrap_or_else(|panic| Err(panic_fault(method, &*panic)))
+                    })
+                    .boxed(),
+            ),
+            Err(panic) => Outcome::Ready(Err(panic_fault(method, &*panic))),
         }
     }
 
@@ -491,13 +556,30 @@ impl DispatcherView for InRequest<'_> {
         &'a self,
         method: &'a str,
         params: Vec<Value>,
+        position: usize,
     ) -> Outcome<BoxFuture<'a, Result<Value, Fault>>> {
+        if self.has_layers() {
+            return self.through_layers(method, params, Some(position));
+        }
         match self.begin(method, params) {
             Outcome::Ready(result) => Outcome::Ready(result),
             Outcome::Pending(Running::Handler(future)) => {
                 Outcome::Pending(finish_guarded(method, future).boxed())
             }
             Outcome::Pending(Running::Builtin(future)) => Outcome::Pending(future),
+        }
+    }
+}
+
+impl Endpoint for InRequest<'_> {
+    fn run<'a>(&'a self, call: Call<'a>) -> Called<'a> {
+        let (method, params, _) = call.into_parts();
+        match self.begin(method, params) {
+            Outcome::Ready(result) => Called::ready(result),
+            Outcome::Pending(Running::Handler(future)) => {
+                Called::pending(finish_guarded(method, future))
+            }
+            Outcome::Pending(Running::Builtin(future)) => Called::from(Outcome::Pending(future)),
         }
     }
 }

@@ -29,6 +29,7 @@ mod handler;
 mod instance;
 mod method;
 mod methods;
+pub mod middleware;
 
 pub use context::call_site::CallSite;
 pub use dispatcher::{DispatchOptions, Dispatcher, Reply};

@@ -32,12 +32,14 @@ pub(crate) trait DispatcherView: Send + Sync {
     fn max_multicall_calls(&self) -> usize;
     /// How many calls of one multicall may be in progress at once.
     fn multicall_concurrency(&self) -> usize;
-    /// Starts `method` as if a request had named it: its result when it
-    /// ended at once (every sync handler), else the future to await.
+    /// Starts `method` as the call at `position` (1-based) of a
+    /// multicall: its result when it ended at once (every sync handler),
+    /// else the future to await.
     fn start<'a>(
         &'a self,
         method: &'a str,
         params: Vec<Value>,
+        position: usize,
     ) -> Outcome<BoxFuture<'a, Result<Value, Fault>>>;
 }
 
