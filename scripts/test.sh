@@ -5,8 +5,9 @@
 # use when it is missing: lighttpd (a real CGI web server), chromium (a
 # real browser for the documentation page), systemd-socket-activate (a
 # real service manager handing in sockets), and the XML-RPC services of
-# the transports tests: supervisor, rtorrent and nginx, and HAProxy for
-# the scale-out test; from Debian's packages. The interoperability suite
+# the transports tests: supervisor, rtorrent and nginx, HAProxy for the
+# scale-out test, and Prometheus (and promtool) for the metrics test;
+# from Debian's packages. The interoperability suite
 # (tests/interop/run.py) installs its own peers. A tool that is still missing fails its tests; none is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,7 @@ command -v supervisord >/dev/null || need+=(supervisor)
 command -v rtorrent >/dev/null || need+=(rtorrent)
 [ -x /usr/sbin/nginx ] || need+=(nginx)
 [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+command -v prometheus >/dev/null || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "scripts/test.sh: installing ${need[*]}" >&2

@@ -123,6 +123,11 @@ struct DemoArgs {
     /// answers at all, draining included (a liveness check).
     #[arg(long, value_name = "PATH")]
     liveness_path: Option<String>,
+    /// Answer GET on this path with Prometheus metrics (OpenMetrics text):
+    /// calls, faults and latency by method, requests by status, bytes,
+    /// connections.
+    #[arg(long, value_name = "PATH")]
+    metrics_path: Option<String>,
     /// Answer one request as a CGI program (REQUEST_METHOD, CONTENT_LENGTH
     /// and stdin in, headers and body on stdout), then exit.
     #[arg(long, conflicts_with_all = ["host", "port", "listen"])]
@@ -245,6 +250,9 @@ fn serve_demo(args: &DemoArgs, encoding: xmlrpc_kit::OutputEncoding) -> ExitCode
     }
     if let Some(path) = &args.liveness_path {
         builder = builder.liveness_path(path.clone());
+    }
+    if let Some(path) = &args.metrics_path {
+        builder = builder.metrics_path(path.clone());
     }
     match tls(args) {
         Ok(Some(tls)) => builder = builder.tls(tls),

@@ -12,12 +12,17 @@ use std::time::{Duration, Instant};
 use xmlrpc_kit_test_support::process::Demo;
 use xmlrpc_kit_test_support::raw_http::call_body;
 
-/// `div(1, 0)` from a client that says who it is; the answer's status line.
-fn divide_by_zero(addr: SocketAddr) -> String {
-    let body = call_body(
+/// The document of `div(1, 0)`.
+fn div_body() -> String {
+    call_body(
         "div",
         "<param><value><int>1</int></value></param><param><value><int>0</int></value></param>",
-    );
+    )
+}
+
+/// `div(1, 0)` from a client that says who it is; the answer's status line.
+fn divide_by_zero(addr: SocketAddr) -> String {
+    let body = div_body();
     let mut stream = TcpStream::connect(addr).unwrap();
     write!(
         stream,
@@ -100,6 +105,7 @@ fn json_lines_carry_every_access_field() {
             "path": "/RPC2",
             "protocol": "HTTP/1.1",
             "status": 200,
+            "bytes_in": div_body().len(),
             "bytes_out": 297,
             "rpc_method": "div",
             "fault_code": -32500,

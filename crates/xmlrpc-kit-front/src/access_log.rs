@@ -31,6 +31,7 @@ use xmlrpc_kit_codec::untrusted_text::Escaped;
 ///     path: "/RPC2\" 200",
 ///     protocol: "HTTP/1.1",
 ///     status: 200,
+///     bytes_in: Some(212),
 ///     length: Some(131),
 ///     rpc_method: Some("pow\n127.0.0.1 \"GET / HTTP/1.1\" 200"),
 ///     fault_code: None,
@@ -62,6 +63,9 @@ pub struct AccessLog<'a> {
     pub protocol: &'a str,
     /// The status answered.
     pub status: u16,
+    /// The request's document length, after gzip, when a body was read
+    /// (not in the human line).
+    pub bytes_in: Option<usize>,
     /// The response body's length, if known.
     pub length: Option<usize>,
     /// The XML-RPC method called, if the request could be read.
@@ -89,12 +93,13 @@ impl AccessLog<'_> {
     /// The names of the event's fields besides its message, in order:
     /// what a JSON subscriber writes, and what a human formatter that shows
     /// only the message leaves out.
-    pub const FIELD_NAMES: [&'static str; 13] = [
+    pub const FIELD_NAMES: [&'static str; 14] = [
         "peer",
         "http_method",
         "path",
         "protocol",
         "status",
+        "bytes_in",
         "bytes_out",
         "rpc_method",
         "fault_code",
@@ -118,6 +123,7 @@ impl AccessLog<'_> {
             path = %field(self.path),
             protocol = %field(self.protocol),
             status = self.status,
+            bytes_in = self.bytes_in.map(|n| n as u64),
             bytes_out = self.length.map(|n| n as u64),
             rpc_method = self.rpc_method.map(|m| tracing::field::display(field(m))),
             fault_code = self.fault_code,
@@ -138,6 +144,8 @@ impl AccessLog<'_> {
 pub struct Answered {
     /// The status answered.
     pub status: u16,
+    /// The request's document length, after gzip, when a body was read.
+    pub bytes_in: Option<usize>,
     /// The response body's length, if known.
     pub length: Option<usize>,
     /// The XML-RPC method called, if one was.
@@ -215,6 +223,7 @@ mod tests {
             path: "/RPC2",
             protocol: "HTTP/1.1",
             status: 200,
+            bytes_in: None,
             length: Some(131),
             rpc_method: Some("pow"),
             fault_code: None,
@@ -251,6 +260,7 @@ mod tests {
                 path,
                 protocol,
                 status: 200,
+                bytes_in: None,
                 length: Some(1),
                 rpc_method,
                 fault_code: None,

@@ -294,6 +294,7 @@ impl CgiHandler {
                 path: env.path.as_deref().unwrap_or("-"),
                 protocol: env.protocol.as_deref().unwrap_or("CGI"),
                 status: answered.status,
+                bytes_in: answered.bytes_in,
                 length: answered.length,
                 rpc_method: answered.rpc_method.as_deref(),
                 fault_code: answered.fault_code,
@@ -320,6 +321,7 @@ impl CgiHandler {
             routes: &self.routes,
             health_path: None,
             liveness_path: None,
+            metrics_path: None,
             authenticator: None,
             limits: &self.limits,
         };
@@ -337,12 +339,13 @@ impl CgiHandler {
                 let answered = Answered::plain(200, Some(html.len()));
                 return Ok(([head.as_bytes(), html].concat(), answered));
             }
-            Admitted::Health | Admitted::Alive => {
-                unreachable!("a CGI handler has no health or liveness path")
+            Admitted::Health | Admitted::Alive | Admitted::Metrics => {
+                unreachable!("a CGI handler has no health, liveness or metrics path")
             }
         };
         let body = self.read_body(&plan, stdin)?;
         let body = plan.finish(body, &self.limits)?;
+        let bytes_in = Some(body.len());
         let reply = futures::executor::block_on(dispatcher.handle_request_in(body, &context));
         let head = cgi_head(
             None,
@@ -357,6 +360,7 @@ impl CgiHandler {
             rpc_method: reply.method,
             fault_code: reply.fault_code,
             user: context.identity().map(|i| i.name().to_owned()),
+            bytes_in,
         };
         Ok(([head.into_bytes(), reply.body].concat(), answered))
     }

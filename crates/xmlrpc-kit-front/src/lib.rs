@@ -18,6 +18,8 @@ mod cgi_response;
 mod correlation;
 mod host;
 mod length;
+#[cfg(feature = "metrics")]
+mod metrics;
 mod proxies;
 mod rejection;
 mod request;
@@ -31,7 +33,11 @@ pub use cgi_response::{cgi_head, cgi_refusal};
 pub use correlation::{Correlation, MAX_REQUEST_ID_CHARS, trace_id};
 pub use host::check_host;
 pub use length::{check_streamed, content_length, declared_length};
+#[cfg(feature = "metrics")]
+pub use metrics::{Metrics, OpenConnection, PROMETHEUS_TEXT_CONTENT_TYPE, UNLISTED_METHOD};
+#[cfg(feature = "metrics")]
+pub use prometheus_client;
 pub use proxies::{ForwardedHeader, InvalidForwardedHeader, InvalidNetwork, TrustedProxies};
 pub use rejection::{Rejection, reason};
-pub use request::{Admitted, Call, Field, RequestHead, Site, admit, health};
+pub use request::{Admitted, Call, Field, METRICS_CONTENT_TYPE, RequestHead, Site, admit, health};
 pub use routing::{Endpoint, Page, Routes};

@@ -72,6 +72,9 @@ pub struct Site<'s> {
     /// The path whose GET answers 200 for as long as the server answers at
     /// all, draining included (a liveness check), if any.
     pub liveness_path: Option<&'s str>,
+    /// The path whose GET answers the server's metrics, if any: after
+    /// authentication, so a scraper authenticates as any client does.
+    pub metrics_path: Option<&'s str>,
     /// How requests authenticate, if they must.
     pub authenticator: Option<&'s Authenticator>,
     /// The limits on the request body.
@@ -86,6 +89,8 @@ pub enum Admitted<'s> {
     Health,
     /// The liveness path: the front end answers `health(true)`.
     Alive,
+    /// The metrics path: the front end answers its metrics' text.
+    Metrics,
     /// The documentation page.
     Page(&'s Page),
     /// A call: its body is to be read as the plan says, then dispatched.
@@ -115,6 +120,10 @@ impl<'s> Call<'s> {
     }
 }
 
+/// The media type of the metrics path's answer: the OpenMetrics text
+/// that Prometheus scrapes.
+pub const METRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
 /// The health path's answer: `200 ok` while serving, `503 stopping` once
 /// the server stops.
 ///
@@ -138,10 +147,11 @@ pub fn health(serving: bool) -> (u16, &'static str) {
 /// 2. the health path (GET or HEAD): `200 ok`, or `503 stopping` once the
 ///    server stops; the liveness path: `200 ok` while it answers at all;
 /// 3. the client's identity, when the site authenticates (401);
-/// 4. the route and the method: POST on a route is a call, GET or HEAD on
+/// 4. the metrics path (GET or HEAD);
+/// 5. the route and the method: POST on a route is a call, GET or HEAD on
 ///    a documented route the page; an unknown path 404 (for POST, and for
 ///    GET on a site with a page); any other method 501 with `Allow`;
-/// 5. the body's coding (415), then its length (411, 413, 400).
+/// 6. the body's coding (415), then its length (411, 413, 400).
 ///
 /// # Errors
 /// The refusal the front end answers with, in its own form.
@@ -166,6 +176,9 @@ pub fn admit<'s>(
         None => None,
         Some(authenticator) => Some(authenticator.check(context)?),
     };
+    if is_get && site.metrics_path == Some(path) {
+        return Ok(Admitted::Metrics);
+    }
     let endpoint = site.routes.get(path);
     let dispatcher = match endpoint {
         Some(endpoint) if method == "POST" => &endpoint.dispatcher,

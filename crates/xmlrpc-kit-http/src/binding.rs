@@ -20,7 +20,10 @@ use crate::socket::{activated, bind_tcp, bind_unix};
 
 impl<T: Target> ServerBuilder<T> {
     fn into_shared(self) -> Shared {
-        let routes = self.target.routes(self.documentation.as_ref());
+        let outer = crate::shared::calls_counted(&self.config);
+        let routes = self
+            .target
+            .routes(self.documentation.as_ref(), outer.as_ref());
         Shared::new(routes, self.config)
     }
 

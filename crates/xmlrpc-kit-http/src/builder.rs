@@ -183,6 +183,36 @@ impl<T: Target> ServerBuilder<T> {
         self
     }
 
+    /// Serves Prometheus metrics on `path` (GET), counting every call,
+    /// request and connection of this server; see
+    /// [`Metrics`](xmlrpc_kit_front::Metrics) for the series. (The
+    /// `metrics` feature.)
+    ///
+    /// ```no_run
+    /// use xmlrpc_kit::{Methods, Server};
+    ///
+    /// let server = Server::builder(Methods::new()).metrics_path("/metrics").bind("127.0.0.1:8000")?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[cfg(feature = "metrics")]
+    pub fn metrics_path(self, path: impl Into<String>) -> Self {
+        self.metrics(path, std::sync::Arc::new(xmlrpc_kit_front::Metrics::new()))
+    }
+
+    /// [`metrics_path`](Self::metrics_path) with metrics of your own: in a
+    /// registry that also holds your application's series
+    /// ([`Metrics::with_registry`](xmlrpc_kit_front::Metrics::with_registry)),
+    /// or shared by several servers. (The `metrics` feature.)
+    #[cfg(feature = "metrics")]
+    pub fn metrics(
+        mut self,
+        path: impl Into<String>,
+        metrics: std::sync::Arc<xmlrpc_kit_front::Metrics>,
+    ) -> Self {
+        self.config.metrics = Some((path.into(), metrics));
+        self
+    }
+
     /// Replaces every HTTP setting at once.
     pub fn http_config(mut self, config: HttpConfig) -> Self {
         self.config = config;

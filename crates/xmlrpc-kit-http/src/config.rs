@@ -89,6 +89,13 @@ pub struct HttpConfig {
     /// handlers' `Peer` and the access log name the real client (see
     /// [`TrustedProxies`]). Default: none.
     pub trusted_proxies: TrustedProxies,
+    /// Where `GET` answers the server's [`Metrics`](xmlrpc_kit_front::Metrics)
+    /// in the OpenMetrics text Prometheus scrapes, and the metrics
+    /// themselves (the `metrics` feature). The path is checked after
+    /// authentication: a server that authenticates asks its scraper to
+    /// authenticate too. Default: `None`.
+    #[cfg(feature = "metrics")]
+    pub metrics: Option<(String, std::sync::Arc<xmlrpc_kit_front::Metrics>)>,
     /// TLS for `https://` listeners (the `tls` feature). Default: `None`.
     #[cfg(feature = "tls")]
     pub tls: Option<crate::TlsConfig>,
@@ -123,6 +130,8 @@ impl Default for HttpConfig {
             unix_socket_mode: None,
             authenticator: None,
             trusted_proxies: TrustedProxies::none(),
+            #[cfg(feature = "metrics")]
+            metrics: None,
             #[cfg(feature = "tls")]
             tls: None,
             limits: HttpLimits::default(),

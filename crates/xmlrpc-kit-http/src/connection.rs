@@ -67,7 +67,38 @@ pub(crate) async fn serve_http<S>(
         }
     };
     if let Err(e) = result {
+        if e.is_parse() || e.is_parse_too_large() {
+            refused_by_parser(&shared, peer, &e);
+        }
         tracing::debug!(?peer, error = %e, "connection ended with an error");
+    }
+}
+
+/// Counts and logs a request whose head hyper could not read (a control
+/// character in the path, a head past the size limit), which hyper
+/// answered itself (400, or 431 for a head too large) without handing it
+/// over: an access line with what is known of it, `-` for the rest.
+fn refused_by_parser(shared: &Shared, peer: Option<SocketAddr>, error: &hyper::Error) {
+    let status = if error.is_parse_too_large() { 431 } else { 400 };
+    shared.count_request(status, None, 0, true);
+    if shared.config.log_requests {
+        xmlrpc_kit_front::AccessLog {
+            peer: peer.map(|p| p.ip()),
+            method: "-",
+            path: "-",
+            protocol: "HTTP/1.1",
+            status,
+            bytes_in: None,
+            length: None,
+            rpc_method: None,
+            fault_code: None,
+            user: None,
+            user_agent: None,
+            request_id: None,
+            trace_id: None,
+            elapsed: Duration::ZERO,
+        }
+        .emit();
     }
 }
 

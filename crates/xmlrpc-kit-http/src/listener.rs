@@ -167,7 +167,9 @@ fn spawn_connection(
     let (id, conn) = connections.admit();
     let shared = shared.clone();
     let connections = connections.clone();
+    let counted = shared.count_connection();
     tokio::spawn(async move {
+        let _counted = counted;
         match protocol {
             Protocol::Http => connection::serve_http(stream, peer, shared, conn, stopping).await,
             #[cfg(feature = "tls")]

@@ -50,6 +50,17 @@ pub(crate) fn health(serving: bool) -> HttpResponse {
     response
 }
 
+/// The metrics' text, of `media_type`, never cached.
+pub(crate) fn metrics(media_type: &'static str, text: String) -> HttpResponse {
+    let length = text.len();
+    let mut response = Response::new(Bytes::from(text));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 /// A refusal: its status and its line of text.
 pub(crate) fn rejected(rejection: &Rejection) -> HttpResponse {
     let body = rejection.body();

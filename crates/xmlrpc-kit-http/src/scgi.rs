@@ -264,13 +264,15 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
         answered = answer(&mut stream, &request, context, shared) => answered,
         () = reached(&mut stopping, Stop::Now) => return,
     };
-    let answered = match answered {
-        Ok(done) => done,
+    let (answered, refused) = match answered {
+        Ok(done) => (done, false),
         Err(rejection) => {
             let length = write_rejection(&mut stream, &rejection).await.ok();
-            Answered::plain(rejection.status(), length)
+            (Answered::plain(rejection.status(), length), true)
         }
     };
+    let bytes_out = answered.length.unwrap_or_default();
+    shared.count_request(answered.status, answered.bytes_in, bytes_out, refused);
     if shared.config.log_requests {
         AccessLog {
             peer: client,
@@ -278,6 +280,7 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
             path: &path,
             protocol: "SCGI",
             status: answered.status,
+            bytes_in: answered.bytes_in,
             length: answered.length,
             rpc_method: answered.rpc_method.as_deref(),
             fault_code: answered.fault_code,
@@ -346,6 +349,21 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
             write_response(stream, head, body, patience).await;
             return Ok(Answered::plain(200, Some(body.len())));
         }
+        Ok(Admitted::Metrics) => {
+            let accept = request.head.get("HTTP_ACCEPT");
+            let (media_type, text) = shared
+                .metrics_text(accept)
+                .ok_or_else(Rejection::not_found)?;
+            let head = cgi_head(
+                Some(200),
+                media_type,
+                text.len(),
+                ContentCoding::Identity,
+                [("Cache-Control", "no-store".to_owned())],
+            );
+            write_response(stream, head, text.as_bytes(), patience).await;
+            return Ok(Answered::plain(200, Some(text.len())));
+        }
         Err(rejection) => {
             discard_unread(stream, request.head, limits).await;
             return Err(rejection);
@@ -367,6 +385,7 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     plan.check_streamed(body.len(), &limits.body)?;
     let sent = body.len();
     let body = plan.finish(Bytes::from(body), &limits.body)?;
+    let bytes_in = Some(body.len());
     if plan.coding() != ContentCoding::Identity {
         reservation.cover(sent + body.len())?;
     }
@@ -396,6 +415,7 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
         rpc_method: reply.method,
         fault_code,
         user,
+        bytes_in,
     })
 }
 

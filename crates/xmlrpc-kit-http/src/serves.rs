@@ -2,7 +2,10 @@
 //! [`ServerBuilder`](crate::ServerBuilder): one method table on the RPC
 //! paths, or a dispatcher per path.
 
+use std::sync::Arc;
+
 use xmlrpc_kit_front::{Endpoint, Routes};
+use xmlrpc_kit_server::middleware::Middleware;
 use xmlrpc_kit_server::{DispatchOptions, Dispatcher, Documentation, Methods};
 
 /// One method table on the `rpc_paths` (Python's `SimpleXMLRPCServer`):
@@ -31,25 +34,50 @@ pub(crate) mod sealed {
 
     // Sealed: nothing outside this crate can name or implement it.
     pub trait Sealed {
-        /// The routes, each path's endpoint documented by `documentation`.
-        fn routes(self, documentation: Option<&Documentation>) -> Routes;
+        /// The routes, each path's endpoint documented by `documentation`,
+        /// each dispatcher's calls within `outer` first when given (the
+        /// server's metrics).
+        fn routes(
+            self,
+            documentation: Option<&Documentation>,
+            outer: Option<&Arc<dyn Middleware>>,
+        ) -> Routes;
     }
 
     impl Sealed for OneTable {
-        fn routes(self, documentation: Option<&Documentation>) -> Routes {
-            let dispatcher = Dispatcher::with_options(self.methods, self.options);
+        fn routes(
+            self,
+            documentation: Option<&Documentation>,
+            outer: Option<&Arc<dyn Middleware>>,
+        ) -> Routes {
+            let dispatcher = within(Dispatcher::with_options(self.methods, self.options), outer);
             Routes::single(Endpoint::new(dispatcher, documentation), &self.rpc_paths)
         }
     }
 
     impl Sealed for ByPath {
-        fn routes(self, documentation: Option<&Documentation>) -> Routes {
+        fn routes(
+            self,
+            documentation: Option<&Documentation>,
+            outer: Option<&Arc<dyn Middleware>>,
+        ) -> Routes {
             Routes::multi(
                 self.paths
                     .into_iter()
-                    .map(|(path, dispatcher)| (path, Endpoint::new(dispatcher, documentation)))
+                    .map(|(path, dispatcher)| {
+                        let dispatcher = within(dispatcher, outer);
+                        (path, Endpoint::new(dispatcher, documentation))
+                    })
                     .collect(),
             )
+        }
+    }
+
+    /// `dispatcher`, within `outer` when given.
+    fn within(dispatcher: Dispatcher, outer: Option<&Arc<dyn Middleware>>) -> Dispatcher {
+        match outer {
+            Some(layer) => dispatcher.with_outer_layer(layer.clone()),
+            None => dispatcher,
         }
     }
 }

@@ -129,10 +129,16 @@ impl RpcService {
             let proxies = &self.shared.config.trusted_proxies;
             Correlation::of(&context, proxies.trusts_peer(self.peer.map(|p| p.ip())))
         });
-        let mut answer = match self.answer(request, context).await {
-            Ok(answered) => answered,
-            Err(rejection) => Answer::plain(response::rejected(&rejection)),
+        let (mut answer, refused) = match self.answer(request, context).await {
+            Ok(answered) => (answered, false),
+            Err(rejection) => (Answer::plain(response::rejected(&rejection)), true),
         };
+        self.shared.count_request(
+            answer.response.status().as_u16(),
+            answer.bytes_in,
+            answer.response.body().len(),
+            refused,
+        );
         if self.shared.is_stopping() {
             // Draining: keep-alive connections end after this answer.
             answer
@@ -148,6 +154,7 @@ impl RpcService {
                 path: &path,
                 protocol: &format!("{version:?}"),
                 status: response.status().as_u16(),
+                bytes_in: answer.bytes_in,
                 length: response
                     .headers()
                     .get(header::CONTENT_LENGTH)
@@ -190,6 +197,17 @@ impl RpcService {
             }
             Ok(Admitted::Alive) => return Ok(Answer::plain(response::health(true))),
             Ok(Admitted::Page(page)) => return Ok(Answer::plain(self.page(page, accepts_gzip))),
+            Ok(Admitted::Metrics) => {
+                let accept = head
+                    .headers
+                    .get(header::ACCEPT)
+                    .and_then(|v| v.to_str().ok());
+                let (media_type, text) = self
+                    .shared
+                    .metrics_text(accept)
+                    .ok_or_else(Rejection::not_found)?;
+                return Ok(Answer::plain(response::metrics(media_type, text)));
+            }
             Err(rejection) => {
                 if worth_discarding(&head.headers, limits) {
                     discard(body, 0, limits).await;
@@ -212,6 +230,7 @@ impl RpcService {
         }
         .read(body)
         .await?;
+        let bytes_in = Some(body.len());
         let _in_flight = self.shared.budgets.admit_request()?;
         let reply = self.shared.dispatch(dispatcher, body, &context).await;
         drop(reservation);
@@ -228,6 +247,7 @@ impl RpcService {
                 method: reply.method,
                 fault_code: reply.fault_code,
                 user,
+                bytes_in,
             }),
             Err(AnswersFull) => {
                 let length = http_response.body().len();
@@ -242,6 +262,7 @@ impl RpcService {
                     method: reply.method,
                     fault_code: fault.fault_code,
                     user,
+                    bytes_in,
                 })
             }
         }
@@ -362,6 +383,8 @@ struct Answer {
     /// Who the request authenticated as, when it did and requests are
     /// logged.
     user: Option<String>,
+    /// The bytes of the request's document (after gzip), when it had one.
+    bytes_in: Option<usize>,
 }
 
 impl Answer {
@@ -373,6 +396,7 @@ impl Answer {
             method: None,
             fault_code: None,
             user: None,
+            bytes_in: None,
         }
     }
 }

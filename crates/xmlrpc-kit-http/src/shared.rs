@@ -39,9 +39,61 @@ impl Shared {
             routes: &self.routes,
             health_path: self.config.health_path.as_deref(),
             liveness_path: self.config.liveness_path.as_deref(),
+            metrics_path: self.metrics_path(),
             authenticator: self.config.authenticator.as_ref(),
             limits: &self.config.limits.body,
         }
+    }
+
+    fn metrics_path(&self) -> Option<&str> {
+        #[cfg(feature = "metrics")]
+        return self.config.metrics.as_ref().map(|(path, _)| path.as_str());
+        #[cfg(not(feature = "metrics"))]
+        return None;
+    }
+
+    /// The metrics' media type and text for a scraper that sent `accept`,
+    /// when the server has metrics.
+    #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+    pub(crate) fn metrics_text(&self, accept: Option<&str>) -> Option<(&'static str, String)> {
+        #[cfg(feature = "metrics")]
+        return self
+            .config
+            .metrics
+            .as_ref()
+            .map(|(_, m)| m.exposition(accept));
+        #[cfg(not(feature = "metrics"))]
+        return None;
+    }
+
+    /// Counts one request in the server's metrics, if it has them: the
+    /// status answered, the document's bytes (when a body was read), the
+    /// answer's, and whether it was refused before any call.
+    #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+    pub(crate) fn count_request(
+        &self,
+        status: u16,
+        bytes_in: Option<usize>,
+        bytes_out: usize,
+        refused: bool,
+    ) {
+        #[cfg(feature = "metrics")]
+        if let Some((_, metrics)) = &self.config.metrics {
+            metrics.record_request(status, bytes_in, bytes_out, refused);
+        }
+    }
+
+    /// Counts a connection open in the server's metrics, if it has them,
+    /// until the returned value is dropped.
+    pub(crate) fn count_connection(&self) -> impl Send + 'static {
+        #[cfg(feature = "metrics")]
+        return self
+            .config
+            .metrics
+            .as_ref()
+            .map(|(_, m)| m.connection_opened());
+        #[cfg(not(feature = "metrics"))]
+        return ();
     }
 
     pub(crate) fn new(routes: Routes, config: HttpConfig) -> Self {
@@ -83,6 +135,18 @@ impl Shared {
         }
     }
 }
+/// The middleware counting the calls of a server with `config`, if it
+/// has metrics.
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+pub(crate) fn calls_counted(
+    config: &HttpConfig,
+) -> Option<Arc<dyn xmlrpc_kit_server::middleware::Middleware>> {
+    #[cfg(feature = "metrics")]
+    return config.metrics.as_ref().map(|(_, m)| m.call_layer());
+    #[cfg(not(feature = "metrics"))]
+    return None;
+}
+
 /// The fault text for a call whose answer of `length` bytes did not fit
 /// the answer budget.
 pub(crate) fn answers_full(length: usize, limits: &HttpLimits) -> String {

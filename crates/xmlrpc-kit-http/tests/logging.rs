@@ -73,9 +73,19 @@ fn log_while_serving(server: Server, client: impl FnOnce()) -> String {
 
 #[test]
 fn one_line_per_request_when_on() {
-    let log = log_of(true, &[add_request("/RPC2"), add_request("/nowhere")]);
+    let malformed = b"GET /a\x01b HTTP/1.1\r\nHost: t\r\n\r\n".to_vec();
+    let log = log_of(
+        true,
+        &[add_request("/RPC2"), add_request("/nowhere"), malformed],
+    );
     let lines: Vec<&str> = log.lines().collect();
-    assert_eq!(lines.len(), 2, "{log}");
+    assert_eq!(lines.len(), 3, "{log}");
+    // hyper refuses a control character in the path itself (400): still
+    // one line, with what is known of the request.
+    assert!(
+        lines[2].contains("127.0.0.1 \"- - HTTP/1.1\" 400 - - 0.000ms"),
+        "{log}"
+    );
     assert!(
         lines[0].contains("127.0.0.1 \"POST /RPC2 HTTP/1.1\" 200"),
         "{log}"
@@ -97,7 +107,14 @@ fn one_line_per_request_when_on() {
     };
     assert_eq!(
         fields(lines[0]),
-        "peer=127.0.0.1 http_method=POST path=/RPC2 protocol=HTTP/1.1 status=200 bytes_out=131 rpc_method=add"
+        format!(
+            "peer=127.0.0.1 http_method=POST path=/RPC2 protocol=HTTP/1.1 status=200 bytes_in={} bytes_out=131 rpc_method=add",
+            call_body(
+                "add",
+                "<param><value><int>2</int></value></param><param><value><int>3</int></value></param>"
+            )
+            .len()
+        )
     );
     assert_eq!(
         fields(lines[1]),

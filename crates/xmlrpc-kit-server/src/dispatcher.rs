@@ -279,6 +279,17 @@ impl Dispatcher {
         }
     }
 
+    /// This dispatcher with `middleware` around every layer it has (the
+    /// first to see each call): what a server does with its metrics'
+    /// layer for the dispatchers it serves. Its handlers, instance and
+    /// state are shared with this one.
+    #[must_use]
+    pub fn with_outer_layer(&self, middleware: Arc<dyn Middleware>) -> Dispatcher {
+        let mut options = self.inner.options.clone();
+        options.layers.0.insert(0, middleware);
+        Self::with_options(self.inner.methods.clone(), options)
+    }
+
     /// The method table.
     pub fn methods(&self) -> &Methods {
         &self.inner.methods

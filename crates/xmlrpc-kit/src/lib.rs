@@ -261,6 +261,18 @@ pub mod front {
     };
 }
 
+/// Prometheus metrics (the `metrics` feature): what
+/// [`ServerBuilder::metrics_path`] serves, and the `prometheus-client`
+/// crate they are made with, to add your own series beside them.
+#[cfg(feature = "metrics")]
+pub mod metrics {
+    pub use xmlrpc_kit_front::prometheus_client;
+    pub use xmlrpc_kit_front::{
+        METRICS_CONTENT_TYPE, Metrics, OpenConnection, PROMETHEUS_TEXT_CONTENT_TYPE,
+        UNLISTED_METHOD,
+    };
+}
+
 /// Handlers: the trait every registrable function implements, and its
 /// markers.
 #[cfg(feature = "server")]
