@@ -85,16 +85,17 @@ impl Shared {
 
     /// Counts a connection open in the server's metrics, if it has them,
     /// until the returned value is dropped.
+    #[cfg(feature = "metrics")]
     pub(crate) fn count_connection(&self) -> impl Send + 'static {
-        #[cfg(feature = "metrics")]
-        return self
-            .config
+        self.config
             .metrics
             .as_ref()
-            .map(|(_, m)| m.connection_opened());
-        #[cfg(not(feature = "metrics"))]
-        return ();
+            .map(|(_, m)| m.connection_opened())
     }
+
+    /// Without metrics, nothing counts connections.
+    #[cfg(not(feature = "metrics"))]
+    pub(crate) fn count_connection(&self) -> impl Send + 'static {}
 
     pub(crate) fn new(routes: Routes, config: HttpConfig) -> Self {
         Shared {
