@@ -49,6 +49,10 @@ pub use config::HttpConfig;
 pub use entry_points::{DocServer, MultiPathServer};
 pub use lifecycle::ShutdownHandle;
 pub use limits::HttpLimits;
+/// rustls, whose [`ServerConfig`](rustls::ServerConfig)
+/// [`TlsConfig::from_server_config`] takes (the `tls` feature).
+#[cfg(feature = "tls")]
+pub use rustls;
 pub use server::Server;
 pub use service::RpcService;
 #[cfg(feature = "tls")]

@@ -1,6 +1,7 @@
 //! TLS for the standalone server (the `tls` feature), through rustls: a
-//! certificate chain and key from PEM, and optionally the verification of
-//! client certificates (mutual TLS, as build systems such as Koji use).
+//! certificate chain and key from PEM, optionally the verification of
+//! client certificates (mutual TLS, as build systems such as Koji use), or
+//! a rustls configuration of the user's own.
 
 use std::io;
 use std::path::Path;
@@ -9,7 +10,9 @@ use std::sync::Arc;
 use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-/// How a server speaks TLS on its `https://` listeners.
+/// How a server speaks TLS on its `https://` listeners: a certificate
+/// chain and key from PEM (with client certificates required or not), or
+/// a [`rustls::ServerConfig`] of your own.
 ///
 /// ```no_run
 /// use xmlrpc_kit::{Methods, Server, TlsConfig};
@@ -22,19 +25,39 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 /// ```
 #[derive(Clone)]
 pub struct TlsConfig {
-    chain: Vec<CertificateDer<'static>>,
-    key: Arc<PrivateKeyDer<'static>>,
-    client_roots: Option<Arc<rustls::RootCertStore>>,
-    /// rustls's configuration, built from the above.
+    /// What the configuration was built from.
+    source: Source,
+    /// rustls's configuration.
     built: Arc<rustls::ServerConfig>,
+}
+
+/// What a [`TlsConfig`] was built from.
+#[derive(Clone)]
+enum Source {
+    /// A chain and key from PEM, and the client CAs, if any.
+    Pem {
+        chain: Vec<CertificateDer<'static>>,
+        key: Arc<PrivateKeyDer<'static>>,
+        client_roots: Option<Arc<rustls::RootCertStore>>,
+    },
+    /// The user's own rustls configuration.
+    Rustls,
 }
 
 impl std::fmt::Debug for TlsConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TlsConfig")
-            .field("certificates", &self.chain.len())
-            .field("client_certificates_required", &self.client_roots.is_some())
-            .finish_non_exhaustive()
+        let mut debug = f.debug_struct("TlsConfig");
+        match &self.source {
+            Source::Pem {
+                chain,
+                client_roots,
+                ..
+            } => debug
+                .field("certificates", &chain.len())
+                .field("client_certificates_required", &client_roots.is_some()),
+            Source::Rustls => debug.field("source", &"rustls::ServerConfig"),
+        };
+        debug.finish_non_exhaustive()
     }
 }
 
@@ -53,42 +76,121 @@ fn certificates(pem: &[u8], what: &str) -> io::Result<Vec<CertificateDer<'static
     Ok(chain)
 }
 
+/// What errors call the certificate chain, the key, and the two together.
+struct Names {
+    chain: String,
+    key: String,
+    pair: String,
+}
+
 impl TlsConfig {
     /// The server's certificate chain (its certificate first, then any
     /// intermediates) and its private key (PKCS#8, PKCS#1 or SEC1), PEM.
+    /// A key that is not the certificate's is refused.
     pub fn from_pem(certificate_chain: &[u8], private_key: &[u8]) -> io::Result<Self> {
-        let chain = certificates(certificate_chain, "server certificate")?;
-        let key = PrivateKeyDer::from_pem_slice(private_key)
-            .map_err(|e| invalid(format!("server key: {e}")))?;
-        let key = Arc::new(key);
-        let built = build(&chain, &key, None)?;
-        Ok(TlsConfig {
-            chain,
-            key,
-            client_roots: None,
-            built,
-        })
+        let names = Names {
+            chain: "server certificate".to_owned(),
+            key: "server key".to_owned(),
+            pair: "server certificate and key".to_owned(),
+        };
+        Self::from_pem_named(certificate_chain, private_key, &names)
     }
 
-    /// [`from_pem`](Self::from_pem), read from two files.
+    /// [`from_pem`](Self::from_pem), read from two files; an error names
+    /// the file it is about.
     pub fn from_pem_files(
         certificate_chain: impl AsRef<Path>,
         private_key: impl AsRef<Path>,
     ) -> io::Result<Self> {
+        let (chain, key) = (certificate_chain.as_ref(), private_key.as_ref());
         let read = |path: &Path| {
             std::fs::read(path)
                 .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
         };
-        Self::from_pem(
-            &read(certificate_chain.as_ref())?,
-            &read(private_key.as_ref())?,
-        )
+        let names = Names {
+            chain: chain.display().to_string(),
+            key: key.display().to_string(),
+            pair: format!("{} and {}", chain.display(), key.display()),
+        };
+        Self::from_pem_named(&read(chain)?, &read(key)?, &names)
+    }
+
+    fn from_pem_named(
+        certificate_chain: &[u8],
+        private_key: &[u8],
+        names: &Names,
+    ) -> io::Result<Self> {
+        let chain = certificates(certificate_chain, &names.chain)?;
+        let key = PrivateKeyDer::from_pem_slice(private_key)
+            .map_err(|e| invalid(format!("{}: {e}", names.key)))?;
+        let key = Arc::new(key);
+        let built = build(&chain, &key, None, &names.pair)?;
+        Ok(TlsConfig {
+            source: Source::Pem {
+                chain,
+                key,
+                client_roots: None,
+            },
+            built,
+        })
+    }
+
+    /// A rustls configuration of your own, used as it is: its
+    /// certificates or certificate resolver, client verification,
+    /// protocol versions and crypto provider. Its ALPN protocols must not
+    /// offer `h2` (the server speaks HTTP/1.1 only); offer `http/1.1`, as
+    /// the PEM constructors do, or nothing.
+    ///
+    /// ```no_run
+    /// use std::sync::Arc;
+    /// use xmlrpc_kit::{Methods, Server, TlsConfig, rustls};
+    /// use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject as _};
+    ///
+    /// let chain = CertificateDer::pem_file_iter("/etc/xmlrpc/cert.pem")
+    ///     .and_then(|certificates| certificates.collect::<Result<Vec<_>, _>>())
+    ///     .map_err(std::io::Error::other)?;
+    /// let key = PrivateKeyDer::from_pem_file("/etc/xmlrpc/key.pem").map_err(std::io::Error::other)?;
+    /// let provider = Arc::new(rustls::crypto::ring::default_provider());
+    /// let mut config = rustls::ServerConfig::builder_with_provider(provider)
+    ///     // TLS 1.3 only.
+    ///     .with_protocol_versions(&[&rustls::version::TLS13])
+    ///     .map_err(std::io::Error::other)?
+    ///     .with_no_client_auth()
+    ///     .with_single_cert(chain, key)
+    ///     .map_err(std::io::Error::other)?;
+    /// config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    ///
+    /// let tls = TlsConfig::from_server_config(Arc::new(config))?;
+    /// let server = Server::builder(Methods::new()).tls(tls).listen(["https://0.0.0.0:8443"])?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn from_server_config(config: Arc<rustls::ServerConfig>) -> io::Result<Self> {
+        if config.alpn_protocols.iter().any(|p| p == b"h2") {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "rustls::ServerConfig: its ALPN protocols offer h2, but this server speaks \
+                 HTTP/1.1 only: offer http/1.1 (or nothing)",
+            ));
+        }
+        Ok(TlsConfig {
+            source: Source::Rustls,
+            built: config,
+        })
     }
 
     /// Requires every client to present a certificate signed by one of
     /// the CAs in `ca_pem` (mutual TLS); a client without one is refused
-    /// during the handshake.
-    pub fn require_client_certificates(mut self, ca_pem: &[u8]) -> io::Result<Self> {
+    /// during the handshake. For a configuration from PEM; a
+    /// [`rustls::ServerConfig`] of your own sets its client verifier
+    /// itself.
+    pub fn require_client_certificates(self, ca_pem: &[u8]) -> io::Result<Self> {
+        let Source::Pem { chain, key, .. } = self.source else {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "require_client_certificates: this TlsConfig is a rustls::ServerConfig of \
+                 your own: set its client certificate verifier there",
+            ));
+        };
         let mut roots = rustls::RootCertStore::empty();
         for certificate in certificates(ca_pem, "client CA")? {
             roots
@@ -96,9 +198,15 @@ impl TlsConfig {
                 .map_err(|e| invalid(format!("client CA: {e}")))?;
         }
         let roots = Arc::new(roots);
-        self.built = build(&self.chain, &self.key, Some(&roots))?;
-        self.client_roots = Some(roots);
-        Ok(self)
+        let built = build(&chain, &key, Some(&roots), "server certificate and key")?;
+        Ok(TlsConfig {
+            source: Source::Pem {
+                chain,
+                key,
+                client_roots: Some(roots),
+            },
+            built,
+        })
     }
 
     /// The rustls configuration.
@@ -107,12 +215,13 @@ impl TlsConfig {
     }
 }
 
-/// rustls's server configuration for a chain and key, verifying client
-/// certificates against `client_roots` when given.
+/// rustls's server configuration for a chain and key (`pair` in errors),
+/// verifying client certificates against `client_roots` when given.
 fn build(
     chain: &[CertificateDer<'static>],
     key: &PrivateKeyDer<'static>,
     client_roots: Option<&Arc<rustls::RootCertStore>>,
+    pair: &str,
 ) -> io::Result<Arc<rustls::ServerConfig>> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
@@ -128,7 +237,12 @@ fn build(
     };
     let mut config = builder
         .with_single_cert(chain.to_vec(), key.clone_key())
-        .map_err(|e| invalid(format!("server certificate and key: {e}")))?;
+        .map_err(|e| match e {
+            rustls::Error::InconsistentKeys(rustls::InconsistentKeys::KeyMismatch) => {
+                invalid(format!("{pair}: the key is not the certificate's"))
+            }
+            e => invalid(format!("{pair}: {e}")),
+        })?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }

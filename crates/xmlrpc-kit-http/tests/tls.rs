@@ -1,13 +1,18 @@
 //! TLS for the standalone server: certificates made in the test (rcgen);
 //! our client and Python's `xmlrpc.client` with an SSL context for that CA
 //! succeed; plain HTTP on the TLS port gets a clear 400 and the server
-//! goes on; with mutual TLS, a client without a certificate is refused.
+//! goes on; with mutual TLS, a client without a certificate is refused;
+//! a rustls configuration of the user's own serves as it is; errors about
+//! certificate files name the file.
 
 mod common;
 
+use std::sync::Arc;
+
 use common::{TestServer, methods};
 use xmlrpc_kit::{Client, Server, TlsConfig};
-use xmlrpc_kit_test_support::pki::pki;
+use xmlrpc_kit_test_support::pki::{Pki, pki};
+use xmlrpc_kit_test_support::tls_client::{TlsConnection, der};
 
 fn https_server(tls: TlsConfig) -> (TestServer, String) {
     let server = Server::builder(methods())
@@ -27,8 +32,7 @@ fn https_server(tls: TlsConfig) -> (TestServer, String) {
 #[tokio::test(flavor = "multi_thread")]
 async fn our_client_and_python_call_over_tls() {
     let pki = pki();
-    let tls = TlsConfig::from_pem(pki.server_cert.as_bytes(), pki.server_key.as_bytes()).unwrap();
-    let (_server, url) = https_server(tls);
+    let (_server, url) = https_server(from_pem(&pki));
     let client = Client::builder(&url)
         .add_root_certificates_pem(pki.ca.as_bytes())
         .build()
@@ -75,8 +79,7 @@ async fn our_client_and_python_call_over_tls() {
 #[tokio::test(flavor = "multi_thread")]
 async fn mutual_tls_refuses_a_client_without_a_certificate() {
     let pki = pki();
-    let tls = TlsConfig::from_pem(pki.server_cert.as_bytes(), pki.server_key.as_bytes())
-        .unwrap()
+    let tls = from_pem(&pki)
         .require_client_certificates(pki.ca.as_bytes())
         .unwrap();
     let (_server, url) = https_server(tls);
@@ -123,5 +126,111 @@ fn tls_settings_are_checked() {
     assert_eq!(
         e.to_string(),
         "https://127.0.0.1:0: an https:// listener needs a certificate: set .tls(TlsConfig)"
+    );
+}
+
+fn from_pem(pki: &Pki) -> TlsConfig {
+    TlsConfig::from_pem(pki.server_cert.as_bytes(), pki.server_key.as_bytes()).unwrap()
+}
+
+/// The answer to `add(2, 3)` on `connection`: its status and result.
+fn add_on(connection: &mut TlsConnection) -> (u16, bool) {
+    let response = connection
+        .exchange(&common::add_request("/RPC2"))
+        .expect("an answer");
+    (response.status, response.text().contains("<int>5</int>"))
+}
+
+#[test]
+fn a_rustls_configuration_of_ones_own_serves_as_it_is() {
+    let pki = pki();
+    let chain = vec![der(&pki.server_cert).into()];
+    let key = {
+        use xmlrpc_kit::rustls::pki_types::{PrivateKeyDer, pem::PemObject as _};
+        PrivateKeyDer::from_pem_slice(pki.server_key.as_bytes()).unwrap()
+    };
+    let provider = Arc::new(xmlrpc_kit::rustls::crypto::ring::default_provider());
+    let mut config = xmlrpc_kit::rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&xmlrpc_kit::rustls::version::TLS13])
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let e = TlsConfig::from_server_config(Arc::new(config.clone())).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "rustls::ServerConfig: its ALPN protocols offer h2, but this server speaks \
+         HTTP/1.1 only: offer http/1.1 (or nothing)"
+    );
+
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let tls = TlsConfig::from_server_config(Arc::new(config)).unwrap();
+    assert_eq!(
+        format!("{tls:?}"),
+        r#"TlsConfig { source: "rustls::ServerConfig", .. }"#
+    );
+    let e = tls
+        .clone()
+        .require_client_certificates(pki.ca.as_bytes())
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "require_client_certificates: this TlsConfig is a rustls::ServerConfig of your \
+         own: set its client certificate verifier there"
+    );
+    let server = Server::builder(methods())
+        .log_requests(false)
+        .tls(tls)
+        .listen(["https://127.0.0.1:0"])
+        .unwrap();
+    let server = TestServer::serve(server);
+    let mut connection = TlsConnection::open(server.addr, &[&pki.ca]).unwrap();
+    assert!(connection.peer_certificate() == der(&pki.server_cert));
+    assert_eq!(add_on(&mut connection), (200, true));
+}
+
+#[test]
+fn certificate_files_errors_name_the_file() {
+    let (a, b) = (pki(), pki());
+    let dir = xmlrpc_kit_test_support::process::TempDir::new("tls-files");
+    let path = |name: &str| dir.join(name).display().to_string();
+    for (name, pem) in [
+        ("cert.pem", a.server_cert.as_str()),
+        ("key.pem", &a.server_key),
+        ("other-key.pem", &b.server_key),
+        ("empty.pem", ""),
+    ] {
+        std::fs::write(dir.join(name), pem).unwrap();
+    }
+    let error = |cert: &str, key: &str| {
+        TlsConfig::from_pem_files(path(cert), path(key))
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        error("empty.pem", "key.pem"),
+        format!("{}: no PEM certificate found", path("empty.pem"))
+    );
+    assert!(
+        error("cert.pem", "empty.pem").starts_with(&format!("{}: ", path("empty.pem"))),
+        "{}",
+        error("cert.pem", "empty.pem")
+    );
+    assert_eq!(
+        error("cert.pem", "other-key.pem"),
+        format!(
+            "{} and {}: the key is not the certificate's",
+            path("cert.pem"),
+            path("other-key.pem")
+        )
+    );
+    assert_eq!(
+        format!(
+            "{:?}",
+            TlsConfig::from_pem_files(path("cert.pem"), path("key.pem")).unwrap()
+        ),
+        "TlsConfig { certificates: 1, client_certificates_required: false, .. }"
     );
 }

@@ -1,7 +1,8 @@
 //! What the workspace's tests share, written once (unpublished): an
 //! in-process server on 127.0.0.1 with an OS-picked port, processes
 //! stopped by PID when dropped (`xmlrpc-kit demo`, Python's peers), a raw HTTP
-//! client that shows exactly what went over the wire, values of every
+//! client that shows exactly what went over the wire (and a TLS connection
+//! that says which certificate the server presented), values of every
 //! type, the soak harness and an open-loop load generator, and the demo
 //! application of the `xmlrpc-kit` binary (`demo`).
 
@@ -17,4 +18,5 @@ pub mod python;
 pub mod raw_http;
 pub mod server;
 pub mod soak;
+pub mod tls_client;
 pub mod values;

@@ -1,6 +1,6 @@
-//! Certificates for TLS tests, made afresh by each test (rcgen): a CA, a
-//! server certificate for localhost and 127.0.0.1, and a client
-//! certificate, all PEM.
+//! Certificates for TLS tests, made afresh by each test (rcgen): a CA
+//! (each its own name), a server certificate for localhost and 127.0.0.1,
+//! and a client certificate, all PEM.
 
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
@@ -36,7 +36,13 @@ fn params(names: &[&str], common_name: &str) -> CertificateParams {
 /// A new CA and the certificates it signs.
 pub fn pki() -> Pki {
     let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = params(&[], "xmlrpc test CA");
+    // Each CA its own name, so a client trusting two tells them apart.
+    let raw = ca_key.public_key_raw();
+    let id: String = raw[raw.len() - 6..]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut ca_params = params(&[], &format!("xmlrpc test CA {id}"));
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     let ca = ca_params.self_signed(&ca_key).unwrap().pem();
     let issuer = Issuer::new(ca_params, ca_key);

@@ -280,13 +280,13 @@ pub mod handler {
     pub use xmlrpc_kit_server::{CallFuture, CallSite, Handler, ReturnsFuture, ReturnsValue};
 }
 
-#[cfg(all(feature = "http", feature = "tls"))]
-pub use xmlrpc_kit_http::TlsConfig;
 #[cfg(feature = "http")]
 pub use xmlrpc_kit_http::{
     DocServer, HttpConfig, HttpLimits, MultiPathServer, RpcService, Server, ServerBuilder,
     ShutdownHandle, serves,
 };
+#[cfg(all(feature = "http", feature = "tls"))]
+pub use xmlrpc_kit_http::{TlsConfig, rustls};
 
 #[cfg(feature = "client")]
 pub use xmlrpc_kit_client::Client;
