@@ -96,7 +96,10 @@ pub struct HttpConfig {
     /// authenticate too. Default: `None`.
     #[cfg(feature = "metrics")]
     pub metrics: Option<(String, std::sync::Arc<xmlrpc_kit_front::Metrics>)>,
-    /// TLS for `https://` listeners (the `tls` feature). Default: `None`.
+    /// TLS for `https://` listeners (the `tls` feature): the configuration
+    /// the server starts with, which its
+    /// [`TlsReloadHandle`](crate::TlsReloadHandle) replaces while it
+    /// serves. Default: `None`.
     #[cfg(feature = "tls")]
     pub tls: Option<crate::TlsConfig>,
     /// Sizes, counts and times. Default: [`HttpLimits::default()`].

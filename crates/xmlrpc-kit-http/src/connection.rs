@@ -114,9 +114,10 @@ pub(crate) async fn serve_https(
     stopping: watch::Receiver<Stop>,
 ) {
     use tokio::io::AsyncWriteExt as _;
-    let Some(tls) = &shared.config.tls else {
+    let Some(tls) = &shared.tls else {
         return;
     };
+    // The configuration of the moment: a reload serves new connections.
     let acceptor = tokio_rustls::TlsAcceptor::from(tls.server_config());
     let timeout = shared.config.limits.header_read_timeout;
     if let crate::socket::Stream::Tcp(tcp) = &stream {

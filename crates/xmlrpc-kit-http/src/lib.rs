@@ -43,6 +43,8 @@ mod socket;
 mod time_limit;
 #[cfg(feature = "tls")]
 mod tls;
+#[cfg(feature = "tls")]
+mod tls_reload;
 
 pub use builder::ServerBuilder;
 pub use config::HttpConfig;
@@ -57,3 +59,5 @@ pub use server::Server;
 pub use service::RpcService;
 #[cfg(feature = "tls")]
 pub use tls::TlsConfig;
+#[cfg(feature = "tls")]
+pub use tls_reload::TlsReloadHandle;

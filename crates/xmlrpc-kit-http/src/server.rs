@@ -76,6 +76,14 @@ impl Server {
         ShutdownHandle::new(self.signal.clone())
     }
 
+    /// A handle that replaces this server's TLS configuration while it
+    /// serves (a renewed certificate, say); `None` without one (the `tls`
+    /// feature; see [`TlsReloadHandle`](crate::TlsReloadHandle)).
+    #[cfg(feature = "tls")]
+    pub fn tls_reload_handle(&self) -> Option<crate::TlsReloadHandle> {
+        self.shared.tls.clone()
+    }
+
     /// Serves until stopped, on a multi-threaded tokio runtime sized to the
     /// machine's cores (Python's `serve_forever`). It stops when the
     /// [`ShutdownHandle`] is used and, unless

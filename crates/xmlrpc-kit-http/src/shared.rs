@@ -25,6 +25,10 @@ pub(crate) struct Shared {
     /// Where the server is in its life; once it is stopping, responses
     /// close their connection and the health path answers 503.
     pub(crate) signal: Arc<watch::Sender<Stop>>,
+    /// The TLS configuration of new connections on `https://`
+    /// listeners: [`HttpConfig::tls`] until it is replaced.
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Option<crate::TlsReloadHandle>,
 }
 
 impl Shared {
@@ -101,6 +105,8 @@ impl Shared {
         Shared {
             routes,
             budgets: Budgets::new(&config.limits),
+            #[cfg(feature = "tls")]
+            tls: config.tls.clone().map(crate::TlsReloadHandle::new),
             config,
             signal: Arc::new(watch::channel(Stop::No).0),
         }

@@ -23,6 +23,10 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 /// let server = Server::builder(Methods::new()).tls(tls).listen(["https://0.0.0.0:8443"])?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
+///
+/// A server replaces its configuration without a restart through its
+/// [`TlsReloadHandle`](crate::TlsReloadHandle): new connections get the
+/// new certificate, open ones keep theirs.
 #[derive(Clone)]
 pub struct TlsConfig {
     /// What the configuration was built from.

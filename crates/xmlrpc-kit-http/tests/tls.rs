@@ -2,8 +2,9 @@
 //! our client and Python's `xmlrpc.client` with an SSL context for that CA
 //! succeed; plain HTTP on the TLS port gets a clear 400 and the server
 //! goes on; with mutual TLS, a client without a certificate is refused;
-//! a rustls configuration of the user's own serves as it is; errors about
-//! certificate files name the file.
+//! a reload serves new connections the new certificate while open ones
+//! keep theirs; a rustls configuration of the user's own serves as it is;
+//! errors about certificate files name the file.
 
 mod common;
 
@@ -139,6 +140,34 @@ fn add_on(connection: &mut TlsConnection) -> (u16, bool) {
         .exchange(&common::add_request("/RPC2"))
         .expect("an answer");
     (response.status, response.text().contains("<int>5</int>"))
+}
+
+#[test]
+fn a_reload_serves_new_connections_the_new_certificate_and_open_ones_keep_theirs() {
+    let (a, b) = (pki(), pki());
+    let server = Server::builder(methods())
+        .log_requests(false)
+        .tls(from_pem(&a))
+        .listen(["https://127.0.0.1:0"])
+        .unwrap();
+    let reload = server.tls_reload_handle().expect("a TLS server's handle");
+    let server = TestServer::serve(server);
+    let both = [a.ca.as_str(), b.ca.as_str()];
+
+    let mut kept = TlsConnection::open(server.addr, &both).unwrap();
+    assert!(kept.peer_certificate() == der(&a.server_cert), "not A's");
+    assert_eq!(add_on(&mut kept), (200, true));
+
+    reload.reload(from_pem(&b));
+    let mut fresh = TlsConnection::open(server.addr, &both).unwrap();
+    assert!(fresh.peer_certificate() == der(&b.server_cert), "not B's");
+    assert_eq!(add_on(&mut fresh), (200, true));
+    // A client that trusts only A's CA can no longer connect.
+    let e = TlsConnection::open(server.addr, &[&a.ca]).unwrap_err();
+    assert!(e.to_string().contains("UnknownIssuer"), "{e}");
+    // The connection opened before the reload goes on with A's.
+    assert!(kept.peer_certificate() == der(&a.server_cert), "not A's");
+    assert_eq!(add_on(&mut kept), (200, true));
 }
 
 #[test]

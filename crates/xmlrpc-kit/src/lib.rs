@@ -286,7 +286,7 @@ pub use xmlrpc_kit_http::{
     ShutdownHandle, serves,
 };
 #[cfg(all(feature = "http", feature = "tls"))]
-pub use xmlrpc_kit_http::{TlsConfig, rustls};
+pub use xmlrpc_kit_http::{TlsConfig, TlsReloadHandle, rustls};
 
 #[cfg(feature = "client")]
 pub use xmlrpc_kit_client::Client;
