@@ -17,6 +17,7 @@ mod commands;
 #[allow(unreachable_pub)]
 mod demo;
 mod output;
+mod tls;
 
 use commands::{CallArgs, HelpArgs, ListArgs, MulticallArgs};
 
@@ -106,14 +107,21 @@ struct DemoArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
     drain: f64,
     /// The certificate chain (PEM: the server's certificate, then any
-    /// intermediates) of the https:// listeners.
+    /// intermediates) of the https:// listeners; read again on SIGHUP.
+    ///
+    /// On SIGHUP the TLS files are read again: new connections get the
+    /// new certificate, open ones keep theirs. A file that fails is
+    /// logged as an error, naming it and saying why, and the certificate
+    /// in force serves on. Under systemd: ExecReload=/bin/kill -HUP
+    /// $MAINPID, and `systemctl reload` once the files are renewed.
     #[arg(long, value_name = "FILE", requires = "tls_key")]
     tls_cert: Option<std::path::PathBuf>,
-    /// The private key (PEM: PKCS#8, PKCS#1 or SEC1) of --tls-cert.
+    /// The private key (PEM: PKCS#8, PKCS#1 or SEC1) of --tls-cert; read
+    /// again on SIGHUP.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     tls_key: Option<std::path::PathBuf>,
     /// Require every https:// client to present a certificate signed by a
-    /// CA in this PEM file (mutual TLS).
+    /// CA in this PEM file (mutual TLS); read again on SIGHUP.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     tls_client_ca: Option<std::path::PathBuf>,
     /// Answer GET on this path with 200 ok while serving, 503 once stopping.
@@ -140,7 +148,7 @@ enum Command {
     /// introspection and multicall, on / and /RPC2, and its documentation
     /// page on GET.
     #[command(
-        after_help = "Examples:\n  xmlrpc-kit demo                      # then open http://127.0.0.1:8000/ in a browser\n  xmlrpc-kit demo --port 9000 --quiet\n  xmlrpc-kit demo --listen http://127.0.0.1:8000 --listen unix:///tmp/demo.sock --listen scgi://127.0.0.1:5000\n  python3 -c \"import xmlrpc.client as c; print(c.ServerProxy('http://127.0.0.1:8000').pow(2, 3))\"\n  xmlrpc-kit demo --cgi                # as a CGI program: point a web server's CGI configuration at it"
+        after_help = "Examples:\n  xmlrpc-kit demo                      # then open http://127.0.0.1:8000/ in a browser\n  xmlrpc-kit demo --port 9000 --quiet\n  xmlrpc-kit demo --listen http://127.0.0.1:8000 --listen unix:///tmp/demo.sock --listen scgi://127.0.0.1:5000\n  python3 -c \"import xmlrpc.client as c; print(c.ServerProxy('http://127.0.0.1:8000').pow(2, 3))\"\n  xmlrpc-kit demo --listen https://127.0.0.1:8443 --tls-cert cert.pem --tls-key key.pem   # kill -HUP PID reads them again\n  xmlrpc-kit demo --cgi                # as a CGI program: point a web server's CGI configuration at it"
     )]
     Demo(DemoArgs),
     /// Call a method and print its result.
@@ -254,19 +262,20 @@ fn serve_demo(args: &DemoArgs, encoding: xmlrpc_kit::OutputEncoding) -> ExitCode
     if let Some(path) = &args.metrics_path {
         builder = builder.metrics_path(path.clone());
     }
-    match tls(args) {
-        Ok(Some(tls)) => builder = builder.tls(tls),
-        Ok(None) if listen.iter().any(|a| a.starts_with("https://")) => {
+    let tls_files = tls::TlsFiles::from_args(args);
+    match tls_files.as_ref().map(tls::TlsFiles::load) {
+        Some(Ok(tls)) => builder = builder.tls(tls),
+        Some(Err(e)) => {
+            eprintln!("xmlrpc-kit demo: {e}");
+            return ExitCode::from(2);
+        }
+        None if listen.iter().any(|a| a.starts_with("https://")) => {
             eprintln!(
                 "xmlrpc-kit demo: an https:// listener needs --tls-cert FILE and --tls-key FILE"
             );
             return ExitCode::from(2);
         }
-        Ok(None) => {}
-        Err(e) => {
-            eprintln!("xmlrpc-kit demo: {e}");
-            return ExitCode::from(2);
-        }
+        None => {}
     }
     let server = builder.listen(&listen);
     let server = match server {
@@ -279,7 +288,7 @@ fn serve_demo(args: &DemoArgs, encoding: xmlrpc_kit::OutputEncoding) -> ExitCode
             return ExitCode::from(3);
         }
     };
-    match serve_announced(server) {
+    match serve_announced(server, tls_files) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("xmlrpc-kit demo: {e}");
@@ -372,31 +381,25 @@ where
     }
 }
 
-/// The https:// listeners' certificate, key and client CAs, if given.
-fn tls(args: &DemoArgs) -> std::io::Result<Option<xmlrpc_kit::TlsConfig>> {
-    let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) else {
-        return Ok(None);
-    };
-    let config = xmlrpc_kit::TlsConfig::from_pem_files(cert, key)
-        .map_err(|e| std::io::Error::new(e.kind(), format!("--tls-cert/--tls-key: {e}")))?;
-    let Some(ca) = &args.tls_client_ca else {
-        return Ok(Some(config));
-    };
-    let pem = std::fs::read(ca).map_err(|e| {
-        std::io::Error::new(e.kind(), format!("--tls-client-ca: {}: {e}", ca.display()))
-    })?;
-    config
-        .require_client_certificates(&pem)
-        .map(Some)
-        .map_err(|e| std::io::Error::new(e.kind(), format!("--tls-client-ca: {e}")))
-}
-
 /// Serves until SIGTERM or SIGINT (graceful; a second one stops at once),
-/// announcing each address once the signal handlers are in place.
-fn serve_announced(server: xmlrpc_kit::Server) -> std::io::Result<()> {
+/// reading the TLS files again on SIGHUP, announcing each address once
+/// the signal handlers are in place.
+fn serve_announced(
+    server: xmlrpc_kit::Server,
+    tls_files: Option<tls::TlsFiles>,
+) -> std::io::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         tokio::spawn(server.shutdown_handle().on_signals()?);
+        // On SIGHUP, the files are read again: new connections get what
+        // they hold, open ones keep theirs; a file that fails is logged,
+        // and the certificate in force serves on.
+        #[cfg(unix)]
+        if let (Some(files), Some(reload)) = (tls_files, server.tls_reload_handle()) {
+            tokio::spawn(reload.on_sighup(move || files.load())?);
+        }
+        #[cfg(not(unix))]
+        drop(tls_files);
         for address in server.addresses()? {
             match address {
                 xmlrpc_kit::wire::Address::Http { .. } => {

@@ -1,15 +1,19 @@
 //! `xmlrpc-kit demo` over TLS from its flags: `--tls-cert` and
 //! `--tls-key` serve the https:// listeners (a Python client with the
 //! test's CA calls it), `--tls-client-ca` requires client certificates,
-//! and an https:// listener without a certificate is refused with the
-//! flags to use.
+//! an https:// listener without a certificate is refused with the flags
+//! to use, and SIGHUP reads the files again (a bad one is logged, naming
+//! it, and the certificate in force serves on).
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use xmlrpc_kit_test_support::pki::pki;
+use xmlrpc_kit_test_support::pki::{Pki, pki};
 use xmlrpc_kit_test_support::process::{Demo, TempDir};
+use xmlrpc_kit_test_support::raw_http::add_request;
+use xmlrpc_kit_test_support::tls_client::{TlsConnection, der};
 
 const BIN: &str = env!("CARGO_BIN_EXE_xmlrpc-kit");
 
@@ -148,4 +152,90 @@ fn an_https_listener_without_a_certificate_is_refused_with_the_flags() {
         String::from_utf8_lossy(&out.stderr),
         "xmlrpc-kit demo: --tls-cert/--tls-key: /nonexistent/cert.pem: No such file or directory (os error 2)\n"
     );
+}
+
+/// Writes `pki`'s server certificate and key as `cert.pem` and `key.pem`.
+fn write_server_files(dir: &Path, pki: &Pki) {
+    std::fs::write(dir.join("cert.pem"), &pki.server_cert).unwrap();
+    std::fs::write(dir.join("key.pem"), &pki.server_key).unwrap();
+}
+
+/// Sends SIGHUP to the demo and returns the line it logs about it.
+fn hang_up(demo: &Demo) -> String {
+    let status = Command::new("kill")
+        .args(["-HUP", &demo.process.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    loop {
+        let line = demo
+            .stderr
+            .recv_timeout(Duration::from_secs(10))
+            .expect("a log line about SIGHUP within 10 s");
+        if line.contains("SIGHUP") {
+            return line;
+        }
+    }
+}
+
+#[test]
+fn sighup_reads_the_certificate_files_again_and_a_bad_one_changes_nothing() {
+    let dir = TempDir::new("cli-tls-reload");
+    let path = |name: &str| dir.join(name).display().to_string();
+    let (a, b) = (pki(), pki());
+    write_server_files(&dir, &a);
+    let demo = https_demo(&dir, &[]);
+    let addr: SocketAddr = https_address(&demo)
+        .trim_start_matches("https://")
+        .parse()
+        .unwrap();
+    let both = [a.ca.as_str(), b.ca.as_str()];
+    let certificate = || TlsConnection::open(addr, &both).unwrap().peer_certificate();
+    let mut kept = TlsConnection::open(addr, &both).unwrap();
+    assert!(kept.peer_certificate() == der(&a.server_cert), "not A's");
+
+    // Renewed: new connections get B's certificate, the open one goes on.
+    write_server_files(&dir, &b);
+    let line = hang_up(&demo);
+    assert!(line.contains(" INFO "), "{line}");
+    assert!(
+        line.ends_with(
+            "SIGHUP: TLS configuration reloaded; new connections get it, open ones keep theirs"
+        ),
+        "{line}"
+    );
+    assert!(certificate() == der(&b.server_cert), "not B's");
+    let answer = kept.exchange(&add_request("/RPC2")).unwrap();
+    assert_eq!(answer.status, 200);
+    assert!(answer.text().contains("<int>5</int>"), "{}", answer.text());
+
+    // A bad file, then a missing one: each logged as an error naming it,
+    // and B's certificate serves on.
+    std::fs::write(dir.join("cert.pem"), "not a certificate").unwrap();
+    let missing_key = format!(
+        "{}: No such file or directory (os error 2)",
+        path("key.pem")
+    );
+    for (change, reason) in [
+        (
+            None,
+            format!("{}: no PEM certificate found", path("cert.pem")),
+        ),
+        (Some(&b), missing_key),
+    ] {
+        if let Some(pki) = change {
+            write_server_files(&dir, pki);
+            std::fs::remove_file(dir.join("key.pem")).unwrap();
+        }
+        let line = hang_up(&demo);
+        assert!(line.contains(" ERROR "), "{line}");
+        assert!(
+            line.ends_with(&format!(
+                "SIGHUP: TLS configuration not reloaded, the one in force still serves: \
+                 --tls-cert/--tls-key: {reason}"
+            )),
+            "{line}"
+        );
+        assert!(certificate() == der(&b.server_cert), "not B's");
+    }
 }
