@@ -30,7 +30,7 @@
 //! | `http` | [`Server`], [`DocServer`], [`MultiPathServer`], [`RpcService`] on tokio and hyper | yes |
 //! | `client` | [`Client`] (async) | yes |
 //! | `blocking` | [`blocking::Client`] | yes |
-//! | `tls` | `https://` for the client (rustls; the system's trusted certificates, or Mozilla's bundled roots; client certificates) and for the server's listeners ([`TlsConfig`]-style certificates from PEM, mutual TLS) | no |
+//! | `tls` | `https://` for the client (rustls; the system's trusted certificates, or Mozilla's bundled roots; client certificates) and for the server's listeners ([`TlsConfig`]-style certificates from PEM or a `rustls::ServerConfig` of your own, mutual TLS, reloaded without a restart) | no |
 //! | `gzip` | gzip bodies both ways (flate2); without it gzip requests get 415 | yes |
 //! | `macros` | [`macro@methods`] and [`macro@method`]: methods from Rust code, help from doc comments | yes |
 //! | `serde` | `xmlrpc_kit::serde`: any `Serialize`/`Deserialize` type as a parameter or result (`Serde<T>`), `to_value`, `from_value` | no |
@@ -160,7 +160,10 @@
 //! `Server::builder(..).listen([..])` takes `http://`, `https://` (with
 //! `tls`), `unix:` and `scgi://` addresses and sockets systemd passes;
 //! `TlsConfig` reads certificates from PEM and can require client
-//! certificates (`examples/tls.rs`).
+//! certificates (`examples/tls.rs`), or takes a `rustls::ServerConfig` of
+//! your own; `TlsReloadHandle` replaces it while the server runs (a
+//! renewed certificate, on SIGHUP or by a call), new connections getting
+//! the new one and open ones keeping theirs (`DEPLOYMENT.md`).
 //!
 //! # CGI and the documentation page
 //!
