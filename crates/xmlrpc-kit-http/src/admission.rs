@@ -332,7 +332,9 @@ impl Budget {
 
     /// `units` held until the guard is dropped, if that many are left.
     fn take(&self, units: usize) -> Option<Held<'_>> {
-        self.try_take(units).then_some(Held {
+        // `then`, not `then_some`: a guard made and dropped on refusal
+        // would give back units never taken.
+        self.try_take(units).then(|| Held {
             budget: self,
             units,
         })
@@ -494,6 +496,9 @@ mod tests {
         assert_eq!((e.status(), e.text()), BUSY_REQUESTS);
         drop(first);
         let third = budgets.admit_request().unwrap();
+        // A refusal gave nothing back: still two at most.
+        let e = budgets.admit_request().unwrap_err();
+        assert_eq!((e.status(), e.text()), BUSY_REQUESTS);
         drop((second, third));
         // Bodies: 64 KiB steps within 100 KiB.
         let mut one = budgets.reservation();
