@@ -106,6 +106,19 @@ struct DemoArgs {
     /// accepting, so a load balancer moves away first (DEPLOYMENT.md).
     #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
     drain: f64,
+    /// Limit each client address to this many requests a second; past it,
+    /// 429 Too Many Requests with Retry-After.
+    #[arg(long, value_name = "PER_SECOND")]
+    rate_limit: Option<f64>,
+    /// With --rate-limit: how many requests a client may send at once
+    /// before the rate applies.
+    #[arg(
+        long,
+        value_name = "REQUESTS",
+        requires = "rate_limit",
+        default_value_t = 1
+    )]
+    rate_burst: u32,
     /// The certificate chain (PEM: the server's certificate, then any
     /// intermediates) of the https:// listeners; read again on SIGHUP.
     ///
@@ -261,6 +274,16 @@ fn serve_demo(args: &DemoArgs, encoding: xmlrpc_kit::OutputEncoding) -> ExitCode
     }
     if let Some(path) = &args.metrics_path {
         builder = builder.metrics_path(path.clone());
+    }
+    if let Some(per_second) = args.rate_limit {
+        if !(per_second > 0.0 && per_second.is_finite()) {
+            eprintln!("xmlrpc-kit demo: --rate-limit: {per_second} is not a rate above 0");
+            return ExitCode::from(2);
+        }
+        builder = builder.rate_limit(xmlrpc_kit::front::RateLimit::per_peer(
+            per_second,
+            args.rate_burst,
+        ));
     }
     let tls_files = tls::TlsFiles::from_args(args);
     match tls_files.as_ref().map(tls::TlsFiles::load) {

@@ -85,3 +85,24 @@ fn introspection_and_multicall_match_pythons_server() {
     );
     assert!(stdout.contains("raw multicall shape ok"), "{stdout}");
 }
+
+#[test]
+fn a_client_over_the_rate_limit_reads_429_with_retry_after() {
+    // Two requests at once, then one every 100 s.
+    let (_server, port) = demo(&["--rate-limit", "0.01", "--rate-burst", "2"]);
+    let program = format!(
+        r#"
+import xmlrpc.client
+proxy = xmlrpc.client.ServerProxy("http://127.0.0.1:{port}/RPC2")
+print(proxy.add(1, 2), proxy.pow(2, 3))
+try:
+    proxy.add(1, 2)
+except xmlrpc.client.ProtocolError as e:
+    print(e.errcode, e.errmsg, e.headers["retry-after"])
+"#
+    );
+    assert_eq!(
+        python_ok(&["-c", &program]),
+        "3 8\n429 Too Many Requests 100\n"
+    );
+}

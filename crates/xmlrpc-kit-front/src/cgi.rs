@@ -322,6 +322,7 @@ impl CgiHandler {
             health_path: None,
             liveness_path: None,
             metrics_path: None,
+            rate_limit: None,
             authenticator: None,
             limits: &self.limits,
         };

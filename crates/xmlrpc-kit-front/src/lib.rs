@@ -21,6 +21,7 @@ mod length;
 #[cfg(feature = "metrics")]
 mod metrics;
 mod proxies;
+mod rate_limit;
 mod rejection;
 mod request;
 mod routing;
@@ -38,6 +39,9 @@ pub use metrics::{Metrics, OpenConnection, PROMETHEUS_TEXT_CONTENT_TYPE, UNLISTE
 #[cfg(feature = "metrics")]
 pub use prometheus_client;
 pub use proxies::{ForwardedHeader, InvalidForwardedHeader, InvalidNetwork, TrustedProxies};
+pub use rate_limit::{RateKey, RateLimit};
 pub use rejection::{Rejection, reason};
-pub use request::{Admitted, Call, Field, METRICS_CONTENT_TYPE, RequestHead, Site, admit, health};
+pub use request::{
+    Admitted, Call, Field, METRICS_CONTENT_TYPE, Readiness, RequestHead, Site, admit, health,
+};
 pub use routing::{Endpoint, Page, Routes};

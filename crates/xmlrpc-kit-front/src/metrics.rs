@@ -253,7 +253,7 @@ impl Metrics {
     /// ```
     /// let metrics = xmlrpc_kit::metrics::Metrics::new();
     /// let text = metrics.encode_prometheus_text();
-    /// assert!(text.contains("# HELP xmlrpc_connections_total Connections accepted\n"));
+    /// assert!(text.contains("# HELP xmlrpc_connections_total Connections accepted.\n"));
     /// assert!(text.contains("# TYPE xmlrpc_connections_total counter\nxmlrpc_connections_total 0\n"));
     /// assert!(!text.contains("# EOF"));
     /// ```

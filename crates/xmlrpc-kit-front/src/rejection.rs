@@ -26,6 +26,8 @@ pub struct Rejection {
     text: String,
     challenge: Option<String>,
     allow: Option<&'static str>,
+    /// Seconds before trying again, when not the 503's one.
+    retry: Option<u32>,
 }
 
 impl Rejection {
@@ -35,6 +37,26 @@ impl Rejection {
             text: text.into(),
             challenge: None,
             allow: None,
+            retry: None,
+        }
+    }
+
+    /// 429: the caller sent more requests than its rate limit allows
+    /// (`why` says whose limit and what it is); it may try again after
+    /// `seconds`.
+    ///
+    /// ```
+    /// use xmlrpc_kit::front::Rejection;
+    ///
+    /// let r = Rejection::rate_limited("client 192.0.2.7 sent too many", 3);
+    /// assert_eq!(r.status_line(), "429 Too Many Requests");
+    /// assert_eq!(r.text(), "client 192.0.2.7 sent too many; retry after 3 s");
+    /// assert_eq!(r.headers().collect::<Vec<_>>(), [("Retry-After", "3".to_owned())]);
+    /// ```
+    pub fn rate_limited(why: impl fmt::Display, seconds: u32) -> Self {
+        Rejection {
+            retry: Some(seconds),
+            ..Self::new(429, format!("{why}; retry after {seconds} s"))
         }
     }
 
@@ -196,7 +218,8 @@ impl Rejection {
     }
 
     /// Seconds after which the client may try again (`Retry-After`), for
-    /// a refusal that lasts only while the server is busy (503).
+    /// a refusal that lasts only while the server is busy (503) or the
+    /// caller is over its rate limit (429).
     ///
     /// ```
     /// use xmlrpc_kit::front::Rejection;
@@ -204,12 +227,12 @@ impl Rejection {
     /// assert_eq!(Rejection::not_found().retry_after(), None);
     /// ```
     pub fn retry_after(&self) -> Option<u32> {
-        (self.status == 503).then_some(1)
+        self.retry.or((self.status == 503).then_some(1))
     }
 
     /// The headers a refusal carries besides its body's, as every front
     /// end writes them: `Allow` (501), `WWW-Authenticate` (401) and
-    /// `Retry-After` (503).
+    /// `Retry-After` (503, 429).
     ///
     /// ```
     /// use xmlrpc_kit::front::Rejection;
@@ -268,6 +291,7 @@ pub fn reason(status: u16) -> &'static str {
         411 => "Length Required",
         413 => "Content Too Large",
         415 => "Unsupported Media Type",
+        429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         501 => "Not Implemented",

@@ -3,6 +3,8 @@
 //! ([`admit`]), leading to a refusal, an answer without a body, or a call
 //! for a dispatcher.
 
+use std::time::Instant;
+
 use xmlrpc_kit_server::Dispatcher;
 use xmlrpc_kit_server::context::{Identity, RequestContext};
 use xmlrpc_kit_transport::{BodyLimits, ContentCoding, accepts_gzip};
@@ -11,6 +13,7 @@ use crate::auth::Authenticator;
 use crate::body::BodyPlan;
 use crate::host::check_host;
 use crate::length::content_length;
+use crate::rate_limit::{RateKey, RateLimit};
 use crate::rejection::Rejection;
 use crate::routing::{Page, Routes};
 
@@ -75,6 +78,8 @@ pub struct Site<'s> {
     /// The path whose GET answers the server's metrics, if any: after
     /// authentication, so a scraper authenticates as any client does.
     pub metrics_path: Option<&'s str>,
+    /// The rate limit per caller, if any.
+    pub rate_limit: Option<&'s RateLimit>,
     /// How requests authenticate, if they must.
     pub authenticator: Option<&'s Authenticator>,
     /// The limits on the request body.
@@ -84,10 +89,10 @@ pub struct Site<'s> {
 /// Where a request goes once its head has passed every check.
 #[derive(Debug)]
 pub enum Admitted<'s> {
-    /// The health path: the front end answers [`health`] with whether
-    /// its server still serves (it is asked only here, not per request).
+    /// The health path: the front end answers its server's [`Readiness`]
+    /// (it is asked only here, not per request).
     Health,
-    /// The liveness path: the front end answers `health(true)`.
+    /// The liveness path: the front end answers [`Readiness::Ready`].
     Alive,
     /// The metrics path: the front end answers its metrics' text.
     Metrics,
@@ -124,6 +129,37 @@ impl<'s> Call<'s> {
 /// that Prometheus scrapes.
 pub const METRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
+/// Whether a server is ready for more requests: what its health path
+/// (readiness) answers.
+///
+/// ```
+/// use xmlrpc_kit::front::Readiness;
+///
+/// assert_eq!(Readiness::Ready.answer(), (200, "ok\n"));
+/// assert_eq!(Readiness::Stopping.answer(), (503, "stopping\n"));
+/// assert_eq!(Readiness::Shedding.answer(), (503, "shedding load\n"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readiness {
+    /// Serving.
+    Ready,
+    /// Stopping (draining included): take it out of rotation.
+    Stopping,
+    /// Refusing requests for want of capacity lately (503): send fewer.
+    Shedding,
+}
+
+impl Readiness {
+    /// The status and the line of text the health path answers.
+    pub fn answer(self) -> (u16, &'static str) {
+        match self {
+            Readiness::Ready => (200, "ok\n"),
+            Readiness::Stopping => (503, "stopping\n"),
+            Readiness::Shedding => (503, "shedding load\n"),
+        }
+    }
+}
+
 /// The health path's answer: `200 ok` while serving, `503 stopping` once
 /// the server stops.
 ///
@@ -133,9 +169,9 @@ pub const METRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.
 /// ```
 pub fn health(serving: bool) -> (u16, &'static str) {
     if serving {
-        (200, "ok\n")
+        Readiness::Ready.answer()
     } else {
-        (503, "stopping\n")
+        Readiness::Stopping.answer()
     }
 }
 
@@ -146,7 +182,8 @@ pub fn health(serving: bool) -> (u16, &'static str) {
 /// 1. `Host` (400), for requests that came over HTTP itself;
 /// 2. the health path (GET or HEAD): `200 ok`, or `503 stopping` once the
 ///    server stops; the liveness path: `200 ok` while it answers at all;
-/// 3. the client's identity, when the site authenticates (401);
+/// 3. the rate limit per client address (429), the client's identity
+///    when the site authenticates (401), the rate limit per user (429);
 /// 4. the metrics path (GET or HEAD);
 /// 5. the route and the method: POST on a route is a call, GET or HEAD on
 ///    a documented route the page; an unknown path 404 (for POST, and for
@@ -172,10 +209,17 @@ pub fn admit<'s>(
     if is_get && site.liveness_path == Some(path) {
         return Ok(Admitted::Alive);
     }
+    let limited = |key: RateKey| site.rate_limit.filter(|limit| limit.key() == key);
+    if let Some(limit) = limited(RateKey::Peer) {
+        limit.check_caller(context.peer(), None, Instant::now())?;
+    }
     let identity = match site.authenticator {
         None => None,
         Some(authenticator) => Some(authenticator.check(context)?),
     };
+    if let Some(limit) = limited(RateKey::User) {
+        limit.check_caller(context.peer(), identity.as_ref(), Instant::now())?;
+    }
     if is_get && site.metrics_path == Some(path) {
         return Ok(Admitted::Metrics);
     }

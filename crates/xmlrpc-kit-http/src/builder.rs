@@ -213,6 +213,34 @@ impl<T: Target> ServerBuilder<T> {
         self
     }
 
+    /// Sets how long the health path answers `503 shedding load` after
+    /// the server last refused a request for want of capacity; see
+    /// [`HttpConfig::unready_after_shedding`] (default 5 s; zero never).
+    pub fn unready_after_shedding(mut self, time: Duration) -> Self {
+        self.config.unready_after_shedding = time;
+        self
+    }
+
+    /// Limits each caller's requests: see
+    /// [`RateLimit`](xmlrpc_kit_front::RateLimit) (per client address, or
+    /// per user). A caller over its limit is answered 429 Too Many
+    /// Requests with `Retry-After` and a line saying whose limit it is.
+    ///
+    /// ```no_run
+    /// use xmlrpc_kit::front::RateLimit;
+    /// use xmlrpc_kit::{Methods, Server};
+    ///
+    /// // 20 requests a second per client, 50 at once.
+    /// let server = Server::builder(Methods::new())
+    ///     .rate_limit(RateLimit::per_peer(20.0, 50))
+    ///     .bind("127.0.0.1:8000")?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn rate_limit(mut self, limit: xmlrpc_kit_front::RateLimit) -> Self {
+        self.config.rate_limit = Some(std::sync::Arc::new(limit));
+        self
+    }
+
     /// Replaces every HTTP setting at once.
     pub fn http_config(mut self, config: HttpConfig) -> Self {
         self.config = config;

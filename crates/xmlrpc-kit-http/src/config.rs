@@ -24,6 +24,7 @@ use crate::limits::HttpLimits;
 /// assert_eq!(config.drain, std::time::Duration::ZERO);
 /// assert_eq!(config.health_path, None);
 /// assert_eq!(config.liveness_path, None);
+/// assert_eq!(config.unready_after_shedding, std::time::Duration::from_secs(5));
 /// assert_eq!(config.limits, HttpLimits::default());
 /// ```
 #[derive(Debug, Clone)]
@@ -78,12 +79,22 @@ pub struct HttpConfig {
     /// [`health_path`](Self::health_path) only taken out of rotation).
     /// Default: `None` (no such path).
     pub liveness_path: Option<String>,
+    /// How long the [`health_path`](Self::health_path) answers `503
+    /// shedding load` after the server last refused a request for want of
+    /// capacity (503: too many requests in flight or bodies held), so a
+    /// load balancer sends it fewer. Zero never does. Default: 5 s.
+    pub unready_after_shedding: Duration,
     /// The file mode of Unix sockets the server makes, e.g. `0o660`;
     /// `None` leaves it as the process's umask makes it. Default: `None`.
     pub unix_socket_mode: Option<u32>,
     /// How requests authenticate before dispatch; `None` lets every
     /// request through. Default: `None`.
     pub authenticator: Option<xmlrpc_kit_front::Authenticator>,
+    /// A rate limit per client address or per user: a caller over it is
+    /// answered 429 with `Retry-After` (see
+    /// [`RateLimit`](xmlrpc_kit_front::RateLimit)). The health and
+    /// liveness paths are never limited. Default: `None`.
+    pub rate_limit: Option<std::sync::Arc<xmlrpc_kit_front::RateLimit>>,
     /// The reverse proxies whose forwarding header (`X-Forwarded-For`, or
     /// `Forwarded` if they are set to write that one) is believed, so
     /// handlers' `Peer` and the access log name the real client (see
@@ -130,8 +141,10 @@ impl Default for HttpConfig {
             drain: Duration::ZERO,
             health_path: None,
             liveness_path: None,
+            unready_after_shedding: Duration::from_secs(5),
             unix_socket_mode: None,
             authenticator: None,
+            rate_limit: None,
             trusted_proxies: TrustedProxies::none(),
             #[cfg(feature = "metrics")]
             metrics: None,

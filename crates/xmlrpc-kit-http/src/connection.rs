@@ -80,7 +80,7 @@ pub(crate) async fn serve_http<S>(
 /// over: an access line with what is known of it, `-` for the rest.
 fn refused_by_parser(shared: &Shared, peer: Option<SocketAddr>, error: &hyper::Error) {
     let status = if error.is_parse_too_large() { 431 } else { 400 };
-    shared.count_request(status, None, 0, true);
+    shared.after_answer(status, None, 0, true);
     if shared.config.log_requests {
         xmlrpc_kit_front::AccessLog {
             peer: peer.map(|p| p.ip()),

@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use hyper::header::{self, HeaderValue};
 use hyper::{Response, StatusCode};
-use xmlrpc_kit_front::{Rejection, health as health_answer};
+use xmlrpc_kit_front::{Readiness, Rejection};
 use xmlrpc_kit_transport::ContentCoding;
 
 /// Every response the server sends, its body whole (each way of serving
@@ -35,9 +35,9 @@ fn with_body(body: Bytes, content_type: &'static str, coding: ContentCoding) -> 
     response
 }
 
-/// The health path's answer (see [`health_answer`]), never cached.
-pub(crate) fn health(serving: bool) -> HttpResponse {
-    let (status, text) = health_answer(serving);
+/// The health path's answer (see [`Readiness`]), never cached.
+pub(crate) fn health(readiness: Readiness) -> HttpResponse {
+    let (status, text) = readiness.answer();
     let mut response = Response::new(Bytes::from_static(text.as_bytes()));
     *response.status_mut() = StatusCode::from_u16(status).expect("a valid status");
     let headers = response.headers_mut();

@@ -14,8 +14,8 @@ use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::sync::watch;
 use xmlrpc_kit_codec::{Fault, codes};
 use xmlrpc_kit_front::{
-    AccessLog, Admitted, Answered, Correlation, Field, Rejection, RequestHead, TrustedProxies,
-    admit, cgi_head, cgi_refusal, content_length, health,
+    AccessLog, Admitted, Answered, Correlation, Field, Readiness, Rejection, RequestHead,
+    TrustedProxies, admit, cgi_head, cgi_refusal, content_length,
 };
 use xmlrpc_kit_server::context::{Identity, RequestContext};
 use xmlrpc_kit_transport::ContentCoding;
@@ -272,7 +272,7 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
         }
     };
     let bytes_out = answered.length.unwrap_or_default();
-    shared.count_request(answered.status, answered.bytes_in, bytes_out, refused);
+    shared.after_answer(answered.status, answered.bytes_in, bytes_out, refused);
     if shared.config.log_requests {
         AccessLog {
             peer: client,
@@ -324,8 +324,11 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     let (dispatcher, context, plan) = match admit(shared.site(), request, &context) {
         Ok(Admitted::Call(call)) => call.into_parts(context),
         Ok(health_check @ (Admitted::Health | Admitted::Alive)) => {
-            let ready = matches!(health_check, Admitted::Alive) || !shared.is_stopping();
-            let (status, text) = health(ready);
+            let readiness = match health_check {
+                Admitted::Alive => Readiness::Ready,
+                _ => shared.readiness(),
+            };
+            let (status, text) = readiness.answer();
             let head = cgi_head(
                 Some(status),
                 "text/plain; charset=utf-8",

@@ -17,7 +17,7 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Request, Response};
 use xmlrpc_kit_codec::{Fault, codes};
 use xmlrpc_kit_front::{
-    AccessLog, Admitted, Correlation, Field, Page, Rejection, RequestHead, admit,
+    AccessLog, Admitted, Correlation, Field, Page, Readiness, Rejection, RequestHead, admit,
 };
 use xmlrpc_kit_server::context::RequestContext;
 use xmlrpc_kit_transport::ContentCoding;
@@ -133,7 +133,7 @@ impl RpcService {
             Ok(answered) => (answered, false),
             Err(rejection) => (Answer::plain(response::rejected(&rejection)), true),
         };
-        self.shared.count_request(
+        self.shared.after_answer(
             answer.response.status().as_u16(),
             answer.bytes_in,
             answer.response.body().len(),
@@ -192,10 +192,9 @@ impl RpcService {
         let (dispatcher, context, plan) = match admit(self.shared.site(), &http_head, &context) {
             Ok(Admitted::Call(call)) => call.into_parts(context),
             Ok(Admitted::Health) => {
-                let serving = !self.shared.is_stopping();
-                return Ok(Answer::plain(response::health(serving)));
+                return Ok(Answer::plain(response::health(self.shared.readiness())));
             }
-            Ok(Admitted::Alive) => return Ok(Answer::plain(response::health(true))),
+            Ok(Admitted::Alive) => return Ok(Answer::plain(response::health(Readiness::Ready))),
             Ok(Admitted::Page(page)) => return Ok(Answer::plain(self.page(page, accepts_gzip))),
             Ok(Admitted::Metrics) => {
                 let accept = head

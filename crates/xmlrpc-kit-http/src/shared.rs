@@ -3,10 +3,12 @@
 //! limit.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use tokio::sync::watch;
 use xmlrpc_kit_codec::{Fault, codes};
-use xmlrpc_kit_front::{Routes, Site};
+use xmlrpc_kit_front::{Readiness, Routes, Site};
 use xmlrpc_kit_server::context::RequestContext;
 use xmlrpc_kit_server::{Dispatcher, Reply};
 
@@ -29,7 +31,15 @@ pub(crate) struct Shared {
     /// listeners: [`HttpConfig::tls`] until it is replaced.
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<crate::TlsReloadHandle>,
+    /// When the server was made, which `shed_at` counts from.
+    born: Instant,
+    /// When a request was last refused for want of capacity, in
+    /// milliseconds from `born`; [`NEVER`] until one is.
+    shed_at: AtomicU64,
 }
+
+/// `shed_at` before any request was refused for want of capacity.
+const NEVER: u64 = u64::MAX;
 
 impl Shared {
     /// Whether a stop was asked (the server may still be draining).
@@ -44,6 +54,7 @@ impl Shared {
             health_path: self.config.health_path.as_deref(),
             liveness_path: self.config.liveness_path.as_deref(),
             metrics_path: self.metrics_path(),
+            rate_limit: self.config.rate_limit.as_deref(),
             authenticator: self.config.authenticator.as_ref(),
             limits: &self.config.limits.body,
         }
@@ -70,17 +81,38 @@ impl Shared {
         return None;
     }
 
-    /// Counts one request in the server's metrics, if it has them: the
-    /// status answered, the document's bytes (when a body was read), the
-    /// answer's, and whether it was refused before any call.
+    /// Whether the health path says the server is ready: not while it
+    /// stops, nor for [`unready_after_shedding`](HttpConfig::unready_after_shedding)
+    /// after it last refused a request for want of capacity.
+    pub(crate) fn readiness(&self) -> Readiness {
+        if self.is_stopping() {
+            return Readiness::Stopping;
+        }
+        let shed = self.shed_at.load(Ordering::Relaxed);
+        let now = self.born.elapsed().as_millis() as u64;
+        let window = self.config.unready_after_shedding.as_millis() as u64;
+        if shed != NEVER && now.saturating_sub(shed) < window {
+            return Readiness::Shedding;
+        }
+        Readiness::Ready
+    }
+
+    /// What follows one answered request: it is counted in the server's
+    /// metrics, if it has them (the status, the document's bytes when a
+    /// body was read, the answer's, whether it was refused before any
+    /// call), and a 503 refusal marks the server as shedding load.
     #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
-    pub(crate) fn count_request(
+    pub(crate) fn after_answer(
         &self,
         status: u16,
         bytes_in: Option<usize>,
         bytes_out: usize,
         refused: bool,
     ) {
+        if refused && status == 503 {
+            let now = self.born.elapsed().as_millis() as u64;
+            self.shed_at.store(now, Ordering::Relaxed);
+        }
         #[cfg(feature = "metrics")]
         if let Some((_, metrics)) = &self.config.metrics {
             metrics.record_request(status, bytes_in, bytes_out, refused);
@@ -109,6 +141,8 @@ impl Shared {
             tls: config.tls.clone().map(crate::TlsReloadHandle::new),
             config,
             signal: Arc::new(watch::channel(Stop::No).0),
+            born: Instant::now(),
+            shed_at: AtomicU64::new(NEVER),
         }
     }
 

@@ -9,6 +9,7 @@ use std::io::Write as _;
 use std::net::TcpStream;
 use std::time::Duration;
 
+use xmlrpc_kit::front::RateLimit;
 use xmlrpc_kit::wire::{Address, BodyLimits};
 use xmlrpc_kit::{
     Authenticator, CgiEnv, CgiHandler, DocumentLimits, Documentation, Fault, HttpLimits, Methods,
@@ -47,6 +48,9 @@ enum Site {
     Open,
     /// Bearer tokens required.
     Guarded,
+    /// Bearer tokens required, and each user limited to 2 requests and
+    /// one more every 1,000 s.
+    Limited,
 }
 
 /// A front end.
@@ -312,6 +316,10 @@ const NOT_CGI_AUTH: (Front, &str) = (
     Front::Cgi,
     "a CGI program's web server authenticates (REMOTE_USER)",
 );
+const NOT_CGI_RATE: (Front, &str) = (
+    Front::Cgi,
+    "a CGI program runs once per request: its web server limits rates",
+);
 const NOT_CGI_HEALTH: (Front, &str) = (
     Front::Cgi,
     "a CGI program has no health path: it runs once per request",
@@ -545,6 +553,32 @@ fn cases() -> Vec<Case> {
             answer: Answer::Text("ok\n".into()),
         })
         .not_on(&[NOT_CGI_HEALTH]),
+        // HTTP and SCGI share the server's limit: each case runs on both.
+        Case::new("calls within the rate limit", "POST", "/RPC2", &add)
+            .site(Site::Limited)
+            .header("Authorization", "Bearer good")
+            .expect(five())
+            .not_on(&[NOT_CGI_RATE]),
+        Case::new("calls over the rate limit", "POST", "/RPC2", &add)
+            .site(Site::Limited)
+            .header("Authorization", "Bearer good")
+            .expect(with_header(
+                refused(
+                    429,
+                    "user \"ci\" sent more than its limit of 2 requests at once and 0.001 a second; retry after 1000 s",
+                ),
+                "retry-after",
+                "1000",
+            ))
+            .not_on(&[NOT_CGI_RATE]),
+        Case::new("the health path is never limited", "GET", "/health", b"")
+            .site(Site::Limited)
+            .expect(Outcome {
+                status: 200,
+                headers: vec![("cache-control", "no-store".into())],
+                answer: Answer::Text("ok\n".into()),
+            })
+            .not_on(&[NOT_CGI_HEALTH]),
     ]
 }
 
@@ -554,6 +588,8 @@ struct Servers {
     open_scgi: String,
     guarded: TestServer,
     guarded_scgi: String,
+    limited: TestServer,
+    limited_scgi: String,
 }
 
 fn serve(site: Site) -> (TestServer, String) {
@@ -570,6 +606,9 @@ fn serve(site: Site) -> (TestServer, String) {
             .documentation(documentation())
             .drain(Duration::from_secs(60)),
         Site::Guarded => builder.authenticate(Authenticator::bearer("rpc", [("good", "ci")])),
+        Site::Limited => builder
+            .authenticate(Authenticator::bearer("rpc", [("good", "ci")]))
+            .rate_limit(RateLimit::per_user(0.001, 2)),
     };
     let server = builder
         .listen(["http://127.0.0.1:0", "scgi://127.0.0.1:0"])
@@ -593,6 +632,7 @@ fn run(servers: &Servers, case: &Case, front: Front) -> Outcome {
     let (http, scgi) = match case.site {
         Site::Open => (&servers.open, &servers.open_scgi),
         Site::Guarded => (&servers.guarded, &servers.guarded_scgi),
+        Site::Limited => (&servers.limited, &servers.limited_scgi),
     };
     match front {
         Front::Http => {
@@ -620,11 +660,14 @@ fn run(servers: &Servers, case: &Case, front: Front) -> Outcome {
 fn every_front_end_answers_every_case_alike() {
     let (open, open_scgi) = serve(Site::Open);
     let (guarded, guarded_scgi) = serve(Site::Guarded);
+    let (limited, limited_scgi) = serve(Site::Limited);
     let servers = Servers {
         open,
         open_scgi,
         guarded,
         guarded_scgi,
+        limited,
+        limited_scgi,
     };
     let mut checked = 0;
     for case in cases() {
@@ -641,8 +684,8 @@ fn every_front_end_answers_every_case_alike() {
             checked += 1;
         }
     }
-    // 33 cases; 11 do not apply to CGI, and hyper refuses 2 itself.
-    assert_eq!(checked, 33 * 3 - 11 - 2);
+    // 36 cases; 14 do not apply to CGI, and hyper refuses 2 itself.
+    assert_eq!(checked, 36 * 3 - 14 - 2);
 
     // Draining: the health path says so on HTTP and SCGI alike, while calls
     // are still answered.
@@ -671,4 +714,87 @@ fn every_front_end_answers_every_case_alike() {
         );
     }
     servers.open.shutdown_handle().shutdown_now();
+}
+
+/// Readiness fails while the server sheds load: once a request is refused
+/// with 503 for want of capacity, the health path answers `503 shedding
+/// load` on HTTP and SCGI alike, for the time set, then `200 ok` again;
+/// the liveness path answers 200 throughout.
+#[test]
+fn readiness_fails_for_a_while_after_the_server_sheds_load() {
+    let mut slow = Methods::new();
+    slow.register_function("sleep", |ms: u64| async move {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        ms
+    });
+    let mut limits = HttpLimits::default();
+    limits.max_requests_in_flight = 1;
+    let server = Server::builder(slow)
+        .log_requests(false)
+        .limits(limits)
+        .health_path("/health")
+        .liveness_path("/live")
+        .unready_after_shedding(Duration::from_millis(700))
+        .listen(["http://127.0.0.1:0", "scgi://127.0.0.1:0"])
+        .unwrap();
+    let Address::ScgiTcp { host, port } = &server.addresses().unwrap()[1] else {
+        panic!("not SCGI")
+    };
+    let scgi = format!("{host}:{port}");
+    let server = TestServer::serve(server);
+    let servers = Servers {
+        open: server,
+        open_scgi: scgi,
+        guarded: serve(Site::Guarded).0,
+        guarded_scgi: String::new(),
+        limited: serve(Site::Limited).0,
+        limited_scgi: String::new(),
+    };
+    let sleep = |ms: u64| {
+        call_body(
+            "sleep",
+            &format!("<param><value><int>{ms}</int></value></param>"),
+        )
+        .into_bytes()
+    };
+    let health = Case::new("the health path", "GET", "/health", b"");
+    let live = Case::new("the liveness path", "GET", "/live", b"");
+    let text = |status, text: &str| Outcome {
+        status,
+        headers: vec![("cache-control", "no-store".into())],
+        answer: Answer::Text(text.into()),
+    };
+    for front in [Front::Http, Front::Scgi] {
+        assert_eq!(
+            run(&servers, &health, front),
+            text(200, "ok\n"),
+            "{front:?}"
+        );
+        // One call holds the only place; the next is refused, 503.
+        let long = Case::new("a long call", "POST", "/RPC2", &sleep(500));
+        let holder = std::thread::scope(|scope| {
+            let holder = scope.spawn(|| run(&servers, &long, front));
+            std::thread::sleep(Duration::from_millis(150));
+            let refused = run(
+                &servers,
+                &Case::new("a call", "POST", "/RPC2", &sleep(1)),
+                front,
+            );
+            assert_eq!(refused.status, 503, "{front:?}: {refused:?}");
+            assert_eq!(
+                run(&servers, &health, front),
+                text(503, "shedding load\n"),
+                "{front:?}"
+            );
+            assert_eq!(run(&servers, &live, front), text(200, "ok\n"), "{front:?}");
+            holder.join().unwrap()
+        });
+        assert_eq!(holder, value(Value::Int(500)), "{front:?}");
+        std::thread::sleep(Duration::from_millis(800));
+        assert_eq!(
+            run(&servers, &health, front),
+            text(200, "ok\n"),
+            "{front:?}"
+        );
+    }
 }

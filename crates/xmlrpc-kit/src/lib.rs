@@ -258,9 +258,10 @@ pub use xmlrpc_kit_front::{Authenticator, CgiEnv, CgiHandler};
 pub mod front {
     pub use xmlrpc_kit_front::{
         AccessLog, Admitted, Answered, BodyPlan, Call, Correlation, Endpoint, Field,
-        ForwardedHeader, InvalidForwardedHeader, InvalidNetwork, Page, Rejection, RequestHead,
-        Routes, Site, TrustedProxies, admit, cgi_head, cgi_refusal, check_host, check_streamed,
-        content_length, declared_length, health, reason, trace_id,
+        ForwardedHeader, InvalidForwardedHeader, InvalidNetwork, Page, RateKey, RateLimit,
+        Readiness, Rejection, RequestHead, Routes, Site, TrustedProxies, admit, cgi_head,
+        cgi_refusal, check_host, check_streamed, content_length, declared_length, health, reason,
+        trace_id,
     };
 }
 
