@@ -114,3 +114,25 @@ fn json_lines_carry_every_access_field() {
         })
     );
 }
+
+#[test]
+fn a_multicall_event_holds_its_size_and_each_call_with_its_fault() {
+    let demo = demo(&["--log-format", "json"]);
+    let client = xmlrpc_kit::blocking::Client::new(&format!("http://{}/RPC2", demo.addr)).unwrap();
+    let mut batch = client.batch();
+    batch
+        .add("add", (1, 2))
+        .add("div", (1, 0))
+        .add("no\nsuch", ())
+        .add("pow", (2, 3));
+    let results = batch.send().unwrap();
+    assert_eq!(results.len(), 4);
+    let line = line_with(&demo.stderr, "\"xmlrpc_kit::access\"");
+    let event: serde_json::Value = serde_json::from_str(&line).expect("one JSON object");
+    assert_eq!(event["rpc_method"], "system.multicall", "{line}");
+    assert_eq!(event["multicall_calls"], 4, "{line}");
+    assert_eq!(
+        event["multicall"], r"add div=-32500 no\nsuch=-32601 pow",
+        "{line}"
+    );
+}

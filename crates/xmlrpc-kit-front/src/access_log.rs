@@ -6,6 +6,7 @@ use std::fmt::{self, Write as _};
 use std::time::Duration;
 
 use xmlrpc_kit_codec::untrusted_text::Escaped;
+use xmlrpc_kit_server::MulticallSummary;
 
 /// One request as the access log records it (Python's `logRequests`,
 /// in the Common Log Format's spirit, plus the fault code of an answer
@@ -35,6 +36,7 @@ use xmlrpc_kit_codec::untrusted_text::Escaped;
 ///     length: Some(131),
 ///     rpc_method: Some("pow\n127.0.0.1 \"GET / HTTP/1.1\" 200"),
 ///     fault_code: None,
+///     multicall: None,
 ///     user: None,
 ///     user_agent: Some("Python-xmlrpc/3.11"),
 ///     request_id: Some("7f3a"),
@@ -72,6 +74,9 @@ pub struct AccessLog<'a> {
     pub rpc_method: Option<&'a str>,
     /// The fault code, when the answer is a fault.
     pub fault_code: Option<i32>,
+    /// For a `system.multicall`: how many calls it held and the first
+    /// ones' methods and faults (not in the human line).
+    pub multicall: Option<&'a MulticallSummary>,
     /// Who the request authenticated as, if it did.
     pub user: Option<&'a str>,
     /// The client's `User-Agent`, if it sent one (not in the human line).
@@ -90,10 +95,15 @@ impl AccessLog<'_> {
     /// How many characters of each text field the line shows.
     pub const FIELD_CHARS: usize = Escaped::FIELD_CHARS;
 
+    /// How many characters the `multicall` field shows (then `…`): each
+    /// of the first calls' method as a text field, with `=CODE` when it
+    /// failed, and `+N` for the calls not shown.
+    pub const MULTICALL_CHARS: usize = 512;
+
     /// The names of the event's fields besides its message, in order:
     /// what a JSON subscriber writes, and what a human formatter that shows
     /// only the message leaves out.
-    pub const FIELD_NAMES: [&'static str; 14] = [
+    pub const FIELD_NAMES: [&'static str; 16] = [
         "peer",
         "http_method",
         "path",
@@ -103,6 +113,8 @@ impl AccessLog<'_> {
         "bytes_out",
         "rpc_method",
         "fault_code",
+        "multicall_calls",
+        "multicall",
         "user",
         "user_agent",
         "request_id",
@@ -127,6 +139,8 @@ impl AccessLog<'_> {
             bytes_out = self.length.map(|n| n as u64),
             rpc_method = self.rpc_method.map(|m| tracing::field::display(field(m))),
             fault_code = self.fault_code,
+            multicall_calls = self.multicall.map(|m| m.calls as u64),
+            multicall = self.multicall.map(|m| tracing::field::display(CallList(m))),
             user = self.user.map(|u| tracing::field::display(field(u))),
             user_agent = self.user_agent.map(|a| tracing::field::display(field(a))),
             request_id = self.request_id.map(|id| tracing::field::display(field(id))),
@@ -152,6 +166,8 @@ pub struct Answered {
     pub rpc_method: Option<String>,
     /// The fault code, when the answer is a fault.
     pub fault_code: Option<i32>,
+    /// For a `system.multicall` whose calls ran, what it held.
+    pub multicall: Option<MulticallSummary>,
     /// Who the request authenticated as, if it did.
     pub user: Option<String>,
 }
@@ -198,6 +214,34 @@ impl fmt::Display for AccessLog<'_> {
     }
 }
 
+/// A multicall's calls as the access event's `multicall` field shows
+/// them: `add div=-32500 \u{1b}x=-32601 +3`, at most
+/// [`AccessLog::MULTICALL_CHARS`] characters.
+struct CallList<'a>(&'a MulticallSummary);
+
+impl fmt::Display for CallList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::new();
+        for (name, fault) in &self.0.first {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            let _ = write!(text, "{}", field(name));
+            if let Some(code) = fault {
+                let _ = write!(text, "={code}");
+            }
+        }
+        let unshown = self.0.calls.saturating_sub(self.0.first.len());
+        if unshown > 0 {
+            let _ = write!(text, " +{unshown}");
+        }
+        match text.char_indices().nth(AccessLog::MULTICALL_CHARS) {
+            Some((cut, _)) => write!(f, "{}…", &text[..cut]),
+            None => f.write_str(&text),
+        }
+    }
+}
+
 /// Untrusted text as a field of the access line, or quoted in a message:
 /// escaped (quotes included) and cut after [`AccessLog::FIELD_CHARS`].
 pub(crate) fn field(text: &str) -> Escaped<'_> {
@@ -227,6 +271,7 @@ mod tests {
             length: Some(131),
             rpc_method: Some("pow"),
             fault_code: None,
+            multicall: None,
             user: Some("ann"),
             user_agent: None,
             request_id: None,
@@ -264,6 +309,7 @@ mod tests {
                 length: Some(1),
                 rpc_method,
                 fault_code: None,
+                multicall: None,
                 user: None,
                 user_agent: None,
                 request_id: None,

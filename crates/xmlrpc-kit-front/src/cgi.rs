@@ -298,6 +298,7 @@ impl CgiHandler {
                 length: answered.length,
                 rpc_method: answered.rpc_method.as_deref(),
                 fault_code: answered.fault_code,
+                multicall: answered.multicall.as_ref(),
                 user: answered.user.as_deref(),
                 user_agent,
                 request_id: correlation.as_ref().map(|c| c.request_id.as_str()),
@@ -360,6 +361,7 @@ impl CgiHandler {
             length: Some(reply.body.len()),
             rpc_method: reply.method,
             fault_code: reply.fault_code,
+            multicall: reply.multicall,
             user: context.identity().map(|i| i.name().to_owned()),
             bytes_in,
         };

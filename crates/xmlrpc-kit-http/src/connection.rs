@@ -92,6 +92,7 @@ fn refused_by_parser(shared: &Shared, peer: Option<SocketAddr>, error: &hyper::E
             length: None,
             rpc_method: None,
             fault_code: None,
+            multicall: None,
             user: None,
             user_agent: None,
             request_id: None,

@@ -284,6 +284,7 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
             length: answered.length,
             rpc_method: answered.rpc_method.as_deref(),
             fault_code: answered.fault_code,
+            multicall: answered.multicall.as_ref(),
             user: answered.user.as_deref(),
             user_agent: head.get("HTTP_USER_AGENT"),
             request_id: correlation.as_ref().map(|c| c.request_id.as_str()),
@@ -417,6 +418,7 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
         length: Some(payload.len()),
         rpc_method: reply.method,
         fault_code,
+        multicall: reply.multicall,
         user,
         bytes_in,
     })

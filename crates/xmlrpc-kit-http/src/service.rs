@@ -161,6 +161,7 @@ impl RpcService {
                     .and_then(|v| v.to_str().ok()?.parse().ok()),
                 rpc_method: answer.method.as_deref(),
                 fault_code: answer.fault_code,
+                multicall: answer.multicall.as_ref(),
                 user: answer.user.as_deref(),
                 user_agent: user_agent.as_deref(),
                 request_id: correlation.as_ref().map(|c| c.request_id.as_str()),
@@ -245,6 +246,7 @@ impl RpcService {
                 hold,
                 method: reply.method,
                 fault_code: reply.fault_code,
+                multicall: reply.multicall,
                 user,
                 bytes_in,
             }),
@@ -260,6 +262,7 @@ impl RpcService {
                     hold: None,
                     method: reply.method,
                     fault_code: fault.fault_code,
+                    multicall: None,
                     user,
                     bytes_in,
                 })
@@ -379,6 +382,8 @@ struct Answer {
     method: Option<String>,
     /// The fault code, when the answer is a fault.
     fault_code: Option<i32>,
+    /// For a multicall whose calls ran, what it held.
+    multicall: Option<xmlrpc_kit_server::MulticallSummary>,
     /// Who the request authenticated as, when it did and requests are
     /// logged.
     user: Option<String>,
@@ -394,6 +399,7 @@ impl Answer {
             hold: None,
             method: None,
             fault_code: None,
+            multicall: None,
             user: None,
             bytes_in: None,
         }

@@ -218,6 +218,80 @@ pub struct Reply {
     pub method: Option<String>,
     /// The fault code, if the answer is a fault.
     pub fault_code: Option<i32>,
+    /// For a `system.multicall` whose calls ran: how many it held, and
+    /// the first ones' methods and faults.
+    pub multicall: Option<MulticallSummary>,
+}
+
+/// What a `system.multicall` held, for the access log: how many calls,
+/// and the first [`SHOWN`](Self::SHOWN) calls' methods (as sent) and fault
+/// codes.
+///
+/// ```
+/// use xmlrpc_kit::{Dispatcher, Methods};
+///
+/// let mut methods = Methods::new();
+/// methods.register_multicall_functions();
+/// methods.register_function("add", |x: i32, y: i32| x + y);
+/// let body = br#"<methodCall><methodName>system.multicall</methodName><params><param><value><array><data>
+///   <value><struct><member><name>methodName</name><value>add</value></member>
+///     <member><name>params</name><value><array><data><value><i4>1</i4></value><value><i4>2</i4></value></data></array></value></member></struct></value>
+///   <value><struct><member><name>methodName</name><value>nope</value></member>
+///     <member><name>params</name><value><array><data></data></array></value></member></struct></value>
+/// </data></array></value></param></params></methodCall>"#;
+/// let reply = futures::executor::block_on(Dispatcher::new(methods).handle_request(body));
+/// let summary = reply.multicall.unwrap();
+/// assert_eq!(summary.calls, 2);
+/// assert_eq!(summary.first, [("add".to_owned(), None), ("nope".to_owned(), Some(-32601))]);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MulticallSummary {
+    /// How many calls it held.
+    pub calls: usize,
+    /// The first calls, at most [`SHOWN`](Self::SHOWN): each one's method
+    /// as sent (a call that is not a well-formed struct has none) and its
+    /// fault code if it failed.
+    pub first: Vec<(String, Option<i32>)>,
+}
+
+impl MulticallSummary {
+    /// How many calls a summary shows.
+    pub const SHOWN: usize = 16;
+
+    /// The summary of calls named `names` (the first ones, at least
+    /// [`SHOWN`](Self::SHOWN) of them when there are that many) whose
+    /// results are `results`.
+    fn of<'n>(names: impl IntoIterator<Item = &'n str>, results: &[Result<Value, Fault>]) -> Self {
+        let faults = results.iter().map(|r| r.as_ref().err().map(|f| f.code));
+        MulticallSummary {
+            calls: results.len(),
+            first: names
+                .into_iter()
+                .zip(faults)
+                .take(Self::SHOWN)
+                .map(|(name, fault)| (name.to_owned(), fault))
+                .collect(),
+        }
+    }
+
+    /// The summary of a multicall answered by the built-in through its
+    /// parameters, whose first calls were named `names`, of `calls` calls
+    /// in all (see [`multicall_names`]), and which answered `result`.
+    fn of_answer(names: &[String], calls: usize, result: &Result<Value, Fault>) -> Option<Self> {
+        let Ok(Value::Array(results)) = result else {
+            return None;
+        };
+        let faults = results
+            .iter()
+            .map(|r| match r.as_struct().map(|s| s.get("faultCode")) {
+                Some(Some(Value::Int(code))) => Some(*code),
+                _ => None,
+            });
+        Some(MulticallSummary {
+            calls,
+            first: names.iter().cloned().zip(faults).collect(),
+        })
+    }
 }
 
 /// Turns request bodies into response bodies for one method table.
@@ -331,7 +405,15 @@ impl Dispatcher {
         };
         let request_bytes = body.as_ref().len();
         drop(body);
+        let mut summary = None;
         let (method, result) = match decoded {
+            Ok(Request::Call(call)) if call.method == names::MULTICALL => {
+                // Its calls' names, read before the parameters are given away.
+                let (names, calls) = multicall_names(&call.params);
+                let result = self.call_in(&call.method, call.params, request).await;
+                summary = MulticallSummary::of_answer(&names, calls, &result);
+                (Some(call.method), result)
+            }
             Ok(Request::Call(call)) => {
                 let result = self.call_in(&call.method, call.params, request).await;
                 (Some(call.method), result)
@@ -341,15 +423,26 @@ impl Dispatcher {
                     dispatcher: self,
                     request,
                 };
-                let calls = batch.drain().map(Ok).collect();
+                let calls: Vec<_> = batch.drain().map(Ok).collect();
+                let names: Vec<&str> = calls
+                    .iter()
+                    .take(MulticallSummary::SHOWN)
+                    .map(|call: &Result<(&str, _), Fault>| call.as_ref().map_or("", |c| c.0))
+                    .collect();
                 match builtins::run_multicall(&in_request, calls).await {
-                    Ok(results) => return self.multicall_reply(&results, request_bytes),
+                    Ok(results) => {
+                        let mut reply = self.multicall_reply(&results, request_bytes);
+                        reply.multicall = Some(MulticallSummary::of(names, &results));
+                        return reply;
+                    }
                     Err(fault) => (Some(names::MULTICALL.to_owned()), Err(fault)),
                 }
             }
             Err(e) => (None, Err(e.to_fault())),
         };
-        self.reply(method, result, request_bytes)
+        let mut reply = self.reply(method, result, request_bytes);
+        reply.multicall = summary;
+        reply
     }
 
     /// Whether `system.multicall` is the built-in one and no middleware
@@ -413,6 +506,7 @@ impl Dispatcher {
             body,
             method,
             fault_code,
+            multicall: None,
         }
     }
 
@@ -438,6 +532,24 @@ impl Dispatcher {
         .call(method, params)
         .await
     }
+}
+
+/// Of a multicall's parameters: the first calls' method names (empty for
+/// a call that names none), at most [`MulticallSummary::SHOWN`], and how
+/// many calls there are.
+fn multicall_names(params: &[Value]) -> (Vec<String>, usize) {
+    let [Value::Array(calls)] = params else {
+        return (Vec::new(), 0);
+    };
+    let names = calls
+        .iter()
+        .take(MulticallSummary::SHOWN)
+        .map(|call| {
+            let name = call.as_struct().and_then(|s| s.get("methodName"));
+            name.and_then(Value::as_str).unwrap_or("").to_owned()
+        })
+        .collect();
+    (names, calls.len())
 }
 
 /// The dispatcher answering within one request.

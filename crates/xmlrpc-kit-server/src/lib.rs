@@ -32,7 +32,7 @@ mod methods;
 pub mod middleware;
 
 pub use context::call_site::CallSite;
-pub use dispatcher::{DispatchOptions, Dispatcher, Reply};
+pub use dispatcher::{DispatchOptions, Dispatcher, MulticallSummary, Reply};
 pub use doc::Documentation;
 pub use handler::{CallFuture, Handler, Outcome, ReturnsFuture, ReturnsValue};
 pub use instance::{Exports, Instance, IntoInstance};

@@ -243,7 +243,7 @@ pub use xmlrpc_kit_codec::serde;
 #[cfg(feature = "server")]
 pub use xmlrpc_kit_server::{
     DispatchOptions, Dispatcher, Documentation, Exports, Instance, IntoInstance, Method, MethodRef,
-    Methods, Outcome, Reply, context, middleware,
+    Methods, MulticallSummary, Outcome, Reply, context, middleware,
 };
 
 #[cfg(feature = "server")]
