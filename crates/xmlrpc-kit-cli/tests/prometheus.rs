@@ -1,8 +1,9 @@
 //! `xmlrpc-kit demo --metrics-path /metrics` scraped by a real Prometheus
-//! (Debian's `prometheus`, which scripts/test.sh installs): the test makes
-//! calls, then reads the scraped series back through Prometheus' HTTP API
-//! and checks their values; `promtool check metrics` reads the exposition
-//! clean.
+//! (Debian's `prometheus`, which scripts/test.sh installs) with
+//! DEPLOYMENT.md's scrape job: the test makes calls, then reads the scraped
+//! series back through Prometheus' HTTP API and checks their values;
+//! `promtool check metrics` reads the exposition clean, and DEPLOYMENT.md's
+//! alert rules pass `promtool check rules` and `promtool test rules`.
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
@@ -14,6 +15,43 @@ use xmlrpc_kit::Value;
 use xmlrpc_kit::blocking::Client;
 use xmlrpc_kit_test_support::ports::on_its_own_port;
 use xmlrpc_kit_test_support::process::{Demo, Running, TempDir};
+
+/// The fenced block after `<!-- tested: NAME -->` in DEPLOYMENT.md.
+fn deployment_block(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../DEPLOYMENT.md");
+    let text = std::fs::read_to_string(path).expect("read DEPLOYMENT.md");
+    let marker = format!("<!-- tested: {name} -->\n```");
+    let start = text
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no tested block {name}"));
+    let block = &text[start + marker.len()..];
+    let block = &block[block.find('\n').expect("a fence line") + 1..];
+    block[..block.find("```").expect("a closing fence")].to_owned()
+}
+
+/// Runs `promtool ARGS…` in `dir`: whether it succeeded, and what it said.
+fn promtool(dir: &Path, args: &[&str], stdin: Option<&str>) -> (bool, String) {
+    let mut promtool = Command::new("promtool")
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run promtool (Debian's prometheus package; scripts/test.sh installs it)");
+    let input = promtool.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        let mut input = input;
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    let out = promtool.wait_with_output().unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), said)
+}
 
 fn demo() -> Demo {
     Demo::start(
@@ -80,26 +118,9 @@ fn promtool_reads_the_exposition_clean() {
         "{text}"
     );
     assert!(text.contains("xmlrpc_faults_total{method=\"(unlisted)\",code=\"-32601\"} 1\n"));
-    let mut promtool = Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run promtool (Debian's prometheus package; scripts/test.sh installs it)");
-    promtool
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let checked = promtool.wait_with_output().unwrap();
-    assert!(
-        checked.status.success() && checked.stdout.is_empty() && checked.stderr.is_empty(),
-        "promtool: {}{}",
-        String::from_utf8_lossy(&checked.stdout),
-        String::from_utf8_lossy(&checked.stderr)
-    );
+    let dir = TempDir::new("promtool-metrics");
+    let (clean, said) = promtool(&dir, &["check", "metrics"], Some(&text));
+    assert!(clean && said.is_empty(), "promtool: {said}");
     let (openmetrics, content_type) = get(&url, Some("application/openmetrics-text;version=1.0.0"));
     assert_eq!(
         content_type,
@@ -133,14 +154,19 @@ fn prometheus_scrapes_the_demo_and_reads_back_what_it_counted() {
     make_calls(&demo);
     let dir = TempDir::new("prometheus");
     let config = dir.join("prometheus.yml");
+    // DEPLOYMENT.md's job, scraping the demo every second, with its rules.
+    let job = deployment_block("prometheus.yml")
+        .replace("127.0.0.1:8000", &demo.addr.to_string())
+        .replace("/etc/prometheus/xmlrpc-alerts.yml", "xmlrpc-alerts.yml");
+    assert!(job.contains(&demo.addr.to_string()), "{job}");
     std::fs::write(
         &config,
-        format!(
-            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
-             scrape_configs:\n  - job_name: xmlrpc-demo\n    metrics_path: /metrics\n    \
-             static_configs:\n      - targets: ['{}']\n",
-            demo.addr
-        ),
+        format!("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n{job}"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("xmlrpc-alerts.yml"),
+        deployment_block("xmlrpc-alerts.yml"),
     )
     .unwrap();
     let (_prometheus, port) = on_its_own_port(|port| {
@@ -161,7 +187,7 @@ fn prometheus_scrapes_the_demo_and_reads_back_what_it_counted() {
     // Prometheus scrapes every second; wait for the first scrape after
     // the calls (they were all made before it started).
     let deadline = Instant::now() + Duration::from_secs(60);
-    let add = r#"xmlrpc_calls_total{job="xmlrpc-demo",method="add"}"#;
+    let add = r#"xmlrpc_calls_total{job="xmlrpc",method="add"}"#;
     let scraped = loop {
         if let Some(value) = query(port, add) {
             break value;
@@ -205,4 +231,21 @@ fn prometheus_scrapes_the_demo_and_reads_back_what_it_counted() {
     // A label for each listed method called and one for the rest: the
     // unknown name never became a label.
     assert_eq!(read("count(xmlrpc_calls_total)"), 5.0);
+}
+
+#[test]
+fn the_alert_rules_of_deployment_md_check_and_fire_as_they_say() {
+    let dir = TempDir::new("promtool-rules");
+    std::fs::write(
+        dir.join("xmlrpc-alerts.yml"),
+        deployment_block("xmlrpc-alerts.yml"),
+    )
+    .unwrap();
+    let tests =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/prometheus/xmlrpc-alerts.test.yml");
+    std::fs::copy(tests, dir.join("xmlrpc-alerts.test.yml")).unwrap();
+    let (clean, said) = promtool(&dir, &["check", "rules", "xmlrpc-alerts.yml"], None);
+    assert!(clean && said.contains("SUCCESS: 4 rules found"), "{said}");
+    let (passed, said) = promtool(&dir, &["test", "rules", "xmlrpc-alerts.test.yml"], None);
+    assert!(passed && said.contains("SUCCESS"), "{said}");
 }
