@@ -84,7 +84,12 @@ pub struct Metrics {
     registry: Registry,
     series: Series,
     /// Each listed method's series, found without allocating once seen.
-    by_method: RwLock<HashMap<String, MethodSeries>>,
+    by_method: RwLock<HashMap<String, Arc<MethodSeries>>>,
+    /// The series of [`UNLISTED_METHOD`].
+    unlisted: Arc<MethodSeries>,
+    /// `xmlrpc_http_requests_total{status="200"}`, the one nearly every
+    /// request counts in, found without a look-up.
+    requests_ok: Counter,
 }
 
 /// The metric families, registered in the registry and kept to record to.
@@ -104,11 +109,22 @@ struct Series {
 }
 
 /// One method's counter and histogram.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct MethodSeries {
     label: String,
     calls: Counter,
     duration: Histogram,
+}
+
+impl MethodSeries {
+    fn new(series: &Series, label: &str) -> Self {
+        let method = [("method", label.to_owned())];
+        MethodSeries {
+            label: label.to_owned(),
+            calls: series.calls.get_or_create_owned(&method),
+            duration: series.duration.get_or_create_owned(&method),
+        }
+    }
 }
 
 impl Default for Metrics {
@@ -197,6 +213,10 @@ impl Metrics {
         xmlrpc.register("connections", "Connections accepted", s.connections);
         Metrics {
             registry,
+            unlisted: Arc::new(MethodSeries::new(&series, UNLISTED_METHOD)),
+            requests_ok: series
+                .requests
+                .get_or_create_owned(&[("status", "200".to_owned())]),
             series,
             by_method: RwLock::default(),
         }
@@ -219,10 +239,14 @@ impl Metrics {
         bytes_out: usize,
         refused: bool,
     ) {
-        let status = [("status", status.to_string())];
-        self.series.requests.get_or_create(&status).inc();
-        if refused {
-            self.series.refused.get_or_create(&status).inc();
+        if status == 200 {
+            self.requests_ok.inc();
+        } else {
+            let status = [("status", status.to_string())];
+            self.series.requests.get_or_create(&status).inc();
+            if refused {
+                self.series.refused.get_or_create(&status).inc();
+            }
         }
         if let Some(bytes) = bytes_in {
             self.series.request_bytes.inc_by(bytes as u64);
@@ -274,28 +298,19 @@ impl Metrics {
 
     /// The series of `call`'s method: its own when the table lists it,
     /// else the one of [`UNLISTED_METHOD`].
-    fn method_series(&self, call: &Call<'_>) -> MethodSeries {
+    fn method_series(&self, call: &Call<'_>) -> Arc<MethodSeries> {
         let name = call.method();
         let by_method = self.by_method.read().unwrap_or_else(|e| e.into_inner());
         if let Some(series) = by_method.get(name) {
             return series.clone();
         }
         drop(by_method);
-        let label = if call.is_listed() {
-            name
-        } else {
-            UNLISTED_METHOD
-        };
-        let method = [("method", label.to_owned())];
-        let series = MethodSeries {
-            label: label.to_owned(),
-            calls: self.series.calls.get_or_create_owned(&method),
-            duration: self.series.duration.get_or_create_owned(&method),
-        };
-        if label != UNLISTED_METHOD {
-            let mut by_method = self.by_method.write().unwrap_or_else(|e| e.into_inner());
-            by_method.insert(name.to_owned(), series.clone());
+        if !call.is_listed() {
+            return self.unlisted.clone();
         }
+        let series = Arc::new(MethodSeries::new(&self.series, name));
+        let mut by_method = self.by_method.write().unwrap_or_else(|e| e.into_inner());
+        by_method.insert(name.to_owned(), series.clone());
         series
     }
 }
@@ -377,7 +392,10 @@ impl Middleware for CallMetrics {
         next.run(call).inspect(move |result| {
             series.duration.observe(started.elapsed().as_secs_f64());
             if let Err(fault) = result {
-                let labels = [("method", series.label), ("code", fault.code.to_string())];
+                let labels = [
+                    ("method", series.label.clone()),
+                    ("code", fault.code.to_string()),
+                ];
                 metrics.series.faults.get_or_create(&labels).inc();
             }
             drop(in_flight);
