@@ -61,9 +61,9 @@ fn demo() -> Demo {
     .expect("start the demo")
 }
 
-/// The body of a GET of `url` (plain HTTP on 127.0.0.1, answered 200),
-/// sent with `Accept: accept` if given, and its `Content-Type`.
-fn get(url: &str, accept: Option<&str>) -> (String, String) {
+/// The status, `Content-Type` and body of a GET of `url` (plain HTTP on
+/// 127.0.0.1), sent with `Accept: accept` if given.
+fn fetch(url: &str, accept: Option<&str>) -> (u16, String, String) {
     let rest = url.strip_prefix("http://").expect("an http:// URL");
     let (host, path) = rest.split_at(rest.find('/').expect("a path"));
     let mut stream = TcpStream::connect(host).expect("connect");
@@ -73,7 +73,7 @@ fn get(url: &str, accept: Option<&str>) -> (String, String) {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).expect("read");
     let (head, body) = answer.split_once("\r\n\r\n").expect("a head and a body");
-    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let status = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
     let content_type = head
         .lines()
         .find_map(|l| {
@@ -82,7 +82,14 @@ fn get(url: &str, accept: Option<&str>) -> (String, String) {
                 .then(|| value.trim().to_owned())
         })
         .unwrap_or_default();
-    (body.to_owned(), content_type)
+    (status, content_type, body.to_owned())
+}
+
+/// The body and `Content-Type` of a GET of `url` answered 200.
+fn get(url: &str, accept: Option<&str>) -> (String, String) {
+    let (status, content_type, body) = fetch(url, accept);
+    assert_eq!(status, 200, "{url}: {body}");
+    (body, content_type)
 }
 
 /// The calls whose counts the test checks: 3 `add`, 2 `div(1, 0)`, one
@@ -140,7 +147,12 @@ fn query(prometheus: u16, query: &str) -> Option<f64> {
         })
         .collect();
     let url = format!("http://127.0.0.1:{prometheus}/api/v1/query?query={encoded}");
-    let (body, _) = get(&url, None);
+    // 503 while Prometheus starts (its storage not ready yet).
+    let (status, _, body) = fetch(&url, None);
+    if status == 503 {
+        return None;
+    }
+    assert_eq!(status, 200, "{url}: {body}");
     let answer: serde_json::Value = serde_json::from_str(&body).expect("Prometheus answers JSON");
     assert_eq!(answer["status"], "success", "{body}");
     let results = answer["data"]["result"].as_array()?;

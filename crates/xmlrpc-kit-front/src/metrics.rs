@@ -13,8 +13,6 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::{Registry, Unit};
-use xmlrpc_kit_codec::Value;
-use xmlrpc_kit_codec::wire::names;
 use xmlrpc_kit_server::middleware::{Call, Called, Middleware, Next};
 
 /// The label a method not in the method table is counted under, whatever
@@ -380,10 +378,8 @@ impl Middleware for CallMetrics {
     fn call<'a>(&'a self, call: Call<'a>, next: Next<'a>) -> Called<'a> {
         let metrics = &self.0;
         let series = metrics.method_series(&call);
-        if call.method() == names::MULTICALL && call.position().is_none() {
-            if let [Value::Array(calls)] = call.params() {
-                metrics.series.multicall_calls.observe(calls.len() as f64);
-            }
+        if let Some(calls) = call.multicall_size() {
+            metrics.series.multicall_calls.observe(calls as f64);
         }
         series.calls.inc();
         metrics.series.in_flight.inc();
@@ -400,5 +396,10 @@ impl Middleware for CallMetrics {
             }
             drop(in_flight);
         })
+    }
+
+    /// It counts a multicall's size, not its parameters.
+    fn reads_multicall_params(&self) -> bool {
+        false
     }
 }

@@ -338,8 +338,13 @@ impl Dispatcher {
     /// A dispatcher for `methods` with `options`.
     pub fn with_options(methods: Methods, options: DispatchOptions) -> Self {
         // Middleware sees the multicall's own call, with its parameters,
-        // before its calls: so with layers, it is decoded as any call.
-        let answers_multicall = options.layers.0.is_empty()
+        // before its calls: so with a layer that reads them, it is decoded
+        // as any call.
+        let answers_multicall = options
+            .layers
+            .0
+            .iter()
+            .all(|layer| !layer.reads_multicall_params())
             && matches!(
                 methods.get(names::MULTICALL).map(|m| &m.answer),
                 Some(Answer::Builtin(Builtin::Multicall))
@@ -429,13 +434,35 @@ impl Dispatcher {
                     .take(MulticallSummary::SHOWN)
                     .map(|call: &Result<(&str, _), Fault>| call.as_ref().map_or("", |c| c.0))
                     .collect();
-                match builtins::run_multicall(&in_request, calls).await {
-                    Ok(results) => {
-                        let mut reply = self.multicall_reply(&results, request_bytes);
-                        reply.multicall = Some(MulticallSummary::of(names, &results));
-                        return reply;
+                if in_request.has_layers() {
+                    // The multicall itself passes through the layers too,
+                    // its calls run from the document by the last one.
+                    let shown: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+                    let size = calls.len();
+                    let end = BatchEnd {
+                        in_request: &in_request,
+                        calls: std::sync::Mutex::new(Some(calls)),
+                    };
+                    let call = Call::new(
+                        names::MULTICALL,
+                        Vec::new(),
+                        request,
+                        None,
+                        &self.inner.methods,
+                    )
+                    .with_multicall_size(size);
+                    let result = in_request.run_layers(call, &end).finish().await;
+                    summary = MulticallSummary::of_answer(&shown, size, &result);
+                    (Some(names::MULTICALL.to_owned()), result)
+                } else {
+                    match builtins::run_multicall(&in_request, calls).await {
+                        Ok(results) => {
+                            let mut reply = self.multicall_reply(&results, request_bytes);
+                            reply.multicall = Some(MulticallSummary::of(names, &results));
+                            return reply;
+                        }
+                        Err(fault) => (Some(names::MULTICALL.to_owned()), Err(fault)),
                     }
-                    Err(fault) => (Some(names::MULTICALL.to_owned()), Err(fault)),
                 }
             }
             Err(e) => (None, Err(e.to_fault())),
@@ -446,10 +473,11 @@ impl Dispatcher {
     }
 
     /// Whether `system.multicall` is the built-in one and no middleware
-    /// wraps calls: then a request for it in the usual shape is run
-    /// straight from its document (its calls read without a struct each,
-    /// its answer written without a one-element array each), answering
-    /// exactly what the built-in answers.
+    /// reads its parameters: then a request for it in the usual shape is
+    /// run straight from its document (its calls read without a struct
+    /// each; with no middleware at all, its answer written without a
+    /// one-element array each), answering exactly what the built-in
+    /// answers.
     fn answers_multicall(&self) -> bool {
         self.inner.answers_multicall
     }
@@ -593,10 +621,27 @@ impl<'r> InRequest<'r> {
         position: Option<usize>,
     ) -> Outcome<BoxFuture<'a, Result<Value, Fault>>> {
         let inner = &self.dispatcher.inner;
-        let call = Call::new(method, params, self.request, position, &inner.methods);
-        let started = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            Next::new(&inner.options.layers.0, self).run(call)
-        }));
+        let mut call = Call::new(method, params, self.request, position, &inner.methods);
+        if method == names::MULTICALL && position.is_none() {
+            if let [Value::Array(calls)] = call.params() {
+                let size = calls.len();
+                call = call.with_multicall_size(size);
+            }
+        }
+        self.run_layers(call, self)
+    }
+
+    /// Runs `call` through the middleware, then `end`; a layer's panic, at
+    /// once or while its future runs, is answered as a handler's.
+    fn run_layers<'a>(
+        &'a self,
+        call: Call<'a>,
+        end: &'a dyn Endpoint,
+    ) -> Outcome<BoxFuture<'a, Result<Value, Fault>>> {
+        let method = call.method();
+        let layers = &self.dispatcher.inner.options.layers.0;
+        let started =
+            std::panic::catch_unwind(AssertUnwindSafe(|| Next::new(layers, end).run(call)));
         match started.map(Called::into_outcome) {
             Ok(Outcome::Ready(result)) => Outcome::Ready(result),
             Ok(Outcome::Pending(future)) => Outcome::Pending(
@@ -704,6 +749,31 @@ impl Endpoint for InRequest<'_> {
             }
             Outcome::Pending(Running::Builtin(future)) => Called::from(Outcome::Pending(future)),
         }
+    }
+}
+
+/// The end of the layers for a multicall run straight from its document:
+/// runs its calls (each through the layers on its own) and answers the
+/// built-in's value.
+struct BatchEnd<'a, 'r, M> {
+    in_request: &'a InRequest<'r>,
+    calls: std::sync::Mutex<Option<Vec<Result<(M, Vec<Value>), Fault>>>>,
+}
+
+impl<M: AsRef<str> + Send + Sync> Endpoint for BatchEnd<'_, '_, M> {
+    fn run<'b>(&'b self, _call: Call<'b>) -> Called<'b> {
+        let calls = self
+            .calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .unwrap_or_default();
+        Called::pending(async move {
+            let results = builtins::run_multicall(self.in_request, calls).await?;
+            Ok(Value::Array(
+                results.into_iter().map(multicall::result).collect(),
+            ))
+        })
     }
 }
 

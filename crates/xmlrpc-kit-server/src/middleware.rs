@@ -75,6 +75,17 @@ use crate::methods::Methods;
 pub trait Middleware: Send + Sync + 'static {
     /// Runs `call`, passing it to `next` or answering it.
     fn call<'a>(&'a self, call: Call<'a>, next: Next<'a>) -> Called<'a>;
+
+    /// Whether this layer reads (or changes) the parameters of a
+    /// `system.multicall` itself. Default: yes. A layer that does not
+    /// (each call of a multicall still passes through it on its own, with
+    /// its parameters) says no: when every layer says no, a multicall is
+    /// run straight from its document, which is faster, and its own
+    /// [`Call`] has no parameters, only its
+    /// [`multicall_size`](Call::multicall_size).
+    fn reads_multicall_params(&self) -> bool {
+        true
+    }
 }
 
 /// One call, as middleware sees it: the method's name, its parameters, the
@@ -85,6 +96,7 @@ pub struct Call<'a> {
     request: &'a RequestContext,
     position: Option<usize>,
     methods: &'a Methods,
+    multicall_size: Option<usize>,
 }
 
 impl<'a> Call<'a> {
@@ -101,7 +113,22 @@ impl<'a> Call<'a> {
             request,
             position,
             methods,
+            multicall_size: None,
         }
+    }
+
+    /// This call, a `system.multicall` of `calls` calls.
+    pub(crate) fn with_multicall_size(mut self, calls: usize) -> Self {
+        self.multicall_size = Some(calls);
+        self
+    }
+
+    /// For a `system.multicall` whose parameters are one array: how many
+    /// calls it holds (also when it runs straight from its document, its
+    /// parameters not built: see
+    /// [`Middleware::reads_multicall_params`]). `None` for other calls.
+    pub fn multicall_size(&self) -> Option<usize> {
+        self.multicall_size
     }
 
     /// The method's name, as the request spelled it (any string a peer
@@ -111,7 +138,8 @@ impl<'a> Call<'a> {
         self.method
     }
 
-    /// The parameters.
+    /// The parameters (none for a `system.multicall` run straight from its
+    /// document: see [`Middleware::reads_multicall_params`]).
     pub fn params(&self) -> &[Value] {
         &self.params
     }

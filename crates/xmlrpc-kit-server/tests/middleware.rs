@@ -162,11 +162,68 @@ fn every_call_of_a_multicall_runs_through_the_layers_with_its_position() {
     );
 }
 
+/// Records each call's method, parameter count and multicall size; does
+/// not read a multicall's own parameters.
+struct Sizes(Journal);
+
+impl Middleware for Sizes {
+    fn call<'a>(&'a self, call: Call<'a>, next: Next<'a>) -> Called<'a> {
+        let line = format!(
+            "{} params={} size={:?}",
+            call.method(),
+            call.params().len(),
+            call.multicall_size()
+        );
+        self.0.lock().unwrap().push(line);
+        next.run(call)
+    }
+
+    fn reads_multicall_params(&self) -> bool {
+        false
+    }
+}
+
+#[test]
+fn a_layer_that_does_not_read_a_multicalls_params_gets_its_size() {
+    for reads in [false, true] {
+        let journal = Journal::default();
+        let options = if reads {
+            DispatchOptions::default()
+                .layer(Sizes(journal.clone()))
+                .layer(Listed(Journal::default()))
+        } else {
+            DispatchOptions::default().layer(Sizes(journal.clone()))
+        };
+        let d = Dispatcher::with_options(methods(), options);
+        let calls = Value::Array(vec![
+            entry("add", vec![Value::Int(1), Value::Int(1)]),
+            entry("nope", vec![]),
+        ]);
+        let reply = block_on(d.handle_request(&body("system.multicall", &[calls])));
+        assert_eq!(reply.multicall.unwrap().calls, 2);
+        // Run from the document (no layer reads the parameters), the
+        // multicall's own call has none; else its one array.
+        let params = if reads { 1 } else { 0 };
+        assert_eq!(
+            *journal.lock().unwrap(),
+            [
+                format!("system.multicall params={params} size=Some(2)"),
+                "add params=2 size=None".to_owned(),
+                "nope params=0 size=None".to_owned(),
+            ]
+        );
+    }
+}
+
 #[test]
 fn layers_that_only_look_change_no_byte_of_any_answer() {
     let journal = Journal::default();
     let plain = Dispatcher::new(methods());
     let traced = traced(&journal);
+    let sized = Dispatcher::with_options(
+        methods(),
+        DispatchOptions::default().layer(Sizes(Journal::default())),
+    );
     let nested = Value::Array(vec![entry("system.multicall", vec![Value::Array(vec![])])]);
     let bodies = [
         body("add", &[Value::Int(2), Value::Int(3)]),
@@ -185,11 +242,14 @@ fn layers_that_only_look_change_no_byte_of_any_answer() {
         b"<methodCall><methodName>add</methodName>".to_vec(),
     ];
     for body in &bodies {
-        let (expected, got) = (block_on(plain.handle(body)), block_on(traced.handle(body)));
-        assert_eq!(
-            String::from_utf8_lossy(&got),
-            String::from_utf8_lossy(&expected)
-        );
+        let expected = block_on(plain.handle(body));
+        for through in [&traced, &sized] {
+            let got = block_on(through.handle(body));
+            assert_eq!(
+                String::from_utf8_lossy(&got),
+                String::from_utf8_lossy(&expected)
+            );
+        }
     }
 }
 
