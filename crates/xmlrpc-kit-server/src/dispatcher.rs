@@ -757,8 +757,13 @@ impl Endpoint for InRequest<'_> {
 /// built-in's value.
 struct BatchEnd<'a, 'r, M> {
     in_request: &'a InRequest<'r>,
-    calls: std::sync::Mutex<Option<Vec<Result<(M, Vec<Value>), Fault>>>>,
+    /// Taken by the one run.
+    calls: std::sync::Mutex<Option<Vec<BatchCall<M>>>>,
 }
+
+/// One call of a multicall read from its document: its method and
+/// parameters, or why it is not well formed.
+type BatchCall<M> = Result<(M, Vec<Value>), Fault>;
 
 impl<M: AsRef<str> + Send + Sync> Endpoint for BatchEnd<'_, '_, M> {
     fn run<'b>(&'b self, _call: Call<'b>) -> Called<'b> {
