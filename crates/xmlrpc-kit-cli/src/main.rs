@@ -16,6 +16,7 @@ mod commands;
 // file as its public `demo` module.
 #[allow(unreachable_pub)]
 mod demo;
+mod log_time;
 mod output;
 mod tls;
 
@@ -380,6 +381,7 @@ where
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let log = tracing_subscriber::fmt()
         .with_writer(writer)
+        .with_timer(log_time::CachedUtc)
         .with_env_filter(filter);
     match format {
         LogFormat::Json => log.json().flatten_event(true).init(),
