@@ -1,7 +1,8 @@
 //! Admission: how many connections, requests, request bodies and answers a
 //! server takes on at once, and what happens past each limit: connections
-//! wait in the backlog, requests and bodies past their budget get 503,
-//! answers past theirs become a fault.
+//! wait in the backlog, requests past their budget get 503, bodies wait in
+//! line for theirs (see [`body_budget`](crate::body_budget)) and then get
+//! 503, answers past theirs become a fault.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 use xmlrpc_kit_front::Rejection;
 
+use crate::body_budget::{BodyBudget, Reservation};
 use crate::limits::HttpLimits;
 
 /// A clock read by the connections' hot paths without a system call:
@@ -234,11 +236,8 @@ impl Connections {
 /// all connections of one server.
 #[derive(Debug)]
 pub(crate) struct Budgets {
-    /// Request bodies held at once, in KiB ([`HttpLimits::max_buffered_body_bytes`]).
-    bodies: Budget,
-    /// Of `bodies`, how much may be promised to bodies still arriving
-    /// (see [`Reservation::promise`]), in KiB: half of it.
-    promises: Budget,
+    /// Request bodies held at once, and the line of those waiting for room.
+    bodies: BodyBudget,
     /// Requests being processed ([`HttpLimits::max_requests_in_flight`]).
     requests: Budget,
     /// Answers made and not yet handed to their connection's write buffer,
@@ -255,10 +254,8 @@ pub(crate) const UNCOUNTED_ANSWER: usize = 64 * 1024;
 
 impl Budgets {
     pub(crate) fn new(limits: &HttpLimits) -> Self {
-        let bodies = (limits.max_buffered_body_bytes / 1024).max(1);
         Budgets {
-            bodies: Budget::new(bodies),
-            promises: Budget::new(bodies / 2),
+            bodies: BodyBudget::new(limits),
             requests: Budget::new(limits.max_requests_in_flight.max(1)),
             answers: Arc::new(Budget::new(
                 (limits.max_buffered_answer_bytes / 1024).max(1),
@@ -289,20 +286,16 @@ impl Budgets {
         self.requests.take(1).ok_or_else(Rejection::busy_requests)
     }
 
-    /// An empty share of the body budget, grown as a body arrives.
-    pub(crate) fn reservation(&self) -> Reservation<'_> {
-        Reservation {
-            budget: &self.bodies,
-            held: 0,
-            promises: &self.promises,
-            promised: 0,
-        }
+    /// An empty share of the body budget for a body of `declared` bytes
+    /// (`None`: chunked), grown as it arrives.
+    pub(crate) fn reservation(&self, declared: Option<usize>) -> Reservation<'_> {
+        self.bodies.reservation(declared)
     }
 }
 
-/// Units of something the server holds a bounded number of: taken
-/// without waiting (past the budget the answer is 503, not a queue), so a
-/// counter is all it needs. What takes units borrows it (the server's
+/// Units of something the server holds a bounded number of, requests in
+/// flight or answers held: taken without waiting (past the budget the
+/// answer is 503 or a fault, not a queue), so a counter is all it needs. What takes units borrows it (the server's
 /// shared state outlives every request): no reference count to change,
 /// on a cache line every core's requests would share.
 #[derive(Debug)]
@@ -372,83 +365,6 @@ impl Drop for AnswerHold {
     }
 }
 
-/// The share of the body budget one request holds, grown as its body
-/// arrives, given back when dropped.
-///
-/// Held only for bytes that came, a share cannot be taken by a request
-/// that declares a length and sends nothing. But many large bodies
-/// arriving together would then each take part of the budget and most
-/// would run out before their end: so a body whose first bytes have come
-/// is promised its declared length at once ([`promise`](Self::promise)),
-/// as long as the lengths promised to bodies still arriving stay within
-/// half the budget. A body that was promised its length always finishes;
-/// one that was not grows as it arrives, within what is left.
-#[derive(Debug)]
-pub(crate) struct Reservation<'a> {
-    budget: &'a Budget,
-    /// KiB held.
-    held: usize,
-    promises: &'a Budget,
-    /// KiB of `promises` held until the body has all come.
-    promised: usize,
-}
-
-impl Reservation<'_> {
-    /// Holds the whole declared length of a body whose first bytes have
-    /// come, if the promises outstanding and the budget allow (see the
-    /// type's text); else holds nothing more. Once the body has all come,
-    /// [`settle`](Self::settle).
-    pub(crate) fn promise(&mut self, declared: usize) {
-        let want = declared.div_ceil(1024);
-        if want <= self.held || self.promised > 0 {
-            return;
-        }
-        let more = want - self.held;
-        if !self.promises.try_take(more) {
-            return;
-        }
-        if !self.budget.try_take(more) {
-            self.promises.give_back(more);
-            return;
-        }
-        self.held += more;
-        self.promised = more;
-    }
-
-    /// The body has all come: its promise no longer counts against the
-    /// promises outstanding (what it holds stays held).
-    pub(crate) fn settle(&mut self) {
-        if self.promised > 0 {
-            self.promises.give_back(self.promised);
-            self.promised = 0;
-        }
-    }
-
-    /// Holds at least `bytes` of the budget, or refuses with 503.
-    pub(crate) fn cover(&mut self, bytes: usize) -> Result<(), Rejection> {
-        let want = bytes.div_ceil(1024);
-        if want <= self.held {
-            return Ok(());
-        }
-        // Grow in steps of 64 KiB, so a streamed body does not ask per chunk.
-        let more = (want - self.held).max(64);
-        if !self.budget.try_take(more) {
-            return Err(Rejection::busy_bodies());
-        }
-        self.held += more;
-        Ok(())
-    }
-}
-
-impl Drop for Reservation<'_> {
-    fn drop(&mut self) {
-        self.settle();
-        if self.held > 0 {
-            self.budget.give_back(self.held);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -456,10 +372,6 @@ mod tests {
     const BUSY_REQUESTS: (u16, &str) = (
         503,
         "the server is processing too many requests; try again later",
-    );
-    const BUSY_BODIES: (u16, &str) = (
-        503,
-        "the server holds too many request bodies right now; try again later",
     );
 
     #[test]
@@ -483,10 +395,9 @@ mod tests {
     }
 
     #[test]
-    fn budgets_are_taken_without_waiting_and_given_back() {
+    fn places_in_flight_are_taken_without_waiting_and_given_back() {
         let limits = HttpLimits {
             max_requests_in_flight: 2,
-            max_buffered_body_bytes: 100 * 1024,
             ..HttpLimits::default()
         };
         let budgets = Budgets::new(&limits);
@@ -500,49 +411,6 @@ mod tests {
         let e = budgets.admit_request().unwrap_err();
         assert_eq!((e.status(), e.text()), BUSY_REQUESTS);
         drop((second, third));
-        // Bodies: 64 KiB steps within 100 KiB.
-        let mut one = budgets.reservation();
-        one.cover(1).unwrap();
-        one.cover(64 * 1024).unwrap();
-        let mut two = budgets.reservation();
-        let e = two.cover(40 * 1024).unwrap_err();
-        assert_eq!((e.status(), e.text()), BUSY_BODIES);
-        drop(one);
-        two.cover(100 * 1024).unwrap();
-        let mut three = budgets.reservation();
-        let e = three.cover(1).unwrap_err();
-        assert_eq!((e.status(), e.text()), BUSY_BODIES);
-    }
-
-    #[test]
-    fn declared_lengths_are_promised_within_half_the_budget() {
-        let limits = HttpLimits {
-            max_buffered_body_bytes: 1000 * 1024,
-            ..HttpLimits::default()
-        };
-        let budgets = Budgets::new(&limits);
-        // Promises up to 500 KiB outstanding.
-        let mut a = budgets.reservation();
-        a.promise(300 * 1024);
-        assert_eq!((a.held, a.promised), (300, 300));
-        a.cover(300 * 1024).unwrap(); // already held
-        assert_eq!(a.held, 300);
-        let mut b = budgets.reservation();
-        b.promise(300 * 1024); // 600 KiB would be promised: not now
-        assert_eq!((b.held, b.promised), (0, 0));
-        // Without a promise a body grows as it arrives, within what is left.
-        b.cover(600 * 1024).unwrap();
-        let e = b.cover(700 * 1024 + 1).unwrap_err();
-        assert_eq!((e.status(), e.text()), BUSY_BODIES);
-        // Once a body has all come, its promise is settled: another may be made.
-        a.settle();
-        let mut c = budgets.reservation();
-        c.promise(100 * 1024);
-        assert_eq!((c.held, c.promised), (100, 100));
-        drop((a, b, c));
-        // All given back: the whole budget again.
-        let mut d = budgets.reservation();
-        d.cover(1000 * 1024).unwrap();
     }
 
     #[test]

@@ -1,17 +1,20 @@
 //! Reading a request body: the length policy before reading, the limit and
 //! the body budget while it streams (counted as bytes arrive, never for a
-//! length only declared), its time limit, and its content coding; and
-//! reading a refused request's body to its end, so that its client reads
-//! the refusal.
+//! length only declared; waiting in line when it is full), its time limit,
+//! and its content coding. A body refused for want of budget is read to
+//! its end and let go (see [`drain`](crate::drain)), so that its client
+//! reads the refusal.
+
+use std::pin::Pin;
 
 use bytes::{Buf as _, Bytes};
 use http_body_util::BodyExt as _;
 use hyper::body::Body;
-use hyper::header::{self, HeaderMap};
 use xmlrpc_kit_front::{BodyPlan, Rejection};
 use xmlrpc_kit_transport::ContentCoding;
 
-use crate::admission::Reservation;
+use crate::body_budget::Reservation;
+use crate::drain;
 use crate::limits::HttpLimits;
 use crate::time_limit::within;
 
@@ -26,20 +29,35 @@ pub(crate) struct BodyRead<'r, 'b> {
 impl BodyRead<'_, '_> {
     /// Reads the whole body as the plan says, within the time limit,
     /// holding budget for what it holds as it arrives, and decodes it
-    /// ([`BodyPlan::finish`]). A body refused for want of budget is read
-    /// to its end and let go first (see [`discard`]).
+    /// ([`BodyPlan::finish`]). A body refused for want of budget (after
+    /// its wait in line) is read to its end and let go first (see
+    /// [`drain`]).
     pub(crate) async fn read<B: Body<Error: Into<BoxError>>>(
         mut self,
-        body: B,
-    ) -> Result<Bytes, Rejection> {
+        mut body: Pin<&mut B>,
+    ) -> Result<Bytes, Refused> {
         let (plan, limits) = (self.plan, self.limits);
-        let gathered = within(Some(limits.body_read_timeout), self.gather(body))
+        let gathered = within(Some(limits.body_read_timeout), self.gather(body.as_mut()))
             .await
-            .ok_or_else(|| Rejection::body_timeout(limits.body_read_timeout))??;
+            .ok_or_else(|| Refused::unread(Rejection::body_timeout(limits.body_read_timeout)))?
+            .map_err(Refused::unread)?;
+        let gathered = match gathered {
+            Gathered::Whole(bytes) => bytes,
+            Gathered::Refused { rejection, read } => {
+                // What came was let go: so is its budget, while the rest
+                // is read and let go as well.
+                self.reservation.let_go();
+                let drained = drain::body(body, read, limits).await;
+                return Err(Refused {
+                    rejection,
+                    body_unread: !drained,
+                });
+            }
+        };
         let sent = gathered.len();
         let decoded = plan.finish(gathered, &limits.body)?;
         if plan.coding() != ContentCoding::Identity {
-            self.reservation.cover(sent + decoded.len())?;
+            self.reservation.cover_now(sent + decoded.len())?;
         }
         Ok(decoded)
     }
@@ -47,34 +65,38 @@ impl BodyRead<'_, '_> {
     /// The body's bytes. A body that arrives in one frame (a request that
     /// fits hyper's read buffer) is that frame, shared, not copied; a longer
     /// one is gathered into a buffer sized by its declared length.
+    /// A body refused for want of budget is left where it stopped.
     async fn gather<B: Body<Error: Into<BoxError>>>(
         &mut self,
-        body: B,
-    ) -> Result<Bytes, Rejection> {
+        mut body: Pin<&mut B>,
+    ) -> Result<Gathered, Rejection> {
         let (plan, limits) = (self.plan, self.limits);
         let reservation = &mut *self.reservation;
         let declared = plan.declared();
         let mut first: Option<Bytes> = None;
         let mut gathered: Vec<u8> = Vec::new();
         let mut total = 0;
-        let mut refused = None;
-        let mut body = std::pin::pin!(body);
-        while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| Rejection::unreadable_body(e.into()))?;
+        loop {
+            // Matched apart from the loop's head, so that no error is held
+            // across the wait for budget (a body's error need not be `Send`).
+            let frame = match body.frame().await {
+                Some(frame) => frame.map_err(|e| Rejection::unreadable_body(e.into()))?,
+                None => break,
+            };
             let Ok(mut data) = frame.into_data() else {
                 continue;
             };
             let len = data.remaining();
             if total == 0 && len > 0 {
-                if let Some(declared) = declared {
-                    reservation.promise(declared);
-                }
+                reservation.promise();
             }
             total += len;
             plan.check_streamed(total, &limits.body)?;
-            if let Err(busy) = reservation.cover(total) {
-                refused = Some(busy);
-                break;
+            if let Err(rejection) = reservation.cover(total).await {
+                return Ok(Gathered::Refused {
+                    rejection,
+                    read: total,
+                });
             }
             if len == 0 {
                 continue;
@@ -99,66 +121,49 @@ impl BodyRead<'_, '_> {
                 data.advance(n);
             }
         }
-        if let Some(busy) = refused {
-            drop((first, gathered));
-            discard(body, total, limits).await;
-            return Err(busy);
-        }
         reservation.settle();
-        Ok(match first {
+        Ok(Gathered::Whole(match first {
             Some(only) => only,
             None => Bytes::from(gathered),
-        })
+        }))
     }
 }
 
-/// Reads what is left of a refused request's body and lets it go, so that
-/// a client still sending reads its refusal rather than a reset
-/// connection (closing a socket with unread bytes resets it): at most the
-/// body limit in all (`already` bytes counted as read), within the body
-/// read timeout. Past either, it stops, and the connection closes after
-/// the refusal. Nothing is kept, so it costs no memory.
-pub(crate) async fn discard<B>(body: B, already: usize, limits: &HttpLimits)
-where
-    B: hyper::body::Body,
-{
-    let most = limits.body.max_body_bytes;
-    let read_all = async {
-        let mut body = std::pin::pin!(body);
-        let mut total = already;
-        loop {
-            // Matched apart from the loop, so that no error is held
-            // across the next wait (a body's error need not be `Send`).
-            let frame = match body.frame().await {
-                Some(Ok(frame)) => frame,
-                _ => return,
-            };
-            if let Ok(data) = frame.into_data() {
-                total += data.remaining();
-                if total > most {
-                    return;
-                }
-            }
+/// What gathering a body came to.
+enum Gathered {
+    /// The whole body.
+    Whole(Bytes),
+    /// Refused for want of budget after `read` bytes, the rest unread.
+    Refused { rejection: Rejection, read: usize },
+}
+
+/// A request refused, and whether its body was left unread: its
+/// connection then closes after the refusal, which says so
+/// (`Connection: close`).
+#[derive(Debug)]
+pub(crate) struct Refused {
+    pub(crate) rejection: Rejection,
+    pub(crate) body_unread: bool,
+}
+
+impl Refused {
+    /// A refusal that leaves the body unread.
+    pub(crate) fn unread(rejection: Rejection) -> Self {
+        Refused {
+            rejection,
+            body_unread: true,
         }
-    };
-    let _ = within(Some(limits.body_read_timeout), read_all).await;
+    }
 }
 
-/// Whether the body of a request refused before it was read is worth
-/// reading to its end (see [`discard`]): one declared within the body
-/// limit, or chunked; not when the client waits for `100 Continue` before
-/// sending it (it reads the refusal instead).
-pub(crate) fn worth_discarding(headers: &HeaderMap, limits: &HttpLimits) -> bool {
-    if headers.contains_key(header::EXPECT) {
-        return false;
+/// A refusal once the body was read (or had none).
+impl From<Rejection> for Refused {
+    fn from(rejection: Rejection) -> Self {
+        Refused {
+            rejection,
+            body_unread: false,
+        }
     }
-    if headers.contains_key(header::TRANSFER_ENCODING) {
-        return true;
-    }
-    headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
-        .is_some_and(|length| length > 0 && length <= limits.body.max_body_bytes)
 }
 
 /// An error from a request body, boxed.

@@ -23,10 +23,12 @@
 mod admission;
 mod binding;
 mod body;
+mod body_budget;
 mod builder;
 mod config;
 mod connection;
 mod connection_io;
+mod drain;
 mod entry_points;
 mod http1;
 mod lifecycle;

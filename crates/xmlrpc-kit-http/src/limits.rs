@@ -24,6 +24,7 @@ use xmlrpc_kit_transport::BodyLimits;
 /// assert_eq!(limits.max_headers, 100);
 /// assert_eq!(limits.header_read_timeout, Duration::from_secs(30));
 /// assert_eq!(limits.body_read_timeout, Duration::from_secs(30));
+/// assert_eq!(limits.body_queue_timeout, Duration::from_secs(10));
 /// assert_eq!(limits.call_timeout, Some(Duration::from_secs(60)));
 /// assert_eq!(limits.max_connections, None); // derived from the open-file limit
 /// assert_eq!(limits.pressure_idle_timeout, Duration::from_secs(1));
@@ -40,14 +41,24 @@ pub struct HttpLimits {
     /// inflated from gzip (400). Default: [`BodyLimits::default()`].
     pub body: BodyLimits,
     /// Bytes of request bodies the server holds at once, over all
-    /// connections (so that many large bodies together cannot exhaust
-    /// memory), counted as they arrive (a declared length holds nothing
-    /// until its bytes come; then, while the lengths so promised to bodies
-    /// still arriving stay within half this budget, the whole declared
-    /// length is held at once, so that large bodies arriving together
-    /// finish rather than each run out midway); a request whose body would pass it is
-    /// answered 503 with `Retry-After`, once the rest of its body is read
-    /// and discarded (so the client reads the answer). Default: 512 MiB.
+    /// connections, so that many large bodies together cannot exhaust
+    /// memory. Counted as bytes arrive: a declared length holds nothing
+    /// until its bytes come; then, while what is held for bytes still to
+    /// come stays within half this budget, the whole declared length is
+    /// held at once, so that large bodies arriving together finish rather
+    /// than each run out midway.
+    ///
+    /// A body the budget cannot take waits in line, its bytes unread
+    /// (its client's sending stalls), for at most
+    /// [`body_queue_timeout`](Self::body_queue_timeout); bodies are let in
+    /// first come, first served, each for the rest of its length. One
+    /// still waiting then is answered 503 with `Retry-After`, once the
+    /// rest of its body is read and let go (at most the body limit, within
+    /// [`body_read_timeout`](Self::body_read_timeout); nothing kept), so
+    /// that a client still sending reads the answer rather than a reset
+    /// connection. The connection then stays open for the client's next
+    /// request; when the body could not be read to its end, the answer
+    /// says `Connection: close` and the connection closes. Default: 512 MiB.
     pub max_buffered_body_bytes: usize,
     /// Bytes of answers the server holds at once for clients that have not
     /// read them yet, over all connections: an answer longer than 64 KiB
@@ -74,8 +85,19 @@ pub struct HttpLimits {
     /// `pressure_idle_timeout` when shorter, between 10 ms and 1 s), not
     /// with a timer per request. Default: 30 s.
     pub header_read_timeout: Duration,
-    /// Time a client has to send a request's body; past it, 408. Default: 30 s.
+    /// Time a client has to send a request's body, counted from the first
+    /// wait for it (time waiting in line for the body budget included);
+    /// past it, 408. Also the longest the server reads a refused request's
+    /// body to let it go (see
+    /// [`max_buffered_body_bytes`](Self::max_buffered_body_bytes)).
+    /// Default: 30 s.
     pub body_read_timeout: Duration,
+    /// Longest a request body waits in line for room in the body budget
+    /// ([`max_buffered_body_bytes`](Self::max_buffered_body_bytes)), over
+    /// its whole read, before it is refused with 503; `Duration::ZERO`
+    /// refuses at once. Counted within the body read timeout, so keep it
+    /// shorter. Default: 10 s.
+    pub body_queue_timeout: Duration,
     /// Time one call (or one multicall) may run, counted from its first
     /// wait (a handler that never waits cannot be cut short: it has ended
     /// by then); past it the server answers fault -32603. `None`: no
@@ -108,6 +130,7 @@ impl Default for HttpLimits {
             max_headers: 100,
             header_read_timeout: Duration::from_secs(30),
             body_read_timeout: Duration::from_secs(30),
+            body_queue_timeout: Duration::from_secs(10),
             call_timeout: Some(Duration::from_secs(60)),
             max_connections: None,
             pressure_idle_timeout: Duration::from_secs(1),
@@ -124,6 +147,7 @@ xmlrpc_kit_codec::__limit_setters!(HttpLimits {
     max_headers: usize,
     header_read_timeout: Duration,
     body_read_timeout: Duration,
+    body_queue_timeout: Duration,
     call_timeout: Option<Duration>,
     pressure_idle_timeout: Duration,
     max_requests_in_flight: usize,

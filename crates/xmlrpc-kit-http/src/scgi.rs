@@ -20,7 +20,9 @@ use xmlrpc_kit_front::{
 use xmlrpc_kit_server::context::{Identity, RequestContext};
 use xmlrpc_kit_transport::ContentCoding;
 
-use crate::admission::{AnswersFull, Conn, Reservation};
+use crate::admission::{AnswersFull, Conn};
+use crate::body_budget::Reservation;
+use crate::drain;
 use crate::lifecycle::{Stop, reached, stop_settled};
 use crate::limits::HttpLimits;
 use crate::shared::{Shared, answers_full};
@@ -297,18 +299,13 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
 
 /// Reads and lets go the body of a request refused before it was read,
 /// so that the front end, which sends the whole request before reading,
-/// reads the refusal (closing with unread bytes resets the connection):
-/// only a body declared within the body limit, within the body read time.
+/// reads the refusal (see [`drain`]): only a body declared within the
+/// body limit.
 async fn discard_unread<S: AsyncRead + Unpin>(stream: &mut S, head: &Head, limits: &HttpLimits) {
     let Ok(Some(declared)) = content_length(head.get("CONTENT_LENGTH"), false, &limits.body) else {
         return;
     };
-    let rest = (&mut *stream).take(declared as u64);
-    let copy = async move {
-        let mut rest = rest;
-        tokio::io::copy(&mut rest, &mut tokio::io::sink()).await
-    };
-    let _ = tokio::time::timeout(limits.body_read_timeout, copy).await;
+    drain::stream(stream, declared as u64, limits).await;
 }
 
 /// Answers one request; returns what the access log records of it.
@@ -380,18 +377,27 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
         .then(|| context.identity().map(|i| i.name().to_owned()))
         .flatten();
     let declared = plan.declared().unwrap_or_default();
-    let mut reservation = shared.budgets.reservation();
-    let read = read_body(&mut *stream, declared, &mut reservation);
+    let mut reservation = shared.budgets.reservation(Some(declared));
+    let mut limited = (&mut *stream).take(declared as u64);
+    let read = read_body(&mut limited, declared, &mut reservation);
     let body = match tokio::time::timeout(limits.body_read_timeout, read).await {
         Err(_) => return Err(Rejection::body_timeout(limits.body_read_timeout)),
-        Ok(body) => body?,
+        Ok(Ok(body)) => body,
+        Ok(Err(refused)) => {
+            // What came was let go: so is its budget, while the rest is
+            // read and let go as well (see `drain`).
+            reservation.let_go();
+            let left = limited.limit();
+            drain::stream(&mut limited, left, limits).await;
+            return Err(refused);
+        }
     };
     plan.check_streamed(body.len(), &limits.body)?;
     let sent = body.len();
     let body = plan.finish(Bytes::from(body), &limits.body)?;
     let bytes_in = Some(body.len());
     if plan.coding() != ContentCoding::Identity {
-        reservation.cover(sent + body.len())?;
+        reservation.cover_now(sent + body.len())?;
     }
     let _in_flight = shared.budgets.admit_request()?;
     let reply = shared.dispatch(dispatcher, body, &context).await;
@@ -424,22 +430,21 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     })
 }
 
-/// Reads the `declared` bytes of a body, holding budget for them as they
-/// arrive (a declared length alone holds nothing; once bytes come, it may
-/// be promised: see [`Reservation`]); a body refused for want
-/// of budget is read to its end and let go first, so that the front end
-/// reads the refusal.
+/// Reads the `declared` bytes of a body from `limited` (which ends there),
+/// holding budget for them as they arrive (a declared length alone holds
+/// nothing; once bytes come, it may be promised, or wait in line for
+/// room: see [`Reservation`]). A body refused for want of budget is left
+/// where it stopped (the caller reads the rest and lets it go).
 async fn read_body<S: AsyncRead + Unpin>(
-    stream: &mut S,
+    limited: &mut tokio::io::Take<S>,
     declared: usize,
     reservation: &mut Reservation<'_>,
 ) -> Result<Vec<u8>, Rejection> {
     // Room not written to costs address space, not memory.
     let mut body = Vec::with_capacity(declared);
-    let mut limited = stream.take(declared as u64);
     loop {
         let before = body.len();
-        let read = (&mut limited)
+        let read = (&mut *limited)
             .take(64 * 1024)
             .read_to_end(&mut body)
             .await
@@ -448,13 +453,9 @@ async fn read_body<S: AsyncRead + Unpin>(
             break;
         }
         if before == 0 {
-            reservation.promise(declared);
+            reservation.promise();
         }
-        if let Err(busy) = reservation.cover(body.len()) {
-            drop(body);
-            let _ = tokio::io::copy(&mut limited, &mut tokio::io::sink()).await;
-            return Err(busy);
-        }
+        reservation.cover(body.len()).await?;
         debug_assert!(body.len() > before);
     }
     reservation.settle();

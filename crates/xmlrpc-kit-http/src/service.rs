@@ -23,8 +23,9 @@ use xmlrpc_kit_server::context::RequestContext;
 use xmlrpc_kit_transport::ContentCoding;
 
 use crate::admission::{AnswerHold, AnswersFull, Conn, RequestInProgress};
-use crate::body::{BodyRead, BoxError, discard, worth_discarding};
+use crate::body::{BodyRead, BoxError, Refused};
 use crate::connection_io::{Sliced, Unvectored};
+use crate::drain;
 use crate::http1::{HeaderTimer, http1_builder};
 use crate::lifecycle::Stop;
 use crate::response::{self, HttpResponse};
@@ -131,7 +132,18 @@ impl RpcService {
         });
         let (mut answer, refused) = match self.answer(request, context).await {
             Ok(answered) => (answered, false),
-            Err(rejection) => (Answer::plain(response::rejected(&rejection)), true),
+            Err(refused) => {
+                let mut answer = Answer::plain(response::rejected(&refused.rejection));
+                if refused.body_unread {
+                    // hyper closes a connection whose request it did not
+                    // read to its end: the answer says so.
+                    answer
+                        .response
+                        .headers_mut()
+                        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+                }
+                (answer, true)
+            }
         };
         self.shared.after_answer(
             answer.response.status().as_u16(),
@@ -176,18 +188,19 @@ impl RpcService {
 
     /// The response, and the XML-RPC method called if one was. A request
     /// refused before its body was read has that body read to its end
-    /// first (see [`discard`]).
+    /// first (see [`drain`]).
     async fn answer<B>(
         &self,
         request: Request<B>,
         context: RequestContext,
-    ) -> Result<Answer, Rejection>
+    ) -> Result<Answer, Refused>
     where
         B: hyper::body::Body + Send,
         B::Error: Into<BoxError>,
     {
         let limits = &self.shared.config.limits;
         let (head, body) = request.into_parts();
+        let mut body = std::pin::pin!(body);
         let http_head = HttpHead(&head);
         let accepts_gzip = http_head.accepts_gzip();
         let (dispatcher, context, plan) = match admit(self.shared.site(), &http_head, &context) {
@@ -209,10 +222,12 @@ impl RpcService {
                 return Ok(Answer::plain(response::metrics(media_type, text)));
             }
             Err(rejection) => {
-                if worth_discarding(&head.headers, limits) {
-                    discard(body, 0, limits).await;
-                }
-                return Err(rejection);
+                let drained = drain::worth_reading(&head.headers, limits)
+                    && drain::body(body.as_mut(), 0, limits).await;
+                return Err(Refused {
+                    rejection,
+                    body_unread: !drained && !body.is_end_stream(),
+                });
             }
         };
         // Who it authenticated as, for the access log only.
@@ -222,7 +237,7 @@ impl RpcService {
             .log_requests
             .then(|| context.identity().map(|i| i.name().to_owned()))
             .flatten();
-        let mut reservation = self.shared.budgets.reservation();
+        let mut reservation = self.shared.budgets.reservation(plan.declared());
         let body = BodyRead {
             plan,
             limits,
