@@ -236,13 +236,16 @@ impl Connections {
 /// all connections of one server.
 #[derive(Debug)]
 pub(crate) struct Budgets {
-    /// Request bodies held at once, and the line of those waiting for room.
-    bodies: BodyBudget,
+    /// Request bodies held at once, and the line of those waiting for
+    /// room. Shared with the answers, which take over their requests'
+    /// shares (see [`hold_answer`](Self::hold_answer)).
+    bodies: Arc<BodyBudget>,
     /// Requests being processed ([`HttpLimits::max_requests_in_flight`]).
     requests: Budget,
     /// Answers made and not yet handed to their connection's write buffer,
-    /// in KiB ([`HttpLimits::max_buffered_answer_bytes`]). Shared with
-    /// the answers' bodies, which outlive the request.
+    /// beyond their requests' shares of `bodies`, in KiB
+    /// ([`HttpLimits::max_buffered_answer_bytes`]). Shared with the
+    /// answers' bodies, which outlive the request.
     answers: Arc<Budget>,
 }
 
@@ -255,7 +258,7 @@ pub(crate) const UNCOUNTED_ANSWER: usize = 64 * 1024;
 impl Budgets {
     pub(crate) fn new(limits: &HttpLimits) -> Self {
         Budgets {
-            bodies: BodyBudget::new(limits),
+            bodies: Arc::new(BodyBudget::new(limits)),
             requests: Budget::new(limits.max_requests_in_flight.max(1)),
             answers: Arc::new(Budget::new(
                 (limits.max_buffered_answer_bytes / 1024).max(1),
@@ -263,21 +266,36 @@ impl Budgets {
         }
     }
 
-    /// A share of the answer budget for an answer of `bytes`, held until
-    /// its last byte is handed to the connection (or the connection
-    /// ends); `None` for an answer short enough not to be counted
-    /// ([`UNCOUNTED_ANSWER`]). `Err` when the budget cannot hold it now.
-    pub(crate) fn hold_answer(&self, bytes: usize) -> Result<Option<AnswerHold>, AnswersFull> {
+    /// What an answer of `bytes` holds until its last byte is handed to
+    /// the connection (or the connection ends): its request's share of
+    /// the body budget, `request`, up to the answer's size (the rest of
+    /// that share is given back), and a share of the answer budget for
+    /// what that does not cover. So an answer a client is slow to read
+    /// holds back the bodies waiting in line for the body budget (no more
+    /// work is let in than answers are read), and the answer budget holds
+    /// what answers add beyond their requests. `None` for an answer short
+    /// enough not to be counted ([`UNCOUNTED_ANSWER`]); `Err` when the
+    /// answer budget cannot hold its part now.
+    pub(crate) fn hold_answer(
+        &self,
+        bytes: usize,
+        request: Reservation<'_>,
+    ) -> Result<Option<AnswerHold>, AnswersFull> {
         if bytes <= UNCOUNTED_ANSWER {
             return Ok(None);
         }
         let units = bytes.div_ceil(1024);
-        if !self.answers.try_take(units) {
+        let taken_over = request.hand_on(units);
+        let beyond = units - taken_over;
+        if !self.answers.try_take(beyond) {
+            self.bodies.give_back(taken_over);
             return Err(AnswersFull);
         }
         Ok(Some(AnswerHold {
             budget: self.answers.clone(),
-            units,
+            units: beyond,
+            bodies: self.bodies.clone(),
+            taken_over,
         }))
     }
 
@@ -352,16 +370,22 @@ impl Drop for Held<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct AnswersFull;
 
-/// An answer's share of the answer budget, given back when dropped.
+/// What an answer holds (see [`Budgets::hold_answer`]), given back when
+/// dropped.
 #[derive(Debug)]
 pub(crate) struct AnswerHold {
     budget: Arc<Budget>,
+    /// Of the answer budget.
     units: usize,
+    bodies: Arc<BodyBudget>,
+    /// Of the body budget: its request's share, taken over.
+    taken_over: usize,
 }
 
 impl Drop for AnswerHold {
     fn drop(&mut self) {
         self.budget.give_back(self.units);
+        self.bodies.give_back(self.taken_over);
     }
 }
 
@@ -413,26 +437,65 @@ mod tests {
         drop((second, third));
     }
 
-    #[test]
-    fn answers_are_held_until_dropped_and_short_ones_are_not_counted() {
+    #[tokio::test]
+    async fn answers_are_held_until_dropped_and_short_ones_are_not_counted() {
         let limits = HttpLimits {
             max_buffered_answer_bytes: 300 * 1024,
             ..HttpLimits::default()
         };
         let budgets = Budgets::new(&limits);
+        let hold = |bytes| budgets.hold_answer(bytes, budgets.reservation(None));
         // Short answers never count, however many.
         for _ in 0..1000 {
-            assert!(budgets.hold_answer(UNCOUNTED_ANSWER).unwrap().is_none());
+            assert!(hold(UNCOUNTED_ANSWER).unwrap().is_none());
         }
-        let first = budgets.hold_answer(200 * 1024).unwrap().unwrap();
+        let first = hold(200 * 1024).unwrap().unwrap();
         assert_eq!(first.units, 200);
-        assert_eq!(budgets.hold_answer(101 * 1024).unwrap_err(), AnswersFull);
-        let second = budgets.hold_answer(100 * 1024).unwrap().unwrap();
-        assert_eq!(
-            budgets.hold_answer(UNCOUNTED_ANSWER + 1).unwrap_err(),
-            AnswersFull
-        );
+        assert_eq!(hold(101 * 1024).unwrap_err(), AnswersFull);
+        let second = hold(100 * 1024).unwrap().unwrap();
+        assert_eq!(hold(UNCOUNTED_ANSWER + 1).unwrap_err(), AnswersFull);
         drop((first, second));
-        assert_eq!(budgets.hold_answer(300 * 1024).unwrap().unwrap().units, 300);
+        assert_eq!(hold(300 * 1024).unwrap().unwrap().units, 300);
+    }
+
+    #[tokio::test]
+    async fn an_answer_takes_over_its_requests_share_of_the_body_budget() {
+        let limits = HttpLimits {
+            max_buffered_body_bytes: 1000 * 1024,
+            max_buffered_answer_bytes: 300 * 1024,
+            ..HttpLimits::default()
+        };
+        let budgets = Budgets::new(&limits);
+        let request = |bytes| {
+            let mut share = budgets.reservation(None);
+            share.cover_now(bytes).unwrap();
+            share
+        };
+        // A 400 KiB answer to a 250 KiB request: 250 KiB of the body
+        // budget stay held, 150 KiB of the answer budget are taken.
+        let echo = budgets.hold_answer(400 * 1024, request(250 * 1024));
+        let echo = echo.unwrap().unwrap();
+        assert_eq!((echo.taken_over, echo.units), (250, 150));
+        assert_eq!(budgets.bodies.free_kib(), 750);
+        // A 100 KiB answer to a 700 KiB request: 100 KiB stay held, the
+        // rest of the body's share is given back.
+        let small = budgets.hold_answer(100 * 1024, request(700 * 1024));
+        let small = small.unwrap().unwrap();
+        assert_eq!((small.taken_over, small.units), (100, 0));
+        assert_eq!(budgets.bodies.free_kib(), 650);
+        // An answer whose part the answer budget cannot take gives its
+        // request's share back.
+        let e = budgets.hold_answer(400 * 1024, request(100 * 1024));
+        assert_eq!(e.unwrap_err(), AnswersFull);
+        assert_eq!(budgets.bodies.free_kib(), 650);
+        // A short answer holds nothing: its request's share goes back too.
+        assert!(
+            budgets
+                .hold_answer(UNCOUNTED_ANSWER, request(500 * 1024))
+                .unwrap()
+                .is_none()
+        );
+        drop((echo, small));
+        assert_eq!(budgets.bodies.free_kib(), 1000);
     }
 }

@@ -50,6 +50,18 @@ impl BodyBudget {
         }
     }
 
+    /// Gives back `units` handed on by a share (see
+    /// [`Reservation::hand_on`]).
+    pub(crate) fn give_back(&self, units: usize) {
+        self.free.add_permits(units);
+    }
+
+    /// KiB not held now.
+    #[cfg(test)]
+    pub(crate) fn free_kib(&self) -> usize {
+        self.free.available_permits()
+    }
+
     /// An empty share for a body of `declared` bytes (`None`: chunked),
     /// grown as the body arrives.
     pub(crate) fn reservation(&self, declared: Option<usize>) -> Reservation<'_> {
@@ -156,6 +168,16 @@ impl Reservation<'_> {
             self.budget.ahead.add_permits(self.promised);
             self.promised = 0;
         }
+    }
+
+    /// Hands on up to `units` of what it holds (to its request's answer:
+    /// see `Budgets::hold_answer`), given back with
+    /// [`BodyBudget::give_back`]; gives back the rest. How many it handed on.
+    pub(crate) fn hand_on(mut self, units: usize) -> usize {
+        self.settle();
+        let handed = self.held.min(units);
+        self.held -= handed;
+        handed
     }
 
     /// Gives back all it holds: the body was refused, and what came of

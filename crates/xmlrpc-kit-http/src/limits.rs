@@ -46,7 +46,12 @@ pub struct HttpLimits {
     /// until its bytes come; then, while what is held for bytes still to
     /// come stays within half this budget, the whole declared length is
     /// held at once, so that large bodies arriving together finish rather
-    /// than each run out midway.
+    /// than each run out midway. A request's share is held until its
+    /// answer is made, and then, up to the answer's size, until the
+    /// answer's last byte is handed to the connection (see
+    /// [`max_buffered_answer_bytes`](Self::max_buffered_answer_bytes)): so
+    /// answers clients are slow to read hold back the bodies waiting in
+    /// line, and no more work is let in than answers are read.
     ///
     /// A body the budget cannot take waits in line, its bytes unread
     /// (its client's sending stalls), for at most
@@ -61,10 +66,15 @@ pub struct HttpLimits {
     /// says `Connection: close` and the connection closes. Default: 512 MiB.
     pub max_buffered_body_bytes: usize,
     /// Bytes of answers the server holds at once for clients that have not
-    /// read them yet, over all connections: an answer longer than 64 KiB
-    /// is counted from when it is made until its last byte is handed to
-    /// the connection (a client that does not read holds its answer, and
-    /// its connection gets no other answer meanwhile). A call whose answer
+    /// read them yet, over all connections, beyond what their requests'
+    /// shares of the body budget cover (an answer takes over its
+    /// request's share, up to its own size: see
+    /// [`max_buffered_body_bytes`](Self::max_buffered_body_bytes)): an
+    /// answer longer than 64 KiB is counted from when it is made until its
+    /// last byte is handed to the connection (a client that does not read
+    /// holds its answer, and its connection gets no other answer
+    /// meanwhile). The two budgets together bound what requests and their
+    /// answers hold. A call whose answer
     /// does not fit is answered with fault -32603 saying so (it ran: its
     /// answer could not be kept). One answer's size is bounded by the
     /// dispatcher's [`max_answer_bytes`](xmlrpc_kit_server::DispatchOptions::max_answer_bytes).

@@ -401,11 +401,12 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     }
     let _in_flight = shared.budgets.admit_request()?;
     let reply = shared.dispatch(dispatcher, body, &context).await;
-    drop(reservation);
     let coding = ContentCoding::choose(reply.body.len(), threshold, accepts);
     let payload = coding.encode(reply.body);
-    // Held until written: a front end that does not read holds its answer.
-    let (payload, coding, fault_code, _hold) = match shared.budgets.hold_answer(payload.len()) {
+    // Held until written, with the body's share of the budget: a front end
+    // that does not read holds its answer.
+    let held = shared.budgets.hold_answer(payload.len(), reservation);
+    let (payload, coding, fault_code, _hold) = match held {
         Ok(hold) => (payload, coding, reply.fault_code, hold),
         Err(AnswersFull) => {
             let text = answers_full(payload.len(), limits);

@@ -248,14 +248,15 @@ impl RpcService {
         let bytes_in = Some(body.len());
         let _in_flight = self.shared.budgets.admit_request()?;
         let reply = self.shared.dispatch(dispatcher, body, &context).await;
-        drop(reservation);
         let coding = ContentCoding::choose(
             reply.body.len(),
             self.shared.config.response_gzip_threshold(),
             accepts_gzip,
         );
         let http_response = response::xml(reply.body, coding);
-        match self.shared.budgets.hold_answer(http_response.body().len()) {
+        // The body's share of the budget goes on to its answer.
+        let length = http_response.body().len();
+        match self.shared.budgets.hold_answer(length, reservation) {
             Ok(hold) => Ok(Answer {
                 response: http_response,
                 hold,
@@ -266,7 +267,6 @@ impl RpcService {
                 bytes_in,
             }),
             Err(AnswersFull) => {
-                let length = http_response.body().len();
                 drop(http_response);
                 let fault = dispatcher.fault_reply(
                     reply.method.clone(),
