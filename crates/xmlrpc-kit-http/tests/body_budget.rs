@@ -1,8 +1,9 @@
 //! Request bodies past the body budget, over real sockets: many clients
 //! sending large bodies at once each read an answer, their echo or a 503
 //! with `Retry-After`, never a reset connection; bodies wait in line for
-//! room before they are refused; a body the server stops reading has its
-//! connection closed, not held. Over HTTP and SCGI.
+//! room before they are refused; answers clients do not read hold back
+//! the bodies in line; a body the server stops reading has its connection
+//! closed, not held. Over HTTP and SCGI.
 //! See: issue 25, item 5.
 
 mod common;
@@ -388,4 +389,52 @@ fn scgi_front_ends_read_their_answer_refused_or_after_waiting_in_line() {
     });
     assert_eq!(counts(&many_scgi_echoes(addr, 16)), (16, 0));
     release.join().unwrap();
+}
+
+/// Sends `raw` on a connection whose receive buffer is small and that
+/// then does not read, so that its answer stays with the server (beyond
+/// what the kernel's buffers take, up to ~4 MB).
+fn send_unread(addr: SocketAddr, raw: &[u8]) -> TcpStream {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket.set_recv_buffer_size(8 * 1024).unwrap();
+    socket.connect(&addr.into()).unwrap();
+    let mut s: TcpStream = socket.into();
+    s.write_all(raw).unwrap();
+    s
+}
+
+#[test]
+fn answers_clients_do_not_read_hold_back_the_bodies_in_line() {
+    // Two 6 MiB echoes whose clients do not read: each answer keeps its
+    // request's 6 MiB share of the 16 MiB body budget until it is handed
+    // over, so a third does not fit (refused at once here: no wait).
+    let server = TestServer::start(
+        Server::builder(methods())
+            .limits(
+                HttpLimits::default()
+                    .max_buffered_body_bytes(16 << 20)
+                    .body_queue_timeout(Duration::ZERO),
+            )
+            .log_requests(false),
+    );
+    let text = "u".repeat(6 << 20);
+    let request = post(
+        "/RPC2",
+        &call_body(
+            "echo",
+            &format!("<param><value><string>{text}</string></value></param>"),
+        ),
+    );
+    let unread: Vec<TcpStream> = (0..2).map(|_| send_unread(server.addr, &request)).collect();
+    std::thread::sleep(Duration::from_millis(1500));
+    let r = exchange(server.addr, &request);
+    assert_eq!(outcome(&r, &text), Outcome::Refused);
+    // Read, the answers give their shares back: the same call fits.
+    for s in unread {
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let r = read_from(&mut BufReader::new(s)).unwrap();
+        assert_eq!(outcome(&r, &text), Outcome::Echoed);
+    }
+    let r = exchange(server.addr, &request);
+    assert_eq!(outcome(&r, &text), Outcome::Echoed);
 }
