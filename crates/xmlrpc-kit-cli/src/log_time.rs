@@ -13,7 +13,7 @@ use tracing_subscriber::fmt::time::FormatTime;
 /// UTC timestamps in RFC 3339 with microseconds, each thread keeping the
 /// text of the second it last wrote.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct CachedUtc;
+pub(crate) struct CachedUtc;
 
 thread_local! {
     /// The second last written, and its text up to the seconds.
