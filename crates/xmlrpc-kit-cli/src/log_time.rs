@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 use std::fmt::Write as _;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::time::FormatTime;
@@ -73,7 +73,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 /// The timestamp of `time` (for tests).
 #[cfg(test)]
-fn text_of(time: Duration) -> String {
+fn text_of(time: std::time::Duration) -> String {
     let mut text = String::new();
     write_second(&mut text, time.as_secs()).unwrap();
     format!("{text}.{:06}Z", time.subsec_micros())
@@ -82,6 +82,8 @@ fn text_of(time: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use std::time::Duration;
 
     #[test]
     fn dates_and_times_are_those_of_utc() {
