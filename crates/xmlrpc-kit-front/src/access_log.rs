@@ -187,7 +187,7 @@ impl Answered {
 impl fmt::Display for AccessLog<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.peer {
-            Some(ip) => write!(f, "{ip}")?,
+            Some(ip) => write_ip(f, ip)?,
             None => f.write_str("-")?,
         }
         write!(
@@ -215,6 +215,34 @@ impl fmt::Display for AccessLog<'_> {
         let micros = (self.elapsed.as_nanos() + 500) / 1000;
         write!(f, " {}.{:03}ms", micros / 1000, micros % 1000)
     }
+}
+
+/// `ip` as its `Display` writes it; an IPv4 address's digits put
+/// together here (std's formatting of the four numbers costs more than
+/// the rest of the line).
+fn write_ip(f: &mut fmt::Formatter<'_>, ip: std::net::IpAddr) -> fmt::Result {
+    let std::net::IpAddr::V4(v4) = ip else {
+        return write!(f, "{ip}");
+    };
+    let mut text = [0u8; 15];
+    let mut end = 0;
+    for (i, octet) in v4.octets().into_iter().enumerate() {
+        if i > 0 {
+            text[end] = b'.';
+            end += 1;
+        }
+        if octet >= 100 {
+            text[end] = b'0' + octet / 100;
+            end += 1;
+        }
+        if octet >= 10 {
+            text[end] = b'0' + octet / 10 % 10;
+            end += 1;
+        }
+        text[end] = b'0' + octet % 10;
+        end += 1;
+    }
+    f.write_str(std::str::from_utf8(&text[..end]).map_err(|_| fmt::Error)?)
 }
 
 /// A multicall's calls as the access event's `multicall` field shows
@@ -261,6 +289,27 @@ pub(crate) fn shown(text: &str) -> Escaped<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_are_written_as_std_writes_them() {
+        struct Shown(std::net::IpAddr);
+        impl fmt::Display for Shown {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write_ip(f, self.0)
+            }
+        }
+        for ip in [
+            "0.0.0.0",
+            "127.0.0.1",
+            "10.20.100.255",
+            "255.255.255.255",
+            "::1",
+            "2001:db8::7",
+        ] {
+            let ip: std::net::IpAddr = ip.parse().unwrap();
+            assert_eq!(Shown(ip).to_string(), ip.to_string());
+        }
+    }
 
     #[test]
     fn access_lines_are_one_format() {

@@ -164,7 +164,7 @@ impl RpcService {
                 peer: client,
                 method: method.as_str(),
                 path: &path,
-                protocol: &format!("{version:?}"),
+                protocol: protocol_name(version),
                 status: response.status().as_u16(),
                 bytes_in: answer.bytes_in,
                 length: response
@@ -418,6 +418,18 @@ impl Answer {
             user: None,
             bytes_in: None,
         }
+    }
+}
+
+/// How the access log names `version`.
+fn protocol_name(version: hyper::Version) -> &'static str {
+    match version {
+        hyper::Version::HTTP_09 => "HTTP/0.9",
+        hyper::Version::HTTP_10 => "HTTP/1.0",
+        hyper::Version::HTTP_11 => "HTTP/1.1",
+        hyper::Version::HTTP_2 => "HTTP/2.0",
+        hyper::Version::HTTP_3 => "HTTP/3.0",
+        _ => "HTTP",
     }
 }
 
