@@ -427,16 +427,19 @@ pub(crate) fn call_after_help() -> String {
 Examples:
   xmlrpc-kit call http://127.0.0.1:8000/RPC2 pow 2 3
   xmlrpc-kit call localhost:8000 add 2.5 1
-  xmlrpc-kit call localhost:8000 echo s/42 '[1, \"two\", {{\"three\": 3}}]'
-  xmlrpc-kit call localhost:8000 echo I/9000000000 n/ dt/20260125T09:30:00 h/cafe
-  xmlrpc-kit call --json http://user:secret@example.com/RPC2 system.listMethods
+  xmlrpc-kit call localhost:8000 echo '[1, \"two\", {{\"three\": 3}}]'
+  xmlrpc-kit call localhost:8000 echo s/42
+  xmlrpc-kit call localhost:8000 echo I/9000000000
+  xmlrpc-kit call localhost:8000 echo dt/20260125T09:30:00
+  xmlrpc-kit call --json http://user:secret@localhost:8000/RPC2 system.listMethods
   xmlrpc-kit call --xml localhost:8000 div 7 2
 
 {}
 
-Output: a string as its text, anything else pretty-printed (JSON-like, with
-dt/… and b64/… for date-times and base64); --json for JSON (date-times and
-base64 as strings); --xml for the documents exchanged.
+Output: a string, date-time or base64 result as its bare text, anything
+else pretty-printed (JSON-like, with dt/… and b64/… for the date-times and
+base64 inside it); --json for JSON (date-times and base64 as strings);
+--xml for the documents exchanged.
 
 {ESCAPES_HELP}
 
@@ -484,7 +487,7 @@ pub(crate) fn multicall_after_help() -> String {
         "\
 Examples:
   xmlrpc-kit multicall http://127.0.0.1:8000/RPC2 'pow(2, 3)' 'add(1, 2)' 'div(1, 0)'
-  xmlrpc-kit multicall --json localhost:8000 'echo([1, 2], \"a, b\", s/42)' system.listMethods
+  xmlrpc-kit multicall --json localhost:8000 'echo([1, 2])' 'echo(\"a, b\")' 'echo(s/42)' system.listMethods
 
 Sends every call in one system.multicall request and prints one line per
 call, in order: the call, then its result or its fault. Arguments inside the

@@ -460,3 +460,107 @@ fn dialects_for_requests_and_for_the_demos_responses() {
         "{out}"
     );
 }
+
+/// A shell command line's words: blanks separate them; '…' and "…" quote
+/// (a backslash escapes `"` and `\` inside "…"), as the examples use them.
+fn shell_words(line: &str) -> Vec<String> {
+    let (mut words, mut word, mut in_word) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' if !in_word => {}
+            ' ' => {
+                words.push(std::mem::take(&mut word));
+                in_word = false;
+            }
+            '\'' => {
+                in_word = true;
+                word.extend(chars.by_ref().take_while(|&c| c != '\''));
+            }
+            '"' => {
+                in_word = true;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => word.extend(chars.next()),
+                        c => word.push(c),
+                    }
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+/// Issue 26: every example of the client commands' `--help` runs against
+/// the demo (its address put for 127.0.0.1:8000 and localhost:8000) and
+/// prints what it should.
+#[test]
+fn every_example_in_the_client_commands_help_runs_against_the_demo() {
+    let demo = demo();
+    let addr = demo.addr.to_string();
+    let listed = "add\ndiv\necho\nmul\npow\nsystem.getCapabilities\nsystem.listMethods\nsystem.methodHelp\nsystem.methodSignature\nsystem.multicall";
+    let listed_json = "[\"add\",\"div\",\"echo\",\"mul\",\"pow\",\"system.getCapabilities\",\"system.listMethods\",\"system.methodHelp\",\"system.methodSignature\",\"system.multicall\"]";
+    let expected: Vec<(i32, String)> = vec![
+        (0, "8\n".into()),
+        (0, "3.5\n".into()),
+        (0, "[\n  1,\n  \"two\",\n  {\n    \"three\": 3\n  }\n]\n".into()),
+        (0, "42\n".into()),
+        (0, "9000000000\n".into()),
+        (0, "20260125T09:30:00\n".into()),
+        (0, format!("{listed_json}\n")),
+        (
+            0,
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<methodCall><methodName>div</methodName><params><param><value><int>7</int></value></param><param><value><int>2</int></value></param></params></methodCall>\n\n<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<methodResponse><params><param><value><int>3</int></value></param></params></methodResponse>\n\n".into(),
+        ),
+        (0, format!("{listed}\n")),
+        (0, format!("{listed_json}\n")),
+        (
+            0,
+            "pow(x, y): x raised to the power y. A negative y gives a double, as Python's pow does.\n\nSignatures:\n  pow(i8, i8) -> i8\n  pow(i8, i8) -> double\n".into(),
+        ),
+        (
+            0,
+            "{\"method\":\"system.multicall\",\"help\":\"Runs several calls in one request. The parameter is an array of structs {methodName, params}; the result holds, in order, a one-element array with each call's value, or a struct {faultCode, faultString} for each call that failed.\",\"signatures\":[[\"array\",\"array\"]]}\n".into(),
+        ),
+        // The example shows a fault on purpose: exit status 1.
+        (
+            1,
+            "pow(2, 3): 8\nadd(1, 2): 3\ndiv(1, 0): fault -32500: integer division or modulo by zero\n".into(),
+        ),
+        (0, format!("[[1,2],\"a, b\",\"42\",{listed_json}]\n")),
+    ];
+    let mut examples = Vec::new();
+    for command in ["call", "list", "help", "multicall"] {
+        let (_, help, _) = xmlrpc(&[command, "--help"]);
+        let section = help
+            .split("Examples:\n")
+            .nth(1)
+            .expect("an Examples section");
+        let lines = section.lines().take_while(|l| !l.is_empty());
+        examples.extend(lines.map(|l| {
+            l.trim()
+                .replace("127.0.0.1:8000", &addr)
+                .replace("localhost:8000", &addr)
+        }));
+    }
+    assert_eq!(examples.len(), expected.len(), "{examples:#?}");
+    for (example, (code, stdout)) in examples.iter().zip(&expected) {
+        let words = shell_words(example);
+        assert_eq!(words[0], "xmlrpc-kit", "{example}");
+        let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+        let (got_code, got_stdout, stderr) = xmlrpc(&args);
+        assert_eq!(
+            (got_code, got_stdout.as_str()),
+            (*code, stdout.as_str()),
+            "{example}\n{stderr}"
+        );
+    }
+}
