@@ -222,6 +222,16 @@ pub mod wire {
     };
 }
 
+/// Trace context: the W3C `traceparent` and `tracestate` a request
+/// carries, which a server reads into its request's span and access event
+/// and its handlers' calls out send on, and the settings that say whose
+/// is believed. `DEPLOYMENT.md` ("Tracing") shows them at work.
+pub mod trace {
+    pub use xmlrpc_kit_transport::{
+        InvalidTraceContext, MAX_TRACE_HEADER_BYTES, TraceContext, WithTraceContext,
+    };
+}
+
 /// The parts of a [`Dialect`]: how it spells one
 /// extension, doubles and dates, and the error for a name that is not a
 /// preset.
