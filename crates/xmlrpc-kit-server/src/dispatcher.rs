@@ -16,6 +16,7 @@ use xmlrpc_kit_codec::{
 };
 
 use crate::builtins;
+use crate::call_scope::{call_span, run_boxed_in, run_in, start_in};
 use crate::context::call_site::CallSite;
 use crate::context::{NO_REQUEST, RequestContext};
 use crate::handler::{CallFuture, Outcome};
@@ -429,6 +430,9 @@ impl Dispatcher {
                     request,
                 };
                 let calls: Vec<_> = batch.drain().map(Ok).collect();
+                // The multicall's own span, around its calls'.
+                let span = call_span(request, names::MULTICALL, None);
+                let trace = request.trace_context();
                 let names: Vec<&str> = calls
                     .iter()
                     .take(MulticallSummary::SHOWN)
@@ -451,11 +455,13 @@ impl Dispatcher {
                         &self.inner.methods,
                     )
                     .with_multicall_size(size);
-                    let result = in_request.run_layers(call, &end).finish().await;
+                    let started = start_in(&span, trace, || in_request.run_layers(call, &end));
+                    let result = run_in(started.finish(), span, trace).await;
                     summary = MulticallSummary::of_answer(&shown, size, &result);
                     (Some(names::MULTICALL.to_owned()), result)
                 } else {
-                    match builtins::run_multicall(&in_request, calls).await {
+                    let running = builtins::run_multicall(&in_request, calls);
+                    match run_in(running, span, trace).await {
                         Ok(results) => {
                             let mut reply = self.multicall_reply(&results, request_bytes);
                             reply.multicall = Some(MulticallSummary::of(names, &results));
@@ -596,14 +602,21 @@ enum Running<'a> {
 }
 
 impl<'r> InRequest<'r> {
+    /// Runs a call in its span and the request's trace context (a sync
+    /// handler's within `begin`).
     async fn call(&self, method: &str, params: Vec<Value>) -> Result<Value, Fault> {
+        let span = call_span(self.request, method, None);
+        let trace = self.request.trace_context();
         if self.has_layers() {
-            return self.through_layers(method, params, None).finish().await;
+            let started = start_in(&span, trace, || self.through_layers(method, params, None));
+            return run_in(started.finish(), span, trace).await;
         }
-        match self.begin(method, params) {
+        match start_in(&span, trace, || self.begin(method, params)) {
             Outcome::Ready(result) => result,
-            Outcome::Pending(Running::Handler(future)) => finish_guarded(method, future).await,
-            Outcome::Pending(Running::Builtin(future)) => future.await,
+            Outcome::Pending(Running::Handler(future)) => {
+                run_in(finish_guarded(method, future), span, trace).await
+            }
+            Outcome::Pending(Running::Builtin(future)) => run_in(future, span, trace).await,
         }
     }
 
@@ -726,15 +739,24 @@ impl DispatcherView for InRequest<'_> {
         params: Vec<Value>,
         position: usize,
     ) -> Outcome<BoxFuture<'a, Result<Value, Fault>>> {
-        if self.has_layers() {
-            return self.through_layers(method, params, Some(position));
-        }
-        match self.begin(method, params) {
-            Outcome::Ready(result) => Outcome::Ready(result),
-            Outcome::Pending(Running::Handler(future)) => {
-                Outcome::Pending(finish_guarded(method, future).boxed())
+        let span = call_span(self.request, method, Some(position));
+        let trace = self.request.trace_context();
+        let started = if self.has_layers() {
+            start_in(&span, trace, || {
+                self.through_layers(method, params, Some(position))
+            })
+        } else {
+            match start_in(&span, trace, || self.begin(method, params)) {
+                Outcome::Ready(result) => Outcome::Ready(result),
+                Outcome::Pending(Running::Handler(future)) => {
+                    Outcome::Pending(finish_guarded(method, future).boxed())
+                }
+                Outcome::Pending(Running::Builtin(future)) => Outcome::Pending(future),
             }
-            Outcome::Pending(Running::Builtin(future)) => Outcome::Pending(future),
+        };
+        match started {
+            Outcome::Ready(result) => Outcome::Ready(result),
+            Outcome::Pending(future) => Outcome::Pending(run_boxed_in(future, span, trace)),
         }
     }
 }

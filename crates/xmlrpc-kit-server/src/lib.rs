@@ -22,6 +22,7 @@
 //! ```
 
 mod builtins;
+mod call_scope;
 pub mod context;
 mod dispatcher;
 mod doc;

@@ -1,11 +1,13 @@
 //! The request a call came in, as handlers may know it: headers, the
-//! client's address, the path, who it authenticated as, and values shared
-//! by its calls.
+//! client's address, the path, who it authenticated as, the trace it
+//! belongs to, and values shared by its calls.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, OnceLock};
+
+use xmlrpc_kit_transport::TraceContext;
 
 /// The request a call came in: headers, the client's address, the path,
 /// and who it authenticated as. Front ends fill it (HTTP from the request,
@@ -22,12 +24,15 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// assert_eq!(request.header("x-request-id"), Some("42"));
 /// assert_eq!(request.identity().unwrap().name(), "ann");
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RequestContext {
     headers: HeaderList,
     peer: Option<IpAddr>,
     path: String,
     identity: Option<Identity>,
+    /// The trace it belongs to, when it has a trace context or a span a
+    /// subscriber wants (boxed: most requests have neither).
+    trace: Option<Box<Trace>>,
     /// Values shared by the calls of this request ([`PerRequest`]).
     locals: OnceLock<Locals>,
     /// Whether this is a real request (the static one stands for none).
@@ -61,6 +66,22 @@ impl HeaderList {
         self.ends.push((name_end, self.text.len()));
     }
 
+    /// The value of the first header called `name` (any case): the
+    /// lengths compared first, so that most headers are passed over at
+    /// once.
+    fn get(&self, name: &str) -> Option<&str> {
+        let mut start = 0;
+        for &(name_end, end) in &self.ends {
+            if name_end - start == name.len()
+                && self.text.as_bytes()[start..name_end].eq_ignore_ascii_case(name.as_bytes())
+            {
+                return self.text.get(name_end..end);
+            }
+            start = end;
+        }
+        None
+    }
+
     fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + Clone + '_ {
         self.ends.iter().enumerate().map(|(i, &(name_end, end))| {
             let start = i.checked_sub(1).map_or(0, |before| self.ends[before].1);
@@ -78,9 +99,34 @@ pub(crate) static NO_REQUEST: RequestContext = RequestContext {
     peer: None,
     path: String::new(),
     identity: None,
+    trace: None,
     locals: OnceLock::new(),
     outside: true,
 };
+
+/// The span of a request without one.
+static NO_SPAN: tracing::Span = tracing::Span::none();
+
+/// The trace a request belongs to.
+#[derive(Debug, Clone)]
+struct Trace {
+    context: Option<TraceContext>,
+    span: tracing::Span,
+}
+
+impl Default for RequestContext {
+    fn default() -> Self {
+        RequestContext {
+            headers: HeaderList::default(),
+            peer: None,
+            path: String::new(),
+            identity: None,
+            trace: None,
+            locals: OnceLock::new(),
+            outside: false,
+        }
+    }
+}
 
 impl RequestContext {
     /// An empty context.
@@ -137,12 +183,42 @@ impl RequestContext {
         self
     }
 
+    /// Sets the trace the request belongs to: the W3C trace context its
+    /// calls run in (what a front end took from its `traceparent` and
+    /// `tracestate`; the dispatcher makes it [current](TraceContext::current)
+    /// while each call runs, so that the client sends it on from a
+    /// handler), and its `tracing` span (a front end's `xmlrpc.request`),
+    /// the parent of its calls' spans.
+    #[must_use]
+    #[inline]
+    pub fn with_trace(self, context: Option<TraceContext>, span: tracing::Span) -> Self {
+        // Most requests have neither: left as they are, without a call.
+        if context.is_none() && span.is_disabled() {
+            return self;
+        }
+        self.with_trace_boxed(Trace { context, span })
+    }
+
+    fn with_trace_boxed(mut self, trace: Trace) -> Self {
+        self.trace = Some(Box::new(trace));
+        self
+    }
+
     /// The first value of header `name` (any case).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
+        self.headers.get(name)
+    }
+
+    /// The request's `tracing` span (disabled when it has none, or no
+    /// subscriber wants it).
+    pub fn span(&self) -> &tracing::Span {
+        self.trace.as_ref().map_or(&NO_SPAN, |trace| &trace.span)
+    }
+
+    /// The W3C trace context the request's calls run in, if it has one.
+    #[inline]
+    pub fn trace_context(&self) -> Option<&TraceContext> {
+        self.trace.as_ref()?.context.as_ref()
     }
 
     /// Every header as (name, value), names in lower case, in the order
