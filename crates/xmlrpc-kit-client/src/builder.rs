@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use xmlrpc_kit_codec::{EncodeOptions, OutputEncoding};
+use xmlrpc_kit_transport::TraceContext;
 
 use crate::limits::ResponseLimits;
 
@@ -25,6 +26,7 @@ use crate::limits::ResponseLimits;
 /// | [`accept_gzip`](Self::accept_gzip) responses | on | on |
 /// | [`limits`](Self::limits) on responses: body 20 MiB as sent and inflated, the document limits | [`ResponseLimits::default()`] (the server's) | none |
 /// | [`pool_idle_timeout`](Self::pool_idle_timeout) | 90 s | one connection, kept |
+/// | [`trace_context`](Self::trace_context) sent (`traceparent`, `tracestate`) | the request being answered's, as a child ([`TraceContext::current`]) | none |
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -52,6 +54,7 @@ pub struct ClientBuilder {
     /// The client's certificate chain and key (PEM), for mutual TLS.
     pub(crate) client_identity: Option<(Vec<u8>, Vec<u8>)>,
     pub(crate) inspector: Option<Inspector>,
+    pub(crate) trace_source: Option<TraceSource>,
     pub(crate) settings: Settings,
 }
 
@@ -90,6 +93,18 @@ impl std::fmt::Debug for Inspector {
     }
 }
 
+type TraceFn = dyn Fn() -> Option<TraceContext> + Send + Sync;
+
+/// Where a client's calls take the trace context they send.
+#[derive(Clone)]
+pub(crate) struct TraceSource(pub(crate) Arc<TraceFn>);
+
+impl std::fmt::Debug for TraceSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TraceSource(..)")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Settings {
     pub(crate) timeout: Option<Duration>,
@@ -113,6 +128,7 @@ impl ClientBuilder {
             bad_certificate: None,
             client_identity: None,
             inspector: None,
+            trace_source: None,
             settings: Settings {
                 timeout: None,
                 connect_timeout: Some(Duration::from_secs(10)),
@@ -291,6 +307,40 @@ impl ClientBuilder {
     /// ```
     pub fn inspect(mut self, callback: impl Fn(Direction, &[u8]) + Send + Sync + 'static) -> Self {
         self.inspector = Some(Inspector(Arc::new(callback)));
+        self
+    }
+
+    /// Where each call takes the W3C trace context it sends
+    /// (`traceparent`, and `tracestate` when there is one): `source`'s
+    /// answer at the time of the call, sent as it is; `None` sends none.
+    ///
+    /// Without it, a call made while a server answers a request that
+    /// carries a trace context (from a handler, say) sends that trace on
+    /// with a new parent id ([`TraceContext::current`],
+    /// [`TraceContext::child`]); any other call sends none. With
+    /// OpenTelemetry, `source` gives the current span's context
+    /// (`examples/opentelemetry.rs`), so that the server's spans are
+    /// children of the caller's. A header of the same name set with
+    /// [`header`](Self::header) replaces it.
+    ///
+    /// ```
+    /// use xmlrpc_kit::Client;
+    /// use xmlrpc_kit::trace::TraceContext;
+    ///
+    /// // Every call in one trace of the program's own.
+    /// let trace = TraceContext::parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").unwrap();
+    /// let client = Client::builder("http://127.0.0.1:8000/RPC2")
+    ///     .trace_context(move || Some(trace.child()))
+    ///     .build()?;
+    /// // Or none at all, even from within a traced request.
+    /// let untraced = Client::builder("http://127.0.0.1:8000/RPC2").trace_context(|| None).build()?;
+    /// # Ok::<(), xmlrpc_kit::client::Error>(())
+    /// ```
+    pub fn trace_context(
+        mut self,
+        source: impl Fn() -> Option<TraceContext> + Send + Sync + 'static,
+    ) -> Self {
+        self.trace_source = Some(TraceSource(Arc::new(source)));
         self
     }
 }

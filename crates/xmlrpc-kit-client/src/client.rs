@@ -187,6 +187,7 @@ impl ClientBuilder {
                 extra_roots: self.roots,
                 trusted_roots: self.trusted_roots,
                 client_identity: self.client_identity,
+                trace_source: self.trace_source,
             },
         )?;
         Ok(Client {

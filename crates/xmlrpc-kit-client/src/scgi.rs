@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
-use xmlrpc_kit_transport::{BodyLimits, ContentCoding};
+use xmlrpc_kit_transport::{BodyLimits, ContentCoding, TraceContext};
 
 use crate::endpoint::{Endpoint, Route};
 use crate::error::{Error, TransportError};
@@ -14,12 +14,21 @@ use crate::error::{Error, TransportError};
 /// What the server answered: the coding of the body, and the body.
 pub(crate) type Answer = (ContentCoding, Vec<u8>);
 
-/// Sends `body` (already coded in `coding`) and reads the answer.
+/// One call as it is sent.
+pub(crate) struct ScgiCall<'a> {
+    /// The document, coded in `coding`.
+    pub(crate) body: Vec<u8>,
+    pub(crate) coding: ContentCoding,
+    /// Whether to ask for a gzip answer.
+    pub(crate) accept_gzip: bool,
+    /// The trace context sent (`HTTP_TRACEPARENT`, `HTTP_TRACESTATE`).
+    pub(crate) trace: Option<&'a TraceContext>,
+}
+
+/// Sends `call` and reads the answer.
 pub(crate) async fn exchange(
     endpoint: &Endpoint,
-    body: Vec<u8>,
-    coding: ContentCoding,
-    accept_gzip: bool,
+    call: ScgiCall<'_>,
     limits: &BodyLimits,
     connect_timeout: Option<Duration>,
 ) -> Result<Answer, Error> {
@@ -28,7 +37,7 @@ pub(crate) async fn exchange(
         .uri
         .path_and_query()
         .map_or("/RPC2", |p| p.as_str());
-    let request = request(path, &body, coding, accept_gzip);
+    let request = request(path, &call);
     let connect_failed =
         |e: std::io::Error| Error::from(TransportError::connect(target, Box::new(e)));
     let within = |limit: Option<Duration>| limit.unwrap_or(Duration::MAX);
@@ -57,8 +66,8 @@ pub(crate) async fn exchange(
 
 /// The netstring of header pairs (`CONTENT_LENGTH` first, as SCGI
 /// requires), then the body.
-fn request(path: &str, body: &[u8], coding: ContentCoding, accept_gzip: bool) -> Vec<u8> {
-    let length = body.len().to_string();
+fn request(path: &str, call: &ScgiCall<'_>) -> Vec<u8> {
+    let length = call.body.len().to_string();
     let mut pairs = vec![
         ("CONTENT_LENGTH", length.as_str()),
         ("SCGI", "1"),
@@ -67,14 +76,20 @@ fn request(path: &str, body: &[u8], coding: ContentCoding, accept_gzip: bool) ->
         ("CONTENT_TYPE", "text/xml"),
         ("SERVER_PROTOCOL", "HTTP/1.1"),
     ];
-    if let Some(coding) = coding.header_value() {
+    if let Some(coding) = call.coding.header_value() {
         pairs.push(("HTTP_CONTENT_ENCODING", coding));
     }
-    if accept_gzip && ContentCoding::GZIP_BUILT_IN {
+    if call.accept_gzip && ContentCoding::GZIP_BUILT_IN {
         pairs.push(("HTTP_ACCEPT_ENCODING", "gzip"));
     }
+    if let Some(trace) = call.trace {
+        pairs.push(("HTTP_TRACEPARENT", trace.traceparent()));
+        if let Some(state) = trace.tracestate() {
+            pairs.push(("HTTP_TRACESTATE", state));
+        }
+    }
     let mut out = scgi_head(&pairs);
-    out.extend_from_slice(body);
+    out.extend_from_slice(&call.body);
     out
 }
 
@@ -199,15 +214,43 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn call(trace: Option<&TraceContext>) -> ScgiCall<'_> {
+        ScgiCall {
+            body: b"<x/>".to_vec(),
+            coding: ContentCoding::Identity,
+            accept_gzip: false,
+            trace,
+        }
+    }
+
     #[test]
     fn requests_are_netstrings_with_content_length_first() {
-        let raw = request("/RPC2", b"<x/>", ContentCoding::Identity, false);
+        let raw = request("/RPC2", &call(None));
         let text = String::from_utf8(raw).unwrap();
         assert!(
             text.starts_with("109:CONTENT_LENGTH\x004\x00SCGI\x001\x00REQUEST_METHOD\x00POST\x00"),
             "{text:?}"
         );
         assert!(text.ends_with("\0,<x/>"));
+    }
+
+    #[test]
+    fn a_trace_context_travels_as_http_variables() {
+        let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        let mut trace = TraceContext::parse(traceparent).unwrap();
+        let text = String::from_utf8(request("/RPC2", &call(Some(&trace)))).unwrap();
+        assert!(
+            text.ends_with(&format!("\0HTTP_TRACEPARENT\0{traceparent}\0,<x/>")),
+            "{text:?}"
+        );
+        trace.set_tracestate("congo=t61rcWkgMzE").unwrap();
+        let text = String::from_utf8(request("/RPC2", &call(Some(&trace)))).unwrap();
+        assert!(
+            text.ends_with(&format!(
+                "\0HTTP_TRACEPARENT\0{traceparent}\0HTTP_TRACESTATE\0congo=t61rcWkgMzE\0,<x/>"
+            )),
+            "{text:?}"
+        );
     }
 
     #[test]

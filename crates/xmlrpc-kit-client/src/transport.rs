@@ -12,9 +12,9 @@ use hyper::{Request, StatusCode};
 use hyper_util::client::legacy::Client as PooledClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
-use xmlrpc_kit_transport::{BodyLimits, ContentCoding, InflateError};
+use xmlrpc_kit_transport::{BodyLimits, ContentCoding, InflateError, TraceContext};
 
-use crate::builder::TrustedRoots;
+use crate::builder::{TraceSource, TrustedRoots};
 use crate::cookies::Jar;
 use crate::endpoint::{Endpoint, Route};
 use crate::error::{Error, TransportError};
@@ -77,6 +77,9 @@ pub(crate) struct Transport {
     pub(crate) accept_gzip: bool,
     /// The cookie jar, when the client keeps cookies.
     cookies: Option<Jar>,
+    /// Where calls take the trace context they send, if not from the
+    /// request being answered.
+    trace_source: Option<TraceSource>,
 }
 
 /// What [`Transport::new`] needs beyond the endpoint and headers.
@@ -93,6 +96,7 @@ pub(crate) struct TransportSettings {
     pub(crate) trusted_roots: TrustedRoots,
     /// The client's certificate chain and key (PEM), for mutual TLS.
     pub(crate) client_identity: Option<(Vec<u8>, Vec<u8>)>,
+    pub(crate) trace_source: Option<TraceSource>,
 }
 
 /// The connector: plain TCP, and TLS when the `tls` feature is on.
@@ -229,6 +233,7 @@ impl Transport {
             gzip_threshold: settings.gzip_threshold,
             accept_gzip: settings.accept_gzip,
             cookies: settings.cookies.then(Jar::default),
+            trace_source: settings.trace_source,
         })
     }
 
@@ -244,36 +249,50 @@ impl Transport {
         }
     }
 
+    /// The trace context a call made now sends: its source's, or the
+    /// request being answered's, as a child.
+    fn trace_context(&self) -> Option<TraceContext> {
+        match &self.trace_source {
+            Some(TraceSource(source)) => source(),
+            None => TraceContext::current().map(|trace| trace.child()),
+        }
+    }
+
     async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, Error> {
         let target = &self.endpoint.target;
+        let trace = self.trace_context();
+        let trace = trace.as_ref();
         let coding = ContentCoding::choose(body.len(), self.gzip_threshold, true);
         let body = Bytes::from(coding.encode(body));
         let (coding, body) = match &self.carrier {
             Carrier::Tcp(http) => {
-                let mut response = http.request(self.request(body.clone(), coding)?).await;
+                let mut response = http
+                    .request(self.request(body.clone(), coding, trace)?)
+                    .await;
                 if response.as_ref().is_err_and(closed_before_answering) {
-                    response = http.request(self.request(body, coding)?).await;
+                    response = http.request(self.request(body, coding, trace)?).await;
                 }
                 self.read_response(response).await?
             }
             #[cfg(unix)]
             Carrier::Unix(http) => {
-                let mut response = http.request(self.request(body.clone(), coding)?).await;
+                let mut response = http
+                    .request(self.request(body.clone(), coding, trace)?)
+                    .await;
                 if response.as_ref().is_err_and(closed_before_answering) {
-                    response = http.request(self.request(body, coding)?).await;
+                    response = http.request(self.request(body, coding, trace)?).await;
                 }
                 self.read_response(response).await?
             }
             Carrier::Scgi => {
-                crate::scgi::exchange(
-                    &self.endpoint,
-                    body.into(),
+                let request = crate::scgi::ScgiCall {
+                    body: body.into(),
                     coding,
-                    self.accept_gzip,
-                    &self.limits,
-                    self.connect_timeout,
-                )
-                .await?
+                    accept_gzip: self.accept_gzip,
+                    trace,
+                };
+                crate::scgi::exchange(&self.endpoint, request, &self.limits, self.connect_timeout)
+                    .await?
             }
         };
         coding
@@ -288,8 +307,13 @@ impl Transport {
             })
     }
 
-    /// The HTTP request for `body`, coded in `coding`.
-    fn request(&self, body: Bytes, coding: ContentCoding) -> Result<Request<Full<Bytes>>, Error> {
+    /// The HTTP request for `body`, coded in `coding`, in `trace`.
+    fn request(
+        &self,
+        body: Bytes,
+        coding: ContentCoding,
+        trace: Option<&TraceContext>,
+    ) -> Result<Request<Full<Bytes>>, Error> {
         let target = &self.endpoint.target;
         let mut request = Request::post(self.endpoint.uri.clone())
             .body(Full::new(body))
@@ -308,6 +332,18 @@ impl Transport {
         }
         if let Some(cookie) = self.cookies.as_ref().and_then(Jar::header) {
             headers.insert(header::COOKIE, cookie);
+        }
+        if let Some(trace) = trace {
+            // Printable ASCII, as `TraceContext` holds only that.
+            let values = [
+                ("traceparent", Some(trace.traceparent())),
+                ("tracestate", trace.tracestate()),
+            ];
+            for (name, value) in values {
+                if let Some(value) = value.and_then(|v| HeaderValue::from_str(v).ok()) {
+                    headers.insert(name, value);
+                }
+            }
         }
         for (name, value) in &self.headers {
             headers.insert(name.clone(), value.clone());
