@@ -6,7 +6,9 @@
 //! references, or raw). Every access line logged is one line holding no
 //! control character at all and no bidi control, with exactly two
 //! unescaped `"` (around the request), and no longer than its bound
-//! (four fields of at most 60 characters, each escape at most 8 bytes).
+//! (four fields of at most 60 characters, each escape at most 8 bytes);
+//! every field of the access event and of the request's and calls' spans
+//! is escaped and bounded as the line's are.
 
 #![no_main]
 #![forbid(unsafe_code)]
@@ -71,7 +73,10 @@ impl tracing::Subscriber for Capture {
     fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
         true
     }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        // The request's and calls' spans: their fields are escaped and
+        // bounded as the access event's are.
+        span.record(&mut Message(String::new()));
         tracing::span::Id::from_u64(1)
     }
     fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}

@@ -41,6 +41,7 @@ use xmlrpc_kit_server::MulticallSummary;
 ///     user_agent: Some("Python-xmlrpc/3.11"),
 ///     request_id: Some("7f3a"),
 ///     trace_id: None,
+///     ignored_headers: 0,
 ///     elapsed: Duration::from_micros(49),
 /// };
 /// assert_eq!(
@@ -87,6 +88,10 @@ pub struct AccessLog<'a> {
     /// The trace it belongs to, from its `traceparent` (not in the human
     /// line).
     pub trace_id: Option<&'a str>,
+    /// How many of its trace and id headers were ignored as malformed or
+    /// too long ([`Correlation::ignored`](crate::Correlation::ignored); not
+    /// in the human line, and a field only when not 0).
+    pub ignored_headers: usize,
     /// How long answering took.
     pub elapsed: Duration,
 }
@@ -103,7 +108,7 @@ impl AccessLog<'_> {
     /// The names of the event's fields besides its message, in order:
     /// what a JSON subscriber writes, and what a human formatter that shows
     /// only the message leaves out.
-    pub const FIELD_NAMES: [&'static str; 16] = [
+    pub const FIELD_NAMES: [&'static str; 17] = [
         "peer",
         "http_method",
         "path",
@@ -119,6 +124,7 @@ impl AccessLog<'_> {
         "user_agent",
         "request_id",
         "trace_id",
+        "ignored_headers",
         "elapsed_us",
     ];
 
@@ -145,6 +151,7 @@ impl AccessLog<'_> {
             user_agent = self.user_agent.map(|a| tracing::field::display(field(a))),
             request_id = self.request_id.map(|id| tracing::field::display(field(id))),
             trace_id = self.trace_id,
+            ignored_headers = (self.ignored_headers > 0).then_some(self.ignored_headers as u64),
             elapsed_us = u64::try_from(self.elapsed.as_micros()).unwrap_or(u64::MAX),
             "{self}"
         );
@@ -328,6 +335,7 @@ mod tests {
             user_agent: None,
             request_id: None,
             trace_id: None,
+            ignored_headers: 0,
             elapsed: Duration::from_micros(49),
         };
         assert_eq!(
@@ -366,6 +374,7 @@ mod tests {
                 user_agent: None,
                 request_id: None,
                 trace_id: None,
+                ignored_headers: 0,
                 elapsed: Duration::ZERO,
             }
             .to_string()

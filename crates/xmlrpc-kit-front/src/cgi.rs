@@ -10,15 +10,16 @@ use std::time::Instant;
 use bytes::Bytes;
 use xmlrpc_kit_server::context::{Identity, RequestContext};
 use xmlrpc_kit_server::{DispatchOptions, Dispatcher, Documentation, Methods};
-use xmlrpc_kit_transport::{BodyLimits, ContentCoding};
+use xmlrpc_kit_transport::{BodyLimits, ContentCoding, TraceContext};
 
 use crate::access_log::{AccessLog, Answered};
 use crate::body::BodyPlan;
 use crate::cgi_response::{cgi_head, cgi_refusal};
-use crate::correlation::Correlation;
+use crate::correlation::{Correlation, TrustTraceContext};
 use crate::proxies::TrustedProxies;
 use crate::rejection::Rejection;
 use crate::request::{Admitted, Field, RequestHead, Site, admit};
+use crate::request_span::{OnRequestSpan, request_span};
 use crate::routing::{Endpoint, Routes};
 
 /// The CGI variables a handler reads (RFC 3875).
@@ -159,6 +160,8 @@ pub struct CgiHandler {
     limits: BodyLimits,
     log_requests: bool,
     proxies: TrustedProxies,
+    trace_context: TrustTraceContext,
+    on_request_span: Option<OnRequestSpan>,
 }
 
 impl CgiHandler {
@@ -181,6 +184,8 @@ impl CgiHandler {
             limits: BodyLimits::default(),
             log_requests: false,
             proxies: TrustedProxies::none(),
+            trace_context: TrustTraceContext::Always,
+            on_request_span: None,
         }
     }
 
@@ -232,6 +237,28 @@ impl CgiHandler {
         self
     }
 
+    /// Whose W3C trace context (`HTTP_TRACEPARENT`, `HTTP_TRACESTATE`)
+    /// is taken, for the request's span and access event and the calls
+    /// its handlers make: see [`TrustTraceContext`] (the trusted proxies
+    /// are [`trusted_proxies`](Self::trusted_proxies)). Default: every
+    /// peer's.
+    #[must_use]
+    pub fn trace_context(mut self, trust: TrustTraceContext) -> Self {
+        self.trace_context = trust;
+        self
+    }
+
+    /// Calls `hook` with each request's span and trace context: see
+    /// [`OnRequestSpan`]. Default: none.
+    #[must_use]
+    pub fn on_request_span(
+        mut self,
+        hook: impl Fn(&tracing::Span, &TraceContext) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_request_span = Some(OnRequestSpan::new(hook));
+        self
+    }
+
     /// The dispatcher.
     pub fn dispatcher(&self) -> &Dispatcher {
         &self.dispatcher
@@ -274,10 +301,18 @@ impl CgiHandler {
         let started = Instant::now();
         let context = self.proxies.resolve(env.context());
         let peer = context.peer();
-        let correlation = self.log_requests.then(|| {
-            let front_peer = env.remote_addr.as_deref().and_then(|a| a.parse().ok());
-            Correlation::of(&context, self.proxies.trusts_peer(front_peer))
-        });
+        let front_peer = env.remote_addr.as_deref().and_then(|a| a.parse().ok());
+        let correlation = Correlation::of(&context, front_peer, &self.proxies, self.trace_context);
+        let method = env.request_method.as_deref().unwrap_or("-");
+        let path = env.path.as_deref().unwrap_or("-");
+        let span = request_span(
+            &correlation,
+            peer,
+            method,
+            path,
+            self.on_request_span.as_ref(),
+        );
+        let context = context.with_trace(correlation.trace.clone(), span.clone());
         let (response, answered) = match self.answer(env, context, stdin) {
             Ok(answered) => answered,
             Err(rejection) => {
@@ -288,10 +323,10 @@ impl CgiHandler {
         };
         if self.log_requests {
             let user_agent = env.header_values("user-agent").next();
-            AccessLog {
+            let log = AccessLog {
                 peer,
-                method: env.request_method.as_deref().unwrap_or("-"),
-                path: env.path.as_deref().unwrap_or("-"),
+                method,
+                path,
                 protocol: env.protocol.as_deref().unwrap_or("CGI"),
                 status: answered.status,
                 bytes_in: answered.bytes_in,
@@ -301,11 +336,12 @@ impl CgiHandler {
                 multicall: answered.multicall.as_ref(),
                 user: answered.user.as_deref(),
                 user_agent,
-                request_id: correlation.as_ref().map(|c| c.request_id.as_str()),
-                trace_id: correlation.as_ref().and_then(|c| c.trace_id.as_deref()),
+                request_id: Some(correlation.request_id()),
+                trace_id: correlation.trace_id(),
+                ignored_headers: correlation.ignored.len(),
                 elapsed: started.elapsed(),
-            }
-            .emit();
+            };
+            span.in_scope(|| log.emit());
         }
         stdout.write_all(&response)?;
         stdout.flush()

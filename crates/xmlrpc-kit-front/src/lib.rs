@@ -2,8 +2,8 @@
 //! async runtime: the checks on a request in their one order
 //! ([`admit`]), the body rules, the refusals ([`Rejection`]) and how each
 //! is answered, the access log, the routes, authentication, trusted
-//! proxies, and the CGI handler itself (use it through the `xmlrpc-kit`
-//! crate).
+//! proxies, the request's trace context and span, and the CGI handler
+//! itself (use it through the `xmlrpc-kit` crate).
 //!
 //! A front end reads its input, describes the request's head as a
 //! [`RequestHead`], and [`admit`] says where it goes: a refusal, the
@@ -24,6 +24,7 @@ mod proxies;
 mod rate_limit;
 mod rejection;
 mod request;
+mod request_span;
 mod routing;
 
 pub use access_log::{AccessLog, Answered};
@@ -31,7 +32,9 @@ pub use auth::Authenticator;
 pub use body::BodyPlan;
 pub use cgi::{CgiEnv, CgiHandler};
 pub use cgi_response::{cgi_head, cgi_refusal};
-pub use correlation::{Correlation, MAX_REQUEST_ID_CHARS, trace_id};
+pub use correlation::{
+    Correlation, IgnoredHeader, MAX_REQUEST_ID_CHARS, TrustTraceContext, trace_id,
+};
 pub use host::check_host;
 pub use length::{check_streamed, content_length, declared_length};
 #[cfg(feature = "metrics")]
@@ -44,4 +47,5 @@ pub use rejection::{Rejection, reason};
 pub use request::{
     Admitted, Call, Field, METRICS_CONTENT_TYPE, Readiness, RequestHead, Site, admit, health,
 };
+pub use request_span::{OnRequestSpan, request_span};
 pub use routing::{Endpoint, Page, Routes};

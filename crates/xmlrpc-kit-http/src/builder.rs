@@ -328,6 +328,40 @@ impl<T: Target> ServerBuilder<T> {
         self
     }
 
+    /// Whose W3C trace context (`traceparent`, `tracestate`) is taken,
+    /// over HTTP and SCGI alike, for the request's span and access event
+    /// and the calls its handlers make with the client: every peer's (the
+    /// default), only the [trusted proxies'](Self::trusted_proxies), or
+    /// no one's.
+    ///
+    /// ```
+    /// use xmlrpc_kit::trace::TrustTraceContext;
+    /// use xmlrpc_kit::{Methods, Server};
+    ///
+    /// // Traces start at this server unless its proxy says otherwise.
+    /// let server = Server::builder(Methods::new())
+    ///     .trusted_proxies("10.0.0.0/8".parse().expect("a network"))
+    ///     .trace_context(TrustTraceContext::TrustedProxiesOnly);
+    /// # drop(server);
+    /// ```
+    pub fn trace_context(mut self, trust: xmlrpc_kit_front::TrustTraceContext) -> Self {
+        self.config.trace_context = trust;
+        self
+    }
+
+    /// Calls `hook` with each request's span and trace context, when a
+    /// subscriber wants the span and the request has a context: see
+    /// [`OnRequestSpan`](xmlrpc_kit_front::OnRequestSpan) (with
+    /// `tracing-opentelemetry`, `span.set_parent(..)` joins the caller's
+    /// trace). Default: none.
+    pub fn on_request_span(
+        mut self,
+        hook: impl Fn(&tracing::Span, &xmlrpc_kit_transport::TraceContext) + Send + Sync + 'static,
+    ) -> Self {
+        self.config.on_request_span = Some(xmlrpc_kit_front::OnRequestSpan::new(hook));
+        self
+    }
+
     /// Sets the file mode of Unix sockets the server makes (default: as
     /// the process's umask leaves it).
     pub fn unix_socket_mode(mut self, mode: u32) -> Self {

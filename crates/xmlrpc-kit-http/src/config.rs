@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use xmlrpc_kit_front::TrustedProxies;
+use xmlrpc_kit_front::{OnRequestSpan, TrustTraceContext, TrustedProxies};
 
 use crate::limits::HttpLimits;
 
@@ -25,6 +25,8 @@ use crate::limits::HttpLimits;
 /// assert_eq!(config.health_path, None);
 /// assert_eq!(config.liveness_path, None);
 /// assert_eq!(config.unready_after_shedding, std::time::Duration::from_secs(5));
+/// assert_eq!(config.trace_context, xmlrpc_kit::trace::TrustTraceContext::Always);
+/// assert!(config.on_request_span.is_none());
 /// assert_eq!(config.limits, HttpLimits::default());
 /// ```
 #[derive(Debug, Clone)]
@@ -100,6 +102,14 @@ pub struct HttpConfig {
     /// handlers' `Peer` and the access log name the real client (see
     /// [`TrustedProxies`]). Default: none.
     pub trusted_proxies: TrustedProxies,
+    /// Whose W3C trace context (`traceparent`, `tracestate`) is taken,
+    /// for the request's span and access event and the calls its
+    /// handlers make with the client: see [`TrustTraceContext`].
+    /// Default: every peer's.
+    pub trace_context: TrustTraceContext,
+    /// Called with each request's span and trace context (see
+    /// [`OnRequestSpan`]). Default: `None`.
+    pub on_request_span: Option<OnRequestSpan>,
     /// Where `GET` answers the server's [`Metrics`](xmlrpc_kit_front::Metrics)
     /// in the OpenMetrics text Prometheus scrapes, and the metrics
     /// themselves (the `metrics` feature). The path is checked after
@@ -146,6 +156,8 @@ impl Default for HttpConfig {
             authenticator: None,
             rate_limit: None,
             trusted_proxies: TrustedProxies::none(),
+            trace_context: TrustTraceContext::Always,
+            on_request_span: None,
             #[cfg(feature = "metrics")]
             metrics: None,
             #[cfg(feature = "tls")]

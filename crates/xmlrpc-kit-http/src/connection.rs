@@ -97,6 +97,7 @@ fn refused_by_parser(shared: &Shared, peer: Option<SocketAddr>, error: &hyper::E
             user_agent: None,
             request_id: None,
             trace_id: None,
+            ignored_headers: 0,
             elapsed: Duration::ZERO,
         }
         .emit();

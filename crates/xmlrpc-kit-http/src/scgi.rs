@@ -15,7 +15,7 @@ use tokio::sync::watch;
 use xmlrpc_kit_codec::{Fault, codes};
 use xmlrpc_kit_front::{
     AccessLog, Admitted, Answered, Correlation, Field, Readiness, Rejection, RequestHead,
-    TrustedProxies, admit, cgi_head, cgi_refusal, content_length,
+    TrustedProxies, admit, cgi_head, cgi_refusal, content_length, request_span,
 };
 use xmlrpc_kit_server::context::{Identity, RequestContext};
 use xmlrpc_kit_transport::ContentCoding;
@@ -252,16 +252,22 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
     let path = head.path();
     let proxies = &shared.config.trusted_proxies;
     let context = head.context(&path, proxies);
-    let correlation = shared.config.log_requests.then(|| {
-        let front_peer = head.get("REMOTE_ADDR").and_then(|a| a.parse().ok());
-        Correlation::of(&context, proxies.trusts_peer(front_peer))
-    });
+    let front_peer = head.get("REMOTE_ADDR").and_then(|a| a.parse().ok());
+    let correlation = Correlation::of(&context, front_peer, proxies, shared.config.trace_context);
     let client = context.peer().or(peer.map(|p| p.ip()));
+    let span = request_span(
+        &correlation,
+        client,
+        &method,
+        &path,
+        shared.config.on_request_span.as_ref(),
+    );
     let request = ScgiRequest {
         head: &head,
         method: &method,
         path: &path,
     };
+    let context = context.with_trace(correlation.trace.clone(), span.clone());
     let answered = tokio::select! {
         answered = answer(&mut stream, &request, context, shared) => answered,
         () = reached(&mut stopping, Stop::Now) => return,
@@ -276,7 +282,7 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
     let bytes_out = answered.length.unwrap_or_default();
     shared.after_answer(answered.status, answered.bytes_in, bytes_out, refused);
     if shared.config.log_requests {
-        AccessLog {
+        let log = AccessLog {
             peer: client,
             method: &method,
             path: &path,
@@ -289,11 +295,12 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
             multicall: answered.multicall.as_ref(),
             user: answered.user.as_deref(),
             user_agent: head.get("HTTP_USER_AGENT"),
-            request_id: correlation.as_ref().map(|c| c.request_id.as_str()),
-            trace_id: correlation.as_ref().and_then(|c| c.trace_id.as_deref()),
+            request_id: Some(correlation.request_id()),
+            trace_id: correlation.trace_id(),
+            ignored_headers: correlation.ignored.len(),
             elapsed: started.elapsed(),
-        }
-        .emit();
+        };
+        span.in_scope(|| log.emit());
     }
 }
 

@@ -1,6 +1,7 @@
 //! One HTTP request → one HTTP response: the route, the method, the body
 //! (see [`body`](crate::body)), then the path's dispatcher, within the
-//! call's time limit; one access-log line per request.
+//! call's time limit; one access-log line per request, in the request's
+//! span.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -18,6 +19,7 @@ use hyper::{Request, Response};
 use xmlrpc_kit_codec::{Fault, codes};
 use xmlrpc_kit_front::{
     AccessLog, Admitted, Correlation, Field, Page, Readiness, Rejection, RequestHead, admit,
+    request_span,
 };
 use xmlrpc_kit_server::context::RequestContext;
 use xmlrpc_kit_transport::ContentCoding;
@@ -126,10 +128,21 @@ impl RpcService {
         });
         let context = self.request_context(&request);
         let client = context.peer();
-        let correlation = logged.is_some().then(|| {
-            let proxies = &self.shared.config.trusted_proxies;
-            Correlation::of(&context, proxies.trusts_peer(self.peer.map(|p| p.ip())))
-        });
+        let config = &self.shared.config;
+        let correlation = Correlation::of(
+            &context,
+            self.peer.map(|p| p.ip()),
+            &config.trusted_proxies,
+            config.trace_context,
+        );
+        let span = request_span(
+            &correlation,
+            client,
+            request.method().as_str(),
+            request.uri().path(),
+            config.on_request_span.as_ref(),
+        );
+        let context = context.with_trace(correlation.trace.clone(), span.clone());
         let (mut answer, refused) = match self.answer(request, context).await {
             Ok(answered) => (answered, false),
             Err(refused) => {
@@ -160,7 +173,7 @@ impl RpcService {
         }
         if let Some((started, method, path, version, user_agent)) = logged {
             let response = &answer.response;
-            AccessLog {
+            let log = AccessLog {
                 peer: client,
                 method: method.as_str(),
                 path: &path,
@@ -176,11 +189,12 @@ impl RpcService {
                 multicall: answer.multicall.as_ref(),
                 user: answer.user.as_deref(),
                 user_agent: user_agent.as_deref(),
-                request_id: correlation.as_ref().map(|c| c.request_id.as_str()),
-                trace_id: correlation.as_ref().and_then(|c| c.trace_id.as_deref()),
+                request_id: Some(correlation.request_id()),
+                trace_id: correlation.trace_id(),
+                ignored_headers: correlation.ignored.len(),
                 elapsed: started.elapsed(),
-            }
-            .emit();
+            };
+            span.in_scope(|| log.emit());
         }
         drop(in_progress);
         answer

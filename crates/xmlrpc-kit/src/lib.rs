@@ -227,6 +227,8 @@ pub mod wire {
 /// and its handlers' calls out send on, and the settings that say whose
 /// is believed. `DEPLOYMENT.md` ("Tracing") shows them at work.
 pub mod trace {
+    #[cfg(feature = "server")]
+    pub use xmlrpc_kit_front::{OnRequestSpan, TrustTraceContext};
     pub use xmlrpc_kit_transport::{
         InvalidTraceContext, MAX_TRACE_HEADER_BYTES, TraceContext, WithTraceContext,
     };
@@ -268,10 +270,10 @@ pub use xmlrpc_kit_front::{Authenticator, CgiEnv, CgiHandler};
 pub mod front {
     pub use xmlrpc_kit_front::{
         AccessLog, Admitted, Answered, BodyPlan, Call, Correlation, Endpoint, Field,
-        ForwardedHeader, InvalidForwardedHeader, InvalidNetwork, Page, RateKey, RateLimit,
-        Readiness, Rejection, RequestHead, Routes, Site, TrustedProxies, admit, cgi_head,
-        cgi_refusal, check_host, check_streamed, content_length, declared_length, health, reason,
-        trace_id,
+        ForwardedHeader, IgnoredHeader, InvalidForwardedHeader, InvalidNetwork, Page, RateKey,
+        RateLimit, Readiness, Rejection, RequestHead, Routes, Site, TrustedProxies, admit,
+        cgi_head, cgi_refusal, check_host, check_streamed, content_length, declared_length, health,
+        reason, request_span, trace_id,
     };
 }
 
