@@ -1,7 +1,7 @@
 //! The `tracing` span of one request, the same from every front end
-//! (HTTP, SCGI, CGI): `xmlrpc.request`, at debug level, around reading the
-//! request, its calls (each an `xmlrpc.call` span of the dispatcher's) and
-//! its access event.
+//! (HTTP, SCGI, CGI): `xmlrpc.request`, at debug level, open from the
+//! request's head to its access event (written in it), the parent of its
+//! calls' spans (each an `xmlrpc.call` span of the dispatcher's).
 
 use std::fmt;
 use std::net::IpAddr;

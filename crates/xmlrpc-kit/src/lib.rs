@@ -189,6 +189,15 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Tracing
+//!
+//! Each request has a `tracing` span (`xmlrpc.request`) and each call one
+//! inside it (`xmlrpc.call`), at debug level; the W3C trace context a
+//! request carries is its access event's `trace_id` and is sent on by
+//! the client when a handler calls another server ([`trace`]).
+//! `examples/opentelemetry.rs` exports the spans with
+//! `tracing-opentelemetry`, two servers' spans in the caller's trace.
+//!
 //! # Layers
 //!
 //! Values, documents and the wire ([`Value`], [`decode_call`],
