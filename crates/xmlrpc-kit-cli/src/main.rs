@@ -17,6 +17,7 @@ mod commands;
 #[allow(unreachable_pub)]
 mod demo;
 mod log_time;
+mod log_writer;
 mod output;
 mod tls;
 
@@ -328,20 +329,15 @@ const LOG_QUEUE_LINES: usize = 64 * 1024;
 /// The log's writer thread, flushed when dropped, and its count of lines
 /// dropped because stderr could not keep up; nothing for a log written
 /// in place.
-struct Log(
-    Option<(
-        tracing_appender::non_blocking::WorkerGuard,
-        tracing_appender::non_blocking::ErrorCounter,
-    )>,
-);
+struct Log(Option<log_writer::WriterGuard>);
 
 impl Log {
     /// Says how many lines were dropped, if any (on stderr, directly).
     fn report_dropped(&self) {
-        let Some((_, dropped)) = &self.0 else {
+        let Some(guard) = &self.0 else {
             return;
         };
-        let dropped = dropped.dropped_lines();
+        let dropped = guard.dropped_lines();
         if dropped > 0 {
             eprintln!(
                 "xmlrpc-kit demo: {dropped} log lines dropped: stderr could not keep up \
@@ -353,23 +349,30 @@ impl Log {
 
 /// Installs the log on stderr in `format`, filtered by `RUST_LOG`
 /// (default `info`). A server's lines are written by a thread of their
-/// own through a bounded queue, so a slow stderr (a file, a pipe) never
-/// holds up a request; past the queue's size new lines are dropped and
-/// counted. A CGI program's one line is written in place, before its
-/// answer (a web server may end the program once it has the answer).
+/// own through a bounded queue (see `log_writer`), so a slow stderr (a
+/// file, a pipe) never holds up a request; past the queue's size new
+/// lines are dropped and counted. A CGI program's one line is written in
+/// place, before its answer (a web server may end the program once it has
+/// the answer).
 fn init_log(format: LogFormat, queued: bool) -> Log {
     if !queued {
         install_log(format, std::io::stderr);
         return Log(None);
     }
-    let (writer, flushed_on_drop) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(true)
-        .buffered_lines_limit(LOG_QUEUE_LINES)
-        .thread_name("xmlrpc-kit-log")
-        .finish(std::io::stderr());
-    let dropped = writer.error_counter();
-    install_log(format, writer);
-    Log(Some((flushed_on_drop, dropped)))
+    match log_writer::queued(std::io::stderr(), LOG_QUEUE_LINES) {
+        Ok((writer, guard)) => {
+            install_log(format, writer);
+            Log(Some(guard))
+        }
+        Err(e) => {
+            // No thread for the log: written in place.
+            install_log(format, std::io::stderr);
+            eprintln!(
+                "xmlrpc-kit demo: the log's writer thread could not start ({e}); writing in place"
+            );
+            Log(None)
+        }
+    }
 }
 
 /// Installs the global subscriber writing to `writer` in `format`.
