@@ -195,7 +195,7 @@ impl TraceContext {
 
     /// The context of the request being answered on this thread, if it
     /// has one: what a server's front end sets while the request's calls
-    /// run (see the [module](self)), and what the client sends on from
+    /// run (see [`WithTraceContext`]), and what the client sends on from
     /// within a handler.
     ///
     /// ```
