@@ -69,8 +69,9 @@ struct DemoArgs {
     /// How the log on stderr is written: human (a line a request, as
     /// Python's, plus the fault code; colour only on a terminal and
     /// without NO_COLOR) or json (an object a line, each access field on
-    /// its own: peer, http_method, path, status, bytes_out, rpc_method,
-    /// fault_code, user, user_agent, request_id, trace_id, elapsed_us).
+    /// its own: peer, http_method, path, protocol, status, bytes_in,
+    /// bytes_out, rpc_method, fault_code, multicall_calls, multicall, user,
+    /// user_agent, request_id, trace_id, ignored_headers, elapsed_us).
     #[arg(long, value_enum, default_value = "human", value_name = "FORMAT")]
     log_format: LogFormat,
     /// Character encoding of responses (Python's `encoding`), e.g. iso-8859-1.

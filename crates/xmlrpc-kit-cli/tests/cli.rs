@@ -564,3 +564,17 @@ fn every_example_in_the_client_commands_help_runs_against_the_demo() {
         );
     }
 }
+
+/// `demo --help` names every field of the JSON access event.
+#[test]
+fn the_demos_help_names_every_access_field() {
+    let (code, help, _) = xmlrpc(&["demo", "--help"]);
+    assert_eq!(code, 0);
+    let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    for field in xmlrpc_kit::front::AccessLog::FIELD_NAMES {
+        assert!(
+            flat.contains(&format!(" {field},")) || flat.contains(&format!(" {field})")),
+            "{field} missing from demo --help"
+        );
+    }
+}
