@@ -197,31 +197,51 @@ impl fmt::Display for AccessLog<'_> {
             Some(ip) => write_ip(f, ip)?,
             None => f.write_str("-")?,
         }
-        write!(
-            f,
-            " \"{} {} {}\" {} ",
-            field(self.method),
-            field(self.path),
-            field(self.protocol),
-            self.status
-        )?;
+        // Each piece written on its own, the numbers' digits put together
+        // here: the line is made for every request, and std's formatting
+        // of numbers (padding, flags) costs more than the rest of it.
+        f.write_str(" \"")?;
+        fmt::Display::fmt(&field(self.method), f)?;
+        f.write_char(' ')?;
+        fmt::Display::fmt(&field(self.path), f)?;
+        f.write_char(' ')?;
+        fmt::Display::fmt(&field(self.protocol), f)?;
+        f.write_str("\" ")?;
+        write_decimal(f, u128::from(self.status), 1)?;
+        f.write_char(' ')?;
         match self.length {
-            Some(n) => write!(f, "{n}")?,
+            Some(n) => write_decimal(f, n as u128, 1)?,
             None => f.write_str("-")?,
         }
         f.write_char(' ')?;
         match self.rpc_method {
-            Some(name) => write!(f, "{}", field(name))?,
+            Some(name) => fmt::Display::fmt(&field(name), f)?,
             None => f.write_str("-")?,
         }
         if let Some(code) = self.fault_code {
             write!(f, " fault={code}")?;
         }
-        // Milliseconds to three places, in integers (a float's formatting
-        // costs more than the rest of the line).
+        // Milliseconds to three places, rounded as `{:.3}` would.
         let micros = (self.elapsed.as_nanos() + 500) / 1000;
-        write!(f, " {}.{:03}ms", micros / 1000, micros % 1000)
+        f.write_char(' ')?;
+        write_decimal(f, micros / 1000, 1)?;
+        f.write_char('.')?;
+        write_decimal(f, micros % 1000, 3)?;
+        f.write_str("ms")
     }
+}
+
+/// `n` in decimal, with leading zeros to at least `digits` digits.
+fn write_decimal(f: &mut fmt::Formatter<'_>, mut n: u128, digits: usize) -> fmt::Result {
+    let mut text = [b'0'; 39];
+    let mut start = text.len();
+    while n > 0 {
+        start -= 1;
+        text[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    start = start.min(text.len() - digits.max(1));
+    f.write_str(std::str::from_utf8(&text[start..]).map_err(|_| fmt::Error)?)
 }
 
 /// `ip` as its `Display` writes it; an IPv4 address's digits put
@@ -296,6 +316,59 @@ pub(crate) fn shown(text: &str) -> Escaped<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_as_std_writes_them() {
+        struct Shown(u128, usize);
+        impl fmt::Display for Shown {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write_decimal(f, self.0, self.1)
+            }
+        }
+        for n in [
+            0u128,
+            7,
+            10,
+            200,
+            999,
+            1000,
+            65_535,
+            u64::MAX as u128,
+            u128::MAX,
+        ] {
+            assert_eq!(Shown(n, 1).to_string(), n.to_string());
+            assert_eq!(Shown(n, 3).to_string(), format!("{n:03}"));
+        }
+        let line = |micros| {
+            AccessLog {
+                peer: None,
+                method: "POST",
+                path: "/",
+                protocol: "HTTP/1.1",
+                status: 200,
+                bytes_in: None,
+                length: Some(0),
+                rpc_method: None,
+                fault_code: None,
+                multicall: None,
+                user: None,
+                user_agent: None,
+                request_id: None,
+                trace_id: None,
+                ignored_headers: 0,
+                elapsed: Duration::from_nanos(micros),
+            }
+            .to_string()
+        };
+        for nanos in [0, 499, 500, 49_000, 1_234_567, 12_345_678_901] {
+            let ms = Duration::from_nanos(nanos).as_secs_f64() * 1e3;
+            assert!(
+                line(nanos).ends_with(&format!(" {ms:.3}ms")),
+                "{nanos}: {}",
+                line(nanos)
+            );
+        }
+    }
 
     #[test]
     fn addresses_are_written_as_std_writes_them() {

@@ -215,8 +215,15 @@ pub fn trace_id(traceparent: &str) -> Option<&str> {
 /// A request id made here: 16 hex digits, different for each request.
 fn made_id() -> String {
     use std::hash::BuildHasher as _;
-    // Each `RandomState` is keyed afresh, so what it hashes differs each time.
-    format!("{:016x}", std::hash::RandomState::new().hash_one(0u8))
+    // Each `RandomState` is keyed afresh, so what it hashes differs each
+    // time; its 16 hex digits put together here (it is made per request).
+    let mut bits = std::hash::RandomState::new().hash_one(0u8);
+    let mut id = [0u8; 16];
+    for digit in id.iter_mut().rev() {
+        *digit = b"0123456789abcdef"[(bits & 0xf) as usize];
+        bits >>= 4;
+    }
+    String::from_utf8_lossy(&id).into_owned()
 }
 
 #[cfg(test)]
