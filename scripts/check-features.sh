@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sets=("" "server" "http" "client" "blocking" "tls" "gzip" "server,gzip" "client,gzip" "http,client" "http,tls" "client,tls" "macros" "serde" "client,serde" "chrono" "time" "jiff" "serde,chrono,time,jiff" "default")
+sets=("" "server" "http" "client" "blocking" "tls" "gzip" "server,gzip" "client,gzip" "http,client" "http,tls" "client,tls" "metrics" "http,metrics" "macros" "serde" "client,serde" "chrono" "time" "jiff" "serde,chrono,time,jiff" "default")
 for features in "${sets[@]}"; do
   if [ "$features" = default ]; then
     args=()

@@ -73,21 +73,8 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::{Arc, Mutex};
     use tracing_subscriber::layer::SubscriberExt as _;
-
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use xmlrpc_kit_test_support::captured::Captured;
 
     /// The line tracing-subscriber's own plain format writes for the same
     /// event, its timestamp cut off, is ours.
@@ -113,7 +100,7 @@ mod tests {
             tracing::info!(target: "xmlrpc_kit::access", status = 200, "{line}");
         });
         let cut = |c: &Captured| {
-            let text = String::from_utf8(c.0.lock().unwrap().clone()).unwrap();
+            let text = c.text();
             text.split_once('Z').unwrap().1.to_owned()
         };
         assert_eq!(

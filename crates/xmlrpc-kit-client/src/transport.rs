@@ -265,25 +265,9 @@ impl Transport {
         let coding = ContentCoding::choose(body.len(), self.gzip_threshold, true);
         let body = Bytes::from(coding.encode(body));
         let (coding, body) = match &self.carrier {
-            Carrier::Tcp(http) => {
-                let mut response = http
-                    .request(self.request(body.clone(), coding, trace)?)
-                    .await;
-                if response.as_ref().is_err_and(closed_before_answering) {
-                    response = http.request(self.request(body, coding, trace)?).await;
-                }
-                self.read_response(response).await?
-            }
+            Carrier::Tcp(http) => self.post_over(http, body, coding, trace).await?,
             #[cfg(unix)]
-            Carrier::Unix(http) => {
-                let mut response = http
-                    .request(self.request(body.clone(), coding, trace)?)
-                    .await;
-                if response.as_ref().is_err_and(closed_before_answering) {
-                    response = http.request(self.request(body, coding, trace)?).await;
-                }
-                self.read_response(response).await?
-            }
+            Carrier::Unix(http) => self.post_over(http, body, coding, trace).await?,
             Carrier::Scgi => {
                 let request = crate::scgi::ScgiCall {
                     body: body.into(),
@@ -305,6 +289,28 @@ impl Transport {
                 }
                 other => TransportError::body(target, other.to_string(), None).into(),
             })
+    }
+
+    /// Posts `body` through `http` and reads the answer, sending it once
+    /// more on a new connection if a kept-alive one was closed before any
+    /// of the answer came ([`closed_before_answering`]).
+    async fn post_over<C>(
+        &self,
+        http: &PooledClient<C, Full<Bytes>>,
+        body: Bytes,
+        coding: ContentCoding,
+        trace: Option<&TraceContext>,
+    ) -> Result<(ContentCoding, Vec<u8>), Error>
+    where
+        C: hyper_util::client::legacy::connect::Connect + Clone + Send + Sync + 'static,
+    {
+        let mut response = http
+            .request(self.request(body.clone(), coding, trace)?)
+            .await;
+        if response.as_ref().is_err_and(closed_before_answering) {
+            response = http.request(self.request(body, coding, trace)?).await;
+        }
+        self.read_response(response).await
     }
 
     /// The HTTP request for `body`, coded in `coding`, in `trace`.

@@ -8,6 +8,8 @@ use std::time::Duration;
 use xmlrpc_kit_codec::untrusted_text::Escaped;
 use xmlrpc_kit_server::MulticallSummary;
 
+use crate::correlation::Correlation;
+
 /// One request as the access log records it (Python's `logRequests`,
 /// in the Common Log Format's spirit, plus the fault code of an answer
 /// that is a fault). Every front end (HTTP, SCGI, CGI) fills one in and
@@ -94,6 +96,69 @@ pub struct AccessLog<'a> {
     pub ignored_headers: usize,
     /// How long answering took.
     pub elapsed: Duration,
+}
+
+impl<'a> AccessLog<'a> {
+    /// The line of a request of which only the head is known: answered
+    /// `status`, with no body read, no call, no id and no time taken (a
+    /// head the HTTP parser refused, for one).
+    pub fn of_head(
+        peer: Option<std::net::IpAddr>,
+        method: &'a str,
+        path: &'a str,
+        protocol: &'a str,
+        status: u16,
+    ) -> Self {
+        AccessLog {
+            peer,
+            method,
+            path,
+            protocol,
+            status,
+            bytes_in: None,
+            length: None,
+            rpc_method: None,
+            fault_code: None,
+            multicall: None,
+            user: None,
+            user_agent: None,
+            request_id: None,
+            trace_id: None,
+            ignored_headers: 0,
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    /// The line of a request answered as `answered` says (status, bytes,
+    /// the call, its fault and user).
+    pub fn of_answer(
+        peer: Option<std::net::IpAddr>,
+        method: &'a str,
+        path: &'a str,
+        protocol: &'a str,
+        answered: &'a Answered,
+    ) -> Self {
+        AccessLog {
+            bytes_in: answered.bytes_in,
+            length: answered.length,
+            rpc_method: answered.rpc_method.as_deref(),
+            fault_code: answered.fault_code,
+            multicall: answered.multicall.as_ref(),
+            user: answered.user.as_deref(),
+            ..Self::of_head(peer, method, path, protocol, answered.status)
+        }
+    }
+
+    /// The same line with the request's id, trace and ignored headers
+    /// from `correlation`.
+    pub fn correlated(self, correlation: &'a Correlation) -> Self {
+        AccessLog {
+            request_id: Some(correlation.request_id()),
+            trace_id: correlation.trace_id(),
+            ignored_headers: correlation.ignored.len(),
+            ..self
+        }
+    }
 }
 
 impl AccessLog<'_> {
@@ -341,22 +406,9 @@ mod tests {
         }
         let line = |micros| {
             AccessLog {
-                peer: None,
-                method: "POST",
-                path: "/",
-                protocol: "HTTP/1.1",
-                status: 200,
-                bytes_in: None,
                 length: Some(0),
-                rpc_method: None,
-                fault_code: None,
-                multicall: None,
-                user: None,
-                user_agent: None,
-                request_id: None,
-                trace_id: None,
-                ignored_headers: 0,
                 elapsed: Duration::from_nanos(micros),
+                ..AccessLog::of_head(None, "POST", "/", "HTTP/1.1", 200)
             }
             .to_string()
         };
@@ -393,23 +445,20 @@ mod tests {
 
     #[test]
     fn access_lines_are_one_format() {
+        let answered = Answered {
+            rpc_method: Some("pow".to_owned()),
+            user: Some("ann".to_owned()),
+            ..Answered::plain(200, Some(131))
+        };
         let line = AccessLog {
-            peer: Some([127, 0, 0, 1].into()),
-            method: "POST",
-            path: "/RPC2",
-            protocol: "HTTP/1.1",
-            status: 200,
-            bytes_in: None,
-            length: Some(131),
-            rpc_method: Some("pow"),
-            fault_code: None,
-            multicall: None,
-            user: Some("ann"),
-            user_agent: None,
-            request_id: None,
-            trace_id: None,
-            ignored_headers: 0,
             elapsed: Duration::from_micros(49),
+            ..AccessLog::of_answer(
+                Some([127, 0, 0, 1].into()),
+                "POST",
+                "/RPC2",
+                "HTTP/1.1",
+                &answered,
+            )
         };
         assert_eq!(
             line.to_string(),
@@ -433,22 +482,9 @@ mod tests {
     fn peer_values_stay_in_their_field_escaped_and_bounded() {
         let line = |method, path, protocol, rpc_method| {
             AccessLog {
-                peer: None,
-                method,
-                path,
-                protocol,
-                status: 200,
-                bytes_in: None,
                 length: Some(1),
                 rpc_method,
-                fault_code: None,
-                multicall: None,
-                user: None,
-                user_agent: None,
-                request_id: None,
-                trace_id: None,
-                ignored_headers: 0,
-                elapsed: Duration::ZERO,
+                ..AccessLog::of_head(None, method, path, protocol, 200)
             }
             .to_string()
         };

@@ -323,23 +323,12 @@ impl CgiHandler {
         };
         if self.log_requests {
             let user_agent = env.header_values("user-agent").next();
+            let protocol = env.protocol.as_deref().unwrap_or("CGI");
             let log = AccessLog {
-                peer,
-                method,
-                path,
-                protocol: env.protocol.as_deref().unwrap_or("CGI"),
-                status: answered.status,
-                bytes_in: answered.bytes_in,
-                length: answered.length,
-                rpc_method: answered.rpc_method.as_deref(),
-                fault_code: answered.fault_code,
-                multicall: answered.multicall.as_ref(),
-                user: answered.user.as_deref(),
                 user_agent,
-                request_id: Some(correlation.request_id()),
-                trace_id: correlation.trace_id(),
-                ignored_headers: correlation.ignored.len(),
                 elapsed: started.elapsed(),
+                ..AccessLog::of_answer(peer, method, path, protocol, &answered)
+                    .correlated(&correlation)
             };
             span.in_scope(|| log.emit());
         }

@@ -82,25 +82,8 @@ fn refused_by_parser(shared: &Shared, peer: Option<SocketAddr>, error: &hyper::E
     let status = if error.is_parse_too_large() { 431 } else { 400 };
     shared.after_answer(status, None, 0, true);
     if shared.config.log_requests {
-        xmlrpc_kit_front::AccessLog {
-            peer: peer.map(|p| p.ip()),
-            method: "-",
-            path: "-",
-            protocol: "HTTP/1.1",
-            status,
-            bytes_in: None,
-            length: None,
-            rpc_method: None,
-            fault_code: None,
-            multicall: None,
-            user: None,
-            user_agent: None,
-            request_id: None,
-            trace_id: None,
-            ignored_headers: 0,
-            elapsed: Duration::ZERO,
-        }
-        .emit();
+        xmlrpc_kit_front::AccessLog::of_head(peer.map(|p| p.ip()), "-", "-", "HTTP/1.1", status)
+            .emit();
     }
 }
 

@@ -283,22 +283,10 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
     shared.after_answer(answered.status, answered.bytes_in, bytes_out, refused);
     if shared.config.log_requests {
         let log = AccessLog {
-            peer: client,
-            method: &method,
-            path: &path,
-            protocol: "SCGI",
-            status: answered.status,
-            bytes_in: answered.bytes_in,
-            length: answered.length,
-            rpc_method: answered.rpc_method.as_deref(),
-            fault_code: answered.fault_code,
-            multicall: answered.multicall.as_ref(),
-            user: answered.user.as_deref(),
             user_agent: head.get("HTTP_USER_AGENT"),
-            request_id: Some(correlation.request_id()),
-            trace_id: correlation.trace_id(),
-            ignored_headers: correlation.ignored.len(),
             elapsed: started.elapsed(),
+            ..AccessLog::of_answer(client, &method, &path, "SCGI", &answered)
+                .correlated(&correlation)
         };
         span.in_scope(|| log.emit());
     }

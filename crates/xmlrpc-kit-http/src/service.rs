@@ -173,12 +173,8 @@ impl RpcService {
         }
         if let Some((started, method, path, version, user_agent)) = logged {
             let response = &answer.response;
+            let (protocol, status) = (protocol_name(version), response.status().as_u16());
             let log = AccessLog {
-                peer: client,
-                method: method.as_str(),
-                path: &path,
-                protocol: protocol_name(version),
-                status: response.status().as_u16(),
                 bytes_in: answer.bytes_in,
                 length: response
                     .headers()
@@ -189,10 +185,9 @@ impl RpcService {
                 multicall: answer.multicall.as_ref(),
                 user: answer.user.as_deref(),
                 user_agent: user_agent.as_deref(),
-                request_id: Some(correlation.request_id()),
-                trace_id: correlation.trace_id(),
-                ignored_headers: correlation.ignored.len(),
                 elapsed: started.elapsed(),
+                ..AccessLog::of_head(client, method.as_str(), &path, protocol, status)
+                    .correlated(&correlation)
             };
             span.in_scope(|| log.emit());
         }

@@ -13,11 +13,19 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::*;
-use xmlrpc_kit::{DocumentLimits, HttpLimits, Server, Value, decode_response};
+use xmlrpc_kit::{DocumentLimits, HttpLimits, Value, decode_response};
 
 /// The budget the tests share: 8 MiB, against bodies of 2 MiB.
 const BUDGET: usize = 8 << 20;
 const TEXT: usize = 2 << 20;
+
+/// Bodies buffered within [`BUDGET`], one waiting at most `queue` for its
+/// share.
+fn budget(queue: Duration) -> HttpLimits {
+    HttpLimits::default()
+        .max_buffered_body_bytes(BUDGET)
+        .body_queue_timeout(queue)
+}
 
 /// What one client came to.
 #[derive(Debug, PartialEq, Eq)]
@@ -177,15 +185,7 @@ fn many_clients_past_the_budget_each_read_their_echo_or_a_503() {
     // No wait in line: 32 bodies of 2 MiB against 8 MiB, those refused
     // refused while still sending. Those first promised their length
     // always finish.
-    let server = TestServer::start(
-        Server::builder(methods())
-            .limits(
-                HttpLimits::default()
-                    .max_buffered_body_bytes(BUDGET)
-                    .body_queue_timeout(Duration::ZERO),
-            )
-            .log_requests(false),
-    );
+    let server = http_server(budget(Duration::ZERO));
     let (echoed, refused) = counts(&many_large_echoes(server.addr, 32));
     assert!(echoed >= 1, "{echoed} echoed, {refused} refused");
     still_serving(server.addr);
@@ -193,15 +193,7 @@ fn many_clients_past_the_budget_each_read_their_echo_or_a_503() {
 
 #[test]
 fn clients_refused_at_once_read_their_503_and_keep_their_connection() {
-    let server = TestServer::start(
-        Server::builder(methods())
-            .limits(
-                HttpLimits::default()
-                    .max_buffered_body_bytes(BUDGET)
-                    .body_queue_timeout(Duration::ZERO),
-            )
-            .log_requests(false),
-    );
+    let server = http_server(budget(Duration::ZERO));
     let stalled = fill_budget(server.addr, false);
     until_full(server.addr, false);
     assert_eq!(counts(&many_large_echoes(server.addr, 16)), (0, 16));
@@ -213,16 +205,8 @@ fn clients_refused_at_once_read_their_503_and_keep_their_connection() {
 fn bodies_wait_in_line_for_the_budget_and_are_all_answered() {
     // The budget is full for a second; 32 bodies wait in line meanwhile,
     // and are let in, in turn, once it is given back.
-    let server = TestServer::start(
-        Server::builder(methods())
-            .limits(
-                HttpLimits::default()
-                    .max_buffered_body_bytes(BUDGET)
-                    .body_queue_timeout(Duration::from_secs(25)),
-            )
-            .body_read_timeout(Duration::from_secs(60))
-            .log_requests(false),
-    );
+    let server =
+        http_server(budget(Duration::from_secs(25)).body_read_timeout(Duration::from_secs(60)));
     let stalled = fill_budget(server.addr, false);
     let release = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(1));
@@ -248,15 +232,11 @@ fn send_endlessly(mut s: TcpStream) -> std::io::Error {
 fn an_endless_body_past_the_drain_limit_has_its_connection_closed() {
     // Refused past the 1 MiB budget, then read and let go up to the 4 MiB
     // body limit: then the server stops reading and closes.
-    let server = TestServer::start(
-        Server::builder(methods())
-            .limits(
-                HttpLimits::default()
-                    .max_buffered_body_bytes(1 << 20)
-                    .max_body_bytes(4 << 20)
-                    .body_queue_timeout(Duration::ZERO),
-            )
-            .log_requests(false),
+    let server = http_server(
+        HttpLimits::default()
+            .max_buffered_body_bytes(1 << 20)
+            .max_body_bytes(4 << 20)
+            .body_queue_timeout(Duration::ZERO),
     );
     let mut s = TcpStream::connect(server.addr).unwrap();
     s.write_all(b"POST /RPC2 HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n")
@@ -292,15 +272,11 @@ fn a_refused_body_that_stalls_is_left_after_the_body_read_timeout() {
     // 3 MiB declared, 1.5 MiB sent, then nothing: refused past the 1 MiB
     // budget, its rest awaited for the body read timeout, then the 503
     // says the connection closes, and it does.
-    let server = TestServer::start(
-        Server::builder(methods())
-            .limits(
-                HttpLimits::default()
-                    .max_buffered_body_bytes(1 << 20)
-                    .body_queue_timeout(Duration::ZERO),
-            )
-            .body_read_timeout(Duration::from_secs(2))
-            .log_requests(false),
+    let server = http_server(
+        HttpLimits::default()
+            .max_buffered_body_bytes(1 << 20)
+            .body_queue_timeout(Duration::ZERO)
+            .body_read_timeout(Duration::from_secs(2)),
     );
     let mut s = connect(server.addr);
     let head = format!(
@@ -321,23 +297,6 @@ fn a_refused_body_that_stalls_is_left_after_the_body_read_timeout() {
     );
     assert_eq!(s.read(&mut [0; 16]).unwrap(), 0, "closed after the answer");
     still_serving(server.addr);
-}
-
-/// A server listening for SCGI on 127.0.0.1 with `limits`; its address.
-fn scgi_server(limits: HttpLimits) -> (TestServer, SocketAddr) {
-    let server = Server::builder(methods())
-        .log_requests(false)
-        .limits(limits)
-        .listen(["scgi://127.0.0.1:0"])
-        .unwrap();
-    let addresses = server.addresses().unwrap();
-    let xmlrpc_kit::wire::Address::ScgiTcp { port, .. } = &addresses[0] else {
-        panic!("{}", addresses[0])
-    };
-    (
-        TestServer::serve(server),
-        SocketAddr::from(([127, 0, 0, 1], *port)),
-    )
 }
 
 /// `clients` front ends at once each send a whole SCGI request (as nginx
@@ -368,19 +327,14 @@ fn many_scgi_echoes(addr: SocketAddr, clients: usize) -> Vec<Outcome> {
 #[test]
 fn scgi_front_ends_read_their_answer_refused_or_after_waiting_in_line() {
     // The budget full: refused at once, every front end reads its 503.
-    let refusing = HttpLimits::default()
-        .max_buffered_body_bytes(BUDGET)
-        .body_queue_timeout(Duration::ZERO);
+    let refusing = budget(Duration::ZERO);
     let (server, addr) = scgi_server(refusing);
     let stalled = fill_budget(addr, true);
     until_full(addr, true);
     assert_eq!(counts(&many_scgi_echoes(addr, 16)), (0, 16));
     drop((stalled, server));
     // The budget full for a second, with time to wait: all answered.
-    let waiting = HttpLimits::default()
-        .max_buffered_body_bytes(BUDGET)
-        .body_queue_timeout(Duration::from_secs(25))
-        .body_read_timeout(Duration::from_secs(60));
+    let waiting = budget(Duration::from_secs(25)).body_read_timeout(Duration::from_secs(60));
     let (_server, addr) = scgi_server(waiting);
     let stalled = fill_budget(addr, true);
     let release = std::thread::spawn(move || {
@@ -408,14 +362,10 @@ fn answers_clients_do_not_read_hold_back_the_bodies_in_line() {
     // Two 6 MiB echoes whose clients do not read: each answer keeps its
     // request's 6 MiB share of the 16 MiB body budget until it is handed
     // over, so a third does not fit (refused at once here: no wait).
-    let server = TestServer::start(
-        Server::builder(methods())
-            .limits(
-                HttpLimits::default()
-                    .max_buffered_body_bytes(16 << 20)
-                    .body_queue_timeout(Duration::ZERO),
-            )
-            .log_requests(false),
+    let server = http_server(
+        HttpLimits::default()
+            .max_buffered_body_bytes(16 << 20)
+            .body_queue_timeout(Duration::ZERO),
     );
     let text = "u".repeat(6 << 20);
     let request = post(

@@ -678,21 +678,6 @@ fn large_bodies_arriving_together_past_the_budget_finish_or_read_503() {
     still_serving(server.addr);
 }
 
-/// A server listening for SCGI on 127.0.0.1, with `limits`; its address.
-fn scgi_server(limits: xmlrpc_kit::HttpLimits) -> (TestServer, SocketAddr) {
-    let server = Server::builder(methods())
-        .log_requests(false)
-        .limits(limits)
-        .listen(["scgi://127.0.0.1:0"])
-        .unwrap();
-    let addresses = server.addresses().unwrap();
-    let xmlrpc_kit::wire::Address::ScgiTcp { port, .. } = &addresses[0] else {
-        panic!("{}", addresses[0])
-    };
-    let addr = SocketAddr::from(([127, 0, 0, 1], *port));
-    (TestServer::serve(server), addr)
-}
-
 /// Sends a whole SCGI request, then reads its answer.
 fn scgi_exchange(addr: SocketAddr, headers: &[(&str, &str)], body: &[u8]) -> HttpResponse {
     let mut s = TcpStream::connect(addr).unwrap();

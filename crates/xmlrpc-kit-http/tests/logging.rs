@@ -4,25 +4,10 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use common::*;
 use xmlrpc_kit::wire::Address;
 use xmlrpc_kit::{CgiEnv, CgiHandler, Methods, Server};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use xmlrpc_kit_test_support::captured::Captured;
 
 /// A subscriber writing plain lines (no colour) into `captured`: the
 /// request log and the handlers' events, not the server's stop.
@@ -55,20 +40,8 @@ fn log_of(log_requests: bool, requests: &[Vec<u8>]) -> String {
 fn log_while_serving(server: Server, client: impl FnOnce()) -> String {
     let captured = Captured::default();
     let subscriber = subscriber(&captured);
-    let handle = server.shutdown_handle();
-    let thread = std::thread::spawn(move || {
-        tracing::subscriber::with_default(subscriber, || {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(server.serve())
-        })
-    });
-    client();
-    handle.shutdown();
-    thread.join().unwrap().unwrap();
-    String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
+    serve_while(subscriber, vec![server], client);
+    captured.text()
 }
 
 #[test]
@@ -266,7 +239,7 @@ fn cgi_peer_values_cannot_break_a_line_and_are_cut_short() {
          <?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
          <methodResponse><params><param><value><string>x</string></value></param></params></methodResponse>"
     );
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     let lines = clean_lines(&log);
     assert_eq!(lines.len(), 1, "{log}");
     let protocol = format!("HTTP/1.1{}…", r"\u{7}".repeat(52));

@@ -8,37 +8,17 @@
 
 mod common;
 
-use std::io::Write;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 
 use common::*;
 use xmlrpc_kit::context::Headers;
 use xmlrpc_kit::trace::{TraceContext, TrustTraceContext};
 use xmlrpc_kit::wire::Address;
 use xmlrpc_kit::{CgiEnv, CgiHandler, Client, Methods, Server};
+use xmlrpc_kit_test_support::captured::Captured;
 
 const TRACEPARENT: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
 
 /// Plain lines (no time, colour or target) into `captured`, of what
 /// `filter` lets through.
@@ -67,25 +47,7 @@ const SPANS: &str = "info,xmlrpc_kit_http::server=off,xmlrpc_kit::request=debug,
 fn log_while_serving(filter: &str, servers: Vec<Server>, client: impl FnOnce()) -> String {
     let captured = Captured::default();
     let subscriber = subscriber(&captured, filter);
-    let handles: Vec<_> = servers.iter().map(Server::shutdown_handle).collect();
-    let thread = std::thread::spawn(move || {
-        tracing::subscriber::with_default(subscriber, || {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(futures::future::join_all(
-                    servers.into_iter().map(Server::serve),
-                ))
-        })
-    });
-    client();
-    for handle in handles {
-        handle.shutdown();
-    }
-    for served in thread.join().unwrap() {
-        served.unwrap();
-    }
+    serve_while(subscriber, servers, client);
     captured.text()
 }
 

@@ -1,6 +1,7 @@
 //! Behaviour of the dispatcher through its public API, socket-free.
 
 use futures::executor::block_on;
+use xmlrpc_kit::wire::multicall;
 use xmlrpc_kit::{DispatchOptions, Dispatcher, Exports, Fault, Instance, Methods, Outcome, Value};
 use xmlrpc_kit::{
     DocumentLimits, EncodeOptions, MethodCall, decode_call, decode_response, encode_call,
@@ -270,23 +271,16 @@ fn introspection_derives_from_the_table() {
     );
 }
 
-fn multicall_entry(method: &str, params: Vec<Value>) -> Value {
-    let mut s = xmlrpc_kit::Struct::new();
-    s.insert("methodName", Value::String(method.into()));
-    s.insert("params", Value::Array(params));
-    Value::Struct(s)
-}
-
 #[test]
 fn multicall_has_pythons_shape() {
     let d = demo();
     let calls = vec![
-        multicall_entry("pow", vec![int(2), int(3)]),
-        multicall_entry("div", vec![int(1), int(0)]),
-        multicall_entry("nosuch", vec![]),
-        multicall_entry("system.multicall", vec![Value::Array(vec![])]),
+        multicall::call("pow", vec![int(2), int(3)]),
+        multicall::call("div", vec![int(1), int(0)]),
+        multicall::call("nosuch", vec![]),
+        multicall::call("system.multicall", vec![Value::Array(vec![])]),
         int(7),
-        multicall_entry("add", vec![int(2), int(3)]),
+        multicall::call("add", vec![int(2), int(3)]),
     ];
     let result = call(&d, "system.multicall", vec![Value::Array(calls)]).unwrap();
     assert_eq!(
@@ -332,22 +326,22 @@ fn builtin_answer(d: &Dispatcher, body: &[u8]) -> Vec<u8> {
 fn multicall_documents_are_answered_as_the_builtin_answers() {
     let d = demo();
     let many: Vec<Value> = (0..60)
-        .map(|i| multicall_entry("add", vec![int(i), int(i)]))
+        .map(|i| multicall::call("add", vec![int(i), int(i)]))
         .collect();
     let requests = [
         vec![
-            multicall_entry("pow", vec![int(2), int(3)]),
-            multicall_entry("div", vec![int(1), int(0)]),
-            multicall_entry("nosuch", vec![]),
-            multicall_entry("system.multicall", vec![Value::Array(vec![])]),
-            multicall_entry("add", vec![int(2), s("x")]),
-            multicall_entry("slow.add", vec![int(2), int(3)]),
-            multicall_entry("boom", vec![]),
-            multicall_entry("async.boom", vec![]),
-            multicall_entry("system.listMethods", vec![]),
-            multicall_entry("ünïcødé.名前", vec![]),
+            multicall::call("pow", vec![int(2), int(3)]),
+            multicall::call("div", vec![int(1), int(0)]),
+            multicall::call("nosuch", vec![]),
+            multicall::call("system.multicall", vec![Value::Array(vec![])]),
+            multicall::call("add", vec![int(2), s("x")]),
+            multicall::call("slow.add", vec![int(2), int(3)]),
+            multicall::call("boom", vec![]),
+            multicall::call("async.boom", vec![]),
+            multicall::call("system.listMethods", vec![]),
+            multicall::call("ünïcødé.名前", vec![]),
         ],
-        vec![multicall_entry("nothing", vec![])],
+        vec![multicall::call("nothing", vec![])],
         vec![],
         many,
     ];
@@ -360,7 +354,7 @@ fn multicall_documents_are_answered_as_the_builtin_answers() {
     }
     let answer = String::from_utf8(builtin_answer(
         &d,
-        &multicall_body(vec![Value::Array(vec![multicall_entry("nothing", vec![])])]),
+        &multicall_body(vec![Value::Array(vec![multicall::call("nothing", vec![])])]),
     ))
     .unwrap();
     assert_eq!(
@@ -374,7 +368,7 @@ fn multicall_documents_are_answered_as_the_builtin_answers() {
     let mut m = Methods::new();
     m.register_multicall_functions();
     let limited = Dispatcher::with_options(m, DispatchOptions::default().max_multicall_calls(3));
-    let body = multicall_body(vec![Value::Array(vec![multicall_entry("x", vec![]); 4])]);
+    let body = multicall_body(vec![Value::Array(vec![multicall::call("x", vec![]); 4])]);
     let answer = block_on(limited.handle(&body));
     assert_eq!(answer, builtin_answer(&limited, &body));
     let fault = decode_response(&answer, &DocumentLimits::default())
@@ -397,7 +391,7 @@ fn a_registered_system_multicall_replaces_the_builtin() {
     m.register_multicall_functions();
     m.register_function("system.multicall", |calls: Vec<Value>| calls.len() as i32);
     let d = Dispatcher::new(m);
-    let body = multicall_body(vec![Value::Array(vec![multicall_entry("x", vec![]); 4])]);
+    let body = multicall_body(vec![Value::Array(vec![multicall::call("x", vec![]); 4])]);
     let answer = decode_response(&block_on(d.handle(&body)), &DocumentLimits::default()).unwrap();
     assert_eq!(answer, Ok(int(4)));
 }
@@ -408,7 +402,7 @@ fn multicall_size_is_limited() {
     let mut m = Methods::new();
     m.register_multicall_functions();
     let d = Dispatcher::with_options(m, options);
-    let calls = Value::Array(vec![multicall_entry("x", vec![]); 4]);
+    let calls = Value::Array(vec![multicall::call("x", vec![]); 4]);
     let f = call(&d, "system.multicall", vec![calls]).unwrap_err();
     assert_eq!(
         f,
@@ -509,9 +503,9 @@ fn multicall_in_flight(concurrency: usize, through_document: bool) -> (Vec<Value
         DispatchOptions::default().multicall_concurrency(concurrency),
     );
     let mut calls: Vec<Value> = (1..=7)
-        .map(|i| multicall_entry("wait.double", vec![int(i)]))
+        .map(|i| multicall::call("wait.double", vec![int(i)]))
         .collect();
-    calls.insert(3, multicall_entry("negate", vec![int(9)]));
+    calls.insert(3, multicall::call("negate", vec![int(9)]));
     let params = vec![Value::Array(calls)];
     let results = if through_document {
         let body = multicall_body(params);

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use futures::executor::block_on;
 use xmlrpc_kit::context::{Identity, RequestContext};
 use xmlrpc_kit::middleware::{Call, Called, Middleware, Next};
+use xmlrpc_kit::wire::multicall;
 use xmlrpc_kit::{
     DispatchOptions, Dispatcher, Exports, Fault, MethodCall, Methods, Value, encode_call,
 };
@@ -84,13 +85,6 @@ fn body(method: &str, params: &[Value]) -> Vec<u8> {
     encode_call(&call, &Default::default()).unwrap()
 }
 
-fn entry(method: &str, params: Vec<Value>) -> Value {
-    let mut s = xmlrpc_kit::Struct::new();
-    s.insert("methodName", Value::String(method.into()));
-    s.insert("params", Value::Array(params));
-    Value::Struct(s)
-}
-
 #[test]
 fn the_first_layer_added_sees_the_call_first_and_its_result_last() {
     let journal = Journal::default();
@@ -134,9 +128,9 @@ fn every_call_of_a_multicall_runs_through_the_layers_with_its_position() {
     let journal = Journal::default();
     let d = traced(&journal);
     let calls = Value::Array(vec![
-        entry("add", vec![Value::Int(1), Value::Int(1)]),
-        entry("div", vec![Value::Int(1), Value::Int(0)]),
-        entry("nope", vec![]),
+        multicall::call("add", vec![Value::Int(1), Value::Int(1)]),
+        multicall::call("div", vec![Value::Int(1), Value::Int(0)]),
+        multicall::call("nope", vec![]),
     ]);
     let document = body("system.multicall", &[calls]);
     let reply = block_on(d.handle_request(&document));
@@ -196,8 +190,8 @@ fn a_layer_that_does_not_read_a_multicalls_params_gets_its_size() {
         };
         let d = Dispatcher::with_options(methods(), options);
         let calls = Value::Array(vec![
-            entry("add", vec![Value::Int(1), Value::Int(1)]),
-            entry("nope", vec![]),
+            multicall::call("add", vec![Value::Int(1), Value::Int(1)]),
+            multicall::call("nope", vec![]),
         ]);
         let reply = block_on(d.handle_request(&body("system.multicall", &[calls])));
         assert_eq!(reply.multicall.unwrap().calls, 2);
@@ -224,7 +218,10 @@ fn layers_that_only_look_change_no_byte_of_any_answer() {
         methods(),
         DispatchOptions::default().layer(Sizes(Journal::default())),
     );
-    let nested = Value::Array(vec![entry("system.multicall", vec![Value::Array(vec![])])]);
+    let nested = Value::Array(vec![multicall::call(
+        "system.multicall",
+        vec![Value::Array(vec![])],
+    )]);
     let bodies = [
         body("add", &[Value::Int(2), Value::Int(3)]),
         body("div", &[Value::Int(1), Value::Int(0)]),
@@ -232,8 +229,8 @@ fn layers_that_only_look_change_no_byte_of_any_answer() {
         body(
             "system.multicall",
             &[Value::Array(vec![
-                entry("add", vec![Value::Int(1), Value::Int(1)]),
-                entry("add", vec![Value::String("x".into())]),
+                multicall::call("add", vec![Value::Int(1), Value::Int(1)]),
+                multicall::call("add", vec![Value::String("x".into())]),
                 Value::Int(7),
             ])],
         ),
@@ -288,8 +285,8 @@ fn a_layer_can_refuse_a_method_by_identity_in_a_multicall_too() {
         (403, "ann may not call delete")
     );
     let batch = vec![Value::Array(vec![
-        entry("add", vec![Value::Int(1), Value::Int(2)]),
-        entry("delete", name()),
+        multicall::call("add", vec![Value::Int(1), Value::Int(2)]),
+        multicall::call("delete", name()),
     ])];
     let Ok(Value::Array(results)) = call_as("ann", "system.multicall", batch) else {
         panic!("multicall failed")

@@ -3,9 +3,11 @@
 //! stopped by PID when dropped (`xmlrpc-kit demo`, Python's peers), a raw HTTP
 //! client that shows exactly what went over the wire (and a TLS connection
 //! that says which certificate the server presented), values of every
-//! type, the soak harness and an open-loop load generator, and the demo
-//! application of the `xmlrpc-kit` binary (`demo`).
+//! type, an in-memory writer for log tests, the soak harness and an
+//! open-loop load generator, and the demo application of the `xmlrpc-kit`
+//! binary (`demo`).
 
+pub mod captured;
 /// The demo application, the binary's own file included as it is.
 #[path = "../../xmlrpc-kit-cli/src/demo.rs"]
 pub mod demo;

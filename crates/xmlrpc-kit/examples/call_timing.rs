@@ -62,29 +62,15 @@ fn main() -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::{Arc, Mutex};
     use tracing_subscriber::Layer as _;
     use tracing_subscriber::layer::SubscriberExt as _;
     use xmlrpc_kit::Value;
+    use xmlrpc_kit_test_support::captured::Captured;
     use xmlrpc_kit_test_support::server::TestServer;
-
-    /// The `call_timing` events a subscriber saw, as JSON objects.
-    #[derive(Clone, Default)]
-    struct Lines(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Lines {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
 
     #[test]
     fn every_call_is_timed_and_logged_with_its_fault() {
-        let lines = Lines::default();
+        let lines = Captured::default();
         let writer = lines.clone();
         let subscriber = tracing_subscriber::registry().with(
             tracing_subscriber::fmt::layer()
@@ -108,7 +94,7 @@ mod tests {
         assert_eq!(results[0], Ok(Value::Int(3)));
         assert_eq!(results[1], Ok(Value::Int(30)));
         drop(server);
-        let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        let text = lines.text();
         let events: Vec<serde_json::Value> = text
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
