@@ -115,7 +115,12 @@ def count(command, body, answers, warmup, requests, workdir):
     # measures the process it starts, not its children.
     argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
     argv += shlex.split(command.replace("{port}", str(port)))
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file, as a server's would: a pipe nobody
+    # reads would hold up a server that writes its log in place, and stop
+    # a log writer thread's work from being counted.
+    log = open(os.path.join(workdir, "server.log"), "wb")
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log)
+    log.close()
     try:
         wait_for_port(port, proc, 120)
         conn = Connection(port, body, answers)

@@ -33,9 +33,20 @@ impl FormatTime for CachedUtc {
                 write_second(text, *cached)?;
             }
             w.write_str(text)?;
-            write!(w, ".{:06}Z", since_epoch.subsec_micros())
+            write_fraction(w, since_epoch.subsec_micros())
         })
     }
+}
+
+/// `.362158Z`: the microseconds after the second, as `.{:06}Z` writes
+/// them (itoa's digits: std's padding costs more than the rest of the
+/// timestamp).
+fn write_fraction(w: &mut impl std::fmt::Write, micros: u32) -> std::fmt::Result {
+    let mut buffer = itoa::Buffer::new();
+    let digits = buffer.format(micros);
+    w.write_str(&".000000"[..7 - digits.len().min(6)])?;
+    w.write_str(digits)?;
+    w.write_char('Z')
 }
 
 /// `2026-12-07T05:42:49`: the UTC date and time of `seconds` since 1970.
@@ -76,7 +87,8 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 fn text_of(time: std::time::Duration) -> String {
     let mut text = String::new();
     write_second(&mut text, time.as_secs()).unwrap();
-    format!("{text}.{:06}Z", time.subsec_micros())
+    write_fraction(&mut text, time.subsec_micros()).unwrap();
+    text
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //!
 //! The servers' access-log line and the `xmlrpc-kit` command's output use it.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// Whether `c` changes how text is displayed instead of showing as a
 /// character: the C0 controls (line feed, carriage return and tab
@@ -123,6 +123,22 @@ impl<'a> Escaped<'a> {
 
 impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
+    }
+}
+
+impl Escaped<'_> {
+    /// Writes the text as [`Display`](fmt::Display) shows it, to any
+    /// writer: into a `String`, without the formatting machinery between.
+    ///
+    /// ```
+    /// use xmlrpc_kit_codec::untrusted_text::Escaped;
+    ///
+    /// let mut line = String::from("GET ");
+    /// Escaped::new("/a\nb").write_to(&mut line).unwrap();
+    /// assert_eq!(line, r"GET /a\nb");
+    /// ```
+    pub fn write_to(&self, f: &mut impl fmt::Write) -> fmt::Result {
         // Bytes are at least as many as characters: a short text is never cut.
         let (text, cut) = match self.text.len() > self.max_chars {
             false => (self.text, false),

@@ -41,7 +41,7 @@ use crate::correlation::Correlation;
 ///     multicall: None,
 ///     user: None,
 ///     user_agent: Some("Python-xmlrpc/3.11"),
-///     request_id: Some("7f3a"),
+///     request_id: Some("7f3a".into()),
 ///     trace_id: None,
 ///     ignored_headers: 0,
 ///     elapsed: Duration::from_micros(49),
@@ -84,9 +84,8 @@ pub struct AccessLog<'a> {
     pub user: Option<&'a str>,
     /// The client's `User-Agent`, if it sent one (not in the human line).
     pub user_agent: Option<&'a str>,
-    /// The request's id ([`Correlation`](crate::Correlation); not in the
-    /// human line).
-    pub request_id: Option<&'a str>,
+    /// The request's id ([`Correlation`]; not in the human line).
+    pub request_id: Option<RequestId<'a>>,
     /// The trace it belongs to, from its `traceparent` (not in the human
     /// line).
     pub trace_id: Option<&'a str>,
@@ -153,7 +152,7 @@ impl<'a> AccessLog<'a> {
     /// from `correlation`.
     pub fn correlated(self, correlation: &'a Correlation) -> Self {
         AccessLog {
-            request_id: Some(correlation.request_id()),
+            request_id: Some(RequestId::Of(correlation)),
             trace_id: correlation.trace_id(),
             ignored_headers: correlation.ignored.len(),
             ..self
@@ -214,12 +213,43 @@ impl AccessLog<'_> {
             multicall = self.multicall.map(|m| tracing::field::display(CallList(m))),
             user = self.user.map(|u| tracing::field::display(field(u))),
             user_agent = self.user_agent.map(|a| tracing::field::display(field(a))),
-            request_id = self.request_id.map(|id| tracing::field::display(field(id))),
+            request_id = self.request_id.map(tracing::field::display),
             trace_id = self.trace_id,
             ignored_headers = (self.ignored_headers > 0).then_some(self.ignored_headers as u64),
             elapsed_us = u64::try_from(self.elapsed.as_micros()).unwrap_or(u64::MAX),
-            "{self}"
+            "{}",
+            Message(self)
         );
+    }
+}
+
+/// The request id an access event shows: one known already, or that of
+/// a request's [`Correlation`], made only when the event is written with
+/// its fields (the human line does not show it, and a request that sent
+/// no `X-Request-Id` then never needs one made).
+#[derive(Debug, Clone, Copy)]
+pub enum RequestId<'a> {
+    /// This id, as given.
+    Known(&'a str),
+    /// The request's id, [`Correlation::request_id`], asked for when it
+    /// is shown.
+    Of(&'a Correlation),
+}
+
+impl<'a> From<&'a str> for RequestId<'a> {
+    fn from(id: &'a str) -> Self {
+        RequestId::Known(id)
+    }
+}
+
+/// Escaped and bounded as every text field of the line.
+impl fmt::Display for RequestId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let id = match self {
+            RequestId::Known(id) => id,
+            RequestId::Of(correlation) => correlation.request_id(),
+        };
+        fmt::Display::fmt(&field(id), f)
     }
 }
 
@@ -258,36 +288,44 @@ impl Answered {
 
 impl fmt::Display for AccessLog<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_line(f)
+    }
+}
+
+impl AccessLog<'_> {
+    /// Writes the human line, as [`Display`](fmt::Display) shows it, to
+    /// any writer (into a `String`, each piece is pushed straight on).
+    fn write_line(&self, f: &mut impl fmt::Write) -> fmt::Result {
         match self.peer {
             Some(ip) => write_ip(f, ip)?,
             None => f.write_str("-")?,
         }
-        // Each piece written on its own, the numbers' digits put together
-        // here: the line is made for every request, and std's formatting
-        // of numbers (padding, flags) costs more than the rest of it.
+        // Each piece written on its own, the numbers by itoa: the line is
+        // made for every request, and std's formatting of numbers
+        // (padding, flags) costs more than the rest of it.
         f.write_str(" \"")?;
-        fmt::Display::fmt(&field(self.method), f)?;
+        field(self.method).write_to(f)?;
         f.write_char(' ')?;
-        fmt::Display::fmt(&field(self.path), f)?;
+        field(self.path).write_to(f)?;
         f.write_char(' ')?;
-        fmt::Display::fmt(&field(self.protocol), f)?;
+        field(self.protocol).write_to(f)?;
         f.write_str("\" ")?;
-        write_decimal(f, u128::from(self.status), 1)?;
+        write_decimal(f, u64::from(self.status), 1)?;
         f.write_char(' ')?;
         match self.length {
-            Some(n) => write_decimal(f, n as u128, 1)?,
+            Some(n) => write_decimal(f, n as u64, 1)?,
             None => f.write_str("-")?,
         }
         f.write_char(' ')?;
         match self.rpc_method {
-            Some(name) => fmt::Display::fmt(&field(name), f)?,
+            Some(name) => field(name).write_to(f)?,
             None => f.write_str("-")?,
         }
         if let Some(code) = self.fault_code {
             write!(f, " fault={code}")?;
         }
         // Milliseconds to three places, rounded as `{:.3}` would.
-        let micros = (self.elapsed.as_nanos() + 500) / 1000;
+        let micros = u64::try_from((self.elapsed.as_nanos() + 500) / 1000).unwrap_or(u64::MAX);
         f.write_char(' ')?;
         write_decimal(f, micros / 1000, 1)?;
         f.write_char('.')?;
@@ -296,45 +334,58 @@ impl fmt::Display for AccessLog<'_> {
     }
 }
 
-/// `n` in decimal, with leading zeros to at least `digits` digits.
-fn write_decimal(f: &mut fmt::Formatter<'_>, mut n: u128, digits: usize) -> fmt::Result {
-    let mut text = [b'0'; 39];
-    let mut start = text.len();
-    while n > 0 {
-        start -= 1;
-        text[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    start = start.min(text.len() - digits.max(1));
-    f.write_str(std::str::from_utf8(&text[start..]).map_err(|_| fmt::Error)?)
+/// The human line of an access event as its message: made in a buffer
+/// kept by the thread, then written in one piece (the formatting machinery
+/// between the event and its writer is crossed once, not for each piece).
+struct Message<'a>(&'a AccessLog<'a>);
+
+thread_local! {
+    /// The last line made on this thread, its buffer kept for the next.
+    static LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
-/// `ip` as its `Display` writes it; an IPv4 address's digits put
-/// together here (std's formatting of the four numbers costs more than
-/// the rest of the line).
-fn write_ip(f: &mut fmt::Formatter<'_>, ip: std::net::IpAddr) -> fmt::Result {
+impl fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        LINE.with(|line| match line.try_borrow_mut() {
+            Ok(mut line) => {
+                line.clear();
+                self.0.write_line(&mut *line)?;
+                f.write_str(&line)
+            }
+            // Made while another is (a writer logging an access event of
+            // its own): straight to the formatter.
+            Err(_) => self.0.write_line(f),
+        })
+    }
+}
+
+/// `n` in decimal, with leading zeros to at least `digits` digits (itoa's
+/// digits: std's formatting of numbers, padding and flags, costs more
+/// than the rest of the line).
+fn write_decimal(f: &mut impl fmt::Write, n: u64, digits: usize) -> fmt::Result {
+    let mut buffer = itoa::Buffer::new();
+    let text = buffer.format(n);
+    for _ in text.len()..digits {
+        f.write_char('0')?;
+    }
+    f.write_str(text)
+}
+
+/// `ip` as its `Display` writes it; an IPv4 address's numbers by itoa
+/// (std's formatting of the four numbers costs more than the rest of the
+/// line).
+fn write_ip(f: &mut impl fmt::Write, ip: std::net::IpAddr) -> fmt::Result {
     let std::net::IpAddr::V4(v4) = ip else {
         return write!(f, "{ip}");
     };
-    let mut text = [0u8; 15];
-    let mut end = 0;
+    let mut buffer = itoa::Buffer::new();
     for (i, octet) in v4.octets().into_iter().enumerate() {
         if i > 0 {
-            text[end] = b'.';
-            end += 1;
+            f.write_char('.')?;
         }
-        if octet >= 100 {
-            text[end] = b'0' + octet / 100;
-            end += 1;
-        }
-        if octet >= 10 {
-            text[end] = b'0' + octet / 10 % 10;
-            end += 1;
-        }
-        text[end] = b'0' + octet % 10;
-        end += 1;
+        f.write_str(buffer.format(octet))?;
     }
-    f.write_str(std::str::from_utf8(&text[..end]).map_err(|_| fmt::Error)?)
+    Ok(())
 }
 
 /// A multicall's calls as the access event's `multicall` field shows
@@ -384,23 +435,13 @@ mod tests {
 
     #[test]
     fn numbers_are_written_as_std_writes_them() {
-        struct Shown(u128, usize);
+        struct Shown(u64, usize);
         impl fmt::Display for Shown {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write_decimal(f, self.0, self.1)
             }
         }
-        for n in [
-            0u128,
-            7,
-            10,
-            200,
-            999,
-            1000,
-            65_535,
-            u64::MAX as u128,
-            u128::MAX,
-        ] {
+        for n in [0u64, 7, 10, 200, 999, 1000, 65_535, u64::MAX] {
             assert_eq!(Shown(n, 1).to_string(), n.to_string());
             assert_eq!(Shown(n, 3).to_string(), format!("{n:03}"));
         }

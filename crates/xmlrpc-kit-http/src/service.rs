@@ -113,17 +113,15 @@ impl RpcService {
         B::Error: Into<BoxError>,
     {
         // What the access log line needs, taken only when there is one.
+        // The URI and header value share the request's bytes: nothing is
+        // copied.
         let logged = self.shared.config.log_requests.then(|| {
             (
                 Instant::now(),
                 request.method().clone(),
-                request.uri().path().to_owned(),
+                request.uri().clone(),
                 request.version(),
-                request
-                    .headers()
-                    .get(header::USER_AGENT)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned),
+                request.headers().get(header::USER_AGENT).cloned(),
             )
         });
         let context = self.request_context(&request);
@@ -171,7 +169,7 @@ impl RpcService {
                 .headers_mut()
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
-        if let Some((started, method, path, version, user_agent)) = logged {
+        if let Some((started, method, uri, version, user_agent)) = logged {
             let response = &answer.response;
             let (protocol, status) = (protocol_name(version), response.status().as_u16());
             let log = AccessLog {
@@ -184,9 +182,9 @@ impl RpcService {
                 fault_code: answer.fault_code,
                 multicall: answer.multicall.as_ref(),
                 user: answer.user.as_deref(),
-                user_agent: user_agent.as_deref(),
+                user_agent: user_agent.as_ref().and_then(|v| v.to_str().ok()),
                 elapsed: started.elapsed(),
-                ..AccessLog::of_head(client, method.as_str(), &path, protocol, status)
+                ..AccessLog::of_head(client, method.as_str(), uri.path(), protocol, status)
                     .correlated(&correlation)
             };
             span.in_scope(|| log.emit());

@@ -280,9 +280,9 @@ pub mod front {
     pub use xmlrpc_kit_front::{
         AccessLog, Admitted, Answered, BodyPlan, Call, Correlation, Endpoint, Field,
         ForwardedHeader, IgnoredHeader, InvalidForwardedHeader, InvalidNetwork, Page, RateKey,
-        RateLimit, Readiness, Rejection, RequestHead, Routes, Site, TrustedProxies, admit,
-        cgi_head, cgi_refusal, check_host, check_streamed, content_length, declared_length, health,
-        reason, request_span, trace_id,
+        RateLimit, Readiness, Rejection, RequestHead, RequestId, Routes, Site, TrustedProxies,
+        admit, cgi_head, cgi_refusal, check_host, check_streamed, content_length, declared_length,
+        health, reason, request_span, trace_id,
     };
 }
 
