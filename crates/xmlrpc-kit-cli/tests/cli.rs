@@ -6,6 +6,7 @@ use std::net::TcpListener;
 use std::process::Command;
 
 use xmlrpc_kit::{OutputEncoding, Server};
+use xmlrpc_kit_test_support::process::shell_words;
 use xmlrpc_kit_test_support::server::TestServer;
 
 /// The demo's dispatcher (what `xmlrpc-kit demo` serves), in-process.
@@ -459,44 +460,6 @@ fn dialects_for_requests_and_for_the_demos_responses() {
         out.contains(&format!("<double>1{}.0</double>", "0".repeat(300))),
         "{out}"
     );
-}
-
-/// A shell command line's words: blanks separate them; '…' and "…" quote
-/// (a backslash escapes `"` and `\` inside "…"), as the examples use them.
-fn shell_words(line: &str) -> Vec<String> {
-    let (mut words, mut word, mut in_word) = (Vec::new(), String::new(), false);
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' if !in_word => {}
-            ' ' => {
-                words.push(std::mem::take(&mut word));
-                in_word = false;
-            }
-            '\'' => {
-                in_word = true;
-                word.extend(chars.by_ref().take_while(|&c| c != '\''));
-            }
-            '"' => {
-                in_word = true;
-                while let Some(c) = chars.next() {
-                    match c {
-                        '"' => break,
-                        '\\' => word.extend(chars.next()),
-                        c => word.push(c),
-                    }
-                }
-            }
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    words
 }
 
 /// Issue 26: every example of the client commands' `--help` runs against

@@ -1,5 +1,6 @@
 //! Processes the tests start, stopped (killed by PID and reaped) when
-//! dropped, and `xmlrpc-kit demo` started as its users start it.
+//! dropped, `xmlrpc-kit demo` started as its users start it, and the
+//! words of a command line as a shell splits them.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -114,4 +115,52 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// A shell command line's words: blanks separate them; '…' and "…" quote
+/// (a backslash escapes `"` and `\` inside "…"), as the examples of the
+/// `--help` texts use them.
+///
+/// ```
+/// use xmlrpc_kit_test_support::process::shell_words;
+///
+/// assert_eq!(
+///     shell_words(r#"python3 -c "print('a b')" 'x y'"#),
+///     ["python3", "-c", "print('a b')", "x y"]
+/// );
+/// ```
+pub fn shell_words(line: &str) -> Vec<String> {
+    let (mut words, mut word, mut in_word) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' if !in_word => {}
+            ' ' => {
+                words.push(std::mem::take(&mut word));
+                in_word = false;
+            }
+            '\'' => {
+                in_word = true;
+                word.extend(chars.by_ref().take_while(|&c| c != '\''));
+            }
+            '"' => {
+                in_word = true;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => word.extend(chars.next()),
+                        c => word.push(c),
+                    }
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
 }
