@@ -8,7 +8,7 @@ use std::io::{IsTerminal as _, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 
 mod access_lines;
 mod args;
@@ -180,6 +180,24 @@ enum Command {
     /// Make several calls in one request (system.multicall).
     #[command(after_help = commands::multicall_after_help())]
     Multicall(MulticallArgs),
+    /// Print the completion script of a shell for every command and
+    /// option.
+    #[command(
+        after_help = "Examples:\n  xmlrpc-kit completions bash > ~/.local/share/bash-completion/completions/xmlrpc-kit\n  xmlrpc-kit completions zsh > ~/.zfunc/_xmlrpc-kit\n  xmlrpc-kit completions fish > ~/.config/fish/completions/xmlrpc-kit.fish"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff), made from the same definitions as
+    /// `--help`: the program's, or a command's (xmlrpc-kit-demo(1)…).
+    #[command(
+        after_help = "Examples:\n  xmlrpc-kit man > ~/.local/share/man/man1/xmlrpc-kit.1   # then: man xmlrpc-kit\n  xmlrpc-kit man demo > ~/.local/share/man/man1/xmlrpc-kit-demo.1   # one page a command, as xmlrpc-kit(1) lists them"
+    )]
+    Man {
+        /// The command whose page to print; without one, the program's.
+        command: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -192,6 +210,60 @@ fn main() -> ExitCode {
         Command::List(args) => one_shot(|out, err| commands::list(&args, out, err)),
         Command::Help(args) => one_shot(|out, err| commands::help(&args, out, err)),
         Command::Multicall(args) => one_shot(|out, err| commands::multicall(&args, out, err)),
+        Command::Completions { shell } => completion_script(shell),
+        Command::Man { command } => manual_page(command.as_deref()),
+    }
+}
+
+/// Prints the completion script of `shell`.
+fn completion_script(shell: clap_complete::Shell) -> ExitCode {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "xmlrpc-kit", &mut script);
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete 4.6 spells the state of a hyphenated program's
+        // subcommands two ways in bash, so no option after a command
+        // completes (clap-rs/clap#6421): the arms' spelling made the
+        // loop's.
+        script = String::from_utf8_lossy(&script)
+            .replace("xmlrpc__subcmd__kit__subcmd__", "xmlrpc__kit__subcmd__")
+            .into_bytes();
+    }
+    match std::io::stdout().lock().write_all(&script) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xmlrpc-kit completions: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints the manual page of `command` (`xmlrpc-kit-demo(1)` for `demo`),
+/// or of the program.
+fn manual_page(command: Option<&str>) -> ExitCode {
+    let program = Cli::command();
+    let page = match command {
+        None => program,
+        Some(name) => match program.find_subcommand(name) {
+            Some(sub) => sub
+                .clone()
+                .name(format!("xmlrpc-kit-{name}"))
+                .bin_name(format!("xmlrpc-kit {name}"))
+                .version(env!("CARGO_PKG_VERSION")),
+            None => {
+                eprintln!("xmlrpc-kit man: no command named '{name}'");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    match clap_mangen::Man::new(page).render(&mut std::io::stdout().lock()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`| head`) is not a failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xmlrpc-kit man: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -338,7 +338,15 @@ fn list_help_and_multicall() {
 
 #[test]
 fn every_subcommand_has_help_with_examples() {
-    for command in ["call", "list", "help", "multicall", "demo"] {
+    for command in [
+        "call",
+        "list",
+        "help",
+        "multicall",
+        "demo",
+        "completions",
+        "man",
+    ] {
         let (code, out, _) = xmlrpc(&[command, "--help"]);
         assert_eq!(code, 0, "{command}");
         assert!(out.contains("Examples:"), "{command}: {out}");

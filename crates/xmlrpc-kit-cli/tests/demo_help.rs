@@ -6,34 +6,16 @@
 //! started.
 
 use std::io::{BufRead as _, BufReader, Write as _};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use xmlrpc_kit_test_support::pki::pki;
-use xmlrpc_kit_test_support::process::{Running, TempDir, shell_words};
+use xmlrpc_kit_test_support::process::{Running, TempDir, help_examples, shell_words};
 use xmlrpc_kit_test_support::raw_http::exchange;
 
 const BIN: &str = env!("CARGO_BIN_EXE_xmlrpc-kit");
-
-/// The examples of `demo --help`, each without its comment.
-fn examples() -> Vec<String> {
-    let out = Command::new(BIN).args(["demo", "--help"]).output().unwrap();
-    assert!(out.status.success());
-    let help = String::from_utf8(out.stdout).unwrap();
-    let section = help
-        .split("Examples:\n")
-        .nth(1)
-        .expect("an Examples section");
-    section
-        .lines()
-        .take_while(|l| !l.is_empty())
-        .map(|l| match l.split_once("  #") {
-            Some((command, _comment)) => command.trim().to_owned(),
-            None => l.trim().to_owned(),
-        })
-        .collect()
-}
 
 /// A server an example started, and the addresses it said it serves on
 /// (`http://127.0.0.1:PORT`, `unix:///PATH`, `scgi://127.0.0.1:PORT`…).
@@ -100,7 +82,7 @@ fn pow(url: &str, env: &[(&str, &str)]) -> (i32, String) {
 
 #[test]
 fn every_example_in_the_demos_help_runs() {
-    let examples = examples();
+    let examples = help_examples(Path::new(BIN), "demo");
     assert_eq!(examples.len(), 6, "{examples:#?}");
     let dir = TempDir::new("demo-help");
     let socket = dir.join("demo.sock").display().to_string();

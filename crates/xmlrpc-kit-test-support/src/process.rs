@@ -164,3 +164,23 @@ pub fn shell_words(line: &str) -> Vec<String> {
     }
     words
 }
+
+/// The examples of `bin COMMAND --help` (the lines after `Examples:`, up
+/// to a blank one), each without its comment (what follows `  #`).
+pub fn help_examples(bin: &Path, command: &str) -> Vec<String> {
+    let out = Command::new(bin)
+        .args([command, "--help"])
+        .output()
+        .expect("run --help");
+    assert!(out.status.success(), "{command} --help failed");
+    let help = String::from_utf8(out.stdout).expect("UTF-8 help");
+    let section = help
+        .split("Examples:\n")
+        .nth(1)
+        .expect("an Examples section");
+    section
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.split("  #").next().unwrap_or_default().trim().to_owned())
+        .collect()
+}
