@@ -27,7 +27,7 @@ mod request;
 mod request_span;
 mod routing;
 
-pub use access_log::{AccessLog, Answered, RequestId};
+pub use access_log::{AccessLog, AccessSink, Answered, RequestId};
 pub use auth::Authenticator;
 pub use body::BodyPlan;
 pub use cgi::{CgiEnv, CgiHandler};

@@ -139,6 +139,19 @@ impl<T: Target> ServerBuilder<T> {
         self
     }
 
+    /// Hands each access event to `sink` instead of emitting it through
+    /// `tracing`, while [`log_requests`](Self::log_requests) is on: for a
+    /// writer of its own that needs none of tracing's machinery (see
+    /// [`AccessSink`](xmlrpc_kit_front::AccessSink)). Default: through
+    /// `tracing`.
+    pub fn access_sink(
+        mut self,
+        sink: impl Fn(&xmlrpc_kit_front::AccessLog<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.config.access_sink = Some(xmlrpc_kit_front::AccessSink::new(sink));
+        self
+    }
+
     /// Sets `SO_REUSEADDR` (Python's `allow_reuse_address`; default on).
     pub fn reuse_address(mut self, on: bool) -> Self {
         self.config.reuse_address = on;

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use xmlrpc_kit_front::{OnRequestSpan, TrustTraceContext, TrustedProxies};
+use xmlrpc_kit_front::{AccessSink, OnRequestSpan, TrustTraceContext, TrustedProxies};
 
 use crate::limits::HttpLimits;
 
@@ -27,6 +27,7 @@ use crate::limits::HttpLimits;
 /// assert_eq!(config.unready_after_shedding, std::time::Duration::from_secs(5));
 /// assert_eq!(config.trace_context, xmlrpc_kit::trace::TrustTraceContext::Always);
 /// assert!(config.on_request_span.is_none());
+/// assert!(config.access_sink.is_none());
 /// assert_eq!(config.limits, HttpLimits::default());
 /// ```
 #[derive(Debug, Clone)]
@@ -35,6 +36,10 @@ pub struct HttpConfig {
     /// Log one line per request through `tracing` (Python's `logRequests`).
     /// Default: on.
     pub log_requests: bool,
+    /// Where the access events go instead of through `tracing`, while
+    /// [`log_requests`](Self::log_requests) is on (see [`AccessSink`]).
+    /// Default: `None` (through `tracing`).
+    pub access_sink: Option<AccessSink>,
     /// Set `SO_REUSEADDR` before binding (Python's `allow_reuse_address`).
     /// Default: on.
     pub reuse_address: bool,
@@ -141,6 +146,7 @@ impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
             log_requests: true,
+            access_sink: None,
             reuse_address: true,
             reuse_port: false,
             #[cfg(feature = "gzip")]

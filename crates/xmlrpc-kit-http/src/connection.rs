@@ -83,7 +83,7 @@ fn refused_by_parser(shared: &Shared, peer: Option<SocketAddr>, error: &hyper::E
     shared.after_answer(status, None, 0, true);
     if shared.config.log_requests {
         xmlrpc_kit_front::AccessLog::of_head(peer.map(|p| p.ip()), "-", "-", "HTTP/1.1", status)
-            .emit();
+            .deliver(shared.config.access_sink.as_ref(), &tracing::Span::none());
     }
 }
 

@@ -288,7 +288,7 @@ pub(crate) async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
             ..AccessLog::of_answer(client, &method, &path, "SCGI", &answered)
                 .correlated(&correlation)
         };
-        span.in_scope(|| log.emit());
+        log.deliver(shared.config.access_sink.as_ref(), &span);
     }
 }
 

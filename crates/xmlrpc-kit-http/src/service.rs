@@ -187,7 +187,7 @@ impl RpcService {
                 ..AccessLog::of_head(client, method.as_str(), uri.path(), protocol, status)
                     .correlated(&correlation)
             };
-            span.in_scope(|| log.emit());
+            log.deliver(config.access_sink.as_ref(), &span);
         }
         drop(in_progress);
         answer

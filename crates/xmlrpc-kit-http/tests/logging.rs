@@ -95,6 +95,60 @@ fn one_line_per_request_when_on() {
     );
 }
 
+/// With an access sink, every front end's events go to it (the parser's
+/// refusals too), each line as `tracing` would show it, and none through
+/// `tracing`; other events still do.
+#[test]
+fn an_access_sink_gets_each_event_instead_of_tracing() {
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sunk = lines.clone();
+    let server = Server::builder(methods())
+        .access_sink(move |event| {
+            let mut line = String::new();
+            event.push_line(&mut line);
+            sunk.lock().unwrap().push(line);
+        })
+        .listen(["http://127.0.0.1:0", "scgi://127.0.0.1:0"])
+        .unwrap();
+    let addresses = server.addresses().unwrap();
+    let (
+        Address::Http { host, port, .. },
+        Address::ScgiTcp {
+            host: s_host,
+            port: s_port,
+        },
+    ) = (&addresses[0], &addresses[1])
+    else {
+        panic!("not an HTTP and an SCGI address: {addresses:?}")
+    };
+    let http: std::net::SocketAddr = format!("{host}:{port}").parse().unwrap();
+    let scgi = format!("{s_host}:{s_port}");
+    let log = log_while_serving(server, || {
+        exchange(http, &add_request("/RPC2"));
+        exchange(http, b"GET /a\x01b HTTP/1.1\r\nHost: t\r\n\r\n");
+        let request = scgi_request(
+            &[("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/RPC2")],
+            call_body("add", "").as_bytes(),
+        );
+        exchange_on(std::net::TcpStream::connect(&scgi).unwrap(), &request);
+    });
+    let lines = lines.lock().unwrap();
+    let shown: Vec<&str> = lines
+        .iter()
+        .map(|line| line.rsplit_once(' ').unwrap().0)
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            r#"127.0.0.1 "POST /RPC2 HTTP/1.1" 200 131 add"#,
+            r#"127.0.0.1 "- - HTTP/1.1" 400 - -"#,
+            r#"127.0.0.1 "POST /RPC2 SCGI" 200 303 add fault=-32602"#,
+        ],
+        "{lines:?}"
+    );
+    assert!(!log.contains("xmlrpc_kit::access"), "{log}");
+}
+
 #[test]
 fn nothing_when_off() {
     assert_eq!(log_of(false, &[add_request("/RPC2")]), "");

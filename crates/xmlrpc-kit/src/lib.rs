@@ -278,7 +278,7 @@ pub use xmlrpc_kit_front::{Authenticator, CgiEnv, CgiHandler};
 #[cfg(feature = "server")]
 pub mod front {
     pub use xmlrpc_kit_front::{
-        AccessLog, Admitted, Answered, BodyPlan, Call, Correlation, Endpoint, Field,
+        AccessLog, AccessSink, Admitted, Answered, BodyPlan, Call, Correlation, Endpoint, Field,
         ForwardedHeader, IgnoredHeader, InvalidForwardedHeader, InvalidNetwork, Page, RateKey,
         RateLimit, Readiness, Rejection, RequestHead, RequestId, Routes, Site, TrustedProxies,
         admit, cgi_head, cgi_refusal, check_host, check_streamed, content_length, declared_length,
