@@ -50,15 +50,24 @@ impl Batch<'_, Client> {
     ///
     /// The outer `Result` fails when the request as a whole fails (the
     /// transport, or a server without `system.multicall`: a fault).
+    ///
+    /// With a [`RetryPolicy`](crate::RetryPolicy), the request counts as
+    /// idempotent when every queued call's method is (or
+    /// `system.multicall` is marked so); the faults among the results are
+    /// answers and are not retried.
     pub async fn send(self) -> Result<Vec<Result<Value, Fault>>, Error> {
         if self.calls.is_empty() {
             return Ok(Vec::new());
         }
         let expected = self.calls.len();
-        let value = self
-            .client
-            .call_value(names::MULTICALL, multicall::request(self.calls))
-            .await?;
+        let client = self.client;
+        let idempotent = client.is_idempotent(names::MULTICALL)
+            || self.calls.iter().all(|call| {
+                matches!(call, Value::Struct(s)
+                    if matches!(s.get("methodName"), Some(Value::String(m)) if client.is_idempotent(m)))
+            });
+        let body = client.encode_call(names::MULTICALL, multicall::request(self.calls))?;
+        let value = client.call_encoded(body, idempotent).await?;
         Ok(multicall::read_results(value, expected)?)
     }
 }

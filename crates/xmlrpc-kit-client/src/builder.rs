@@ -12,6 +12,7 @@ use xmlrpc_kit_codec::{EncodeOptions, OutputEncoding};
 use xmlrpc_kit_transport::TraceContext;
 
 use crate::limits::ResponseLimits;
+use crate::retry::RetryPolicy;
 
 /// Configures a [`Client`](crate::Client) (or a [`blocking::Client`](crate::blocking::Client))
 /// before it is built. Every setting has a default:
@@ -26,6 +27,7 @@ use crate::limits::ResponseLimits;
 /// | [`accept_gzip`](Self::accept_gzip) responses | on | on |
 /// | [`limits`](Self::limits) on responses: body 20 MiB as sent and inflated, the document limits | [`ResponseLimits::default()`] (the server's) | none |
 /// | [`pool_idle_timeout`](Self::pool_idle_timeout) | 90 s | one connection, kept |
+/// | [`retry`](Self::retry) of failed calls | none: each call sent once (but see [`Client`](crate::Client) on closed kept-alive connections) | none |
 /// | [`trace_context`](Self::trace_context) sent (`traceparent`, `tracestate`) | the request being answered's, as a child ([`TraceContext::current`]) | none |
 ///
 /// ```no_run
@@ -55,6 +57,7 @@ pub struct ClientBuilder {
     pub(crate) client_identity: Option<(Vec<u8>, Vec<u8>)>,
     pub(crate) inspector: Option<Inspector>,
     pub(crate) trace_source: Option<TraceSource>,
+    pub(crate) retry: Option<RetryPolicy>,
     pub(crate) settings: Settings,
 }
 
@@ -129,6 +132,7 @@ impl ClientBuilder {
             client_identity: None,
             inspector: None,
             trace_source: None,
+            retry: None,
             settings: Settings {
                 timeout: None,
                 connect_timeout: Some(Duration::from_secs(10)),
@@ -150,6 +154,32 @@ impl ClientBuilder {
     /// The most time connecting (TCP, then TLS) may take.
     pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.settings.connect_timeout = timeout.into();
+        self
+    }
+
+    /// Sends failed calls again as `policy` says: which failures (for
+    /// which methods), how long to wait, and when to give up. By default
+    /// each call is sent once. See [`RetryPolicy`], and why calls of
+    /// methods not marked idempotent are retried only when they cannot
+    /// have reached the server.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use xmlrpc_kit::Client;
+    /// use xmlrpc_kit::client::RetryPolicy;
+    ///
+    /// let client = Client::builder("http://127.0.0.1:9001/RPC2")
+    ///     .retry(
+    ///         RetryPolicy::new()
+    ///             .max_attempts(4)
+    ///             .deadline(Duration::from_secs(10))
+    ///             .idempotent_if(|method| method.starts_with("supervisor.get")),
+    ///     )
+    ///     .build()?;
+    /// # Ok::<(), xmlrpc_kit::client::Error>(())
+    /// ```
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 

@@ -13,6 +13,7 @@ use crate::builder::{ClientBuilder, Direction, Inspector};
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::limits::ResponseLimits;
+use crate::retry::RetryPolicy;
 use crate::transport::{Transport, TransportSettings};
 
 /// An XML-RPC client for one server URL (Python's `ServerProxy`), async.
@@ -24,7 +25,9 @@ use crate::transport::{Transport, TransportSettings};
 /// call whose connection the server closes (or resets) before any of the
 /// answer came, as servers that drop a kept-alive connection without
 /// saying `Connection: close` do, is sent once more on a new connection;
-/// any other failure is returned as it is.
+/// any other failure is returned as it is, unless the builder was given a
+/// [`RetryPolicy`] (see there for which failures it retries and why only
+/// for idempotent methods).
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), xmlrpc_kit::client::Error> {
@@ -48,6 +51,7 @@ struct Inner {
     limits: ResponseLimits,
     url: String,
     inspector: Option<Inspector>,
+    retry: Option<RetryPolicy>,
 }
 
 impl Client {
@@ -90,8 +94,39 @@ impl Client {
     /// Calls `method` with `params` and returns the result as a [`Value`].
     pub async fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, Error> {
         let body = self.encode_call(method, params)?;
-        let response = self.send_raw(body).await?;
-        self.decode_response(&response)
+        let idempotent = self.is_idempotent(method);
+        self.call_encoded(body, idempotent).await
+    }
+
+    /// Whether the retry policy, if any, counts `method` as idempotent.
+    pub(crate) fn is_idempotent(&self, method: &str) -> bool {
+        self.inner
+            .retry
+            .as_ref()
+            .is_some_and(|policy| policy.is_idempotent(method))
+    }
+
+    /// Sends an encoded call and reads its answer, as the retry policy
+    /// says for a call that is `idempotent` or not.
+    pub(crate) async fn call_encoded(
+        &self,
+        body: Vec<u8>,
+        idempotent: bool,
+    ) -> Result<Value, Error> {
+        let Some(policy) = &self.inner.retry else {
+            let response = self.post(body).await?;
+            return self.decode_response(&response);
+        };
+        policy
+            .run(
+                &self.inner.transport.endpoint.target,
+                idempotent,
+                || async {
+                    let response = self.post(body.clone()).await?;
+                    self.decode_response(&response)
+                },
+            )
+            .await
     }
 
     /// Writes the request document for a call, with this client's
@@ -106,7 +141,26 @@ impl Client {
     /// Posts a request document as it is and returns the response body
     /// (inflated if it was gzipped). The building block under
     /// [`call`](Self::call), for tools that show the exact XML.
+    ///
+    /// Its method is not known, so a [`RetryPolicy`] retries only the
+    /// failures that prove the request was not sent (connecting), and no
+    /// fault (the body is not read).
     pub async fn send_raw(&self, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+        match &self.inner.retry {
+            None => self.post(body).await,
+            Some(policy) => {
+                policy
+                    .run(&self.inner.transport.endpoint.target, false, || {
+                        self.post(body.clone())
+                    })
+                    .await
+            }
+        }
+    }
+
+    /// One attempt: posts `body`, showing it and the answer to the
+    /// inspector.
+    async fn post(&self, body: Vec<u8>) -> Result<Vec<u8>, Error> {
         let Some(Inspector(inspect)) = &self.inner.inspector else {
             return self.inner.transport.post(body).await;
         };
@@ -197,6 +251,7 @@ impl ClientBuilder {
                 limits: self.limits,
                 url: crate::endpoint::redact(self.url.trim()),
                 inspector: self.inspector,
+                retry: self.retry,
             }),
         })
     }

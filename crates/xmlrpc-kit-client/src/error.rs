@@ -114,12 +114,18 @@ impl StdError for InvalidUrl {}
 /// The HTTP exchange failed. Opaque, as hyper's errors are: ask it with
 /// [`is_connect`](Self::is_connect), [`is_timeout`](Self::is_timeout),
 /// [`status`](Self::status) and [`is_too_large`](Self::is_too_large); its
-/// message names the server and what went wrong.
+/// message names the server and what went wrong. With a
+/// [`RetryPolicy`](crate::RetryPolicy), it is the last attempt's failure
+/// and says how many [`attempts`](Self::attempts) were made.
 pub struct TransportError {
     kind: Kind,
     /// `host:port` of the server.
     target: String,
     source: Option<BoxError>,
+    /// What the server's `Retry-After` asked for, with a status.
+    retry_after: Option<Duration>,
+    /// How many times the call was sent (the retry policy's attempts).
+    attempts: u32,
 }
 
 #[derive(Debug)]
@@ -133,6 +139,11 @@ enum Kind {
     },
     TooLarge(usize),
     Body(String),
+    /// The connection closed (or was reset) before any of the answer came.
+    Closed,
+    /// The retry policy's deadline for the whole call passed (the source
+    /// is the last attempt's failure, if one failed before).
+    Deadline(Duration),
     Other,
 }
 
@@ -175,11 +186,44 @@ impl TransportError {
         Self::new(Kind::Other, target, Some(source))
     }
 
+    /// The connection closed before any of the answer came: the server
+    /// may or may not have run the call.
+    pub(crate) fn closed(target: &str, source: BoxError) -> Self {
+        Self::new(Kind::Closed, target, Some(source))
+    }
+
+    /// The whole call's deadline passed after `attempts` attempts;
+    /// `last` is the failure of the last attempt that ended before it.
+    pub(crate) fn deadline(
+        target: &str,
+        deadline: Duration,
+        attempts: u32,
+        last: Option<Error>,
+    ) -> Self {
+        let source = last.map(|e| Box::new(e) as BoxError);
+        let mut e = Self::new(Kind::Deadline(deadline), target, source);
+        e.attempts = attempts;
+        e
+    }
+
+    /// Records the `Retry-After` the server sent with its status.
+    pub(crate) fn with_retry_after(mut self, after: Option<Duration>) -> Self {
+        self.retry_after = after;
+        self
+    }
+
+    /// Records how many attempts the call took.
+    pub(crate) fn set_attempts(&mut self, attempts: u32) {
+        self.attempts = attempts;
+    }
+
     fn new(kind: Kind, target: &str, source: Option<BoxError>) -> Self {
         TransportError {
             kind,
             target: target.to_owned(),
             source,
+            retry_after: None,
+            attempts: 1,
         }
     }
 
@@ -190,10 +234,12 @@ impl TransportError {
     }
 
     /// A timeout passed: the call's [`timeout`](crate::ClientBuilder::timeout),
-    /// or the [`connect_timeout`](crate::ClientBuilder::connect_timeout).
+    /// the [`connect_timeout`](crate::ClientBuilder::connect_timeout), or
+    /// the [`RetryPolicy::deadline`](crate::RetryPolicy::deadline) for the
+    /// whole call (its message says which).
     pub fn is_timeout(&self) -> bool {
         match self.kind {
-            Kind::Timeout(_) => true,
+            Kind::Timeout(_) | Kind::Deadline(_) => true,
             Kind::Connect => self.io_kind() == Some(std::io::ErrorKind::TimedOut),
             _ => false,
         }
@@ -212,6 +258,36 @@ impl TransportError {
     /// (as sent, or once inflated).
     pub fn is_too_large(&self) -> bool {
         matches!(self.kind, Kind::TooLarge(_))
+    }
+
+    /// The connection closed (or was reset) before any of the answer
+    /// came, even on a new connection: the server may have run the call.
+    pub fn is_closed_before_answer(&self) -> bool {
+        matches!(self.kind, Kind::Closed)
+    }
+
+    /// What the server's `Retry-After` header asked for (seconds, or an
+    /// HTTP date from now), when it sent one with its
+    /// [`status`](Self::status).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// How many times the call was sent: 1, or more when a
+    /// [`RetryPolicy`](crate::RetryPolicy) retried it (this is the last
+    /// attempt's failure). The single resend on a new connection when a
+    /// kept-alive one was closed (see [`Client`](crate::Client)) is part
+    /// of one attempt.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The I/O error kind of a failure to connect, if there is one.
+    pub(crate) fn connect_io_kind(&self) -> Option<std::io::ErrorKind> {
+        match self.kind {
+            Kind::Connect => self.io_kind(),
+            _ => None,
+        }
     }
 
     /// The innermost I/O error kind among the sources, if any.
@@ -246,6 +322,8 @@ impl fmt::Debug for TransportError {
             .field("kind", &self.kind)
             .field("target", &self.target)
             .field("source", &self.source)
+            .field("retry_after", &self.retry_after)
+            .field("attempts", &self.attempts)
             .finish()
     }
 }
@@ -277,8 +355,29 @@ impl fmt::Display for TransportError {
             ),
             Kind::Body(what) if cause.is_empty() => write!(f, "{what} (from {target})"),
             Kind::Body(what) => write!(f, "{what} (from {target}): {cause}"),
-            Kind::Other => write!(f, "the HTTP exchange with {target} failed: {cause}"),
+            Kind::Closed | Kind::Other => {
+                write!(f, "the HTTP exchange with {target} failed: {cause}")
+            }
+            Kind::Deadline(deadline) => {
+                let attempts = self.attempts;
+                let plural = if attempts == 1 { "" } else { "s" };
+                write!(
+                    f,
+                    "no answer from {target} within the call's deadline of {} \
+                     ({attempts} attempt{plural}",
+                    seconds(*deadline)
+                )?;
+                // The last failure's own message, not its innermost cause.
+                match &self.source {
+                    Some(last) => write!(f, "; the last failed: {last})"),
+                    None => f.write_str(")"),
+                }
+            }
+        }?;
+        if self.attempts > 1 && !matches!(self.kind, Kind::Deadline(_)) {
+            write!(f, " (after {} attempts)", self.attempts)?;
         }
+        Ok(())
     }
 }
 

@@ -31,6 +31,12 @@
 //!   headers; `https` through rustls, trusting the system's certificates
 //!   as Python does, or Mozilla's bundled roots ([`TrustedRoots`]; the
 //!   `tls` feature).
+//! - **Retries** ([`RetryPolicy`], off by default): a call that could not
+//!   connect, a 429/502/503/504 or a connection closed before the answer
+//!   (idempotent methods only: XML-RPC calls in general are not), or a
+//!   fault such as a rate limit, sent again after an exponential backoff
+//!   with jitter or the server's `Retry-After`, within a deadline for the
+//!   whole call.
 //! - **Limits** on what a server sends back ([`ResponseLimits`]): 20 MiB of
 //!   body (checked on `Content-Length`, while reading and while inflating)
 //!   and the document limits, the same defaults as the server's.
@@ -44,6 +50,7 @@ mod cookies;
 mod endpoint;
 mod error;
 mod limits;
+mod retry;
 mod scgi;
 mod transport;
 
@@ -55,4 +62,5 @@ pub use builder::{ClientBuilder, Direction, TrustedRoots};
 pub use client::Client;
 pub use error::{Error, InvalidUrl, TransportError};
 pub use limits::ResponseLimits;
+pub use retry::RetryPolicy;
 pub use scgi::scgi_head;

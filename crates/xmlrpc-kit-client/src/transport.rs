@@ -367,6 +367,8 @@ impl Transport {
         let response = response.map_err(|e| {
             if e.is_connect() {
                 TransportError::connect(target, Box::new(e))
+            } else if closed_before_answering(&e) {
+                TransportError::closed(target, Box::new(e))
             } else {
                 TransportError::other(target, Box::new(e))
             }
@@ -377,6 +379,11 @@ impl Transport {
         let status = response.status();
         let limit = self.limits.max_body_bytes;
         if status != StatusCode::OK {
+            let retry_after = response
+                .headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| crate::retry::parse_retry_after(v, std::time::SystemTime::now()));
             // A little of the body says why (our server and Python's write a line).
             let snippet = Limited::new(response.into_body(), 4096)
                 .collect()
@@ -389,6 +396,7 @@ impl Transport {
                 status.canonical_reason().unwrap_or(""),
                 &snippet,
             )
+            .with_retry_after(retry_after)
             .into());
         }
         let length = response

@@ -321,8 +321,8 @@ pub use xmlrpc_kit_client::Client;
 #[cfg(feature = "client")]
 pub mod client {
     pub use xmlrpc_kit_client::{
-        Batch, ClientBuilder, Direction, Error, InvalidUrl, ResponseLimits, TransportError,
-        TrustedRoots,
+        Batch, ClientBuilder, Direction, Error, InvalidUrl, ResponseLimits, RetryPolicy,
+        TransportError, TrustedRoots,
     };
 }
 
