@@ -29,7 +29,17 @@ A prefix sets the type when the guess is wrong (xmlrpc-c's forms, plus dt/ and b
   h/cafe01         base64 of the bytes in hex (xmlrpc-c's form)
   b64/yv4B         base64 of the bytes in base64
   dt/20260125T09:30:00
-                   dateTime.iso8601 (also 2026-01-25T09:30:00, with Z or an offset)";
+                   dateTime.iso8601 (also 2026-01-25T09:30:00, with Z or an offset)
+
+Inside JSON, an object whose one member's name starts with $ is a typed
+value; --json prints these forms, so its output can be sent back as it is:
+  {\"$dateTime\": \"20260125T09:30:00\"}   dateTime.iso8601 (either form above)
+  {\"$base64\": \"aGVsbG8=\"}              base64
+  {\"$i8\": 42}                          i8 (a bare number is an int if it fits 32 bits)
+  {\"$nil\": null}                       nil (as null is)
+  {\"$struct\": {\"$i8\": \"x\"}}           a struct whose members are taken as named:
+                                       for a one-member struct whose name starts with $
+A struct with several members is a struct, whatever their names.";
 
 /// An argument that cannot become a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,21 +219,92 @@ pub(crate) fn from_json(json: serde_json::Value) -> Result<Value, String> {
         serde_json::Value::Array(items) => {
             Value::Array(items.into_iter().map(from_json).collect::<Result<_, _>>()?)
         }
-        serde_json::Value::Object(members) => Value::Struct(
-            members
-                .into_iter()
-                .map(|(k, v)| from_json(v).map(|v| (k, v)))
-                .collect::<Result<Struct, _>>()?,
+        // `{"$dateTime": "…"}` and the rest: one member, named with a `$`.
+        serde_json::Value::Object(members)
+            if members.len() == 1 && members.keys().all(|name| name.starts_with('$')) =>
+        {
+            let (name, value) = members.into_iter().next().ok_or_else(String::new)?;
+            typed(&name, value)?
+        }
+        serde_json::Value::Object(members) => from_json_members(members)?,
+    })
+}
+
+/// An object's members as a struct's, in their order.
+fn from_json_members(members: serde_json::Map<String, serde_json::Value>) -> Result<Value, String> {
+    Ok(Value::Struct(
+        members
+            .into_iter()
+            .map(|(k, v)| from_json(v).map(|v| (k, v)))
+            .collect::<Result<Struct, _>>()?,
+    ))
+}
+
+/// The names of the typed values inside JSON, as [`typed`] reads them and
+/// `output::to_json` writes them.
+pub(crate) const TYPED_DATETIME: &str = "$dateTime";
+/// See [`TYPED_DATETIME`].
+pub(crate) const TYPED_BASE64: &str = "$base64";
+/// See [`TYPED_DATETIME`].
+pub(crate) const TYPED_I8: &str = "$i8";
+/// See [`TYPED_DATETIME`].
+pub(crate) const TYPED_NIL: &str = "$nil";
+/// See [`TYPED_DATETIME`].
+pub(crate) const TYPED_STRUCT: &str = "$struct";
+
+/// A typed value, `{"$dateTime": "…"}` and the rest: `name` is the one
+/// member's name, `value` its value.
+fn typed(name: &str, value: serde_json::Value) -> Result<Value, String> {
+    use serde_json::Value as J;
+    Ok(match (name, value) {
+        (TYPED_DATETIME, J::String(text)) => {
+            Value::DateTime(text.parse::<DateTime>().map_err(|e| {
+                format!("{{\"$dateTime\": {text:?}}} is not a date-time such as \"20260125T09:30:00\": {e}")
+            })?)
+        }
+        (TYPED_DATETIME, _) => {
+            return Err("$dateTime takes a string, such as {\"$dateTime\": \"20260125T09:30:00\"}".into());
+        }
+        (TYPED_BASE64, J::String(text)) => Value::Base64(
+            base64::engine::general_purpose::STANDARD
+                .decode(text.trim())
+                .map_err(|e| format!("{{\"$base64\": …}} is not base64 text: {e}"))?,
         ),
+        (TYPED_BASE64, _) => {
+            return Err("$base64 takes a string of base64, such as {\"$base64\": \"aGVsbG8=\"}".into());
+        }
+        (TYPED_I8, J::Number(n)) if n.is_i64() => Value::I8(n.as_i64().unwrap_or_default()),
+        (TYPED_I8, J::String(text)) if text.trim().parse::<i64>().is_ok() => {
+            Value::I8(text.trim().parse().unwrap_or_default())
+        }
+        (TYPED_I8, _) => {
+            return Err("$i8 takes a 64-bit integer, such as {\"$i8\": 42}".into());
+        }
+        (TYPED_NIL, J::Null) => Value::Nil,
+        (TYPED_NIL, _) => return Err("$nil takes null: {\"$nil\": null}".into()),
+        (TYPED_STRUCT, J::Object(members)) => from_json_members(members)?,
+        (TYPED_STRUCT, _) => {
+            return Err("$struct takes an object, such as {\"$struct\": {\"$i8\": \"x\"}}".into());
+        }
+        (other, _) => {
+            return Err(format!(
+                "{{{other:?}: …}} is no typed value (they are $dateTime, $base64, $i8, $nil and $struct); \
+                 for a struct whose one member is named {other:?}, write {{\"$struct\": {{{other:?}: …}}}}"
+            ));
+        }
     })
 }
 
 /// One call of a multicall: `name(arg, arg, …)` or a bare `name`.
 ///
 /// Arguments are separated by commas outside brackets, braces and quotes,
-/// and read as [`parse_arg`] reads them; a quoted JSON string (`"a, b"`) is
-/// a string.
-pub(crate) fn parse_call(spec: &str) -> Result<(String, Vec<Value>), ArgError> {
+/// and read by `arg` (as [`parse_arg`] reads them, or
+/// `Inputs::value`, which reads `@FILE` first); a quoted JSON string
+/// (`"a, b"`) is a string.
+pub(crate) fn parse_call(
+    spec: &str,
+    arg: &mut dyn FnMut(&str) -> Result<Value, ArgError>,
+) -> Result<(String, Vec<Value>), ArgError> {
     let spec_trimmed = spec.trim();
     let Some(open) = spec_trimmed.find('(') else {
         if spec_trimmed.is_empty() || spec_trimmed.contains(char::is_whitespace) {
@@ -253,7 +334,7 @@ pub(crate) fn parse_call(spec: &str) -> Result<(String, Vec<Value>), ArgError> {
                     .map(Value::String)
                     .map_err(|e| error(spec, format!("{piece} is not a JSON string: {e}")))?
             } else {
-                parse_arg(piece).map_err(|e| error(spec, e.to_string()))?
+                arg(piece).map_err(|e| error(spec, e.to_string()))?
             };
             params.push(value);
         }
@@ -320,11 +401,11 @@ mod tests {
     #[test]
     fn documented_example_2() {
         assert_eq!(
-            parse_call("pow(2, 3)").unwrap(),
+            parse_call("pow(2, 3)", &mut parse_arg).unwrap(),
             ("pow".to_owned(), vec![Value::Int(2), Value::Int(3)])
         );
         assert_eq!(
-            parse_call("system.listMethods").unwrap(),
+            parse_call("system.listMethods", &mut parse_arg).unwrap(),
             ("system.listMethods".to_owned(), vec![])
         );
     }
@@ -382,6 +463,38 @@ mod tests {
                 Value::Array(vec![Value::I8(9_000_000_000)])
             )]))
         );
+    }
+
+    #[test]
+    fn typed_values_inside_json() {
+        let when: DateTime = "20260125T09:30:00".parse().unwrap();
+        let one =
+            |name: &str, value: Value| Value::Struct(Struct::from_iter([(name.to_owned(), value)]));
+        #[rustfmt::skip]
+        let cases: &[(&str, Value)] = &[
+            (r#"{"$dateTime": "20260125T09:30:00"}"#, Value::DateTime(when)),
+            (r#"{"$base64": "aGkh"}"#, Value::Base64(b"hi!".to_vec())),
+            (r#"{"$i8": 1}"#, Value::I8(1)),
+            (r#"{"$i8": "-1"}"#, Value::I8(-1)),
+            (r#"{"$nil": null}"#, Value::Nil),
+            (r#"[{"$i8": 1}, {"a": {"$nil": null}}]"#, Value::Array(vec![Value::I8(1), one("a", Value::Nil)])),
+            (r#"{"$struct": {"$i8": {"$i8": 2}}}"#, one("$i8", Value::I8(2))),
+            (r#"{"$struct": {}}"#, Value::Struct(Struct::new())),
+            (r#"{"$i8": 1, "b": 2}"#, Value::Struct(Struct::from_iter([("$i8".to_owned(), Value::Int(1)), ("b".to_owned(), Value::Int(2))]))),
+            (r#"{"i8": 1}"#, one("i8", Value::Int(1))),
+        ];
+        for (arg, want) in cases {
+            assert_eq!(parse_arg(arg).as_ref(), Ok(want), "{arg}");
+        }
+        for bad in [
+            r#"{"$dateTime": "soon"}"#,
+            r#"{"$base64": "!"}"#,
+            r#"{"$i8": 18446744073709551615}"#,
+            r#"{"$struct": []}"#,
+            r#"{"$": 1}"#,
+        ] {
+            assert!(parse_arg(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
@@ -469,7 +582,7 @@ mod tests {
         ];
         for (spec, name, params) in cases {
             assert_eq!(
-                parse_call(spec),
+                parse_call(spec, &mut parse_arg),
                 Ok(((*name).to_owned(), params.clone())),
                 "{spec:?}"
             );
@@ -485,7 +598,11 @@ mod tests {
             ("pow 2 3", "write a call as name(arg, …), e.g. 'pow(2, 3)'"),
         ];
         for (spec, reason) in bad {
-            assert_eq!(parse_call(spec).unwrap_err().reason, *reason, "{spec:?}");
+            assert_eq!(
+                parse_call(spec, &mut parse_arg).unwrap_err().reason,
+                *reason,
+                "{spec:?}"
+            );
         }
     }
 }

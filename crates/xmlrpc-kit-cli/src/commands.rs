@@ -4,17 +4,18 @@
 //! Exit codes: 0 success, 1 a fault (its code and string on stderr),
 //! 2 a usage error, 3 a transport error (or a response that is not XML-RPC).
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal as _, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use xmlrpc_kit::client::{Direction, Error};
 use xmlrpc_kit::untrusted_text::Escaped;
 use xmlrpc_kit::{Fault, OutputEncoding, Value, blocking};
 
-use crate::args::{ArgError, parse_arg, parse_call};
-use crate::output::{fault_json, human, human_line, json_text, signature, to_json};
+use crate::args::{ArgError, parse_call};
+use crate::input::Inputs;
+use crate::output::{fault_json, human, human_line, json_pretty, json_text, signature, to_json};
 
 /// Exit code: the call succeeded.
 pub(crate) const EXIT_SUCCESS: u8 = 0;
@@ -25,20 +26,53 @@ pub(crate) const EXIT_USAGE: u8 = 2;
 /// Exit code: the server could not be reached, or did not answer XML-RPC.
 pub(crate) const EXIT_TRANSPORT: u8 = 3;
 
+/// The variable `--user`'s password is taken from.
+pub(crate) const PASSWORD_ENV: &str = "XMLRPC_PASSWORD";
+
+/// `xmlrpc-kit call`'s usage line (the URL may be left out: `--url`).
+pub(crate) const CALL_USAGE: &str = "xmlrpc-kit call [OPTIONS] [URL] METHOD [ARGS]...";
+/// `xmlrpc-kit list`'s usage line.
+pub(crate) const LIST_USAGE: &str = "xmlrpc-kit list [OPTIONS] [URL]";
+/// `xmlrpc-kit help`'s usage line.
+pub(crate) const HELP_USAGE: &str = "xmlrpc-kit help [OPTIONS] [URL] METHOD";
+/// `xmlrpc-kit multicall`'s usage line.
+pub(crate) const MULTICALL_USAGE: &str = "xmlrpc-kit multicall [OPTIONS] [URL] CALL...";
+
 /// What every client subcommand accepts besides its own arguments.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct ClientOptions {
+    /// The server's URL, for a command line that gives none: the URL
+    /// argument is then left out (one given still wins).
+    #[arg(long, env = "XMLRPC_URL", value_name = "URL")]
+    pub(crate) url: Option<String>,
+    /// Log in with HTTP basic authentication as NAME, the password taken
+    /// from XMLRPC_PASSWORD or else asked for on the terminal (not echoed;
+    /// standard input must be the terminal). Never printed, and kept out
+    /// of the URL, shell history and `ps`.
+    #[arg(long, env = "XMLRPC_USER", value_name = "NAME")]
+    pub(crate) user: Option<String>,
     /// Give up after this many seconds (connecting included); 0 waits forever.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    #[arg(
+        long,
+        env = "XMLRPC_TIMEOUT",
+        value_name = "SECONDS",
+        default_value_t = 30.0
+    )]
     pub(crate) timeout: f64,
-    /// Print results as JSON, for scripts (a fault as {"faultCode", "faultString"});
-    /// control and bidi characters in strings as \uXXXX escapes.
+    /// Print results as JSON, for scripts (a fault as {"faultCode", "faultString"}),
+    /// indented on a terminal and one line when piped; control and bidi
+    /// characters in strings as \uXXXX escapes.
     #[arg(long, conflicts_with = "xml")]
     pub(crate) json: bool,
     /// Print the exact XML of each request and response instead of the result
-    /// (as sent: nothing escaped).
+    /// (as sent: nothing escaped; indented on a terminal, as sent when piped).
     #[arg(long)]
     pub(crate) xml: bool,
+    /// Tell on stderr what goes over the wire: the URL (its password
+    /// hidden), the headers the command adds, the request's size, and the
+    /// response's status, size and time.
+    #[arg(short, long)]
+    pub(crate) verbose: bool,
     /// Send a header with each request, as 'Name: value' (repeatable).
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub(crate) headers: Vec<String>,
@@ -55,14 +89,18 @@ pub(crate) struct ClientOptions {
     pub(crate) cacert: Option<PathBuf>,
 }
 
-/// `xmlrpc-kit call URL METHOD [ARG]...`
+/// `xmlrpc-kit call [URL] METHOD [ARG]...`
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct CallArgs {
-    /// The server's URL; http:// is assumed when no scheme is given, /RPC2 when no path.
-    pub(crate) url: String,
+    /// The server's URL (left out with --url or XMLRPC_URL); http:// is
+    /// assumed when no scheme is given, /RPC2 when no path.
+    #[arg(value_name = "URL", allow_negative_numbers = true)]
+    pub(crate) target: String,
     /// The method to call (dots allowed: system.listMethods).
-    pub(crate) method: String,
-    /// The arguments (see below for how they are typed).
+    #[arg(allow_negative_numbers = true)]
+    pub(crate) method: Option<String>,
+    /// The arguments (see below for how they are typed, and read from
+    /// files or standard input).
     #[arg(allow_negative_numbers = true)]
     pub(crate) args: Vec<String>,
     #[command(flatten)]
@@ -70,65 +108,131 @@ pub(crate) struct CallArgs {
     pub(crate) options: ClientOptions,
 }
 
-/// `xmlrpc-kit list URL`
+/// `xmlrpc-kit list [URL]`
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct ListArgs {
-    /// The server's URL.
-    pub(crate) url: String,
+    /// The server's URL (left out with --url or XMLRPC_URL).
+    #[arg(value_name = "URL")]
+    pub(crate) target: Option<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub(crate) options: ClientOptions,
 }
 
-/// `xmlrpc-kit help URL METHOD`
+/// `xmlrpc-kit help [URL] METHOD`
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct HelpArgs {
-    /// The server's URL.
-    pub(crate) url: String,
+    /// The server's URL (left out with --url or XMLRPC_URL).
+    #[arg(value_name = "URL")]
+    pub(crate) target: String,
     /// The method to describe.
-    pub(crate) method: String,
+    pub(crate) method: Option<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub(crate) options: ClientOptions,
 }
 
-/// `xmlrpc-kit multicall URL CALL...`
+/// `xmlrpc-kit multicall [URL] CALL...`
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct MulticallArgs {
-    /// The server's URL.
-    pub(crate) url: String,
-    /// The calls, each as 'name(arg, arg, ...)' (quote them for the shell).
-    #[arg(required = true, value_name = "CALL")]
+    /// The server's URL (left out with --url or XMLRPC_URL).
+    #[arg(value_name = "URL")]
+    pub(crate) target: String,
+    /// The calls, each as 'name(arg, arg, ...)' (quote them for the shell),
+    /// or - or @FILE to read one from standard input or a file.
+    #[arg(value_name = "CALL")]
     pub(crate) calls: Vec<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub(crate) options: ClientOptions,
 }
 
-/// Documents seen by the client's inspector, printed with `--xml`.
-type Documents = Arc<Mutex<Vec<(Direction, Vec<u8>)>>>;
+/// The URL, and the words after it, of a command line that may leave the
+/// URL out (`--url`, `XMLRPC_URL`): without one of those, the first word
+/// is the URL; with one, the first word is the URL only if it looks like
+/// one ([`looks_like_url`]), else every word is a method's or a call's.
+fn url_and_words(words: Vec<String>, known: Option<&str>) -> (Option<String>, Vec<String>) {
+    let first_is_url = words.first().is_some_and(|word| looks_like_url(word));
+    match known {
+        Some(url) if !first_is_url => (Some(url.to_owned()), words),
+        _ => {
+            let mut words = words.into_iter();
+            (words.next(), words.collect())
+        }
+    }
+}
+
+/// `scheme://…` or `HOST:PORT[/PATH]`: what no method name or call looks
+/// like.
+fn looks_like_url(word: &str) -> bool {
+    if word.contains("://") {
+        return true;
+    }
+    let authority = word.split('/').next().unwrap_or_default();
+    authority.rsplit_once(':').is_some_and(|(host, port)| {
+        !host.is_empty()
+            && !host.contains(['(', ' ', '"'])
+            && !port.is_empty()
+            && port.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// Documents seen by the client's inspector: which, its size, when, and
+/// (for `--xml`) its bytes.
+type Documents = Arc<Mutex<Vec<Seen>>>;
+
+/// One document the inspector saw.
+#[derive(Debug)]
+struct Seen {
+    direction: Direction,
+    len: usize,
+    at: Instant,
+    body: Option<Vec<u8>>,
+}
 
 /// A client subcommand's run: the client, how to print, and where.
 struct Session<'a> {
     client: blocking::Client,
     options: &'a ClientOptions,
     documents: Documents,
+    /// With `--verbose`: the request lines (`> POST URL`, the headers the
+    /// command adds), the password hidden.
+    request_lines: Vec<String>,
+    /// Stdout is a terminal: `--json` and `--xml` indented.
+    terminal: bool,
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
 }
 
 /// Runs `xmlrpc-kit call`; returns the exit code.
 pub(crate) fn call(args: &CallArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    let params: Result<Vec<Value>, ArgError> = args.args.iter().map(|a| parse_arg(a)).collect();
+    let words = std::iter::once(args.target.clone())
+        .chain(args.method.clone())
+        .chain(args.args.iter().cloned())
+        .collect();
+    let (url, words) = url_and_words(words, args.options.url.as_deref());
+    let Some(url) = url else {
+        return usage_with_line(
+            err,
+            "call",
+            "no URL: give it first, or with --url or XMLRPC_URL",
+            CALL_USAGE,
+        );
+    };
+    let Some((method, words)) = words.split_first() else {
+        return usage_with_line(err, "call", "no METHOD to call", CALL_USAGE);
+    };
+    let mut inputs = Inputs::new(io::stdin().lock());
+    let params: Result<Vec<Value>, ArgError> = words.iter().map(|a| inputs.value(a)).collect();
     let params = match params {
         Ok(params) => params,
         Err(e) => return usage(err, "call", &e.to_string()),
     };
-    let Some(mut session) = Session::start("call", &args.url, &args.options, out, err)? else {
+    let Some(mut session) = Session::start("call", &url, &args.options, out, err)? else {
         return Ok(EXIT_USAGE);
     };
-    let result = session.client.call_value(&args.method, params);
-    session.flush_xml()?;
+    let result = session.client.call_value(method, params);
+    session.flush_exchange()?;
     match result {
         Ok(value) => session.print_value(&value),
         Err(e) => session.report(&e),
@@ -137,15 +241,24 @@ pub(crate) fn call(args: &CallArgs, out: &mut dyn Write, err: &mut dyn Write) ->
 
 /// Runs `xmlrpc-kit list`; returns the exit code.
 pub(crate) fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    let Some(mut session) = Session::start("list", &args.url, &args.options, out, err)? else {
+    let Some(url) = args.target.as_ref().or(args.options.url.as_ref()) else {
+        return usage_with_line(
+            err,
+            "list",
+            "no URL: give it, or with --url or XMLRPC_URL",
+            LIST_USAGE,
+        );
+    };
+    let Some(mut session) = Session::start("list", url, &args.options, out, err)? else {
         return Ok(EXIT_USAGE);
     };
     let result = session.client.list_methods();
-    session.flush_xml()?;
+    session.flush_exchange()?;
     match result {
         Ok(_) if session.options.xml => Ok(EXIT_SUCCESS),
         Ok(names) if session.options.json => {
-            writeln!(session.out, "{}", json_text(&serde_json::json!(names)))?;
+            let json = session.json(&serde_json::json!(names));
+            writeln!(session.out, "{json}")?;
             Ok(EXIT_SUCCESS)
         }
         Ok(names) => {
@@ -160,36 +273,49 @@ pub(crate) fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) ->
 
 /// Runs `xmlrpc-kit help`; returns the exit code.
 pub(crate) fn help(args: &HelpArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    let Some(mut session) = Session::start("help", &args.url, &args.options, out, err)? else {
+    // Two words are the URL and the method; one is the method.
+    let (url, method) = match &args.method {
+        Some(method) => (Some(&args.target), method),
+        None => (args.options.url.as_ref(), &args.target),
+    };
+    let Some(url) = url else {
+        return usage_with_line(
+            err,
+            "help",
+            "no METHOD, or no URL: give the URL first, or with --url or XMLRPC_URL",
+            HELP_USAGE,
+        );
+    };
+    let Some(mut session) = Session::start("help", url, &args.options, out, err)? else {
         return Ok(EXIT_USAGE);
     };
-    let text = session.client.method_help(&args.method);
-    session.flush_xml()?;
+    let text = session.client.method_help(method);
+    session.flush_exchange()?;
     let text = match text {
         Ok(text) => text,
         Err(e) => return session.report(&e),
     };
     // A server without signatures may answer a string, or a fault.
-    let signatures = match session.client.method_signature(&args.method) {
+    let signatures = match session.client.method_signature(method) {
         Ok(signatures) => signatures,
         Err(Error::Fault(_) | Error::Convert(_)) => None,
         Err(e) => {
-            session.flush_xml()?;
+            session.flush_exchange()?;
             return session.report(&e);
         }
     };
-    session.flush_xml()?;
+    session.flush_exchange()?;
     let options = session.options;
     if options.xml {
         return Ok(EXIT_SUCCESS);
     }
     if options.json {
-        let json = serde_json::json!({
-            "method": args.method,
+        let json = session.json(&serde_json::json!({
+            "method": method,
             "help": text,
             "signatures": signatures,
-        });
-        writeln!(session.out, "{}", json_text(&json))?;
+        }));
+        writeln!(session.out, "{json}")?;
         return Ok(EXIT_SUCCESS);
     }
     let text = text.trim_end();
@@ -203,7 +329,7 @@ pub(crate) fn help(args: &HelpArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         Some(signatures) if !signatures.is_empty() => {
             writeln!(session.out, "Signatures:")?;
             for types in signatures {
-                let line = signature(&args.method, &types);
+                let line = signature(method, &types);
                 writeln!(session.out, "  {}", Escaped::new(&line))?;
             }
         }
@@ -218,12 +344,44 @@ pub(crate) fn multicall(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<u8> {
-    let calls: Result<Vec<_>, ArgError> = args.calls.iter().map(|c| parse_call(c)).collect();
-    let calls = match calls {
-        Ok(calls) => calls,
-        Err(e) => return usage(err, "multicall", &e.to_string()),
+    let words = std::iter::once(args.target.clone())
+        .chain(args.calls.iter().cloned())
+        .collect();
+    let (url, specs) = url_and_words(words, args.options.url.as_deref());
+    let Some(url) = url else {
+        return usage_with_line(
+            err,
+            "multicall",
+            "no URL: give it first, or with --url or XMLRPC_URL",
+            MULTICALL_USAGE,
+        );
     };
-    let Some(mut session) = Session::start("multicall", &args.url, &args.options, out, err)? else {
+    if specs.is_empty() {
+        return usage_with_line(err, "multicall", "no CALL to make", MULTICALL_USAGE);
+    }
+    // Each call's text (read from a file or stdin for `@FILE`, `-`), then
+    // its arguments, which may be `@FILE` or `-` too.
+    let mut inputs = Inputs::new(io::stdin().lock());
+    let mut texts = Vec::with_capacity(specs.len());
+    let mut calls = Vec::with_capacity(specs.len());
+    for spec in &specs {
+        let parsed = inputs.text(spec).and_then(|text| {
+            let text = text.into_owned();
+            let call = parse_call(&text, &mut |arg| inputs.value(arg)).map_err(|e| ArgError {
+                arg: spec.clone(),
+                reason: e.reason,
+            })?;
+            Ok((text, call))
+        });
+        match parsed {
+            Ok((text, call)) => {
+                texts.push(text);
+                calls.push(call);
+            }
+            Err(e) => return usage(err, "multicall", &e.to_string()),
+        }
+    }
+    let Some(mut session) = Session::start("multicall", &url, &args.options, out, err)? else {
         return Ok(EXIT_USAGE);
     };
     let mut batch = session.client.batch();
@@ -231,7 +389,7 @@ pub(crate) fn multicall(
         batch.add(&method, params);
     }
     let results = batch.send();
-    session.flush_xml()?;
+    session.flush_exchange()?;
     let results = match results {
         Ok(results) => results,
         Err(e) => return session.report(&e),
@@ -253,21 +411,18 @@ pub(crate) fn multicall(
                 Err(fault) => fault_json(fault),
             })
             .collect();
-        writeln!(
-            session.out,
-            "{}",
-            json_text(&serde_json::Value::Array(json))
-        )?;
+        let json = session.json(&serde_json::Value::Array(json));
+        writeln!(session.out, "{json}")?;
         return Ok(code);
     }
     // One line per call: a string result's line feeds are escaped too.
-    for (spec, result) in args.calls.iter().zip(&results) {
+    for (text, result) in texts.iter().zip(&results) {
         match result {
-            Ok(value) => writeln!(session.out, "{}: {}", spec.trim(), human_line(value))?,
+            Ok(value) => writeln!(session.out, "{}: {}", text.trim(), human_line(value))?,
             Err(fault) => writeln!(
                 session.out,
                 "{}: {}",
-                spec.trim(),
+                text.trim(),
                 Escaped::new(&fault.to_string())
             )?,
         }
@@ -278,6 +433,37 @@ pub(crate) fn multicall(
 fn usage(err: &mut dyn Write, command: &str, message: &str) -> io::Result<u8> {
     writeln!(err, "xmlrpc-kit {command}: {message}")?;
     Ok(EXIT_USAGE)
+}
+
+/// A usage error with the command's usage line, as clap's own say it.
+fn usage_with_line(
+    err: &mut dyn Write,
+    command: &str,
+    message: &str,
+    line: &str,
+) -> io::Result<u8> {
+    writeln!(
+        err,
+        "xmlrpc-kit {command}: {message}\n\nUsage: {line}\n\nFor more information, try '--help'."
+    )?;
+    Ok(EXIT_USAGE)
+}
+
+/// The password of `--user NAME`: `XMLRPC_PASSWORD`'s, else asked for on
+/// the terminal without echo.
+fn password(user: &str) -> Result<String, String> {
+    if let Some(password) = std::env::var_os(PASSWORD_ENV) {
+        return password
+            .into_string()
+            .map_err(|_| format!("{PASSWORD_ENV} is not UTF-8 text"));
+    }
+    if !io::stdin().is_terminal() {
+        return Err(format!(
+            "--user {user}: no password: set {PASSWORD_ENV}, or run on a terminal to be asked for it"
+        ));
+    }
+    rpassword::prompt_password(format!("Password for {user}: "))
+        .map_err(|e| format!("--user {user}: cannot read the password from the terminal: {e}"))
 }
 
 impl<'a> Session<'a> {
@@ -291,10 +477,12 @@ impl<'a> Session<'a> {
         err: &'a mut dyn Write,
     ) -> io::Result<Option<Session<'a>>> {
         match Self::client(url, options) {
-            Ok((client, documents)) => Ok(Some(Session {
+            Ok((client, documents, request_lines)) => Ok(Some(Session {
                 client,
                 options,
                 documents,
+                request_lines,
+                terminal: io::stdout().is_terminal(),
                 out,
                 err,
             })),
@@ -305,7 +493,10 @@ impl<'a> Session<'a> {
         }
     }
 
-    fn client(url: &str, options: &ClientOptions) -> Result<(blocking::Client, Documents), String> {
+    fn client(
+        url: &str,
+        options: &ClientOptions,
+    ) -> Result<(blocking::Client, Documents, Vec<String>), String> {
         // As xmlrpc-c's tool: a URL without a scheme is http.
         let url = if url.contains("://") {
             url.to_owned()
@@ -328,11 +519,31 @@ impl<'a> Session<'a> {
             .allow_none(true)
             .encoding(encoding)
             .dialect(options.dialect);
+        // With --verbose: `> POST URL` (put first below) and the headers
+        // the command adds; the client's own are not shown to it.
+        let mut request_lines = Vec::new();
+        if let Some(user) = &options.user {
+            if user.contains(':') {
+                return Err(format!(
+                    "--user {user:?}: basic authentication's user name cannot hold ':'"
+                ));
+            }
+            builder = builder.basic_auth(user, password(user)?);
+            request_lines.push(format!(
+                "> Authorization: Basic … (user {}; the password is not shown)",
+                Escaped::new(user)
+            ));
+        }
         for header in &options.headers {
             let Some((name, value)) = header.split_once(':') else {
                 return Err(format!("--header {header:?}: write it as 'Name: value'"));
             };
             builder = builder.header(name.trim(), value.trim());
+            request_lines.push(format!(
+                "> {}: {}",
+                Escaped::new(name.trim()),
+                Escaped::new(value.trim())
+            ));
         }
         if let Some(path) = &options.cacert {
             let pem =
@@ -340,39 +551,89 @@ impl<'a> Session<'a> {
             builder = builder.add_root_certificates_pem(&pem);
         }
         let documents = Arc::new(Mutex::new(Vec::new()));
-        if options.xml {
+        if options.xml || options.verbose {
             let seen = documents.clone();
+            let keep = options.xml;
             builder = builder.inspect(move |direction, body| {
                 if let Ok(mut seen) = seen.lock() {
-                    seen.push((direction, body.to_vec()));
+                    seen.push(Seen {
+                        direction,
+                        len: body.len(),
+                        at: Instant::now(),
+                        body: keep.then(|| body.to_vec()),
+                    });
                 }
             });
         }
         let client = builder.build_blocking().map_err(|e| e.to_string())?;
-        Ok((client, documents))
+        // The client's URL hides a password in it as `***`.
+        request_lines.insert(0, format!("> POST {}", Escaped::new(client.url())));
+        Ok((client, documents, request_lines))
     }
 
-    /// With `--xml`, prints the documents exchanged so far: each request,
-    /// a blank line, its response, a blank line.
-    fn flush_xml(&mut self) -> io::Result<()> {
+    /// Prints what was exchanged so far: with `--verbose`, each request
+    /// and response told on stderr; with `--xml`, each document on
+    /// stdout (indented on a terminal), a blank line after each.
+    fn flush_exchange(&mut self) -> io::Result<()> {
         let documents = match self.documents.lock() {
             Ok(mut documents) => std::mem::take(&mut *documents),
             Err(_) => return Ok(()),
         };
-        for (_, body) in documents {
-            self.out.write_all(&body)?;
-            if !body.ends_with(b"\n") {
+        let mut sent_at = None;
+        for seen in documents {
+            if self.options.verbose {
+                match seen.direction {
+                    Direction::Request => {
+                        sent_at = Some(seen.at);
+                        for line in &self.request_lines {
+                            writeln!(self.err, "{line}")?;
+                        }
+                        writeln!(self.err, "> {} bytes of XML", seen.len)?;
+                    }
+                    Direction::Response => {
+                        // The client hands over the body of a 200 only;
+                        // any other status is an error, said below.
+                        let after = sent_at
+                            .map(|at| {
+                                format!(
+                                    " after {:.1} ms",
+                                    seen.at.duration_since(at).as_secs_f64() * 1000.0
+                                )
+                            })
+                            .unwrap_or_default();
+                        writeln!(self.err, "< 200 OK: {} bytes of XML{after}", seen.len)?;
+                    }
+                }
+            }
+            if let Some(body) = seen.body {
+                if self.terminal {
+                    self.out.write_all(&crate::xml_indent::indent(&body))?;
+                } else {
+                    self.out.write_all(&body)?;
+                    if !body.ends_with(b"\n") {
+                        writeln!(self.out)?;
+                    }
+                }
                 writeln!(self.out)?;
             }
-            writeln!(self.out)?;
         }
         Ok(())
+    }
+
+    /// `--json`'s text: indented on a terminal, one line when piped.
+    fn json(&self, value: &serde_json::Value) -> String {
+        if self.terminal {
+            json_pretty(value)
+        } else {
+            json_text(value)
+        }
     }
 
     fn print_value(&mut self, value: &Value) -> io::Result<u8> {
         // With --xml the response document was the output.
         if self.options.json {
-            writeln!(self.out, "{}", json_text(&to_json(value)))?;
+            let json = self.json(&to_json(value));
+            writeln!(self.out, "{json}")?;
         } else if !self.options.xml {
             writeln!(self.out, "{}", human(value))?;
         }
@@ -399,7 +660,8 @@ impl<'a> Session<'a> {
 
     fn print_fault_json(&mut self, fault: &Fault) -> io::Result<()> {
         if self.options.json {
-            writeln!(self.out, "{}", json_text(&fault_json(fault)))?;
+            let json = self.json(&fault_json(fault));
+            writeln!(self.out, "{json}")?;
         }
         Ok(())
     }
@@ -412,7 +674,14 @@ strings (\r, \u{1b}, \u{9b}, \u{202e}, \\). A string printed on its own
 (a result, a help text) keeps its line feeds and tabs; elsewhere (quoted
 strings, multicall lines, names, messages on stderr) they are \n and \t.
 --json writes the same characters as JSON escapes (\u202e), which parse
-back to the exact string; --xml prints the documents exactly as sent.";
+back to the exact string; --xml prints the documents as sent (indented on
+a terminal, byte for byte when piped).";
+
+/// The variables every client subcommand reads, in its help.
+const ENVIRONMENT_HELP: &str = "\
+Environment: XMLRPC_URL, XMLRPC_USER and XMLRPC_TIMEOUT stand for --url,
+--user and --timeout when those are not given; XMLRPC_PASSWORD is the
+password of --user (without it, it is asked for on the terminal).";
 
 const EXIT_STATUS_HELP: &str = "\
 Exit status: 0 success, 1 the server answered a fault (code and string on
@@ -431,20 +700,41 @@ Examples:
   xmlrpc-kit call localhost:8000 echo s/42
   xmlrpc-kit call localhost:8000 echo I/9000000000
   xmlrpc-kit call localhost:8000 echo dt/20260125T09:30:00
-  xmlrpc-kit call --json http://user:secret@localhost:8000/RPC2 system.listMethods
+  xmlrpc-kit call --json localhost:8000 echo '{{\"at\": {{\"$dateTime\": \"20260125T09:30:00\"}}, \"data\": {{\"$base64\": \"aGVsbG8=\"}}}}'   # prints it back
   xmlrpc-kit call --xml localhost:8000 div 7 2
+  echo hello | xmlrpc-kit call localhost:8000 echo -
+  echo '[1, 2]' > list.json && xmlrpc-kit call localhost:8000 echo @list.json
+  xmlrpc-kit call localhost:8000 echo @@home   # the string @home
+  XMLRPC_PASSWORD=secret xmlrpc-kit call --json --user alice localhost:8000 system.listMethods   # without XMLRPC_PASSWORD, asks
+  XMLRPC_URL=localhost:8000 xmlrpc-kit call pow 2 3
+  xmlrpc-kit call -v localhost:8000 pow 2 3   # the exchange told on stderr
+
+With --url or XMLRPC_URL the URL argument is left out; a first word that
+looks like a URL (scheme://…, or HOST:PORT[/PATH]) is still taken as one.
+
+{}
 
 {}
 
 Output: a string, date-time or base64 result as its bare text, anything
 else pretty-printed (JSON-like, with dt/… and b64/… for the date-times and
-base64 inside it); --json for JSON (date-times and base64 as strings);
---xml for the documents exchanged.
+base64 inside it). --json writes JSON that reads back as the same value
+inside a JSON argument ('[…]' or '{{…}}'): date-times, base64, an i8 within
+32 bits and a one-member struct named $… as the typed values above
+({{\"$dateTime\": \"…\"}}, {{\"$base64\": \"…\"}}, {{\"$i8\": 42}},
+{{\"$struct\": {{…}}}}), nil as null; indented on a terminal, one line
+when piped. --xml prints the documents
+exchanged. -v tells the exchange on stderr: the URL, the headers the
+command adds (a password never), the request's size, the response's
+status, size and time.
 
 {ESCAPES_HELP}
 
+{ENVIRONMENT_HELP}
+
 {EXIT_STATUS_HELP}",
-        crate::args::ARGUMENT_HELP
+        crate::args::ARGUMENT_HELP,
+        crate::input::INPUT_HELP,
     )
 }
 
@@ -455,10 +745,13 @@ pub(crate) fn list_after_help() -> String {
 Examples:
   xmlrpc-kit list http://127.0.0.1:8000/RPC2
   xmlrpc-kit list --json localhost:8000
+  XMLRPC_URL=localhost:8000 xmlrpc-kit list
 
 Calls system.listMethods and prints one name per line.
 
 {ESCAPES_HELP}
+
+{ENVIRONMENT_HELP}
 
 {EXIT_STATUS_HELP}"
     )
@@ -471,11 +764,15 @@ pub(crate) fn help_after_help() -> String {
 Examples:
   xmlrpc-kit help http://127.0.0.1:8000/RPC2 pow
   xmlrpc-kit help --json localhost:8000 system.multicall
+  xmlrpc-kit help --url localhost:8000 mul
 
 Calls system.methodHelp and system.methodSignature and prints the help
-text, then each signature as name(parameter types) -> result type.
+text, then each signature as name(parameter types) -> result type. With
+--url or XMLRPC_URL, one word is the method.
 
 {ESCAPES_HELP}
+
+{ENVIRONMENT_HELP}
 
 {EXIT_STATUS_HELP}"
     )
@@ -488,13 +785,20 @@ pub(crate) fn multicall_after_help() -> String {
 Examples:
   xmlrpc-kit multicall http://127.0.0.1:8000/RPC2 'pow(2, 3)' 'add(1, 2)' 'div(1, 0)'
   xmlrpc-kit multicall --json localhost:8000 'echo([1, 2])' 'echo(\"a, b\")' 'echo(s/42)' system.listMethods
+  echo 2 | xmlrpc-kit multicall localhost:8000 'pow(2, 10)' 'add(1, -)'
+  echo 'mul(6, 7)' > call.txt && xmlrpc-kit multicall localhost:8000 @call.txt
 
 Sends every call in one system.multicall request and prints one line per
 call, in order: the call, then its result or its fault. Arguments inside the
 parentheses are separated by commas and typed as for `xmlrpc-kit call` (see
-`xmlrpc-kit call --help`); a quoted JSON string (\"a, b\") is a string.
+`xmlrpc-kit call --help`); a quoted JSON string (\"a, b\") is a string. A
+whole call, or an argument inside one, may be read from standard input (-
+or @-) or a file (@FILE); @@ stands for a leading @. With --url or
+XMLRPC_URL the URL argument is left out.
 
 {ESCAPES_HELP}
+
+{ENVIRONMENT_HELP}
 
 Exit status: 0 if every call succeeded, 1 if any answered a fault, 2 a usage
 error, 3 a transport error."

@@ -1,8 +1,8 @@
 //! `xmlrpc-kit`: the command-line tool. A thin layer over the `xmlrpc-kit` crate:
 //! the demo server (the example of Python's `xmlrpc.server` documentation, `src/demo.rs`) and the client
 //! subcommands (`call`, `list`, `help`, `multicall`): how arguments become
-//! values (`args`), how results are printed (`output`), and the exit codes
-//! (`commands`).
+//! values (`args`, read from files and stdin by `input`), how results are
+//! printed (`output`, `xml_indent`), and the exit codes (`commands`).
 
 use std::io::{IsTerminal as _, Write};
 use std::process::ExitCode;
@@ -17,10 +17,12 @@ mod commands;
 // file as its public `demo` module.
 #[allow(unreachable_pub)]
 mod demo;
+mod input;
 mod log_time;
 mod log_writer;
 mod output;
 mod tls;
+mod xml_indent;
 
 use commands::{CallArgs, HelpArgs, ListArgs, MulticallArgs};
 
@@ -169,16 +171,28 @@ enum Command {
     )]
     Demo(DemoArgs),
     /// Call a method and print its result.
-    #[command(after_help = commands::call_after_help())]
+    #[command(
+        after_help = commands::call_after_help(),
+        override_usage = commands::CALL_USAGE
+    )]
     Call(CallArgs),
     /// List the server's methods (system.listMethods).
-    #[command(after_help = commands::list_after_help())]
+    #[command(
+        after_help = commands::list_after_help(),
+        override_usage = commands::LIST_USAGE
+    )]
     List(ListArgs),
     /// Show a method's help text and signatures.
-    #[command(after_help = commands::help_after_help())]
+    #[command(
+        after_help = commands::help_after_help(),
+        override_usage = commands::HELP_USAGE
+    )]
     Help(HelpArgs),
     /// Make several calls in one request (system.multicall).
-    #[command(after_help = commands::multicall_after_help())]
+    #[command(
+        after_help = commands::multicall_after_help(),
+        override_usage = commands::MULTICALL_USAGE
+    )]
     Multicall(MulticallArgs),
     /// Print the completion script of a shell for every command and
     /// option.

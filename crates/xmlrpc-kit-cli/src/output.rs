@@ -12,6 +12,8 @@ use base64::Engine as _;
 use xmlrpc_kit::untrusted_text::{Escaped, is_display_control};
 use xmlrpc_kit::{Fault, Value};
 
+use crate::args::{TYPED_BASE64, TYPED_DATETIME, TYPED_I8, TYPED_STRUCT};
+
 /// A result as people read it: a string, date-time or base64 at the top
 /// as its bare text (a string's line feeds and tabs as they are, its other
 /// control and bidi characters and `\` escaped); anything else indented,
@@ -93,16 +95,30 @@ fn quoted(text: &str) -> String {
 /// the C0 controls) written as a `\uXXXX` escape: the same JSON once
 /// parsed, and nothing in it acts on a terminal.
 pub(crate) fn json_text(value: &serde_json::Value) -> String {
-    let raw = value.to_string();
-    if !raw.chars().any(is_display_control) {
+    escape_json(value.to_string(), false)
+}
+
+/// The same JSON indented by two spaces (serde_json's pretty form), for
+/// a terminal; escaped as [`json_text`] escapes.
+pub(crate) fn json_pretty(value: &serde_json::Value) -> String {
+    let raw = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    escape_json(raw, true)
+}
+
+fn escape_json(raw: String, indented: bool) -> String {
+    // Indented JSON's line feeds are between tokens: serde_json writes
+    // one inside a string as `\n`.
+    let escaped = |c: char| is_display_control(c) && !(indented && c == '\n');
+    if !raw.chars().any(escaped) {
         return raw;
     }
     let mut out = String::with_capacity(raw.len() + 16);
     for c in raw.chars() {
-        if is_display_control(c) {
-            // Outside strings compact JSON is ASCII without controls, so
-            // `c` is inside a string; every display control is below
-            // U+10000, so four digits hold it.
+        if escaped(c) {
+            // Outside strings JSON is ASCII without controls (but the
+            // indentation's line feeds), so `c` is inside a string;
+            // every display control is below U+10000, so four digits
+            // hold it.
             let _ = write!(out, "\\u{:04x}", u32::from(c));
         } else {
             out.push(c);
@@ -111,27 +127,44 @@ pub(crate) fn json_text(value: &serde_json::Value) -> String {
     out
 }
 
-/// A value as JSON: numbers as numbers, nil as `null`, structs as objects
-/// in their order; date-times as their XML-RPC text and base64 as base64
-/// text (JSON has no such types).
+/// A value as JSON that an argument reads back as the same value
+/// (`args::from_json`): numbers as numbers, nil as `null`, structs as
+/// objects in their order, and what JSON has no type for as the typed
+/// values of the arguments: `{"$dateTime": "20260125T09:30:00"}`,
+/// `{"$base64": "aGkh"}`, `{"$i8": 42}` for an i8 that a bare number
+/// would make an int (within 32 bits), and `{"$struct": {…}}` for a
+/// one-member struct whose name starts with `$`.
 pub(crate) fn to_json(value: &Value) -> serde_json::Value {
     use serde_json::Value as J;
+    let typed =
+        |name: &str, value: J| J::Object(serde_json::Map::from_iter([(name.into(), value)]));
     match value {
         Value::Int(i) => J::from(*i),
+        Value::I8(i) if i32::try_from(*i).is_ok() => typed(TYPED_I8, J::from(*i)),
         Value::I8(i) => J::from(*i),
         Value::Bool(b) => J::Bool(*b),
         Value::Double(d) => serde_json::Number::from_f64(*d).map_or(J::Null, J::Number),
         Value::String(s) => J::String(s.clone()),
-        Value::DateTime(dt) => J::String(dt.to_string()),
-        Value::Base64(bytes) => J::String(base64::engine::general_purpose::STANDARD.encode(bytes)),
+        Value::DateTime(dt) => typed(TYPED_DATETIME, J::String(dt.to_string())),
+        Value::Base64(bytes) => typed(
+            TYPED_BASE64,
+            J::String(base64::engine::general_purpose::STANDARD.encode(bytes)),
+        ),
         Value::Nil => J::Null,
         Value::Array(items) => J::Array(items.iter().map(to_json).collect()),
-        Value::Struct(members) => J::Object(
-            members
-                .iter()
-                .map(|(k, v)| (k.to_owned(), to_json(v)))
-                .collect(),
-        ),
+        Value::Struct(members) => {
+            let object = J::Object(
+                members
+                    .iter()
+                    .map(|(k, v)| (k.to_owned(), to_json(v)))
+                    .collect(),
+            );
+            if members.len() == 1 && members.keys().all(|name| name.starts_with('$')) {
+                typed(TYPED_STRUCT, object)
+            } else {
+                object
+            }
+        }
     }
 }
 
@@ -277,6 +310,48 @@ mod tests {
         }
     }
 
+    /// Issue 26: `--json`'s output, read as a JSON argument, is the value
+    /// printed.
+    #[test]
+    fn json_reads_back_as_the_same_value() {
+        let mut dollar = Struct::new();
+        dollar.insert("$dateTime", Value::Int(1));
+        let mut two = dollar.clone();
+        two.insert("$base64", Value::Nil);
+        let values = Value::Array(vec![
+            Value::Int(1),
+            Value::I8(1),
+            Value::I8(-(1 << 40)),
+            Value::Double(0.5),
+            Value::Bool(true),
+            Value::String("$i8".into()),
+            Value::DateTime("20260125T09:30:00+01:00".parse().unwrap()),
+            Value::Base64(vec![0, 255]),
+            Value::Nil,
+            Value::Struct(dollar),
+            Value::Struct(two),
+            Value::Struct(Struct::new()),
+            Value::Array(vec![]),
+        ]);
+        let json = json_text(&to_json(&values));
+        assert_eq!(crate::args::parse_arg(&json), Ok(values.clone()), "{json}");
+        let pretty = json_pretty(&to_json(&values));
+        assert!(
+            pretty.contains("\n  1,\n  {\n    \"$i8\": 1\n  },"),
+            "{pretty}"
+        );
+        assert_eq!(crate::args::parse_arg(&pretty), Ok(values), "{pretty}");
+    }
+
+    #[test]
+    fn indented_json_escapes_as_one_line_json_does() {
+        let hostile = Value::Array(vec![Value::String("a\u{1b}[2J\u{202e}\nb".into())]);
+        assert_eq!(
+            json_pretty(&to_json(&hostile)),
+            "[\n  \"a\\u001b[2J\\u202e\\nb\"\n]"
+        );
+    }
+
     #[test]
     fn json_for_scripts() {
         let mut s = Struct::new();
@@ -291,7 +366,7 @@ mod tests {
         ]);
         assert_eq!(
             to_json(&v).to_string(),
-            r#"[{"z":1,"a":"aGkh","d":"20260125T09:30:00"},0.5,null,true]"#
+            r#"[{"z":1,"a":{"$base64":"aGkh"},"d":{"$dateTime":"20260125T09:30:00"}},0.5,null,true]"#
         );
         assert_eq!(
             fault_json(&Fault::new(1, "no")).to_string(),

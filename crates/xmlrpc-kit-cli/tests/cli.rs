@@ -6,7 +6,7 @@ use std::net::TcpListener;
 use std::process::Command;
 
 use xmlrpc_kit::{OutputEncoding, Server};
-use xmlrpc_kit_test_support::process::shell_words;
+use xmlrpc_kit_test_support::process::{TempDir, help_examples};
 use xmlrpc_kit_test_support::server::TestServer;
 
 /// The demo's dispatcher (what `xmlrpc-kit demo` serves), in-process.
@@ -20,12 +20,22 @@ fn demo() -> TestServer {
     )
 }
 
+/// The variables the client commands read, removed from each test's
+/// command so that a developer's own cannot change what it does.
+const CLIENT_VARIABLES: [&str; 4] = [
+    "XMLRPC_URL",
+    "XMLRPC_USER",
+    "XMLRPC_TIMEOUT",
+    "XMLRPC_PASSWORD",
+];
+
 /// Runs `xmlrpc-kit ARGS…`: exit code, stdout, stderr.
 fn xmlrpc(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_xmlrpc-kit"))
-        .args(args)
-        .output()
-        .expect("run xmlrpc");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xmlrpc-kit"));
+    for name in CLIENT_VARIABLES {
+        command.env_remove(name);
+    }
+    let out = command.args(args).output().expect("run xmlrpc");
     (
         out.status.code().expect("exited"),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -249,9 +259,15 @@ fn json_and_xml_output() {
         ]),
         (0, "{\"z\":[1,2.5,\"x\",null,true]}\n".into(), String::new())
     );
+    // Issue 26: as --help says, a date-time as the typed value an argument
+    // reads back.
     assert_eq!(
         xmlrpc(&["call", "--json", &url, "echo", "dt/20260125T09:30:00"]),
-        (0, "\"20260125T09:30:00\"\n".into(), String::new())
+        (
+            0,
+            "{\"$dateTime\":\"20260125T09:30:00\"}\n".into(),
+            String::new()
+        )
     );
     let (code, out, _) = xmlrpc(&["call", "--xml", &url, "div", "7", "2"]);
     assert_eq!(code, 0);
@@ -471,8 +487,10 @@ fn dialects_for_requests_and_for_the_demos_responses() {
 }
 
 /// Issue 26: every example of the client commands' `--help` runs against
-/// the demo (its address put for 127.0.0.1:8000 and localhost:8000) and
-/// prints what it should.
+/// the demo (its address put for 127.0.0.1:8000 and localhost:8000) as a
+/// user would paste it into a shell (`sh -c`, `xmlrpc-kit` on the PATH, in
+/// an empty folder: pipes, `NAME=value` prefixes and the files the
+/// examples write work as they would), and prints what it should.
 #[test]
 fn every_example_in_the_client_commands_help_runs_against_the_demo() {
     let demo = demo();
@@ -480,19 +498,33 @@ fn every_example_in_the_client_commands_help_runs_against_the_demo() {
     let listed = "add\ndiv\necho\nmul\npow\nsystem.getCapabilities\nsystem.listMethods\nsystem.methodHelp\nsystem.methodSignature\nsystem.multicall";
     let listed_json = "[\"add\",\"div\",\"echo\",\"mul\",\"pow\",\"system.getCapabilities\",\"system.listMethods\",\"system.methodHelp\",\"system.methodSignature\",\"system.multicall\"]";
     let expected: Vec<(i32, String)> = vec![
+        // call
         (0, "8\n".into()),
         (0, "3.5\n".into()),
         (0, "[\n  1,\n  \"two\",\n  {\n    \"three\": 3\n  }\n]\n".into()),
         (0, "42\n".into()),
         (0, "9000000000\n".into()),
         (0, "20260125T09:30:00\n".into()),
-        (0, format!("{listed_json}\n")),
+        // The typed values come back as they were written.
+        (
+            0,
+            "{\"at\":{\"$dateTime\":\"20260125T09:30:00\"},\"data\":{\"$base64\":\"aGVsbG8=\"}}\n".into(),
+        ),
         (
             0,
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<methodCall><methodName>div</methodName><params><param><value><int>7</int></value></param><param><value><int>2</int></value></param></params></methodCall>\n\n<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<methodResponse><params><param><value><int>3</int></value></param></params></methodResponse>\n\n".into(),
         ),
+        (0, "hello\n".into()),
+        (0, "[\n  1,\n  2\n]\n".into()),
+        (0, "@home\n".into()),
+        (0, format!("{listed_json}\n")),
+        (0, "8\n".into()),
+        (0, "8\n".into()),
+        // list
         (0, format!("{listed}\n")),
         (0, format!("{listed_json}\n")),
+        (0, format!("{listed}\n")),
+        // help
         (
             0,
             "pow(x, y): x raised to the power y. A negative y gives a double, as Python's pow does.\n\nSignatures:\n  pow(i8, i8) -> i8\n  pow(i8, i8) -> double\n".into(),
@@ -501,37 +533,51 @@ fn every_example_in_the_client_commands_help_runs_against_the_demo() {
             0,
             "{\"method\":\"system.multicall\",\"help\":\"Runs several calls in one request. The parameter is an array of structs {methodName, params}; the result holds, in order, a one-element array with each call's value, or a struct {faultCode, faultString} for each call that failed.\",\"signatures\":[[\"array\",\"array\"]]}\n".into(),
         ),
-        // The example shows a fault on purpose: exit status 1.
+        (0, "mul(x, y): x times y.\n\nSignatures:\n  mul(i8, i8) -> i8\n".into()),
+        // multicall. The first example shows a fault on purpose: exit status 1.
         (
             1,
             "pow(2, 3): 8\nadd(1, 2): 3\ndiv(1, 0): fault -32500: integer division or modulo by zero\n".into(),
         ),
         (0, format!("[[1,2],\"a, b\",\"42\",{listed_json}]\n")),
+        (0, "pow(2, 10): 1024\nadd(1, -): 3\n".into()),
+        (0, "mul(6, 7): 42\n".into()),
     ];
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_xmlrpc-kit"));
     let mut examples = Vec::new();
     for command in ["call", "list", "help", "multicall"] {
-        let (_, help, _) = xmlrpc(&[command, "--help"]);
-        let section = help
-            .split("Examples:\n")
-            .nth(1)
-            .expect("an Examples section");
-        let lines = section.lines().take_while(|l| !l.is_empty());
-        examples.extend(lines.map(|l| {
-            l.trim()
-                .replace("127.0.0.1:8000", &addr)
+        examples.extend(help_examples(bin, command).into_iter().map(|l| {
+            l.replace("127.0.0.1:8000", &addr)
                 .replace("localhost:8000", &addr)
         }));
     }
     assert_eq!(examples.len(), expected.len(), "{examples:#?}");
+    let folder = TempDir::new("cli-help-examples");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     for (example, (code, stdout)) in examples.iter().zip(&expected) {
-        let words = shell_words(example);
-        assert_eq!(words[0], "xmlrpc-kit", "{example}");
-        let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
-        let (got_code, got_stdout, stderr) = xmlrpc(&args);
+        assert!(example.contains("xmlrpc-kit "), "{example}");
+        let mut shell = Command::new("sh");
+        for name in CLIENT_VARIABLES {
+            shell.env_remove(name);
+        }
+        let out = shell
+            .args(["-c", example])
+            .current_dir(&*folder)
+            .env("PATH", &path)
+            .output()
+            .expect("run sh");
         assert_eq!(
-            (got_code, got_stdout.as_str()),
+            (
+                out.status.code().expect("exited"),
+                String::from_utf8_lossy(&out.stdout).as_ref()
+            ),
             (*code, stdout.as_str()),
-            "{example}\n{stderr}"
+            "{example}\n{}",
+            String::from_utf8_lossy(&out.stderr)
         );
     }
 }
