@@ -6,7 +6,8 @@
 # real browser for the documentation page), systemd-socket-activate (a
 # real service manager handing in sockets), and the XML-RPC services of
 # the transports tests: supervisor, rtorrent and nginx, HAProxy for the
-# scale-out test, and Prometheus (and promtool) for the metrics test;
+# scale-out test, Prometheus (and promtool) for the metrics test, and
+# tinyproxy (a real HTTP proxy) for the client's proxy tests;
 # from Debian's packages. The interoperability suite
 # (tests/interop/run.py) installs its own peers. A tool that is still missing fails its tests; none is skipped.
 set -euo pipefail
@@ -24,6 +25,7 @@ command -v rtorrent >/dev/null || need+=(rtorrent)
 [ -x /usr/sbin/nginx ] || need+=(nginx)
 [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 command -v prometheus >/dev/null || need+=(prometheus)
+command -v tinyproxy >/dev/null || need+=(tinyproxy)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "scripts/test.sh: installing ${need[*]}" >&2

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use xmlrpc_kit::client::{Direction, Error};
+use xmlrpc_kit::client::{Direction, Error, RetryPolicy};
 use xmlrpc_kit::untrusted_text::Escaped;
 use xmlrpc_kit::{Fault, OutputEncoding, Value, blocking};
 
@@ -59,6 +59,21 @@ pub(crate) struct ClientOptions {
         default_value_t = 30.0
     )]
     pub(crate) timeout: f64,
+    /// Send a call again up to N times when it fails in a way that may
+    /// pass (see Retries below); 0 sends it once.
+    #[arg(long, env = "XMLRPC_RETRIES", value_name = "N", default_value_t = 0)]
+    pub(crate) retries: u32,
+    /// Give up after this many seconds in all, every attempt of
+    /// --retries and the waits between included (--timeout still bounds
+    /// each attempt).
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) retry_deadline: Option<f64>,
+    /// With --retries: the methods called are safe to run twice, so a
+    /// 429, 502, 503, 504 or a connection closed before the answer is
+    /// retried for them too (see Retries below for why it is not by
+    /// default).
+    #[arg(long)]
+    pub(crate) idempotent: bool,
     /// Print results as JSON, for scripts (a fault as {"faultCode", "faultString"}),
     /// indented on a terminal and one line when piped; control and bidi
     /// characters in strings as \uXXXX escapes.
@@ -142,6 +157,12 @@ pub(crate) struct MulticallArgs {
     /// or - or @FILE to read one from standard input or a file.
     #[arg(value_name = "CALL")]
     pub(crate) calls: Vec<String>,
+    /// Read more calls from FILE (- for standard input), one per line,
+    /// after the CALL arguments; blank lines and lines starting with #
+    /// are skipped. Any number: they are sent in as many requests as the
+    /// server takes.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub(crate) file: Option<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub(crate) options: ClientOptions,
@@ -356,17 +377,44 @@ pub(crate) fn multicall(
             MULTICALL_USAGE,
         );
     };
-    if specs.is_empty() {
+    let mut inputs = Inputs::new(io::stdin().lock());
+    // `--file`: one call a line, after the CALL arguments; each line is a
+    // call as written (not `@FILE` or `-`), its arguments read as any.
+    let mut lines = Vec::new();
+    if let Some(file) = &args.file {
+        let text = if file == "-" {
+            inputs.text("-").map(std::borrow::Cow::into_owned)
+        } else {
+            std::fs::read_to_string(file).map_err(|e| ArgError {
+                arg: file.clone(),
+                reason: format!("cannot read {file}: {e}"),
+            })
+        };
+        match text {
+            Ok(text) => lines.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty() && !line.starts_with('#'))
+                    .map(str::to_owned),
+            ),
+            Err(e) => return usage(err, "multicall", &format!("--file: {e}")),
+        }
+    }
+    if specs.is_empty() && lines.is_empty() {
         return usage_with_line(err, "multicall", "no CALL to make", MULTICALL_USAGE);
     }
     // Each call's text (read from a file or stdin for `@FILE`, `-`), then
     // its arguments, which may be `@FILE` or `-` too.
-    let mut inputs = Inputs::new(io::stdin().lock());
-    let mut texts = Vec::with_capacity(specs.len());
-    let mut calls = Vec::with_capacity(specs.len());
-    for spec in &specs {
-        let parsed = inputs.text(spec).and_then(|text| {
-            let text = text.into_owned();
+    let mut texts = Vec::with_capacity(specs.len() + lines.len());
+    let mut calls = Vec::with_capacity(specs.len() + lines.len());
+    let given = specs.iter().map(|spec| (spec, true));
+    for (spec, resolve) in given.chain(lines.iter().map(|line| (line, false))) {
+        let text = if resolve {
+            inputs.text(spec).map(std::borrow::Cow::into_owned)
+        } else {
+            Ok(spec.clone())
+        };
+        let parsed = text.and_then(|text| {
             let call = parse_call(&text, &mut |arg| inputs.value(arg)).map_err(|e| ArgError {
                 arg: spec.clone(),
                 reason: e.reason,
@@ -449,6 +497,27 @@ fn usage_with_line(
     Ok(EXIT_USAGE)
 }
 
+/// The retry policy of `--retries N` (none for 0), `--retry-deadline`
+/// and `--idempotent`: the library's, with N + 1 attempts.
+fn retry_policy(options: &ClientOptions) -> Result<Option<RetryPolicy>, String> {
+    if options.retries == 0 && options.retry_deadline.is_none() {
+        return Ok(None);
+    }
+    let mut policy = RetryPolicy::new().max_attempts(options.retries.saturating_add(1));
+    if let Some(seconds) = options.retry_deadline {
+        if !(seconds > 0.0 && seconds.is_finite()) {
+            return Err(format!(
+                "--retry-deadline: {seconds} is not a positive number of seconds"
+            ));
+        }
+        policy = policy.deadline(Duration::from_secs_f64(seconds));
+    }
+    if options.idempotent {
+        policy = policy.idempotent_if(|_| true);
+    }
+    Ok(Some(policy))
+}
+
 /// The password of `--user NAME`: `XMLRPC_PASSWORD`'s, else asked for on
 /// the terminal without echo.
 fn password(user: &str) -> Result<String, String> {
@@ -510,6 +579,7 @@ impl<'a> Session<'a> {
             ));
         }
         let timeout = (options.timeout > 0.0).then(|| Duration::from_secs_f64(options.timeout));
+        let retry = retry_policy(options)?;
         let encoding =
             OutputEncoding::new(&options.encoding).map_err(|e| format!("--encoding: {e}"))?;
         let mut builder = blocking::Client::builder(&url)
@@ -519,6 +589,9 @@ impl<'a> Session<'a> {
             .allow_none(true)
             .encoding(encoding)
             .dialect(options.dialect);
+        if let Some(policy) = retry {
+            builder = builder.retry(policy);
+        }
         // With --verbose: `> POST URL` (put first below) and the headers
         // the command adds; the client's own are not shown to it.
         let mut request_lines = Vec::new();
@@ -652,6 +725,8 @@ impl<'a> Session<'a> {
                 EXIT_FAULT
             }
             Error::InvalidUrl(_) | Error::Config(_) | Error::Encode(_) => EXIT_USAGE,
+            // One of a batch's requests answered a fault as a whole.
+            Error::Batch(batch) if batch.error().fault().is_some() => EXIT_FAULT,
             _ => EXIT_TRANSPORT,
         };
         writeln!(self.err, "xmlrpc-kit: {}", Escaped::new(&error.to_string()))?;
@@ -679,9 +754,27 @@ a terminal, byte for byte when piped).";
 
 /// The variables every client subcommand reads, in its help.
 const ENVIRONMENT_HELP: &str = "\
-Environment: XMLRPC_URL, XMLRPC_USER and XMLRPC_TIMEOUT stand for --url,
---user and --timeout when those are not given; XMLRPC_PASSWORD is the
-password of --user (without it, it is asked for on the terminal).";
+Environment: XMLRPC_URL, XMLRPC_USER, XMLRPC_TIMEOUT and XMLRPC_RETRIES
+stand for --url, --user, --timeout and --retries when those are not given;
+XMLRPC_PASSWORD is the password of --user (without it, it is asked for on
+the terminal).";
+
+/// What `--retries` retries, and why `--idempotent` exists, in every
+/// client subcommand's help.
+const RETRIES_HELP: &str = "\
+Retries: with --retries N, a call that could not connect (refused, reset,
+unreachable: the server restarting) is sent again up to N times, after an
+exponential backoff with jitter (200 ms, then 400 ms, ... at most 10 s) or
+the wait the server's Retry-After asks for; --retry-deadline bounds the
+whole. A 429, 502, 503 or 504, or a connection closed before the answer,
+is retried only for idempotent methods: the introspection ones
+(system.listMethods, system.methodHelp, system.methodSignature), and with
+--idempotent the methods called. Why not every method: an XML-RPC call may
+change the server's state (wp.newPost, supervisor.startProcess), and once
+the request has left, such a failure does not tell whether the server ran
+it; sending it again could run it twice. Give --idempotent when the call
+only reads, or is safe to repeat. The error after the last attempt says
+how many were made.";
 
 const EXIT_STATUS_HELP: &str = "\
 Exit status: 0 success, 1 the server answered a fault (code and string on
@@ -708,6 +801,8 @@ Examples:
   XMLRPC_PASSWORD=secret xmlrpc-kit call --json --user alice localhost:8000 system.listMethods   # without XMLRPC_PASSWORD, asks
   XMLRPC_URL=localhost:8000 xmlrpc-kit call pow 2 3
   xmlrpc-kit call -v localhost:8000 pow 2 3   # the exchange told on stderr
+  xmlrpc-kit call --retries 3 --retry-deadline 20 localhost:8000 system.listMethods   # through a restart, a 503
+  xmlrpc-kit call --retries 3 --idempotent localhost:8000 pow 2 3   # pow only reads: retried after a 503 too
 
 With --url or XMLRPC_URL the URL argument is left out; a first word that
 looks like a URL (scheme://…, or HOST:PORT[/PATH]) is still taken as one.
@@ -730,6 +825,8 @@ status, size and time.
 
 {ESCAPES_HELP}
 
+{RETRIES_HELP}
+
 {ENVIRONMENT_HELP}
 
 {EXIT_STATUS_HELP}",
@@ -745,11 +842,14 @@ pub(crate) fn list_after_help() -> String {
 Examples:
   xmlrpc-kit list http://127.0.0.1:8000/RPC2
   xmlrpc-kit list --json localhost:8000
+  XMLRPC_RETRIES=2 xmlrpc-kit list localhost:8000   # sent again after a refused connection or a 503
   XMLRPC_URL=localhost:8000 xmlrpc-kit list
 
 Calls system.listMethods and prints one name per line.
 
 {ESCAPES_HELP}
+
+{RETRIES_HELP}
 
 {ENVIRONMENT_HELP}
 
@@ -772,6 +872,8 @@ text, then each signature as name(parameter types) -> result type. With
 
 {ESCAPES_HELP}
 
+{RETRIES_HELP}
+
 {ENVIRONMENT_HELP}
 
 {EXIT_STATUS_HELP}"
@@ -787,16 +889,25 @@ Examples:
   xmlrpc-kit multicall --json localhost:8000 'echo([1, 2])' 'echo(\"a, b\")' 'echo(s/42)' system.listMethods
   echo 2 | xmlrpc-kit multicall localhost:8000 'pow(2, 10)' 'add(1, -)'
   echo 'mul(6, 7)' > call.txt && xmlrpc-kit multicall localhost:8000 @call.txt
+  seq 2000 | sed 's/.*/add(&, 1)/' > calls.txt && xmlrpc-kit multicall --file calls.txt localhost:8000 | tail -n 1
+  xmlrpc-kit multicall --retries 2 --idempotent localhost:8000 'pow(2, 3)' 'mul(6, 7)'
 
-Sends every call in one system.multicall request and prints one line per
-call, in order: the call, then its result or its fault. Arguments inside the
+Sends the calls with system.multicall and prints one line per call, in
+order: the call, then its result or its fault. Any number of calls: they go
+in as many requests as the server takes (the limit it advertises in
+system.getCapabilities, else 1,000 calls a request), one after the other;
+if one of those requests fails as a whole, the message says which calls
+were answered and which were not sent, and nothing is printed. Arguments inside the
 parentheses are separated by commas and typed as for `xmlrpc-kit call` (see
 `xmlrpc-kit call --help`); a quoted JSON string (\"a, b\") is a string. A
 whole call, or an argument inside one, may be read from standard input (-
-or @-) or a file (@FILE); @@ stands for a leading @. With --url or
-XMLRPC_URL the URL argument is left out.
+or @-) or a file (@FILE); @@ stands for a leading @. --file FILE reads
+calls one per line (see --file). With --url or XMLRPC_URL the URL argument
+is left out.
 
 {ESCAPES_HELP}
+
+{RETRIES_HELP}
 
 {ENVIRONMENT_HELP}
 

@@ -22,11 +22,12 @@ fn demo() -> TestServer {
 
 /// The variables the client commands read, removed from each test's
 /// command so that a developer's own cannot change what it does.
-const CLIENT_VARIABLES: [&str; 4] = [
+const CLIENT_VARIABLES: [&str; 5] = [
     "XMLRPC_URL",
     "XMLRPC_USER",
     "XMLRPC_TIMEOUT",
     "XMLRPC_PASSWORD",
+    "XMLRPC_RETRIES",
 ];
 
 /// Runs `xmlrpc-kit ARGS…`: exit code, stdout, stderr.
@@ -497,6 +498,14 @@ fn every_example_in_the_client_commands_help_runs_against_the_demo() {
     let addr = demo.addr.to_string();
     let listed = "add\ndiv\necho\nmul\npow\nsystem.getCapabilities\nsystem.listMethods\nsystem.methodHelp\nsystem.methodSignature\nsystem.multicall";
     let listed_json = "[\"add\",\"div\",\"echo\",\"mul\",\"pow\",\"system.getCapabilities\",\"system.listMethods\",\"system.methodHelp\",\"system.methodSignature\",\"system.multicall\"]";
+    let listed_pretty = format!(
+        "[\n{}\n]\n",
+        listed
+            .lines()
+            .map(|name| format!("  \"{name}\""))
+            .collect::<Vec<_>>()
+            .join(",\n")
+    );
     let expected: Vec<(i32, String)> = vec![
         // call
         (0, "8\n".into()),
@@ -520,9 +529,12 @@ fn every_example_in_the_client_commands_help_runs_against_the_demo() {
         (0, format!("{listed_json}\n")),
         (0, "8\n".into()),
         (0, "8\n".into()),
+        (0, listed_pretty.clone()),
+        (0, "8\n".into()),
         // list
         (0, format!("{listed}\n")),
         (0, format!("{listed_json}\n")),
+        (0, format!("{listed}\n")),
         (0, format!("{listed}\n")),
         // help
         (
@@ -542,6 +554,8 @@ fn every_example_in_the_client_commands_help_runs_against_the_demo() {
         (0, format!("[[1,2],\"a, b\",\"42\",{listed_json}]\n")),
         (0, "pow(2, 10): 1024\nadd(1, -): 3\n".into()),
         (0, "mul(6, 7): 42\n".into()),
+        (0, "add(2000, 1): 2001\n".into()),
+        (0, "pow(2, 3): 8\nmul(6, 7): 42\n".into()),
     ];
     let bin = std::path::Path::new(env!("CARGO_BIN_EXE_xmlrpc-kit"));
     let mut examples = Vec::new();

@@ -1,4 +1,4 @@
-//! Issue 26, item 8, the CLI made comfortable: arguments from files and
+//! The command line made comfortable: arguments from files and
 //! stdin (`@FILE`, `-`, `@-`, `@@`), typed values inside JSON that
 //! `--json` prints back, `--user` with `XMLRPC_PASSWORD`, the
 //! `XMLRPC_URL`/`XMLRPC_TIMEOUT`/`XMLRPC_USER` defaults, `--json` and
@@ -25,11 +25,12 @@ fn demo() -> TestServer {
 }
 
 /// The variables the client commands read.
-const VARIABLES: [&str; 4] = [
+const VARIABLES: [&str; 5] = [
     "XMLRPC_URL",
     "XMLRPC_USER",
     "XMLRPC_TIMEOUT",
     "XMLRPC_PASSWORD",
+    "XMLRPC_RETRIES",
 ];
 
 /// `xmlrpc-kit ARGS…` with these variables only (the developer's own
@@ -114,6 +115,42 @@ fn a_ten_megabyte_argument_from_a_file_or_stdin() {
         assert_eq!(out.len(), want.len(), "{dash}");
         assert!(out == want, "{dash}: the echo differs from standard input");
     }
+}
+
+/// Issue 26: `multicall` takes any number of calls, one a line from a
+/// file (`--file`) or standard input (`--file -`), and sends them in as
+/// many requests as the server takes: 2,000 calls against the demo,
+/// whose limit is 1,000 a request.
+#[test]
+fn two_thousand_calls_from_a_file_go_in_requests_the_server_takes() {
+    let demo = demo();
+    let url = demo.url();
+    let folder = TempDir::new("cli-input-calls");
+    let file = folder.join("calls.txt");
+    let mut calls = String::from("# one call a line; blank lines and comments skipped\n\n");
+    let mut want = String::new();
+    for i in 1..=2_000 {
+        calls.push_str(&format!("add({i}, 1)\n"));
+        want.push_str(&format!("add({i}, 1): {}\n", i + 1));
+    }
+    std::fs::write(&file, &calls).unwrap();
+    let path = file.display().to_string();
+    // With a CALL argument before the file's.
+    let (code, out, err) = xmlrpc(&["multicall", &url, "pow(2, 3)", "--file", &path]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(
+        out == format!("pow(2, 3): 8\n{want}"),
+        "{}",
+        &out[..200.min(out.len())]
+    );
+    let (code, out, err) = xmlrpc_with_stdin(&["multicall", "-f", "-", &url], &calls);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(out == want, "from standard input");
+    // A line that is no call is a usage error, naming it.
+    let (code, _, err) =
+        xmlrpc_with_stdin(&["multicall", "--file", "-", &url], "add(1, 2)\nadd(1\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("the call has no closing ')'"), "{err}");
 }
 
 #[test]
@@ -325,6 +362,128 @@ fn one_shot_server() -> (String, std::thread::JoinHandle<String>) {
         head
     });
     (url, thread)
+}
+
+/// A server that answers its first `failures` requests with 503 and
+/// `Retry-After: 0`, then `system.listMethods`' answer; it serves
+/// `requests` requests, each on its own connection, and hands back the
+/// methods asked for.
+fn unavailable_then_answering(
+    failures: usize,
+    requests: usize,
+) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/RPC2", listener.local_addr().unwrap());
+    let thread = std::thread::spawn(move || {
+        let mut methods = Vec::new();
+        for n in 0..requests {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream);
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some((name, value)) = line.split_once(':')
+                    && name.eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap();
+                }
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let body = String::from_utf8_lossy(&body);
+            let method = body
+                .split_once("<methodName>")
+                .and_then(|(_, rest)| rest.split_once("</methodName>"))
+                .map_or("", |(name, _)| name);
+            methods.push(method.to_owned());
+            let response = if n < failures {
+                let text = "busy, try again";
+                format!(
+                    "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 0\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                    text.len()
+                )
+            } else {
+                let answer = "<?xml version=\"1.0\"?><methodResponse><params><param><value><array><data>\
+                    <value><string>pow</string></value><value><string>system.listMethods</string></value>\
+                    </data></array></value></param></params></methodResponse>";
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                    answer.len()
+                )
+            };
+            reader.get_mut().write_all(response.as_bytes()).unwrap();
+        }
+        methods
+    });
+    (url, thread)
+}
+
+/// Issue 26: `--retries N` sends a call again after a 503 (here with
+/// `Retry-After: 0`), as the library's retry policy says; without it the
+/// 503 is the answer (exit 3). `XMLRPC_RETRIES` stands for it. Statuses
+/// are retried for idempotent methods only: introspection, or any with
+/// `--idempotent`.
+#[test]
+fn retries_send_a_call_again_after_a_503() {
+    // What `call` prints of the answer (`list` would print a name a line).
+    let listed = "[\n  \"pow\",\n  \"system.listMethods\"\n]\n";
+    let (url, server) = unavailable_then_answering(2, 3);
+    let (code, out, err) = xmlrpc(&["call", "--retries", "2", &url, "system.listMethods"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, listed, ""));
+    assert_eq!(server.join().unwrap(), ["system.listMethods"; 3]);
+
+    let (url, server) = unavailable_then_answering(2, 1);
+    let (code, out, err) = xmlrpc(&["call", "--retries", "0", &url, "system.listMethods"]);
+    assert_eq!((code, out.as_str()), (3, ""));
+    assert!(
+        err.contains("503") && err.contains("busy, try again"),
+        "{err}"
+    );
+    server.join().unwrap();
+
+    // Too few retries: the last attempt's failure, saying how many were made.
+    let (url, server) = unavailable_then_answering(2, 2);
+    let (code, _, err) = run(&["list", &url], &[("XMLRPC_RETRIES", "1")], Stdio::null());
+    assert_eq!(code, 3);
+    assert!(err.contains("503") && err.contains("2 attempts"), "{err}");
+    server.join().unwrap();
+
+    // A method not known to be idempotent is sent once after a 503 ...
+    let (url, server) = unavailable_then_answering(1, 1);
+    let (code, _, err) = xmlrpc(&["call", "--retries", "2", &url, "pow", "2", "3"]);
+    assert_eq!(code, 3);
+    assert!(err.contains("503"), "{err}");
+    assert_eq!(server.join().unwrap(), ["pow"]);
+    // ... unless --idempotent says it may be run twice.
+    let (url, server) = unavailable_then_answering(1, 2);
+    let (code, out, err) = xmlrpc(&[
+        "call",
+        "--retries",
+        "2",
+        "--idempotent",
+        &url,
+        "pow",
+        "2",
+        "3",
+    ]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, listed, ""));
+    assert_eq!(server.join().unwrap(), ["pow"; 2]);
+    // A multicall too: every call in it counts as idempotent.
+    let (url, server) = unavailable_then_answering(1, 2);
+    let (code, _, err) = xmlrpc(&[
+        "multicall",
+        "--retries=1",
+        "--idempotent",
+        &url,
+        "pow(2, 3)",
+    ]);
+    // (The answer is no multicall's: what matters is that it was sent twice.)
+    assert_eq!(code, 3, "{err}");
+    assert_eq!(server.join().unwrap(), ["system.multicall"; 2]);
 }
 
 #[test]

@@ -119,13 +119,15 @@ impl Client {
 }
 
 impl Batch<'_, Client> {
-    /// Sends every queued call in one request; one result or fault per
-    /// call, in order. See [`Batch::send`](crate::Batch::send).
+    /// Sends every queued call (in as many requests as the server's
+    /// limit asks); one result or fault per call, in order. See
+    /// [`Batch::send`](crate::Batch::send).
     pub fn send(self) -> Result<Vec<Result<Value, Fault>>, Error> {
         let client = self.client;
         let batch = Batch {
             client: &client.inner,
             calls: self.calls,
+            concurrency: self.concurrency,
         };
         client.wait(batch.send())
     }

@@ -12,6 +12,7 @@ use xmlrpc_kit_codec::{EncodeOptions, OutputEncoding};
 use xmlrpc_kit_transport::TraceContext;
 
 use crate::limits::ResponseLimits;
+use crate::proxy::Proxy;
 use crate::retry::RetryPolicy;
 
 /// Configures a [`Client`](crate::Client) (or a [`blocking::Client`](crate::blocking::Client))
@@ -27,6 +28,10 @@ use crate::retry::RetryPolicy;
 /// | [`accept_gzip`](Self::accept_gzip) responses | on | on |
 /// | [`limits`](Self::limits) on responses: body 20 MiB as sent and inflated, the document limits | [`ResponseLimits::default()`] (the server's) | none |
 /// | [`pool_idle_timeout`](Self::pool_idle_timeout) | 90 s | one connection, kept |
+/// | [`http2`](Self::http2) offered to TLS servers | on | HTTP/1.1 only |
+/// | answers decoded on a blocking thread when larger than [`off_runtime_above`](Self::off_runtime_above) | 1 MiB | (no runtime) |
+/// | [`proxy`](Self::proxy) | the environment's (`HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`, as curl reads them) | none (Python's `urllib` reads them, its `ServerProxy` does not) |
+/// | [`max_multicall_calls`](Self::max_multicall_calls) per request of a [`Batch`](crate::Batch), for a server that does not advertise its limit | 1,000 (our server's default limit) | one request per `MultiCall` |
 /// | [`retry`](Self::retry) of failed calls | none: each call sent once (but see [`Client`](crate::Client) on closed kept-alive connections) | none |
 /// | [`trace_context`](Self::trace_context) sent (`traceparent`, `tracestate`) | the request being answered's, as a child ([`TraceContext::current`]) | none |
 ///
@@ -116,6 +121,10 @@ pub(crate) struct Settings {
     pub(crate) gzip_threshold: Option<usize>,
     pub(crate) accept_gzip: bool,
     pub(crate) cookies: bool,
+    pub(crate) max_multicall_calls: usize,
+    pub(crate) proxy: Proxy,
+    pub(crate) http2: bool,
+    pub(crate) off_runtime_above: Option<usize>,
 }
 
 impl ClientBuilder {
@@ -140,6 +149,10 @@ impl ClientBuilder {
                 gzip_threshold: None,
                 accept_gzip: true,
                 cookies: false,
+                max_multicall_calls: 1_000,
+                proxy: Proxy::from_env(),
+                http2: true,
+                off_runtime_above: Some(1 << 20),
             },
         }
     }
@@ -180,6 +193,64 @@ impl ClientBuilder {
     /// ```
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// Sets the HTTP proxy calls go through (default: the one the
+    /// environment's `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and
+    /// `NO_PROXY` name, read when the client is built; see [`Proxy`]).
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.settings.proxy = proxy;
+        self
+    }
+
+    /// The most calls a [`Batch`](crate::Batch) puts in one
+    /// `system.multicall` request, for a server that does not advertise
+    /// its limit in `system.getCapabilities` (one that does is believed,
+    /// above or below this). Default 1,000, our server's default limit
+    /// (Python's server has none; others may, unadvertised). A batch of
+    /// at most this many calls is sent without asking the server for its
+    /// limit. 0 counts as 1.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), xmlrpc_kit::client::Error> {
+    /// use xmlrpc_kit::Client;
+    ///
+    /// let client = Client::builder("http://127.0.0.1:8000/RPC2")
+    ///     .max_multicall_calls(200)
+    ///     .build()?;
+    /// let mut batch = client.batch();
+    /// for i in 0..1_000 {
+    ///     batch.add("add", (i, 1));
+    /// }
+    /// // Five requests of 200 calls, unless the server advertises a limit.
+    /// let sums = batch.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn max_multicall_calls(mut self, calls: usize) -> Self {
+        self.settings.max_multicall_calls = calls.max(1);
+        self
+    }
+
+    /// Offers HTTP/2 to `https://` servers (by ALPN, in the TLS
+    /// handshake), or HTTP/1.1 only: a server that picks HTTP/2 (as many
+    /// behind CDNs and proxies do) takes every call of the client on one
+    /// connection, each a stream of its own. Default: on (the `tls`
+    /// feature; plain `http://` is always HTTP/1.1).
+    pub fn http2(mut self, offer: bool) -> Self {
+        self.settings.http2 = offer;
+        self
+    }
+
+    /// Answers larger than `bytes` are decoded (and, gzipped, inflated)
+    /// on one of tokio's blocking threads (`spawn_blocking`), not on the
+    /// runtime's: a 100 MB answer takes a core for a second or so, and the
+    /// runtime's other tasks, small calls among them, go on meanwhile.
+    /// `None` decodes every answer on the calling task. Default: 1 MiB (a
+    /// blocking thread costs some 10 µs; a 1 MiB answer decodes in a few
+    /// milliseconds).
+    pub fn off_runtime_above(mut self, bytes: Option<usize>) -> Self {
+        self.settings.off_runtime_above = bytes;
         self
     }
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
-use xmlrpc_kit_codec::wire::names;
+use xmlrpc_kit_codec::wire::{multicall, names};
 use xmlrpc_kit_codec::{
     EncodeOptions, FromValue, IntoParams, MethodCall, Value, decode_response, encode_call,
 };
@@ -52,6 +52,13 @@ struct Inner {
     url: String,
     inspector: Option<Inspector>,
     retry: Option<RetryPolicy>,
+    /// Answers larger than this are decoded on a blocking thread.
+    off_runtime_above: Option<usize>,
+    /// Calls per multicall request when the server does not say.
+    max_multicall_calls: usize,
+    /// The server's multicall limit from `system.getCapabilities`, once
+    /// asked: `None` inside when it did not say.
+    multicall_limit: tokio::sync::OnceCell<Option<usize>>,
 }
 
 impl Client {
@@ -106,6 +113,47 @@ impl Client {
             .is_some_and(|policy| policy.is_idempotent(method))
     }
 
+    /// The most calls to put in one `system.multicall` of a batch of
+    /// `calls` calls: the server's limit when known, asked for when the
+    /// batch is larger than the builder's `max_multicall_calls`, else
+    /// that setting.
+    pub(crate) async fn multicall_size(&self, calls: usize) -> Result<usize, Error> {
+        let configured = self.inner.max_multicall_calls;
+        let learned = match self.inner.multicall_limit.get() {
+            Some(learned) => *learned,
+            None if calls <= configured => None,
+            None => self.learn_multicall_limit().await?,
+        };
+        Ok(learned.unwrap_or(configured))
+    }
+
+    /// Whether the server has been asked for its multicall limit.
+    pub(crate) fn multicall_limit_known(&self) -> bool {
+        self.inner.multicall_limit.initialized()
+    }
+
+    /// The server's multicall limit, asked for with
+    /// `system.getCapabilities` the first time (once per client and its
+    /// clones). An answer without one, a fault (no such method), an HTTP
+    /// error status or an answer that is not XML-RPC mean "not said", and
+    /// are kept as such; a failure to reach the server is returned, and
+    /// the next batch asks again.
+    pub(crate) async fn learn_multicall_limit(&self) -> Result<Option<usize>, Error> {
+        let learned = self
+            .inner
+            .multicall_limit
+            .get_or_try_init(|| async {
+                match self.call_value(names::GET_CAPABILITIES, Vec::new()).await {
+                    Ok(capabilities) => Ok(multicall::read_limit(&capabilities)),
+                    Err(Error::Fault(_) | Error::Decode(_) | Error::Convert(_)) => Ok(None),
+                    Err(Error::Transport(e)) if e.status().is_some() => Ok(None),
+                    Err(e) => Err(e),
+                }
+            })
+            .await?;
+        Ok(*learned)
+    }
+
     /// Sends an encoded call and reads its answer, as the retry policy
     /// says for a call that is `idempotent` or not.
     pub(crate) async fn call_encoded(
@@ -115,7 +163,7 @@ impl Client {
     ) -> Result<Value, Error> {
         let Some(policy) = &self.inner.retry else {
             let response = self.post(body).await?;
-            return self.decode_response(&response);
+            return self.read_answer(response).await;
         };
         policy
             .run(
@@ -123,10 +171,30 @@ impl Client {
                 idempotent,
                 || async {
                     let response = self.post(body.clone()).await?;
-                    self.decode_response(&response)
+                    self.read_answer(response).await
                 },
             )
             .await
+    }
+
+    /// The value of an answer: decoded on this task when small, on one of
+    /// tokio's blocking threads when larger than the builder's
+    /// [`off_runtime_above`](ClientBuilder::off_runtime_above), so that
+    /// the runtime's other tasks go on meanwhile.
+    async fn read_answer(&self, body: Vec<u8>) -> Result<Value, Error> {
+        match self.inner.off_runtime_above {
+            Some(above) if body.len() > above => {
+                let inner = self.inner.clone();
+                tokio::task::spawn_blocking(move || {
+                    Ok(decode_response(&body, &inner.limits.document)??)
+                })
+                .await
+                .map_err(|e| {
+                    crate::transport::off_runtime_failed(&self.inner.transport.endpoint.target, e)
+                })?
+            }
+            _ => self.decode_response(&body),
+        }
     }
 
     /// Writes the request document for a call, with this client's
@@ -242,6 +310,9 @@ impl ClientBuilder {
                 trusted_roots: self.trusted_roots,
                 client_identity: self.client_identity,
                 trace_source: self.trace_source,
+                proxy: s.proxy,
+                http2: s.http2,
+                off_runtime_above: s.off_runtime_above,
             },
         )?;
         Ok(Client {
@@ -252,6 +323,9 @@ impl ClientBuilder {
                 url: crate::endpoint::redact(self.url.trim()),
                 inspector: self.inspector,
                 retry: self.retry,
+                off_runtime_above: s.off_runtime_above,
+                max_multicall_calls: s.max_multicall_calls,
+                multicall_limit: tokio::sync::OnceCell::new(),
             }),
         })
     }

@@ -57,6 +57,12 @@ pub enum Error {
     /// A client setting is invalid (a header name or value, a certificate).
     #[error("invalid client setting: {0}")]
     Config(String),
+    /// A [`Batch`](crate::Batch) sent as several `system.multicall`
+    /// requests failed in one of them as a whole: which calls were
+    /// answered, which failed, which were not sent, and why. (A batch sent
+    /// in one request fails with that request's error as it is.)
+    #[error(transparent)]
+    Batch(Box<BatchError>),
 }
 
 impl Error {
@@ -74,6 +80,121 @@ impl Error {
             Error::Transport(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+/// A [`Batch`](crate::Batch) split into several `system.multicall`
+/// requests failed: one request failed as a whole (the transport, or a
+/// fault for the whole multicall), so the batch stops there. Its message
+/// says which calls were answered, which were in the failed request, and
+/// which were not sent; [`answered`](Self::answered) keeps the results
+/// that came before the failure.
+///
+/// Calls are numbered from 1 in the message and counted from 0 in
+/// [`failed_calls`](Self::failed_calls), as Rust's ranges are.
+///
+/// ```no_run
+/// # async fn run(client: xmlrpc_kit::Client) {
+/// use xmlrpc_kit::client::Error;
+///
+/// let mut batch = client.batch();
+/// for i in 0..2_500 {
+///     batch.add("add", (i, 1));
+/// }
+/// match batch.send().await {
+///     Ok(results) => println!("{} results", results.len()),
+///     Err(Error::Batch(e)) => {
+///         eprintln!("{e}"); // calls 1001–2000 of 2500 failed in one request: …
+///         let first = e.answered(); // the results of calls 1–1000
+///         let resend = e.failed_calls().start; // the first call to send again
+///         # let _ = (first, resend);
+///     }
+///     Err(e) => eprintln!("{e}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct BatchError {
+    pub(crate) answered: Vec<Result<xmlrpc_kit_codec::Value, Fault>>,
+    pub(crate) failed: std::ops::Range<usize>,
+    pub(crate) sent: usize,
+    pub(crate) total: usize,
+    pub(crate) source: Error,
+}
+
+impl BatchError {
+    /// The results of the calls answered before the failed request, in
+    /// order: calls `0..answered().len()`.
+    pub fn answered(&self) -> &[Result<xmlrpc_kit_codec::Value, Fault>] {
+        &self.answered
+    }
+
+    /// The results of the calls answered before the failed request.
+    pub fn into_answered(self) -> Vec<Result<xmlrpc_kit_codec::Value, Fault>> {
+        self.answered
+    }
+
+    /// The calls (counted from 0, in the order added) of the request that
+    /// failed: the server may or may not have run them.
+    pub fn failed_calls(&self) -> std::ops::Range<usize> {
+        self.failed.clone()
+    }
+
+    /// How many of the first calls were sent (answered, failed, or sent
+    /// concurrently and not awaited): calls from this one on were not.
+    pub fn sent(&self) -> usize {
+        self.sent
+    }
+
+    /// The calls in the batch.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// Why the request failed: its transport error, or the fault the
+    /// server answered for the whole multicall.
+    pub fn error(&self) -> &Error {
+        &self.source
+    }
+}
+
+impl fmt::Display for BatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let calls = |from: usize, to: usize| {
+            if from + 1 == to {
+                format!("call {to}")
+            } else {
+                format!("calls {}–{to}", from + 1)
+            }
+        };
+        write!(
+            f,
+            "{} of {} failed in one request: {}",
+            calls(self.failed.start, self.failed.end),
+            self.total,
+            self.source
+        )?;
+        if !self.answered.is_empty() {
+            write!(f, "; {} answered", calls(0, self.answered.len()))?;
+        }
+        if self.sent > self.failed.end {
+            write!(
+                f,
+                "; {} sent, not awaited",
+                calls(self.failed.end, self.sent)
+            )?;
+        }
+        let unsent = self.sent.max(self.failed.end);
+        if unsent < self.total {
+            write!(f, "; {} not sent", calls(unsent, self.total))?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for BatchError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.source)
     }
 }
 

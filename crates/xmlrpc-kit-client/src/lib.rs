@@ -23,8 +23,11 @@
 //! - **Errors** keep the server's `Fault` apart from everything that can
 //!   fail on the way ([`TransportError`]: connect, timeout, HTTP status, size;
 //!   decode errors with line and column); see [`Error`].
-//! - **Multicall**: [`Client::batch`] queues calls and sends them as one
-//!   `system.multicall`, giving one result or fault per call.
+//! - **Multicall**: [`Client::batch`] queues calls and sends them with
+//!   `system.multicall`, giving one result or fault per call; a batch of
+//!   any size is split into requests the server takes (its limit from
+//!   `system.getCapabilities`, else [`ClientBuilder::max_multicall_calls`]),
+//!   sent in order or a few at once.
 //! - **HTTP**: one pool of kept-alive HTTP/1.1 connections per client (and
 //!   its clones); connect and call timeouts; gzip responses, and gzip
 //!   requests above a threshold; basic auth from the URL's user info; custom
@@ -50,6 +53,7 @@ mod cookies;
 mod endpoint;
 mod error;
 mod limits;
+mod proxy;
 mod retry;
 mod scgi;
 mod transport;
@@ -60,7 +64,8 @@ pub mod blocking;
 pub use batch::Batch;
 pub use builder::{ClientBuilder, Direction, TrustedRoots};
 pub use client::Client;
-pub use error::{Error, InvalidUrl, TransportError};
+pub use error::{BatchError, Error, InvalidUrl, TransportError};
 pub use limits::ResponseLimits;
+pub use proxy::Proxy;
 pub use retry::RetryPolicy;
 pub use scgi::scgi_head;

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Request, StatusCode};
 use hyper_util::client::legacy::Client as PooledClient;
@@ -18,6 +18,9 @@ use crate::builder::{TraceSource, TrustedRoots};
 use crate::cookies::Jar;
 use crate::endpoint::{Endpoint, Route};
 use crate::error::{Error, TransportError};
+use crate::proxy::{Proxy, ToProxy};
+#[cfg(feature = "tls")]
+use hyper_util::client::legacy::connect::proxy::Tunnel;
 
 #[cfg(feature = "tls")]
 type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
@@ -29,6 +32,11 @@ type Connector = HttpConnector;
 #[derive(Debug)]
 enum Carrier {
     Tcp(PooledClient<Connector, Full<Bytes>>),
+    /// To an `http://` server through a proxy, the request in absolute form.
+    Proxied(PooledClient<ToProxy, Full<Bytes>>),
+    /// To an `https://` server through a proxy's `CONNECT` tunnel.
+    #[cfg(feature = "tls")]
+    Tunneled(PooledClient<hyper_rustls::HttpsConnector<Tunnel<HttpConnector>>, Full<Bytes>>),
     #[cfg(unix)]
     Unix(PooledClient<UnixConnector, Full<Bytes>>),
     Scgi,
@@ -80,6 +88,8 @@ pub(crate) struct Transport {
     /// Where calls take the trace context they send, if not from the
     /// request being answered.
     trace_source: Option<TraceSource>,
+    /// Gzipped answers larger than this are inflated on a blocking thread.
+    inflate_off_runtime_above: Option<usize>,
 }
 
 /// What [`Transport::new`] needs beyond the endpoint and headers.
@@ -97,6 +107,12 @@ pub(crate) struct TransportSettings {
     /// The client's certificate chain and key (PEM), for mutual TLS.
     pub(crate) client_identity: Option<(Vec<u8>, Vec<u8>)>,
     pub(crate) trace_source: Option<TraceSource>,
+    pub(crate) proxy: Proxy,
+    /// Whether HTTP/2 is offered to TLS servers.
+    pub(crate) http2: bool,
+    /// Answers larger than this are inflated and decoded on a blocking
+    /// thread.
+    pub(crate) off_runtime_above: Option<usize>,
 }
 
 /// The connector: plain TCP, and TLS when the `tls` feature is on.
@@ -127,11 +143,11 @@ fn trusted(trusted: TrustedRoots) -> Result<rustls::RootCertStore, Error> {
 }
 
 #[cfg(feature = "tls")]
-fn connector(
-    http: HttpConnector,
+fn connector<C>(
+    http: C,
     https: bool,
     settings: &TransportSettings,
-) -> Result<Connector, Error> {
+) -> Result<hyper_rustls::HttpsConnector<C>, Error> {
     use rustls::pki_types::pem::PemObject as _;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     // A client for http:// only never verifies a certificate.
@@ -167,11 +183,16 @@ fn connector(
                 .map_err(|e| Error::Config(format!("client certificate: {e}")))?
         }
     };
-    Ok(hyper_rustls::HttpsConnectorBuilder::new()
+    let builder = hyper_rustls::HttpsConnectorBuilder::new()
         .with_tls_config(tls)
         .https_or_http()
-        .enable_http1()
-        .wrap_connector(http))
+        .enable_http1();
+    // HTTP/2 offered by ALPN, taken when the server picks it.
+    Ok(if settings.http2 {
+        builder.enable_http2().wrap_connector(http)
+    } else {
+        builder.wrap_connector(http)
+    })
 }
 
 #[cfg(not(feature = "tls"))]
@@ -186,12 +207,14 @@ fn connector(
             && settings.trusted_roots == TrustedRoots::System,
         "roots and client certificates are only set with `tls`"
     );
+    // Plain HTTP is HTTP/1.1: HTTP/2 is only offered in a TLS handshake.
+    let _ = settings.http2;
     Ok(http)
 }
 
 impl Transport {
     pub(crate) fn new(
-        endpoint: Endpoint,
+        mut endpoint: Endpoint,
         headers: HeaderMap,
         settings: TransportSettings,
     ) -> Result<Transport, Error> {
@@ -209,19 +232,46 @@ impl Transport {
         pool.pool_idle_timeout(settings.pool_idle_timeout)
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new());
-        let carrier = match &endpoint.route {
-            Route::Tcp => Carrier::Tcp(pool.build(connector(
-                http,
-                endpoint.uri.scheme_str() == Some("https"),
-                &settings,
-            )?)),
+        let https = endpoint.uri.scheme_str() == Some("https");
+        let via = match endpoint.route {
+            Route::Tcp => settings.proxy.route(&endpoint.uri)?,
+            _ => None,
+        };
+        if let Some(via) = &via {
+            // Messages name the proxy too: a refusal may be its.
+            endpoint.target = format!("{} through the proxy {}", endpoint.target, via.shown());
+        }
+        let mut headers = headers;
+        let carrier = match (&endpoint.route, via) {
+            (Route::Tcp, None) => Carrier::Tcp(pool.build(connector(http, https, &settings)?)),
+            (Route::Tcp, Some(via)) if !https => {
+                if let Some(authorization) = via.authorization {
+                    headers.insert(header::PROXY_AUTHORIZATION, authorization);
+                }
+                Carrier::Proxied(pool.build(ToProxy {
+                    http,
+                    proxy: via.proxy,
+                }))
+            }
+            #[cfg(feature = "tls")]
+            (Route::Tcp, Some(via)) => {
+                let mut tunnel = Tunnel::new(via.proxy, http);
+                if let Some(authorization) = via.authorization {
+                    tunnel = tunnel.with_auth(authorization);
+                }
+                Carrier::Tunneled(pool.build(connector(tunnel, https, &settings)?))
+            }
+            #[cfg(not(feature = "tls"))]
+            (Route::Tcp, Some(_)) => unreachable!("https:// was refused above without `tls`"),
             #[cfg(unix)]
-            Route::Unix(path) => Carrier::Unix(pool.build(UnixConnector(path.as_path().into()))),
+            (Route::Unix(path), _) => {
+                Carrier::Unix(pool.build(UnixConnector(path.as_path().into())))
+            }
             #[cfg(not(unix))]
-            Route::Unix(_) => {
+            (Route::Unix(_), _) => {
                 return Err(Error::Config("Unix sockets need a Unix system".into()));
             }
-            Route::ScgiTcp(_) | Route::ScgiUnix(_) => Carrier::Scgi,
+            (Route::ScgiTcp(_) | Route::ScgiUnix(_), _) => Carrier::Scgi,
         };
         Ok(Transport {
             carrier,
@@ -234,6 +284,9 @@ impl Transport {
             accept_gzip: settings.accept_gzip,
             cookies: settings.cookies.then(Jar::default),
             trace_source: settings.trace_source,
+            // XML inflates ten to twenty times: a gzipped answer is
+            // inflated off the runtime when it will likely be large.
+            inflate_off_runtime_above: settings.off_runtime_above.map(|above| above / 16),
         })
     }
 
@@ -266,6 +319,9 @@ impl Transport {
         let body = Bytes::from(coding.encode(body));
         let (coding, body) = match &self.carrier {
             Carrier::Tcp(http) => self.post_over(http, body, coding, trace).await?,
+            Carrier::Proxied(http) => self.post_over(http, body, coding, trace).await?,
+            #[cfg(feature = "tls")]
+            Carrier::Tunneled(http) => self.post_over(http, body, coding, trace).await?,
             #[cfg(unix)]
             Carrier::Unix(http) => self.post_over(http, body, coding, trace).await?,
             Carrier::Scgi => {
@@ -279,16 +335,22 @@ impl Transport {
                     .await?
             }
         };
-        coding
-            .decode(body, self.limits.max_inflated_bytes)
-            .map_err(|e| match e {
-                InflateError::TooLarge(limit) => TransportError::too_large(target, limit).into(),
-                InflateError::Corrupt(e) => {
-                    TransportError::body(target, "the gzip response is corrupt", Some(e.into()))
-                        .into()
-                }
-                other => TransportError::body(target, other.to_string(), None).into(),
-            })
+        let limit = self.limits.max_inflated_bytes;
+        let inflated = match self.inflate_off_runtime_above {
+            Some(above) if coding != ContentCoding::Identity && body.len() > above => {
+                tokio::task::spawn_blocking(move || coding.decode(body, limit))
+                    .await
+                    .map_err(|e| off_runtime_failed(target, e))?
+            }
+            _ => coding.decode(body, limit),
+        };
+        inflated.map_err(|e| match e {
+            InflateError::TooLarge(limit) => TransportError::too_large(target, limit).into(),
+            InflateError::Corrupt(e) => {
+                TransportError::body(target, "the gzip response is corrupt", Some(e.into())).into()
+            }
+            other => TransportError::body(target, other.to_string(), None).into(),
+        })
     }
 
     /// Posts `body` through `http` and reads the answer, sending it once
@@ -416,18 +478,27 @@ impl Transport {
                 .map(HeaderValue::as_bytes),
         )
         .map_err(|e| TransportError::body(target, e.to_string(), None))?;
-        match Limited::new(response.into_body(), limit).collect().await {
-            Ok(collected) => Ok((coding, collected.to_bytes().into())),
-            Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
-                Err(TransportError::too_large(target, limit).into())
-            }
-            Err(e) => {
-                Err(
-                    TransportError::body(target, "the response body could not be read", Some(e))
-                        .into(),
+        // Frame by frame into a buffer of the declared length: a large
+        // answer is copied a frame at a time, between which the runtime's
+        // other tasks run, not in one piece at the end.
+        let mut body = response.into_body();
+        let mut bytes = Vec::with_capacity(length.map_or(0, |n| n as usize));
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| {
+                TransportError::body(
+                    target,
+                    "the response body could not be read",
+                    Some(Box::new(e)),
                 )
+            })?;
+            if let Ok(data) = frame.into_data() {
+                if bytes.len() + data.len() > limit {
+                    return Err(TransportError::too_large(target, limit).into());
+                }
+                bytes.extend_from_slice(&data);
             }
         }
+        Ok((coding, bytes))
     }
 }
 
@@ -461,4 +532,18 @@ fn closed_before_answering(error: &hyper_util::client::legacy::Error) -> bool {
         source = cause.source();
     }
     false
+}
+
+/// The error of work given to a blocking thread that did not finish: a
+/// panic goes on as one; a runtime shutting down is the call's failure.
+pub(crate) fn off_runtime_failed(target: &str, failed: tokio::task::JoinError) -> Error {
+    match failed.try_into_panic() {
+        Ok(panic) => std::panic::resume_unwind(panic),
+        Err(_) => TransportError::body(
+            target,
+            "the runtime stopped while the answer was being read",
+            None,
+        )
+        .into(),
+    }
 }

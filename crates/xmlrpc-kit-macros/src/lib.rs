@@ -1,6 +1,8 @@
 //! `#[xmlrpc_kit::methods]` and `#[xmlrpc_kit::method]`: XML-RPC methods written
 //! as plain Rust, their names, signatures, parameter names and help taken
-//! from the code. Use them through the `xmlrpc-kit` crate (feature `macros`).
+//! from the code; `#[xmlrpc_kit::client]`: a typed client from a trait.
+//! Use them through the `xmlrpc-kit` crate (feature `macros`; the client
+//! macro also needs `client`).
 //!
 //! ```
 //! use std::sync::Arc;
@@ -33,6 +35,8 @@
 //! assert_eq!(methods.method_help("div").unwrap(), "Divides x by y, rounding down.");
 //! assert_eq!(methods.method_param_names("div").unwrap(), ["x", "y"]);
 //! ```
+
+mod client;
 
 use proc_macro::TokenStream;
 use proc_macro2::{Span, TokenStream as Tokens};
@@ -89,6 +93,92 @@ pub fn method(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand_method(attr.into(), item.into())
         .unwrap_or_else(Error::into_compile_error)
         .into()
+}
+
+/// Makes a typed client of a trait: each method of the trait is one
+/// remote call, and the macro generates an async client and a blocking one
+/// that make them.
+///
+/// ```no_run
+/// use xmlrpc_kit::client::Error;
+///
+/// #[derive(Debug, serde::Deserialize)]
+/// struct State {
+///     statecode: i32,
+///     statename: String,
+/// }
+///
+/// #[xmlrpc_kit::client(namespace = "supervisor", rename_all = "camelCase")]
+/// trait Supervisor {
+///     /// The daemon's state.
+///     fn get_state(&self) -> Result<State, Error>; // supervisor.getState
+///
+///     /// Starts a process; `wait` left off the call when `None`.
+///     fn start_process(&self, name: &str, #[xmlrpc(optional)] wait: Option<bool>) -> Result<bool, Error>;
+///
+///     #[xmlrpc(name = "system.listMethods")] // an explicit name: as written
+///     fn list_methods(&self) -> Result<Vec<String>, Error>;
+/// }
+///
+/// # async fn run() -> Result<(), Error> {
+/// // Async: `SupervisorClient`, each method an `async fn`.
+/// let supervisor = SupervisorClient::new(xmlrpc_kit::Client::new("http://127.0.0.1:9001/RPC2")?);
+/// let state = supervisor.get_state().await?;
+/// supervisor.start_process("web", None).await?;
+/// # Ok(()) }
+/// # fn blocking() -> Result<(), Error> {
+/// // Blocking: `SupervisorBlockingClient`, which also implements `Supervisor`.
+/// let supervisor = SupervisorBlockingClient::new(xmlrpc_kit::blocking::Client::new("http://127.0.0.1:9001/RPC2")?);
+/// match supervisor.start_process("web", Some(true)) {
+///     Ok(started) => println!("{started}"),
+///     Err(e) if e.fault().is_some_and(|f| f.code == 10) => println!("no such process"),
+///     Err(e) => return Err(e),
+/// }
+/// # Ok(()) }
+/// ```
+///
+/// **Names.** `#[xmlrpc(name = "…")]` on a method names its XML-RPC method,
+/// exactly as written (dots and any characters allowed; the namespace is
+/// not added). Without it the name is the Rust name, converted by the
+/// trait's `rename_all` (`"camelCase"`, `"PascalCase"`, or the default
+/// `"snake_case"`: as written), after the trait's `namespace` and a dot
+/// (`namespace = "supervisor"`: `get_state` calls `supervisor.getState`).
+///
+/// **Methods.** Each takes `&self`, then its parameters as plain names,
+/// and returns `Result<T, E>` where `E` is
+/// [`xmlrpc_kit::client::Error`](https://docs.rs/xmlrpc-kit/latest/xmlrpc_kit/client/enum.Error.html)
+/// or any type with `From<xmlrpc_kit::client::Error>` (your own error
+/// that reads fault codes: a fault is `Error::Fault`, `error.fault()`).
+/// No generics, no default bodies. Write them all `fn` or all `async fn`:
+/// the generated methods are the same either way, and the client of that
+/// kind also implements the trait (so code written against the trait can
+/// take a fake in tests; for a `pub` trait of `async fn`s rustc warns,
+/// as for any, that callers cannot require its futures to be `Send`: the
+/// generated client's are, so allow `async_fn_in_trait` or use `fn`s).
+///
+/// **Types.** A parameter converts as `Client::call` converts it: by
+/// `IntoValue` when its type implements it, otherwise (feature `serde`) by
+/// serde, as `Client::call` converts a `Serde<T>`; a result likewise by
+/// `FromValue`, else serde's `Deserialize` (a type that converts neither
+/// way is a compile error at the type, naming the bounds it misses: `T:
+/// IntoValue`, `Serde<&T>: IntoValue`). A result of `()` drops
+/// whatever the server answers. An `Option` parameter's `None` is `<nil/>`,
+/// which the client sends only when built with `.allow_none(true)` (else
+/// the call fails with `Error::Encode` before anything is sent), unless the
+/// parameter is marked `#[xmlrpc(optional)]`: optional parameters come
+/// last, and trailing `None`s are left off the call (Python's default
+/// arguments).
+///
+/// **Generated**, for `trait Supervisor`, with the trait's visibility:
+/// `SupervisorClient` (wraps a `xmlrpc_kit::Client`; `new(client)`,
+/// `client()`, one `async fn` per method) and, with the `blocking`
+/// feature, `SupervisorBlockingClient` (wraps a
+/// `xmlrpc_kit::blocking::Client`; one `fn` per method). Both are cheap to
+/// clone. `#[xmlrpc_kit::client(crate = path)]` names the crate the
+/// generated code refers to (default `::xmlrpc_kit`).
+#[proc_macro_attribute]
+pub fn client(attr: TokenStream, item: TokenStream) -> TokenStream {
+    client::expand(attr.into(), item.into()).into()
 }
 
 /// What `#[xmlrpc(…)]` on a method says.

@@ -131,6 +131,11 @@ fn capabilities(server: &dyn DispatcherView, params: Vec<Value>) -> Result<Value
             names::MULTICALL,
             spec("https://web.archive.org/web/20060624230303/http://www.xmlrpc.com/discuss/msgReader$1208?mode=topic", 1),
         );
+        // Our own entry, so that a client can split a larger batch.
+        caps.insert(
+            multicall::LIMIT_CAPABILITY,
+            multicall::limit_capability(server.max_multicall_calls()),
+        );
     }
     if server.allows_nil() {
         caps.insert("nil", spec("http://ontosys.com/xml-rpc/extensions.php", 1));

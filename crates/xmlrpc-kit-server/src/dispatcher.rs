@@ -71,7 +71,10 @@ pub struct DispatchOptions {
     /// Limits on the request document. Default: [`DocumentLimits::default()`].
     pub limits: DocumentLimits,
     /// Calls in one `system.multicall`; more are answered with fault
-    /// -32600. Default: 1,000.
+    /// -32600. Default: 1,000. `system.getCapabilities` advertises it in
+    /// its `multicall_limit` entry (`maxCalls`; see
+    /// [`multicall::LIMIT_CAPABILITY`](xmlrpc_kit_codec::wire::multicall::LIMIT_CAPABILITY)),
+    /// from which our client learns how to split a larger batch.
     pub max_multicall_calls: usize,
     /// How many calls of one `system.multicall` may be in progress at
     /// once. Default: 1, one after another in order, as Python runs them.

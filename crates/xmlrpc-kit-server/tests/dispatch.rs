@@ -265,6 +265,17 @@ fn introspection_derives_from_the_table() {
                         1
                     )
                 ),
+                (
+                    "multicall_limit",
+                    Value::Struct(
+                        [
+                            ("specUrl", s("https://docs.rs/xmlrpc-kit/latest/xmlrpc_kit/wire/multicall/constant.LIMIT_CAPABILITY.html")),
+                            ("specVersion", int(1)),
+                            ("maxCalls", int(1000)),
+                        ]
+                        .into()
+                    )
+                ),
             ]
             .into()
         ))
@@ -411,6 +422,23 @@ fn multicall_size_is_limited() {
             "system.multicall holds 4 calls, more than the limit of 3"
         )
     );
+}
+
+/// Issue 26: `system.getCapabilities` says how many calls one multicall
+/// may hold, so that a client can split a larger batch; a server
+/// without `system.multicall` says nothing of it.
+#[test]
+fn the_multicall_limit_is_advertised() {
+    let mut m = Methods::new();
+    m.register_introspection_functions();
+    m.register_multicall_functions();
+    let d = Dispatcher::with_options(m, DispatchOptions::default().max_multicall_calls(3));
+    let caps = call(&d, "system.getCapabilities", vec![]).unwrap();
+    assert_eq!(multicall::read_limit(&caps), Some(3));
+    let mut m = Methods::new();
+    m.register_introspection_functions();
+    let caps = call(&Dispatcher::new(m), "system.getCapabilities", vec![]).unwrap();
+    assert_eq!(multicall::read_limit(&caps), None);
 }
 
 fn handle(d: &Dispatcher, body: &str) -> Result<Value, Fault> {

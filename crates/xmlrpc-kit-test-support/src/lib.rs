@@ -20,5 +20,6 @@ pub mod python;
 pub mod raw_http;
 pub mod server;
 pub mod soak;
+pub mod tinyproxy;
 pub mod tls_client;
 pub mod values;

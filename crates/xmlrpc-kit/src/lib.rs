@@ -32,7 +32,7 @@
 //! | `blocking` | [`blocking::Client`] | yes |
 //! | `tls` | `https://` for the client (rustls; the system's trusted certificates, or Mozilla's bundled roots; client certificates) and for the server's listeners ([`TlsConfig`]-style certificates from PEM or a `rustls::ServerConfig` of your own, mutual TLS, reloaded without a restart) | no |
 //! | `gzip` | gzip bodies both ways (flate2); without it gzip requests get 415 | yes |
-//! | `macros` | [`macro@methods`] and [`macro@method`]: methods from Rust code, help from doc comments | yes |
+//! | `macros` | [`macro@methods`] and [`macro@method`]: methods from Rust code, help from doc comments; with `client`, [`macro@client`]: a typed client from a trait | yes |
 //! | `serde` | `xmlrpc_kit::serde`: any `Serialize`/`Deserialize` type as a parameter or result (`Serde<T>`), `to_value`, `from_value` | no |
 //! | `chrono`, `time`, `jiff` | those crates' date-time types as `dateTime.iso8601` parameters and results ([`ForeignDateTime`]), and serde fields through `xmlrpc_kit::serde::date_time` | no |
 //!
@@ -189,6 +189,32 @@
 //! # Ok(()) }
 //! ```
 //!
+//! ## A typed client from a trait
+//!
+//! [`macro@client`] on a trait makes each of its methods a call, and
+//! generates an async client (`SupervisorClient`) and a blocking one
+//! (`SupervisorBlockingClient`) that make them; parameters and results
+//! convert as [`Client::call`] converts them, or by serde; a fault is
+//! `client::Error::Fault` (`examples/supervisord.rs`, `examples/rtorrent.rs`).
+//!
+//! ```no_run
+//! # #[cfg(all(feature = "macros", feature = "blocking"))] {
+//! use xmlrpc_kit::client::Error;
+//!
+//! #[xmlrpc_kit::client(namespace = "supervisor", rename_all = "camelCase")]
+//! trait Supervisor {
+//!     fn read_log(&self, offset: i32, length: i32) -> Result<String, Error>; // supervisor.readLog
+//!     #[xmlrpc(name = "supervisor.getPID")] // a name no Rust name converts to
+//!     fn pid(&self) -> Result<i32, Error>;
+//! }
+//!
+//! let client = xmlrpc_kit::blocking::Client::new("http://127.0.0.1:9001/RPC2")?;
+//! let supervisor = SupervisorBlockingClient::new(client);
+//! println!("{} {}", supervisor.pid()?, supervisor.read_log(0, 1024)?);
+//! # }
+//! # Ok::<(), xmlrpc_kit::client::Error>(())
+//! ```
+//!
 //! # Tracing
 //!
 //! Each request has a `tracing` span (`xmlrpc.request`) and each call one
@@ -321,7 +347,7 @@ pub use xmlrpc_kit_client::Client;
 #[cfg(feature = "client")]
 pub mod client {
     pub use xmlrpc_kit_client::{
-        Batch, ClientBuilder, Direction, Error, InvalidUrl, ResponseLimits, RetryPolicy,
+        Batch, ClientBuilder, Direction, Error, InvalidUrl, Proxy, ResponseLimits, RetryPolicy,
         TransportError, TrustedRoots,
     };
 }
@@ -331,6 +357,14 @@ pub use xmlrpc_kit_client::blocking;
 
 #[cfg(feature = "macros")]
 pub use xmlrpc_kit_macros::{method, methods};
+
+#[cfg(all(feature = "macros", feature = "client"))]
+pub use xmlrpc_kit_macros::client;
+
+#[cfg(all(feature = "macros", feature = "client"))]
+#[doc(hidden)]
+#[path = "client_support.rs"]
+pub mod __client_support;
 
 #[cfg(feature = "server")]
 #[doc(hidden)]

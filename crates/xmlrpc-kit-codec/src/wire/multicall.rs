@@ -36,6 +36,66 @@ use crate::{
     codes,
 };
 
+/// The `system.getCapabilities` entry in which a server says how many
+/// calls one `system.multicall` may hold, so that a client can split a
+/// larger batch: `{specUrl, specVersion: 1, maxCalls: n}`, the usual
+/// `{specUrl, specVersion}` shape of a capability with one member more
+/// ([`MAX_CALLS`]). Our server answers it (its
+/// `DispatchOptions::max_multicall_calls`) whenever it serves
+/// `system.multicall`; our client reads it ([`read_limit`]) before
+/// sending a batch larger than its own default. Other clients, which
+/// read only the entries they know, are not affected by it.
+///
+/// ```
+/// use xmlrpc_kit::wire::multicall;
+/// use xmlrpc_kit::{Struct, Value};
+///
+/// let mut capabilities = Struct::new();
+/// capabilities.insert(multicall::LIMIT_CAPABILITY, multicall::limit_capability(1_000));
+/// assert_eq!(multicall::read_limit(&Value::Struct(capabilities)), Some(1_000));
+/// assert_eq!(multicall::read_limit(&Value::Struct(Struct::new())), None);
+/// ```
+pub const LIMIT_CAPABILITY: &str = "multicall_limit";
+
+/// The member of the [`LIMIT_CAPABILITY`] entry that holds the most calls
+/// one `system.multicall` may hold (an int).
+pub const MAX_CALLS: &str = "maxCalls";
+
+/// Where the [`LIMIT_CAPABILITY`] entry is described: its `specUrl`.
+pub const LIMIT_SPEC_URL: &str =
+    "https://docs.rs/xmlrpc-kit/latest/xmlrpc_kit/wire/multicall/constant.LIMIT_CAPABILITY.html";
+
+/// The [`LIMIT_CAPABILITY`] entry for a limit of `max_calls` calls (an
+/// int, so at most `i32::MAX`).
+pub fn limit_capability(max_calls: usize) -> Value {
+    let mut entry = Struct::with_capacity(3);
+    entry.insert("specUrl", Value::String(LIMIT_SPEC_URL.to_owned()));
+    entry.insert("specVersion", Value::Int(1));
+    entry.insert(
+        MAX_CALLS,
+        Value::Int(i32::try_from(max_calls).unwrap_or(i32::MAX)),
+    );
+    Value::Struct(entry)
+}
+
+/// The most calls one `system.multicall` may hold, as a
+/// `system.getCapabilities` answer says in its [`LIMIT_CAPABILITY`]
+/// entry; `None` when it has no such entry or no positive figure in it.
+pub fn read_limit(capabilities: &Value) -> Option<usize> {
+    let Value::Struct(capabilities) = capabilities else {
+        return None;
+    };
+    let Some(Value::Struct(entry)) = capabilities.get(LIMIT_CAPABILITY) else {
+        return None;
+    };
+    match entry.get(MAX_CALLS)? {
+        Value::Int(n) => usize::try_from(*n).ok(),
+        Value::I8(n) => usize::try_from(*n).ok(),
+        _ => None,
+    }
+    .filter(|n| *n > 0)
+}
+
 /// One call of a multicall request: `{methodName, params}`.
 pub fn call(method: &str, params: Vec<Value>) -> Value {
     let mut call = Struct::with_capacity(2);

@@ -1,0 +1,6 @@
+#[xmlrpc_kit::client]
+trait Supervisor {
+    fn get_state(&self) -> String;
+}
+
+fn main() {}
