@@ -42,6 +42,7 @@ mod service;
 mod service_manager;
 mod shared;
 mod socket;
+mod spawned;
 mod time_limit;
 #[cfg(feature = "tls")]
 mod tls;
@@ -59,6 +60,7 @@ pub use limits::HttpLimits;
 pub use rustls;
 pub use server::Server;
 pub use service::RpcService;
+pub use spawned::Spawned;
 #[cfg(feature = "tls")]
 pub use tls::TlsConfig;
 #[cfg(feature = "tls")]

@@ -334,7 +334,7 @@ pub mod handler {
 #[cfg(feature = "http")]
 pub use xmlrpc_kit_http::{
     DocServer, HttpConfig, HttpLimits, MultiPathServer, RpcService, Server, ServerBuilder,
-    ShutdownHandle, serves,
+    ShutdownHandle, Spawned, serves,
 };
 #[cfg(all(feature = "http", feature = "tls"))]
 pub use xmlrpc_kit_http::{TlsConfig, TlsReloadHandle, rustls};
