@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """The interoperability suite: every peer in tests/interop/peers, our server
 against each peer client and our client against each peer server, over the
-case table of crates/xmlrpc-kit-test-support/src/interop.rs.
+case table of crates/xmlrpc-kit-test-support/src/interop.rs; and the real
+services (role "service"), each called by its typed example program
+(crates/xmlrpc-kit/examples/<example>.rs) and by the CLI.
 
-    python3 tests/interop/run.py [--only PEER ...] [--no-install] [--no-write]
+    python3 tests/interop/run.py [--only PEER ...] [--services] [--no-install] [--no-write]
 
 Installs what the peers need (Debian packages, PyPI into a virtualenv, npm,
 their builds) under target/interop/, runs every pair, classifies each check
 (ok; unsupported or peer bug when the peer's peer.toml says so, why, and
 with which failure text, `seen`: a check that fails otherwise fails the run;
 anything else fails), writes INTEROP.md at the top of the repository, and
-exits 1 on any failure. See tests/interop/README.md.
+exits 1 on any failure. `--services` runs the real services alone and
+rewrites only their section of INTEROP.md. See tests/interop/README.md.
 """
 
 import argparse
@@ -35,12 +38,15 @@ WORK = ROOT / "target" / "interop"
 VENV = WORK / "venv"
 NODE = WORK / "node"
 EXAMPLES = ROOT / "target" / "debug" / "examples"
+CLI = ROOT / "target" / "debug" / "xmlrpc-kit"
 REPORT = ROOT / "INTEROP.md"
+SERVICES_HEADING = "## Our client and CLI × real services"
 OUTCOMES = ("ok", "unsupported", "peer bug")
 CLIENT_TIMEOUT = 180
 # The suite is not green with fewer peers than this run (all of them, not --only).
 MIN_CLIENTS = 15
 MIN_SERVERS = 10
+MIN_SERVICES = 7  # real services (role "service"), in a full or a --services run
 SERVER_START_TIMEOUT = 60
 
 
@@ -53,6 +59,7 @@ class Peer:
     results: dict = field(default_factory=dict)  # check -> (outcome, text)
     failures: list = field(default_factory=list)  # what fails the suite
     problem: str = ""  # the peer could not be run at all
+    seconds: float = 0.0  # how long its run took (start to stop)
 
     @property
     def role(self):
@@ -71,6 +78,11 @@ class Peer:
         return self.spec.get("expect", {})
 
     @property
+    def unavailable(self):
+        """A service that cannot run here: why, and what was tried."""
+        return self.spec.get("unavailable", "")
+
+    @property
     def out(self):
         return WORK / "build" / self.name
 
@@ -79,7 +91,7 @@ def log(message):
     print(f"interop: {message}", file=sys.stderr, flush=True)
 
 
-def load_peers(only):
+def load_peers(only, services_only=False):
     peers = []
     for toml in sorted(PEERS.glob("*/peer.toml")):
         name = toml.parent.name
@@ -87,8 +99,16 @@ def load_peers(only):
             continue
         with open(toml, "rb") as f:
             spec = tomllib.load(f)
-        if spec.get("role") not in ("client", "server"):
-            sys.exit(f"{toml}: role must be client or server")
+        if spec.get("role") not in ("client", "server", "service"):
+            sys.exit(f"{toml}: role must be client, server or service")
+        if services_only and spec["role"] != "service":
+            continue
+        if spec["role"] == "service" and not spec.get("unavailable"):
+            if not spec.get("run", {}).get("example"):
+                sys.exit(f"{toml}: a service names its example program ([run] example)")
+            for check in spec.get("cli", []):
+                if not check.get("name") or not check.get("args") or not check.get("what"):
+                    sys.exit(f"{toml}: each [[cli]] check needs name, args and what")
         for check, exp in spec.get("expect", {}).items():
             if exp.get("outcome") not in OUTCOMES[1:] or not exp.get("why") or not exp.get("seen"):
                 sys.exit(f"{toml}: [expect] {check!r} needs outcome "
@@ -126,6 +146,7 @@ def marker_ok(marker, content):
 
 def install(peers):
     WORK.mkdir(parents=True, exist_ok=True)
+    peers = [p for p in peers if not p.unavailable]
     debian = sorted({p for peer in peers for p in peer.spec.get("install", {}).get("debian", [])})
     missing = [p for p in debian if not debian_installed(p)]
     if missing:
@@ -195,10 +216,19 @@ def last_lines(text, n=5):
     return " / ".join(lines[-n:])[:600]
 
 
-def build_ours():
-    log("building interop_server and interop_client")
-    sh(f"cargo build -q -p xmlrpc-kit-test-support --example interop_server --example interop_client",
-       cwd=ROOT)
+def build_ours(peers):
+    if any(p.role in ("client", "server") for p in peers):
+        log("building interop_server and interop_client")
+        sh("cargo build -q -p xmlrpc-kit-test-support --example interop_server "
+           "--example interop_client", cwd=ROOT)
+    examples = sorted({p.run["example"] for p in peers
+                       if p.role == "service" and not p.unavailable})
+    if examples:
+        # The CLI, and each service's example (typed with serde).
+        log(f"building the xmlrpc-kit CLI and the examples {', '.join(examples)}")
+        sh("cargo build -q -p xmlrpc-kit-cli", cwd=ROOT)
+        sh("cargo build -q -p xmlrpc-kit --features serde "
+           + " ".join(f"--example {e}" for e in examples), cwd=ROOT)
 
 
 def peer_version(peer):
@@ -312,6 +342,78 @@ def run_server(peer):
             stop(server)
 
 
+def run_service(peer):
+    """This real service, our client (its example program) and our CLI."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix=f"interop-{peer.name}-") as scratch:
+        # {port} and {dir} (and {url} in CLI arguments), nothing else: JSON
+        # arguments hold braces.
+        fill = lambda text: text.replace("{port}", str(port)).replace("{dir}", scratch)
+        command = fill(peer.run["command"])
+        # [run] env: for the service, its example and the CLI alike (an
+        # admin's password, say).
+        env = environment(peer)
+        env.update({k: fill(v) for k, v in peer.run.get("env", {}).items()})
+        log_path = Path(scratch) / "server.log"
+        with open(log_path, "w") as server_log:
+            server = subprocess.Popen(command, shell=True, cwd=peer.folder,
+                                      env=env, stdout=server_log,
+                                      stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            if not wait_for_port(port, server, SERVER_START_TIMEOUT):
+                peer.problem = f"did not listen on {port}: {last_lines(log_path.read_text())}"
+                return {}
+            url = fill(peer.run["url"])
+            args = [fill(a) for a in peer.run.get("args", [])]
+            result = subprocess.run([str(EXAMPLES / peer.run["example"]), url, *args],
+                                    capture_output=True, text=True, timeout=CLIENT_TIMEOUT,
+                                    env=env)
+            lines = parse_lines(result.stdout)
+            if result.returncode != 0 or not lines:
+                peer.problem = (f"its example exited {result.returncode}: "
+                                f"{last_lines(result.stderr + result.stdout)}")
+            for check in peer.spec.get("cli", []):
+                lines[check["name"]] = cli_check(check, fill, url, env)
+            if server.poll() is not None and not peer.problem:
+                peer.problem = f"stopped during the checks: {last_lines(log_path.read_text())}"
+            return lines
+        finally:
+            stop(server)
+
+
+def cli_check(check, fill, url, env):
+    """Runs `xmlrpc-kit ARGS` ({url} in them is the service's URL) and
+    judges it: the exit status (`exit`, 0 unless said), and what it
+    printed: `stdout` (all of it, trailing white space aside) or
+    `contains` (each of these strings), `lacks` (none of these), and
+    `stderr` (each of these strings on its standard error). `unset` names
+    variables of the service's [run] env the check runs without."""
+    args = [fill(a).replace("{url}", url) for a in check["args"]]
+    env = {k: v for k, v in env.items() if k not in check.get("unset", [])}
+    try:
+        result = subprocess.run([str(CLI), *args], capture_output=True, text=True,
+                                timeout=CLIENT_TIMEOUT, env=env, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return "ERROR timed out"
+    out = result.stdout
+    said = " ".join((result.stderr.strip() or out.strip()).split())
+    want = check.get("exit", 0)
+    if result.returncode != want:
+        return f"ERROR exit {result.returncode}: {said}"
+    if "stdout" in check and out.rstrip() != fill(check["stdout"]).rstrip():
+        return f"printed {' '.join(out.split())[:200]!r}, expected {check['stdout'].strip()!r}"
+    for piece in check.get("contains", []):
+        if fill(piece) not in out:
+            return f"{piece!r} missing from what it printed: {' '.join(out.split())[:200]!r}"
+    for piece in check.get("lacks", []):
+        if fill(piece) in out:
+            return f"{piece!r} in what it printed: {' '.join(out.split())[:200]!r}"
+    for piece in check.get("stderr", []):
+        if fill(piece) not in result.stderr:
+            return f"{piece!r} missing from its stderr: {' '.join(result.stderr.split())[:200]!r}"
+    return "ok"
+
+
 def shown(text):
     """A check's failure text as the report shows it and peer.toml records
     it (`seen`): ports, which differ from run to run, replaced; at most
@@ -395,8 +497,11 @@ def write_report(peers, checks_by_role):
                 row.append(SYMBOL[result[0]] if result else " ")
             lines.append(f"| {check} | " + " | ".join(row) + " |")
         lines.append("")
+    lines += services_section([p for p in peers if p.role == "service"])
     lines += ["## Every disagreement", ""]
     for p in peers:
+        if p.role == "service":
+            continue  # in its own section above
         notes = [(check, out, text) for check, (out, text) in p.results.items() if out != "ok"]
         if not notes and not p.problem:
             continue
@@ -411,27 +516,132 @@ def write_report(peers, checks_by_role):
     REPORT.write_text("\n".join(lines).rstrip() + "\n")
 
 
+def services_section(services):
+    """INTEROP.md's section on the real services: a row each, then each
+    one's checks (what each asserts), its quirks and what is pending."""
+    if not services:
+        return []
+    lines = [
+        SERVICES_HEADING, "",
+        "Real services, not libraries: each is installed by `tests/interop/run.py` (Debian",
+        "packages or PyPI, the versions pinned in its `peer.toml`), started on 127.0.0.1 with a",
+        "throwaway configuration in a temporary folder (`tests/interop/peers/<service>/serve.sh`),",
+        "called by its typed example program (`crates/xmlrpc-kit/examples/<example>.rs`, serde",
+        "structs for what the service answers) and by the CLI (`xmlrpc-kit call/list/multicall`),",
+        "and stopped by PID. Each check asserts specific results; a quirk that makes a check fail",
+        "is recorded in `peer.toml` with the failure's text, as for the peers above.",
+        "`python3 tests/interop/run.py --services` runs these alone and rewrites this section.",
+        "supervisord and rTorrent, real services too, are among the peer servers above (their",
+        "own APIs, through `interop_client`'s profiles) and in `crates/xmlrpc-kit-cli/tests/peers.rs`.",
+        "",
+        "| service | language | version | installed from | example | ok | unsupported | peer bug | failed |",
+        "| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for p in services:
+        install = p.spec.get("install", {})
+        source = ", ".join([f"Debian `{d}`" for d in install.get("debian", [])]
+                           + [f"PyPI `{d}`" for d in install.get("pip", [])])
+        if p.unavailable:
+            lines.append(f"| {p.title} (`{p.name}`) | {p.spec.get('language', '')} | – | "
+                         f"{source} | – | cannot run here: see below |  |  |  |")
+            continue
+        counts = {o: sum(1 for r in p.results.values() if r[0] == o)
+                  for o in ("ok", "unsupported", "peer bug", "FAILED")}
+        failed = counts["FAILED"] + (1 if p.problem else 0)
+        lines.append(f"| {p.title} (`{p.name}`) | {p.spec.get('language', '')} | {p.version} | "
+                     f"{source} | `{p.run['example']}` | {counts['ok']} | "
+                     f"{counts['unsupported']} | {counts['peer bug']} | {failed} |")
+    lines.append("")
+    for p in services:
+        lines += [f"### {p.title} (`{p.name}`)", ""]
+        if p.spec.get("about"):
+            lines += [" ".join(p.spec["about"].split()), ""]
+        if p.unavailable:
+            lines += ["Cannot run here: " + " ".join(p.unavailable.split()), ""]
+            continue
+        lines += [f"Called at `{p.run['url'].replace('{port}', 'PORT')}` by "
+                  f"`cargo run -p xmlrpc-kit --features serde --example {p.run['example']} -- URL`"
+                  " and by the CLI.", ""]
+        if p.problem:
+            lines += [f"- could not be run: {shown(p.problem)}", ""]
+        described = dict(p.spec.get("checks", {}))
+        through = {c: "client" for c in described}
+        for c in p.spec.get("cli", []):
+            command = " ".join(shell_word(a) for a in c["args"]).replace("{url}", "URL")
+            described[c["name"]] = (f"`xmlrpc-kit {command}`: "
+                                    + c["what"])
+            through[c["name"]] = "CLI"
+        lines += ["| check | through | asserts | result |", "| --- | --- | --- | :---: |"]
+        for check, what in described.items():
+            result = p.results.get(check)
+            symbol = SYMBOL[result[0]] if result else " "
+            lines.append(f"| {check} | {through[check]} | {' '.join(what.split())} | {symbol} |")
+        lines.append("")
+        quirks = [" ".join(q.split()) for q in p.spec.get("quirks", [])]
+        for check, (outcome, text) in p.results.items():
+            if outcome != "ok":
+                why = p.expect.get(check, {}).get("why", "not expected: a failure of ours")
+                quirks.append(f"**{check}** ({outcome}): {why}. Seen: `{shown(text)}`")
+        if quirks:
+            lines += ["Quirks:", ""] + [f"- {q}" for q in quirks] + [""]
+        pending = [" ".join(q.split()) for q in p.spec.get("pending", [])]
+        if pending:
+            lines += ["Pending:", ""] + [f"- {q}" for q in pending] + [""]
+    return lines
+
+
+def shell_word(word):
+    """A CLI argument as a reader would type it."""
+    if re.fullmatch(r"[\w@%+=:,./{}-]+", word):
+        return word
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
+def write_services_section(services):
+    """Rewrites INTEROP.md's services section in place (or adds it before
+    the list of disagreements), leaving the rest as the last full run
+    wrote it."""
+    text = REPORT.read_text() if REPORT.exists() else "# Interoperability\n"
+    section = "\n".join(services_section(services)).rstrip() + "\n\n"
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, l in enumerate(lines) if l.rstrip() == SERVICES_HEADING), None)
+    if start is None:
+        start = next((i for i, l in enumerate(lines) if l.startswith("## Every disagreement")),
+                     len(lines))
+        end = start
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
+                   len(lines))
+    REPORT.write_text("".join(lines[:start]) + section + "".join(lines[end:]))
+
+
 # ---------------------------------------------------------------- main
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", default=[], help="run only this peer")
+    parser.add_argument("--services", action="store_true",
+                        help="run the real services alone; rewrite their section of INTEROP.md")
     parser.add_argument("--no-install", action="store_true", help="install nothing")
     parser.add_argument("--no-write", action="store_true", help="do not write INTEROP.md")
     args = parser.parse_args()
-    peers = load_peers(args.only)
+    peers = load_peers(args.only, args.services)
     if not args.no_install:
         install(peers)
-    build_ours()
-    checks_by_role = {"client": [], "server": []}
+    build_ours(peers)
+    checks_by_role = {"client": [], "server": [], "service": []}
     for peer in peers:
+        if peer.unavailable:
+            log(f"{peer.name}: cannot run here ({' '.join(peer.unavailable.split())[:120]}…)")
+            continue
         if peer.problem:
             log(f"{peer.name}: {peer.problem}")
             continue
         peer.version = peer_version(peer)
         started = time.monotonic()
         try:
-            lines = run_client(peer) if peer.role == "client" else run_server(peer)
+            runner = {"client": run_client, "server": run_server, "service": run_service}
+            lines = runner[peer.role](peer)
         except subprocess.TimeoutExpired:
             peer.problem = "timed out"
             lines = {}
@@ -441,6 +651,7 @@ def main():
                 checks_by_role[peer.role].append(check)
         counts = {o: sum(1 for r in peer.results.values() if r[0] == o)
                   for o in ("ok", "unsupported", "peer bug", "FAILED")}
+        peer.seconds = time.monotonic() - started
         log(f"{peer.name} ({peer.role}, {peer.version}): {counts['ok']} ok, "
             f"{counts['unsupported']} unsupported, {counts['peer bug']} peer bug, "
             f"{counts['FAILED']} failed, {time.monotonic() - started:.1f} s")
@@ -451,21 +662,41 @@ def main():
         key = (peer.role, peer.run.get("profile", "echo"))
         groups.setdefault(key, set()).update(peer.results)
     for peer in peers:
-        if peer.problem:
+        if peer.problem or peer.unavailable:
+            continue
+        if peer.role == "service":
+            # Every check its peer.toml describes, and no other.
+            described = set(peer.spec.get("checks", {})) | {c["name"] for c in peer.spec.get("cli", [])}
+            for check in sorted(described - set(peer.results)):
+                peer.failures.append(f"{check}: described in peer.toml, no result printed")
+            for check in sorted(set(peer.results) - described):
+                peer.failures.append(f"{check}: printed, but not described in peer.toml [checks]")
             continue
         key = (peer.role, peer.run.get("profile", "echo"))
         for check in sorted(groups[key] - set(peer.results) - set(peer.expect)):
             peer.failures.append(f"{check}: no result printed")
     if not args.no_write and not args.only:
-        write_report(peers, checks_by_role)
+        if args.services:
+            write_services_section([p for p in peers if p.role == "service"])
+        else:
+            write_report(peers, checks_by_role)
     failed = [p for p in peers if p.failures or p.problem]
     clients = sum(1 for p in peers if p.role == "client" and not p.problem)
     servers = sum(1 for p in peers if p.role == "server" and not p.problem)
     print(f"interop: {clients} client peers and {servers} server peers run, "
           f"{sum(len(p.results) for p in peers)} checks")
-    too_few = not args.only and (clients < MIN_CLIENTS or servers < MIN_SERVERS)
+    services = [p for p in peers if p.role == "service" and not p.unavailable]
+    if services:
+        print("interop: real services: " + ", ".join(
+            f"{p.name} {p.seconds:.1f} s" for p in services))
+    too_few = not args.only and not args.services and (
+        clients < MIN_CLIENTS or servers < MIN_SERVERS)
     if too_few:
         print(f"FAILED: at least {MIN_CLIENTS} client and {MIN_SERVERS} server peers must run")
+    ran = sum(1 for p in services if not p.problem)
+    if not args.only and ran < MIN_SERVICES:
+        too_few = True
+        print(f"FAILED: at least {MIN_SERVICES} real services must run ({ran} did)")
     for p in failed:
         if p.problem:
             print(f"FAILED {p.name}: {p.problem}")
