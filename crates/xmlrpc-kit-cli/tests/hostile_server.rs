@@ -1,4 +1,4 @@
-//! The `xmlrpc-kit` command against a hostile server (issue 23, item 4): what
+//! The `xmlrpc-kit` command against a hostile server: what
 //! the server sent (an HTTP error body, an SCGI status reason, a fault
 //! string, a string value, a document quoted by a decode error) reaches
 //! stdout and stderr escaped, never as a raw control or bidi character, and
@@ -279,4 +279,97 @@ fn names_help_and_decode_errors_are_escaped() {
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// A server on 127.0.0.1 that answers the first request with an endless
+/// body, a byte every 50 ms, until the client goes (or 20 s pass).
+fn endless_body() -> (SocketAddr, JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let thread = std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut buf = [0u8; 8192];
+        let _ = stream.read(&mut buf);
+        let _ = stream.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n",
+        );
+        for _ in 0..400 {
+            if stream.write_all(b"1\r\n<\r\n").is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    (addr, thread)
+}
+
+/// Answers that are not XML-RPC, or not whole, or never end: each a clear
+/// error saying what was wrong, with the exit code of a transport failure
+/// (3, as `--help` documents), within the call's timeout.
+#[test]
+fn broken_answers_are_clear_errors_within_the_timeout() {
+    let http = |head: &str, body: &str| {
+        format!(
+            "HTTP/1.1 {head}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    let cases = [
+        (
+            http("200 OK\r\nContent-Type: text/xml", "\u{1}not XML at all"),
+            "the response is not valid XML-RPC: line 1, column 1: U+0001 cannot appear in an XML 1.0 document",
+        ),
+        (
+            // 500 bytes announced, 46 sent.
+            "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 500\r\nConnection: close\r\n\r\n\
+             <?xml version=\"1.0\"?><methodResponse><params>"
+                .into(),
+            "the response body could not be read (from 127.0.0.1:PORT): end of file before message length reached",
+        ),
+        (
+            http(
+                "200 OK\r\nContent-Type: text/html",
+                "<html><body><h1>Site maintenance</h1></body></html>",
+            ),
+            "the response is not valid XML-RPC: line 1, column 1: expected <methodResponse>, found <html>",
+        ),
+        (
+            // Redirects are not followed (nor are they by Python's client).
+            http("302 Found\r\nLocation: /RPC2", ""),
+            "127.0.0.1:PORT answered HTTP 302 Found",
+        ),
+        (
+            http("200 OK\r\nContent-Type: text/xml", ""),
+            "the response is not valid XML-RPC: line 1, column 1: the document ends early: expected <methodResponse>",
+        ),
+    ];
+    for (answer, said) in cases {
+        let server = FixedAnswer::start(answer);
+        let (code, out, err) = xmlrpc(&["call", "--timeout", "3", &server.url(), "add", "2", "3"]);
+        let said = said.replace("PORT", &server.addr.port().to_string());
+        assert_eq!((code, out.as_str()), (3, ""), "{err}");
+        assert!(err.starts_with(&format!("xmlrpc-kit: {said}")), "{err}");
+    }
+    // An endless body: cut at the call's timeout.
+    let (addr, thread) = endless_body();
+    let (code, out, err) = xmlrpc(&[
+        "call",
+        "--timeout",
+        "1",
+        &format!("http://{addr}/RPC2"),
+        "add",
+        "2",
+        "3",
+    ]);
+    assert_eq!(
+        (code, out.as_str(), err),
+        (
+            3,
+            "",
+            format!("xmlrpc-kit: no complete response from {addr} within 1s\n")
+        )
+    );
+    thread.join().unwrap();
 }
