@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use xmlrpc_kit::client::{Direction, Error, RetryPolicy};
+use xmlrpc_kit::client::{Direction, Error, HttpHead, RetryPolicy};
 use xmlrpc_kit::untrusted_text::Escaped;
 use xmlrpc_kit::{Fault, OutputEncoding, Value, blocking};
 
@@ -83,9 +83,10 @@ pub(crate) struct ClientOptions {
     /// (as sent: nothing escaped; indented on a terminal, as sent when piped).
     #[arg(long)]
     pub(crate) xml: bool,
-    /// Tell on stderr what goes over the wire: the URL (its password
-    /// hidden), the headers the command adds, the request's size, and the
-    /// response's status, size and time.
+    /// Tell on stderr what goes over the wire, as curl -v does: the URL
+    /// (its password hidden), each request's line and headers as sent
+    /// (credentials not shown) and its size, each response's status line
+    /// and headers as received, its size and the time it took.
     #[arg(short, long)]
     pub(crate) verbose: bool,
     /// Send a header with each request, as 'Name: value' (repeatable).
@@ -202,13 +203,15 @@ fn looks_like_url(word: &str) -> bool {
 /// (for `--xml`) its bytes.
 type Documents = Arc<Mutex<Vec<Seen>>>;
 
-/// One document the inspector saw.
+/// One document or HTTP head the inspectors saw.
 #[derive(Debug)]
 struct Seen {
     direction: Direction,
     len: usize,
     at: Instant,
     body: Option<Vec<u8>>,
+    /// An HTTP head (with `--verbose`), not a document.
+    head: Option<HttpHead>,
 }
 
 /// A client subcommand's run: the client, how to print, and where.
@@ -216,9 +219,8 @@ struct Session<'a> {
     client: blocking::Client,
     options: &'a ClientOptions,
     documents: Documents,
-    /// With `--verbose`: the request lines (`> POST URL`, the headers the
-    /// command adds), the password hidden.
-    request_lines: Vec<String>,
+    /// With `--verbose`: `* POST URL`, the password hidden.
+    calling: String,
     /// Stdout is a terminal: `--json` and `--xml` indented.
     terminal: bool,
     out: &'a mut dyn Write,
@@ -546,11 +548,11 @@ impl<'a> Session<'a> {
         err: &'a mut dyn Write,
     ) -> io::Result<Option<Session<'a>>> {
         match Self::client(url, options) {
-            Ok((client, documents, request_lines)) => Ok(Some(Session {
+            Ok((client, documents, calling)) => Ok(Some(Session {
                 client,
                 options,
                 documents,
-                request_lines,
+                calling,
                 terminal: io::stdout().is_terminal(),
                 out,
                 err,
@@ -565,7 +567,7 @@ impl<'a> Session<'a> {
     fn client(
         url: &str,
         options: &ClientOptions,
-    ) -> Result<(blocking::Client, Documents, Vec<String>), String> {
+    ) -> Result<(blocking::Client, Documents, String), String> {
         // As xmlrpc-c's tool: a URL without a scheme is http.
         let url = if url.contains("://") {
             url.to_owned()
@@ -592,9 +594,6 @@ impl<'a> Session<'a> {
         if let Some(policy) = retry {
             builder = builder.retry(policy);
         }
-        // With --verbose: `> POST URL` (put first below) and the headers
-        // the command adds; the client's own are not shown to it.
-        let mut request_lines = Vec::new();
         if let Some(user) = &options.user {
             if user.contains(':') {
                 return Err(format!(
@@ -602,21 +601,12 @@ impl<'a> Session<'a> {
                 ));
             }
             builder = builder.basic_auth(user, password(user)?);
-            request_lines.push(format!(
-                "> Authorization: Basic … (user {}; the password is not shown)",
-                Escaped::new(user)
-            ));
         }
         for header in &options.headers {
             let Some((name, value)) = header.split_once(':') else {
                 return Err(format!("--header {header:?}: write it as 'Name: value'"));
             };
             builder = builder.header(name.trim(), value.trim());
-            request_lines.push(format!(
-                "> {}: {}",
-                Escaped::new(name.trim()),
-                Escaped::new(value.trim())
-            ));
         }
         if let Some(path) = &options.cacert {
             let pem =
@@ -634,14 +624,29 @@ impl<'a> Session<'a> {
                         len: body.len(),
                         at: Instant::now(),
                         body: keep.then(|| body.to_vec()),
+                        head: None,
+                    });
+                }
+            });
+        }
+        if options.verbose {
+            let seen = documents.clone();
+            builder = builder.inspect_heads(move |direction, head| {
+                if let Ok(mut seen) = seen.lock() {
+                    seen.push(Seen {
+                        direction,
+                        len: 0,
+                        at: Instant::now(),
+                        body: None,
+                        head: Some(head.clone()),
                     });
                 }
             });
         }
         let client = builder.build_blocking().map_err(|e| e.to_string())?;
         // The client's URL hides a password in it as `***`.
-        request_lines.insert(0, format!("> POST {}", Escaped::new(client.url())));
-        Ok((client, documents, request_lines))
+        let calling = format!("* POST {}", Escaped::new(client.url()));
+        Ok((client, documents, calling))
     }
 
     /// Prints what was exchanged so far: with `--verbose`, each request
@@ -653,19 +658,28 @@ impl<'a> Session<'a> {
             Err(_) => return Ok(()),
         };
         let mut sent_at = None;
+        // A request document's size, said after its head (the client
+        // shows the document first, then sends it).
+        let mut request_len = None;
         for seen in documents {
             if self.options.verbose {
-                match seen.direction {
-                    Direction::Request => {
+                match (seen.direction, &seen.head) {
+                    (Direction::Request, None) => {
                         sent_at = Some(seen.at);
-                        for line in &self.request_lines {
-                            writeln!(self.err, "{line}")?;
-                        }
-                        writeln!(self.err, "> {} bytes of XML", seen.len)?;
+                        request_len = Some(seen.len);
+                        writeln!(self.err, "{}", self.calling)?;
                     }
-                    Direction::Response => {
-                        // The client hands over the body of a 200 only;
-                        // any other status is an error, said below.
+                    (direction, Some(head)) => {
+                        write_head(self.err, direction, head)?;
+                        if let Some(len) = request_len.take() {
+                            writeln!(self.err, "> {len} bytes of XML")?;
+                        }
+                    }
+                    (Direction::Response, None) => {
+                        // No HTTP head (SCGI): the request's size now.
+                        if let Some(len) = request_len.take() {
+                            writeln!(self.err, "> {len} bytes of XML")?;
+                        }
                         let after = sent_at
                             .map(|at| {
                                 format!(
@@ -674,7 +688,7 @@ impl<'a> Session<'a> {
                                 )
                             })
                             .unwrap_or_default();
-                        writeln!(self.err, "< 200 OK: {} bytes of XML{after}", seen.len)?;
+                        writeln!(self.err, "< {} bytes of XML{after}", seen.len)?;
                     }
                 }
             }
@@ -914,4 +928,34 @@ is left out.
 Exit status: 0 if every call succeeded, 1 if any answered a fault, 2 a usage
 error, 3 a transport error."
     )
+}
+
+/// An HTTP head as `-v` tells it, `>` for a request and `<` for a
+/// response: its line, then each header, the peer's text escaped and a
+/// basic-authentication password never shown.
+fn write_head(err: &mut dyn Write, direction: Direction, head: &HttpHead) -> io::Result<()> {
+    let arrow = match direction {
+        Direction::Request => '>',
+        Direction::Response => '<',
+    };
+    writeln!(err, "{arrow} {}", Escaped::new(&head.line))?;
+    for (name, value) in &head.headers {
+        let value = if name.eq_ignore_ascii_case("authorization")
+            || name.eq_ignore_ascii_case("proxy-authorization")
+        {
+            match value.split_once(' ') {
+                Some((scheme, _)) => format!("{scheme} … (not shown)"),
+                None => "… (not shown)".to_owned(),
+            }
+        } else {
+            value.clone()
+        };
+        writeln!(
+            err,
+            "{arrow} {}: {}",
+            Escaped::new(name),
+            Escaped::new(&value)
+        )?;
+    }
+    Ok(())
 }

@@ -61,6 +61,7 @@ pub struct ClientBuilder {
     /// The client's certificate chain and key (PEM), for mutual TLS.
     pub(crate) client_identity: Option<(Vec<u8>, Vec<u8>)>,
     pub(crate) inspector: Option<Inspector>,
+    pub(crate) head_inspector: Option<HeadInspector>,
     pub(crate) trace_source: Option<TraceSource>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) settings: Settings,
@@ -98,6 +99,31 @@ pub(crate) struct Inspector(pub(crate) Arc<InspectFn>);
 impl std::fmt::Debug for Inspector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Inspector(..)")
+    }
+}
+
+/// The head of one HTTP message a client sent or received, as an
+/// [`inspect_heads`](ClientBuilder::inspect_heads) callback is shown it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HttpHead {
+    /// The request line (`POST /RPC2 HTTP/1.1`; through a proxy, the URL
+    /// whole) or the status line (`HTTP/1.1 200 OK`, `HTTP/2.0 200 OK`).
+    pub line: String,
+    /// Each header in order, as sent or received; a value that is not
+    /// UTF-8 is shown with U+FFFD for its bad bytes. A request's holds the
+    /// `Host` and `Content-Length` the HTTP stack adds.
+    pub headers: Vec<(String, String)>,
+}
+
+type HeadFn = dyn Fn(Direction, &HttpHead) + Send + Sync;
+
+#[derive(Clone)]
+pub(crate) struct HeadInspector(pub(crate) Arc<HeadFn>);
+
+impl std::fmt::Debug for HeadInspector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HeadInspector(..)")
     }
 }
 
@@ -140,6 +166,7 @@ impl ClientBuilder {
             bad_certificate: None,
             client_identity: None,
             inspector: None,
+            head_inspector: None,
             trace_source: None,
             retry: None,
             settings: Settings {
@@ -408,6 +435,33 @@ impl ClientBuilder {
     /// ```
     pub fn inspect(mut self, callback: impl Fn(Direction, &[u8]) + Send + Sync + 'static) -> Self {
         self.inspector = Some(Inspector(Arc::new(callback)));
+        self
+    }
+
+    /// Calls `callback` with the head of each HTTP request as it is sent
+    /// (each attempt) and of each response as it arrives, whatever its
+    /// status: what `curl -v` shows (`xmlrpc-kit -v` shows them). SCGI
+    /// calls have no HTTP head and are not shown.
+    ///
+    /// ```
+    /// use xmlrpc_kit::Client;
+    /// use xmlrpc_kit::client::Direction;
+    /// let client = Client::builder("http://127.0.0.1:8000/RPC2")
+    ///     .inspect_heads(|direction, head| {
+    ///         let arrow = if direction == Direction::Request { ">" } else { "<" };
+    ///         eprintln!("{arrow} {}", head.line);
+    ///         for (name, value) in &head.headers {
+    ///             eprintln!("{arrow} {name}: {value}");
+    ///         }
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), xmlrpc_kit::client::Error>(())
+    /// ```
+    pub fn inspect_heads(
+        mut self,
+        callback: impl Fn(Direction, &HttpHead) + Send + Sync + 'static,
+    ) -> Self {
+        self.head_inspector = Some(HeadInspector(Arc::new(callback)));
         self
     }
 

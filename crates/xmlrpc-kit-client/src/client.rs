@@ -313,6 +313,7 @@ impl ClientBuilder {
                 proxy: s.proxy,
                 http2: s.http2,
                 off_runtime_above: s.off_runtime_above,
+                head_inspector: self.head_inspector,
             },
         )?;
         Ok(Client {

@@ -62,7 +62,7 @@ mod transport;
 pub mod blocking;
 
 pub use batch::Batch;
-pub use builder::{ClientBuilder, Direction, TrustedRoots};
+pub use builder::{ClientBuilder, Direction, HttpHead, TrustedRoots};
 pub use client::Client;
 pub use error::{BatchError, Error, InvalidUrl, TransportError};
 pub use limits::ResponseLimits;

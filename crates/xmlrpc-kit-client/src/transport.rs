@@ -14,7 +14,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use xmlrpc_kit_transport::{BodyLimits, ContentCoding, InflateError, TraceContext};
 
-use crate::builder::{TraceSource, TrustedRoots};
+use crate::builder::{Direction, HeadInspector, HttpHead, TraceSource, TrustedRoots};
 use crate::cookies::Jar;
 use crate::endpoint::{Endpoint, Route};
 use crate::error::{Error, TransportError};
@@ -90,6 +90,8 @@ pub(crate) struct Transport {
     trace_source: Option<TraceSource>,
     /// Gzipped answers larger than this are inflated on a blocking thread.
     inflate_off_runtime_above: Option<usize>,
+    /// Shown each HTTP head sent and received.
+    head_inspector: Option<HeadInspector>,
 }
 
 /// What [`Transport::new`] needs beyond the endpoint and headers.
@@ -113,6 +115,7 @@ pub(crate) struct TransportSettings {
     /// Answers larger than this are inflated and decoded on a blocking
     /// thread.
     pub(crate) off_runtime_above: Option<usize>,
+    pub(crate) head_inspector: Option<HeadInspector>,
 }
 
 /// The connector: plain TCP, and TLS when the `tls` feature is on.
@@ -287,6 +290,7 @@ impl Transport {
             // XML inflates ten to twenty times: a gzipped answer is
             // inflated off the runtime when it will likely be large.
             inflate_off_runtime_above: settings.off_runtime_above.map(|above| above / 16),
+            head_inspector: settings.head_inspector,
         })
     }
 
@@ -367,12 +371,64 @@ impl Transport {
         C: hyper_util::client::legacy::connect::Connect + Clone + Send + Sync + 'static,
     {
         let mut response = http
-            .request(self.request(body.clone(), coding, trace)?)
+            .request(self.shown(self.request(body.clone(), coding, trace)?))
             .await;
         if response.as_ref().is_err_and(closed_before_answering) {
-            response = http.request(self.request(body, coding, trace)?).await;
+            response = http
+                .request(self.shown(self.request(body, coding, trace)?))
+                .await;
+        }
+        if let (Some(HeadInspector(inspect)), Ok(response)) = (&self.head_inspector, &response) {
+            let version = response.version();
+            let status = response.status();
+            let head = HttpHead {
+                line: format!(
+                    "{version:?} {} {}",
+                    status.as_str(),
+                    status.canonical_reason().unwrap_or("")
+                )
+                .trim_end()
+                .to_owned(),
+                headers: header_list(response.headers()),
+            };
+            inspect(Direction::Response, &head);
         }
         self.read_response(response).await
+    }
+
+    /// `request`, shown to the head inspector if there is one: its line
+    /// and headers with the `Host` and `Content-Length` hyper adds.
+    fn shown(&self, request: Request<Full<Bytes>>) -> Request<Full<Bytes>> {
+        let Some(HeadInspector(inspect)) = &self.head_inspector else {
+            return request;
+        };
+        let uri = request.uri();
+        // Through a proxy, hyper sends the URL whole (absolute form).
+        let target = match (
+            matches!(self.carrier, Carrier::Proxied(_)),
+            uri.path_and_query(),
+        ) {
+            (true, _) => uri.to_string(),
+            (false, Some(path)) => path.as_str().to_owned(),
+            (false, None) => "/".to_owned(),
+        };
+        let mut headers = Vec::new();
+        if !request.headers().contains_key(header::HOST) {
+            if let Some(authority) = uri.authority() {
+                headers.push(("host".to_owned(), authority.as_str().to_owned()));
+            }
+        }
+        headers.extend(header_list(request.headers()));
+        let length = hyper::body::Body::size_hint(request.body()).exact();
+        if let Some(length) = length {
+            headers.push(("content-length".to_owned(), length.to_string()));
+        }
+        let head = HttpHead {
+            line: format!("{} {target} {:?}", request.method(), request.version()),
+            headers,
+        };
+        inspect(Direction::Request, &head);
+        request
     }
 
     /// The HTTP request for `body`, coded in `coding`, in `trace`.
@@ -546,4 +602,17 @@ pub(crate) fn off_runtime_failed(target: &str, failed: tokio::task::JoinError) -
         )
         .into(),
     }
+}
+
+/// `headers` as names and text values, in order.
+fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
 }

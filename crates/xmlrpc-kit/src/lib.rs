@@ -347,8 +347,8 @@ pub use xmlrpc_kit_client::Client;
 #[cfg(feature = "client")]
 pub mod client {
     pub use xmlrpc_kit_client::{
-        Batch, ClientBuilder, Direction, Error, InvalidUrl, Proxy, ResponseLimits, RetryPolicy,
-        TransportError, TrustedRoots,
+        Batch, BatchError, ClientBuilder, Direction, Error, HttpHead, InvalidUrl, Proxy,
+        ResponseLimits, RetryPolicy, TransportError, TrustedRoots,
     };
 }
 
