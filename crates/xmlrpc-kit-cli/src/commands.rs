@@ -75,8 +75,9 @@ pub(crate) struct ClientOptions {
     #[arg(long)]
     pub(crate) idempotent: bool,
     /// Print results as JSON, for scripts (a fault as {"faultCode", "faultString"}),
-    /// indented on a terminal and one line when piped; control and bidi
-    /// characters in strings as \uXXXX escapes.
+    /// indented and coloured on a terminal (no colour with NO_COLOR set)
+    /// and one line when piped; control and bidi characters in strings as
+    /// \uXXXX escapes.
     #[arg(long, conflicts_with = "xml")]
     pub(crate) json: bool,
     /// Print the exact XML of each request and response instead of the result
@@ -223,6 +224,8 @@ struct Session<'a> {
     calling: String,
     /// Stdout is a terminal: `--json` and `--xml` indented.
     terminal: bool,
+    /// Results coloured (a terminal, and no `NO_COLOR`).
+    colour: bool,
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
 }
@@ -554,6 +557,7 @@ impl<'a> Session<'a> {
                 documents,
                 calling,
                 terminal: io::stdout().is_terminal(),
+                colour: crate::colour::wanted(),
                 out,
                 err,
             })),
@@ -720,11 +724,30 @@ impl<'a> Session<'a> {
         // With --xml the response document was the output.
         if self.options.json {
             let json = self.json(&to_json(value));
-            writeln!(self.out, "{json}")?;
+            writeln!(self.out, "{}", self.coloured(json))?;
         } else if !self.options.xml {
-            writeln!(self.out, "{}", human(value))?;
+            let text = human(value);
+            // A string, date-time or base64 result is bare text.
+            let bare = matches!(
+                value,
+                Value::String(_) | Value::DateTime(_) | Value::Base64(_)
+            );
+            writeln!(
+                self.out,
+                "{}",
+                if bare { text } else { self.coloured(text) }
+            )?;
         }
         Ok(EXIT_SUCCESS)
+    }
+
+    /// `text`, coloured when results are.
+    fn coloured(&self, text: String) -> String {
+        if self.colour {
+            crate::colour::highlight(&text)
+        } else {
+            text
+        }
     }
 
     /// Says why a call failed, on one line of stderr; returns the exit code.

@@ -12,6 +12,7 @@ use clap::{CommandFactory as _, Parser, Subcommand};
 
 mod access_lines;
 mod args;
+mod colour;
 mod commands;
 // Public items in a private module: the test-support crate includes this
 // file as its public `demo` module.

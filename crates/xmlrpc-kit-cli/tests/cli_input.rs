@@ -712,24 +712,56 @@ fn json_and_xml_are_indented_on_a_terminal() {
     // `script` (Debian's essential bsdutils) makes the terminal.
     let demo = demo();
     let url = demo.url();
-    let on_terminal = |args: &str| {
+    let on_coloured_terminal = |args: &str, no_color: &str| {
         let line = format!("{} {args}", env!("CARGO_BIN_EXE_xmlrpc-kit"));
         let mut script = Command::new("script");
         for name in VARIABLES {
             script.env_remove(name);
         }
         let out = script
+            .env("NO_COLOR", no_color)
             .args(["-qec", &line, "/dev/null"])
             .stdin(Stdio::null())
             .output()
             .expect("run script");
         String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
     };
+    // NO_COLOR set: plain text.
+    let on_terminal = |args: &str| on_coloured_terminal(args, "1");
+    let json_echo =
+        format!("call --json {url} echo '{{\"a\": [1, {{\"$i8\": 2}}], \"b\": \"x\"}}'");
+    let plain_json =
+        "{\n  \"a\": [\n    1,\n    {\n      \"$i8\": 2\n    }\n  ],\n  \"b\": \"x\"\n}\n";
+    assert_eq!(on_terminal(&json_echo), plain_json);
+    // NO_COLOR empty, as unset: coloured, the same text between the
+    // escapes, member names bold blue, strings green, numbers cyan.
+    let coloured = on_coloured_terminal(&json_echo, "");
+    assert!(
+        coloured.contains("\u{1b}[1m\u{1b}[34m\"a\"\u{1b}[0m"),
+        "{coloured:?}"
+    );
+    assert!(
+        coloured.contains("\u{1b}[32m\"x\"\u{1b}[0m"),
+        "{coloured:?}"
+    );
+    assert!(coloured.contains("\u{1b}[36m1\u{1b}[0m"), "{coloured:?}");
+    let stripped: String = coloured
+        .split('\u{1b}')
+        .enumerate()
+        .map(|(n, part)| {
+            if n == 0 {
+                part
+            } else {
+                &part[part.find('m').unwrap() + 1..]
+            }
+        })
+        .collect();
+    assert_eq!(stripped, plain_json);
+    // A string result is bare text, never coloured; piped, nothing is
+    // (every other test).
     assert_eq!(
-        on_terminal(&format!(
-            "call --json {url} echo '{{\"a\": [1, {{\"$i8\": 2}}], \"b\": \"x\"}}'"
-        )),
-        "{\n  \"a\": [\n    1,\n    {\n      \"$i8\": 2\n    }\n  ],\n  \"b\": \"x\"\n}\n"
+        on_coloured_terminal(&format!("call {url} echo 42x"), ""),
+        "42x\n"
     );
     assert_eq!(
         on_terminal(&format!("call --xml {url} echo 'a  b'")),
