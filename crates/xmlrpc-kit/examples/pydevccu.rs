@@ -10,23 +10,87 @@
 //! lines it prints: `CHECK<TAB>ok`, or what was wrong).
 //!
 //! The CCU's names are upper case (`ADDRESS`, `PARAMSETS`): serde's
-//! `rename_all = "UPPERCASE"` maps them. Its `init(url, id)`, which has the
-//! CCU call the client back with events, needs a server beside the client:
-//! not shown here.
+//! `rename_all = "UPPERCASE"` maps them. Its `init(url, id)` has the CCU
+//! call the client back (`listDevices`, `newDevices`, an `event` for every
+//! value change): a server spawned beside the client, on a tokio runtime
+//! kept in the background while the blocking client goes on, answers those
+//! calls and hands them over on a channel.
+
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
-use xmlrpc_kit::Value;
 use xmlrpc_kit::blocking::Client;
 use xmlrpc_kit::client::Error;
 use xmlrpc_kit::serde::Serde;
+use xmlrpc_kit::{Methods, Server, Value};
 
 const SWITCH: &str = "VCU0000321:1";
 const DOOR: &str = "VCU0000240:1";
 const THERMOSTAT: &str = "VCU0000050:4";
+/// The interface id we register with: the CCU names it in every call back.
+const INTERFACE_ID: &str = "rust-interop";
+/// How long to wait for a call back.
+const WAIT: Duration = Duration::from_secs(5);
+
+/// A call the CCU made back to our server.
+#[derive(Debug)]
+enum Callback {
+    // deleteDevices is not expected here: only printed, when it comes.
+    ListDevices(String),
+    NewDevices(String, Vec<DeviceDescription>),
+    DeleteDevices(#[allow(dead_code)] String, #[allow(dead_code)] Vec<String>),
+    Event(String, String, String, Value),
+}
+
+/// The methods a CCU calls back (what Home Assistant's and ioBroker's
+/// HomeMatic clients serve), each handing what it got to `tx`.
+fn callbacks(tx: mpsc::Sender<Callback>) -> Methods {
+    let mut methods = Methods::new();
+    let sent = tx.clone();
+    methods.register_function(
+        "event",
+        move |id: String, address: String, key: String, value: Value| {
+            let _ = sent.send(Callback::Event(id, address, key, value));
+            // An answer, not nil: the CCU's client takes no nil.
+            ""
+        },
+    );
+    let sent = tx.clone();
+    // The devices we know already: none, so the CCU sends them all.
+    methods.register_function("listDevices", move |id: String| {
+        let _ = sent.send(Callback::ListDevices(id));
+        Vec::<Value>::new()
+    });
+    let sent = tx.clone();
+    methods.register_function(
+        "newDevices",
+        move |id: String, Serde(devices): Serde<Vec<DeviceDescription>>| {
+            let _ = sent.send(Callback::NewDevices(id, devices));
+            ""
+        },
+    );
+    methods.register_function(
+        "deleteDevices",
+        move |id: String, addresses: Vec<String>| {
+            let _ = tx.send(Callback::DeleteDevices(id, addresses));
+            ""
+        },
+    );
+    methods.register_introspection_functions();
+    methods.register_multicall_functions();
+    methods
+}
+
+/// The next call back within `WAIT`.
+fn next(rx: &mpsc::Receiver<Callback>, deadline: Instant) -> Result<Callback, String> {
+    rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        .map_err(|_| format!("no call back within {WAIT:?}"))
+}
 
 /// One entry of `listDevices`: a device, or one of its channels (which
 /// has a parent).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 #[serde(rename_all = "UPPERCASE")]
 struct DeviceDescription {
     address: String,
@@ -281,4 +345,99 @@ fn main() {
             same(missing, vec![])
         }),
     );
+
+    // The calls back: a server beside the client, on a runtime of its own
+    // in the background (the blocking client goes on on this thread).
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let (tx, rx) = mpsc::channel();
+    let server = runtime
+        .block_on(async {
+            Server::builder(callbacks(tx))
+                .log_requests(false)
+                .spawn("127.0.0.1:0")
+        })
+        .expect("the callback server");
+    let me = server.url().to_owned();
+    // init answers at once; the CCU then asks which devices we know
+    // (listDevices) and sends the others (newDevices), from a thread.
+    report(
+        "callback.init",
+        (|| {
+            same(
+                c.call::<String>("init", (me.as_str(), INTERFACE_ID))
+                    .map_err(e)?
+                    .as_str(),
+                "",
+            )?;
+            let deadline = Instant::now() + WAIT;
+            match next(&rx, deadline)? {
+                Callback::ListDevices(id) => same(id.as_str(), INTERFACE_ID)?,
+                other => return Err(format!("expected listDevices, got {other:?}")),
+            }
+            match next(&rx, deadline)? {
+                Callback::NewDevices(id, devices) => {
+                    same(id.as_str(), INTERFACE_ID)?;
+                    same(devices.len(), 14)?;
+                    let roots: Vec<&str> = devices
+                        .iter()
+                        .filter(|d| d.parent.is_empty())
+                        .map(|d| d.address.as_str())
+                        .collect();
+                    same(roots, vec!["VCU0000321", "VCU0000240", "VCU0000050"])?;
+                    let channel = devices.iter().find(|d| d.address == THERMOSTAT);
+                    same(
+                        channel.map(|d| (d.parent.as_str(), d.parent_type.as_deref())),
+                        Some(("VCU0000050", Some("HM-CC-RT-DN"))),
+                    )
+                }
+                other => Err(format!("expected newDevices, got {other:?}")),
+            }
+        })(),
+    );
+    // An event for each value set, with the value as stored (clamped),
+    // sent before setValue answers.
+    report(
+        "callback.event",
+        (|| {
+            for (set, stored) in [(40.0, 30.5), (21.5, 21.5)] {
+                c.call::<String>("setValue", (THERMOSTAT, "SET_TEMPERATURE", set))
+                    .map_err(e)?;
+                match rx.try_recv() {
+                    Ok(Callback::Event(id, address, key, value)) => same(
+                        (id.as_str(), address.as_str(), key.as_str(), value),
+                        (
+                            INTERFACE_ID,
+                            THERMOSTAT,
+                            "SET_TEMPERATURE",
+                            Value::Double(stored),
+                        ),
+                    )?,
+                    Ok(other) => return Err(format!("expected an event, got {other:?}")),
+                    Err(_) => return Err(format!("no event when setValue({set}) answered")),
+                }
+            }
+            Ok(())
+        })(),
+    );
+    // init(url) without an id unregisters: no event after that.
+    report(
+        "callback.unregister",
+        (|| {
+            same(
+                c.call::<String>("init", (me.as_str(),))
+                    .map_err(e)?
+                    .as_str(),
+                "",
+            )?;
+            c.call::<String>("setValue", (THERMOSTAT, "SET_TEMPERATURE", 21.5))
+                .map_err(e)?;
+            match rx.recv_timeout(Duration::from_millis(500)) {
+                Ok(call) => Err(format!("a call back after unregistering: {call:?}")),
+                Err(_) => Ok(()),
+            }
+        })(),
+    );
+    runtime
+        .block_on(server.stop())
+        .expect("the callback server stops");
 }

@@ -10,22 +10,132 @@
 //!
 //! Every method answers `[code, statusMessage, value]`: 1 for success, 0
 //! for a failure, -1 for an error, never a fault for the API's own
-//! errors: [`master`] turns that into a `Result`. The nodes registered
-//! here give an API URL where nothing listens: a node's own API (the slave
-//! API: `publisherUpdate`, `getPid`, `shutdown`), which the master calls
-//! back, needs a server beside the client, not shown here.
+//! errors: [`master`] turns that into a `Result`. Most nodes registered
+//! here give an API URL where nothing listens; one is served: a node's own
+//! API (the slave API: `publisherUpdate`, `getPid`, `shutdown`), which the
+//! master calls back, by a server spawned beside the client on a tokio
+//! runtime kept in the background while the blocking client goes on.
+
+use std::sync::mpsc;
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use xmlrpc_kit::blocking::Client;
 use xmlrpc_kit::client::Error;
 use xmlrpc_kit::serde::Serde;
-use xmlrpc_kit::{IntoParams, Value};
+use xmlrpc_kit::{IntoParams, IntoValue, Methods, Server, Value};
 
 /// Who we say we are (every call's first argument).
 const CALLER: &str = "/interop_example";
 /// Where our nodes say their API is: a port nothing listens on.
 const NODE_API: &str = "http://127.0.0.1:9/";
+
+/// The node whose API we serve, and the topic it subscribes to.
+const NODE: &str = "/interop_node";
+const TOPIC: &str = "/interop_events";
+/// A publisher of that topic, from another node (nothing listens there).
+const SENSOR: &str = "/interop_sensor";
+const SENSOR_API: &str = "http://127.0.0.1:9/sensor";
+/// How long to wait for a call back.
+const WAIT: Duration = Duration::from_secs(5);
+
+/// A call the master made to our node's API: its method and arguments.
+type Callback = (&'static str, Vec<Value>);
+
+/// `[code, statusMessage, value]`, as every ROS API answers.
+fn answer(value: impl IntoValue) -> Value {
+    Value::Array(vec![
+        Value::Int(1),
+        Value::String(String::new()),
+        value.into_value(),
+    ])
+}
+
+/// A node's API (the slave API) as far as the master and the tools call
+/// it; the calls that change something are handed to `tx`.
+fn slave_api(master_uri: String, tx: mpsc::Sender<Callback>) -> Methods {
+    let mut methods = Methods::new();
+    methods.register_function("getPid", |_caller: String| {
+        answer(i32::try_from(std::process::id()).unwrap_or(0))
+    });
+    methods.register_function("getMasterUri", move |_caller: String| {
+        answer(master_uri.as_str())
+    });
+    methods.register_function("getBusStats", |_caller: String| {
+        answer(Value::Array(vec![Value::Array(vec![]); 3]))
+    });
+    methods.register_function("getBusInfo", |_caller: String| answer(Value::Array(vec![])));
+    methods.register_function("getSubscriptions", |_caller: String| {
+        answer(Value::Array(vec![Value::Array(vec![
+            Value::String(TOPIC.into()),
+            Value::String("std_msgs/String".into()),
+        ])]))
+    });
+    methods.register_function("getPublications", |_caller: String| {
+        answer(Value::Array(vec![]))
+    });
+    // We publish nothing: no protocol to offer.
+    methods.register_function(
+        "requestTopic",
+        |_caller: String, topic: String, _protocols: Value| {
+            Value::Array(vec![
+                Value::Int(0),
+                Value::String(format!("not a publisher of [{topic}]")),
+                Value::Array(vec![]),
+            ])
+        },
+    );
+    let sent = tx.clone();
+    methods.register_function(
+        "publisherUpdate",
+        move |caller: String, topic: String, publishers: Vec<String>| {
+            let publishers = publishers.into_iter().map(Value::String).collect();
+            let _ = sent.send((
+                "publisherUpdate",
+                vec![
+                    Value::String(caller),
+                    Value::String(topic),
+                    Value::Array(publishers),
+                ],
+            ));
+            answer(0)
+        },
+    );
+    let sent = tx.clone();
+    methods.register_function(
+        "paramUpdate",
+        move |caller: String, key: String, value: Value| {
+            let _ = sent.send((
+                "paramUpdate",
+                vec![Value::String(caller), Value::String(key), value],
+            ));
+            answer(0)
+        },
+    );
+    methods.register_function("shutdown", move |caller: String, reason: String| {
+        let _ = tx.send((
+            "shutdown",
+            vec![Value::String(caller), Value::String(reason)],
+        ));
+        answer(0)
+    });
+    methods.register_multicall_functions();
+    methods
+}
+
+/// Waits (within `WAIT`) for the master's next call to our node's API
+/// and compares it with `expected`.
+fn called(rx: &mpsc::Receiver<Callback>, expected: (&str, Vec<Value>)) -> Result<(), String> {
+    let (method, params) = rx
+        .recv_timeout(WAIT)
+        .map_err(|_| format!("no call back within {WAIT:?}, expected {expected:?}"))?;
+    same((method, params), expected)
+}
+
+fn str_value(s: &str) -> Value {
+    Value::String(s.to_owned())
+}
 
 /// A master call's answer, when its code was not 1.
 #[derive(Debug)]
@@ -270,4 +380,102 @@ fn main() {
             other => Err(format!("expected fault 1, got {other:?}")),
         },
     );
+
+    // Our node's own API, served beside the client on a runtime of its own
+    // in the background (the blocking client goes on on this thread).
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let (tx, rx) = mpsc::channel();
+    let server = runtime
+        .block_on(async {
+            Server::builder(slave_api(url.clone(), tx))
+                .log_requests(false)
+                .spawn("127.0.0.1:0")
+        })
+        .expect("the node's API server");
+    let me = server.url().to_owned();
+    let topic = |publishers: &[&str]| {
+        (
+            "publisherUpdate",
+            vec![
+                str_value("/master"),
+                str_value(TOPIC),
+                Value::Array(publishers.iter().map(|&p| str_value(p)).collect()),
+            ],
+        )
+    };
+    // Subscribed with our API, a publisher from another node: the master
+    // tells us (publisherUpdate, from a thread of its own).
+    report(
+        "callback.publisherUpdate",
+        (|| {
+            let publishers: Vec<String> = master(
+                &c,
+                "registerSubscriber",
+                (NODE, TOPIC, "std_msgs/String", me.as_str()),
+            )
+            .map_err(e)?;
+            same(publishers, vec![])?;
+            let subscribers: Vec<String> = master(
+                &c,
+                "registerPublisher",
+                (SENSOR, TOPIC, "std_msgs/String", SENSOR_API),
+            )
+            .map_err(e)?;
+            same(subscribers, vec![me.clone()])?;
+            called(&rx, topic(&[SENSOR_API]))
+        })(),
+    );
+    report(
+        "callback.lookupNode",
+        master::<String>(&c, "lookupNode", (CALLER, NODE))
+            .map_err(e)
+            .and_then(|api| same(api, me.clone())),
+    );
+    // The publisher gone: the master tells us again, with no publisher.
+    report(
+        "callback.publisherUpdate.gone",
+        (|| {
+            let removed: i32 =
+                master(&c, "unregisterPublisher", (SENSOR, TOPIC, SENSOR_API)).map_err(e)?;
+            same(removed, 1)?;
+            called(&rx, topic(&[]))
+        })(),
+    );
+    // Our node's name registered again with another API: the master
+    // shuts the old one (ours) down, and drops its registrations.
+    report(
+        "callback.shutdown",
+        (|| {
+            master::<Vec<String>>(
+                &c,
+                "registerSubscriber",
+                (NODE, TOPIC, "std_msgs/String", NODE_API),
+            )
+            .map_err(e)?;
+            called(
+                &rx,
+                (
+                    "shutdown",
+                    vec![
+                        str_value("/master"),
+                        str_value("[/interop_node] Reason: new node registered with same name"),
+                    ],
+                ),
+            )?;
+            same(
+                master::<String>(&c, "lookupNode", (CALLER, NODE)).map_err(e)?,
+                NODE_API.to_owned(),
+            )?;
+            let removed: i32 =
+                master(&c, "unregisterSubscriber", (NODE, TOPIC, NODE_API)).map_err(e)?;
+            same(removed, 1)?;
+            same(
+                state().map_err(e)?.subscribers,
+                vec![("/chatter".into(), vec!["/interop_listener".into()])],
+            )
+        })(),
+    );
+    runtime
+        .block_on(server.stop())
+        .expect("the node's API server stops");
 }
