@@ -33,9 +33,9 @@ use crate::serves::Target;
 /// let events = Server::builder(callbacks).spawn("127.0.0.1:0")?;
 ///
 /// let ccu = Client::new("http://127.0.0.1:2001")?;
-/// ccu.call_value("init", vec![events.url().into(), "my-client".into()]).await?;
+/// let _: String = ccu.call("init", (events.url(), "my-client")).await?;
 /// // … events arrive while the program goes on; at the end:
-/// ccu.call_value("init", vec![events.url().into()]).await?;
+/// let _: String = ccu.call("init", (events.url(),)).await?;
 /// events.stop().await?;
 /// # Ok(()) }
 /// ```

@@ -14,11 +14,15 @@
 //! "succeeds" with `{}`, and a missing login is HTTP 401 with `{}` as the
 //! body. Check what a call answers, not only that it did not fail.
 
+mod checks;
+
 use serde::Deserialize;
 use xmlrpc_kit::blocking::Client;
 use xmlrpc_kit::client::Error;
 use xmlrpc_kit::serde::Serde;
 use xmlrpc_kit::{Binary, DateTime, Value};
+
+use checks::{report, same};
 
 const PAGE: &str = "interop:start";
 const TEXT: &str = "====== Interop ======\n\nCafé, ünïcode & <markup>: **bold**, //italic//.";
@@ -61,20 +65,6 @@ const PNG: &[u8] = &[
     0x02, 0x00, 0x01, 0x48, 0xaf, 0xa4, 0x71, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
     0x42, 0x60, 0x82,
 ];
-
-fn same<T: PartialEq + std::fmt::Debug>(got: T, expected: T) -> Result<(), String> {
-    (got == expected)
-        .then_some(())
-        .ok_or_else(|| format!("expected {expected:?}, got {got:?}"))
-}
-
-fn report(name: &str, outcome: Result<(), String>) {
-    let result = match outcome {
-        Ok(()) => "ok".to_owned(),
-        Err(e) => e.split_whitespace().collect::<Vec<_>>().join(" "),
-    };
-    println!("{name}\t{result}");
-}
 
 fn struct_of(members: &[(&str, Value)]) -> Value {
     Value::Struct(

@@ -16,6 +16,8 @@
 //! kept in the background while the blocking client goes on, answers those
 //! calls and hands them over on a channel.
 
+mod checks;
+
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -24,6 +26,8 @@ use xmlrpc_kit::blocking::Client;
 use xmlrpc_kit::client::Error;
 use xmlrpc_kit::serde::Serde;
 use xmlrpc_kit::{Methods, Server, Value};
+
+use checks::{expect_fault, report, same};
 
 const SWITCH: &str = "VCU0000321:1";
 const DOOR: &str = "VCU0000240:1";
@@ -127,35 +131,6 @@ struct SwitchValues {
     on_time: f64,
     /// A BOOL by its description, but its default is the integer 0.
     inhibit: i32,
-}
-
-fn expect_fault<T: std::fmt::Debug>(
-    outcome: Result<T, Error>,
-    code: i32,
-    string: &str,
-) -> Result<(), String> {
-    match outcome {
-        Err(Error::Fault(f)) if f.code == code && f.string == string => Ok(()),
-        Err(Error::Fault(f)) => Err(format!(
-            "expected fault {code} {string:?}, got fault {} {:?}",
-            f.code, f.string
-        )),
-        other => Err(format!("expected fault {code} {string:?}, got {other:?}")),
-    }
-}
-
-fn same<T: PartialEq + std::fmt::Debug>(got: T, expected: T) -> Result<(), String> {
-    (got == expected)
-        .then_some(())
-        .ok_or_else(|| format!("expected {expected:?}, got {got:?}"))
-}
-
-fn report(name: &str, outcome: Result<(), String>) {
-    let result = match outcome {
-        Ok(()) => "ok".to_owned(),
-        Err(e) => e.split_whitespace().collect::<Vec<_>>().join(" "),
-    };
-    println!("{name}\t{result}");
 }
 
 fn main() {

@@ -14,9 +14,13 @@
 //! shows the way around: post the request with `send_raw`, mend the root,
 //! and decode what is left as the response it should have been.
 
+mod checks;
+
 use serde::{Deserialize, Serialize};
 use xmlrpc_kit::blocking::Client;
 use xmlrpc_kit::serde::{Serde, from_value};
+
+use checks::report;
 
 /// pip's query: a list of words per field; pypiserver reads only the
 /// first word of the first field.
@@ -72,15 +76,6 @@ fn search_raw(client: &Client, word: &str) -> Result<Vec<Hit>, String> {
         .decode_response(mended.as_bytes())
         .map_err(|e| e.to_string())?;
     from_value(value).map_err(|e| e.to_string())
-}
-
-/// Prints one check's line.
-fn report(name: &str, outcome: Result<(), String>) {
-    let result = match outcome {
-        Ok(()) => "ok".to_owned(),
-        Err(e) => e.split_whitespace().collect::<Vec<_>>().join(" "),
-    };
-    println!("{name}\t{result}");
 }
 
 fn main() {

@@ -16,6 +16,8 @@
 //! master calls back, by a server spawned beside the client on a tokio
 //! runtime kept in the background while the blocking client goes on.
 
+mod checks;
+
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -25,6 +27,8 @@ use xmlrpc_kit::blocking::Client;
 use xmlrpc_kit::client::Error;
 use xmlrpc_kit::serde::Serde;
 use xmlrpc_kit::{IntoParams, IntoValue, Methods, Server, Value};
+
+use checks::{report, same};
 
 /// Who we say we are (every call's first argument).
 const CALLER: &str = "/interop_example";
@@ -175,20 +179,6 @@ struct Robot {
     name: String,
     wheels: i32,
     speeds: Vec<f64>,
-}
-
-fn same<T: PartialEq + std::fmt::Debug>(got: T, expected: T) -> Result<(), String> {
-    (got == expected)
-        .then_some(())
-        .ok_or_else(|| format!("expected {expected:?}, got {got:?}"))
-}
-
-fn report(name: &str, outcome: Result<(), String>) {
-    let result = match outcome {
-        Ok(()) => "ok".to_owned(),
-        Err(e) => e.split_whitespace().collect::<Vec<_>>().join(" "),
-    };
-    println!("{name}\t{result}");
 }
 
 fn main() {

@@ -14,11 +14,15 @@
 //! requests, an `X-Requested-With` header (any value) on every XML-RPC
 //! call: without it each call is fault 1, "Required Header Missing".
 
+mod checks;
+
 use serde::Deserialize;
 use xmlrpc_kit::Value;
 use xmlrpc_kit::blocking::Client;
 use xmlrpc_kit::client::Error;
 use xmlrpc_kit::serde::Serde;
+
+use checks::{expect_fault, report, same};
 
 /// What `display("issueN", "title", "status", "priority")` answers: links
 /// are ids, as strings.
@@ -49,36 +53,6 @@ fn client(url: &str, user: Option<(&str, &str)>, header: bool) -> Client {
         builder = builder.header("X-Requested-With", "xmlrpc-kit");
     }
     builder.build_blocking().expect("a valid URL")
-}
-
-/// The fault `code`/`string` was raised, and nothing else.
-fn expect_fault<T: std::fmt::Debug>(
-    outcome: Result<T, Error>,
-    code: i32,
-    string: &str,
-) -> Result<(), String> {
-    match outcome {
-        Err(Error::Fault(f)) if f.code == code && f.string == string => Ok(()),
-        Err(Error::Fault(f)) => Err(format!(
-            "expected fault {code} {string:?}, got fault {} {:?}",
-            f.code, f.string
-        )),
-        other => Err(format!("expected fault {code} {string:?}, got {other:?}")),
-    }
-}
-
-fn same<T: PartialEq + std::fmt::Debug>(got: T, expected: T) -> Result<(), String> {
-    (got == expected)
-        .then_some(())
-        .ok_or_else(|| format!("expected {expected:?}, got {got:?}"))
-}
-
-fn report(name: &str, outcome: Result<(), String>) {
-    let result = match outcome {
-        Ok(()) => "ok".to_owned(),
-        Err(e) => e.split_whitespace().collect::<Vec<_>>().join(" "),
-    };
-    println!("{name}\t{result}");
 }
 
 fn main() {

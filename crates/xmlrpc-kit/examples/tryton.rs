@@ -14,11 +14,16 @@
 //! model's method is `model.<model>.<method>`, its last argument the
 //! context (a struct).
 
+mod checks;
+
+use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use xmlrpc_kit::blocking::Client;
 use xmlrpc_kit::client::Error;
 use xmlrpc_kit::serde::Serde;
 use xmlrpc_kit::{DateTime, Value};
+
+use checks::{report, same};
 
 /// A `res.user` record as `read` answers it for the fields asked.
 #[derive(Debug, Deserialize, PartialEq)]
@@ -36,42 +41,8 @@ struct NewUser<'a> {
     name: &'a str,
 }
 
-/// What Tryton puts in `Authorization: Session …`.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            out.push(if i <= chunk.len() {
-                ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char
-            } else {
-                '='
-            });
-        }
-    }
-    out
-}
-
 fn context() -> Value {
     Value::Struct(Default::default())
-}
-
-fn same<T: PartialEq + std::fmt::Debug>(got: T, expected: T) -> Result<(), String> {
-    (got == expected)
-        .then_some(())
-        .ok_or_else(|| format!("expected {expected:?}, got {got:?}"))
-}
-
-fn report(name: &str, outcome: Result<(), String>) {
-    let result = match outcome {
-        Ok(()) => "ok".to_owned(),
-        Err(e) => e.split_whitespace().collect::<Vec<_>>().join(" "),
-    };
-    println!("{name}\t{result}");
 }
 
 fn main() {
@@ -114,7 +85,7 @@ fn main() {
             "Authorization",
             format!(
                 "Session {}",
-                base64(format!("{user}:{id}:{session}").as_bytes())
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{id}:{session}"))
             ),
         )
         .build_blocking()

@@ -11,11 +11,15 @@
 //! every `wp.*` call (after the blog id), not through HTTP authentication;
 //! a wrong one is fault 403. Ids are strings.
 
+mod checks;
+
 use serde::{Deserialize, Serialize};
 use xmlrpc_kit::blocking::Client;
 use xmlrpc_kit::client::Error;
 use xmlrpc_kit::serde::Serde;
 use xmlrpc_kit::{DateTime, Value};
+
+use checks::{report, same};
 
 /// One of `wp.getUsersBlogs`.
 #[derive(Debug, Deserialize)]
@@ -56,20 +60,6 @@ struct Term {
 
 const TITLE: &str = "Interop: café <&>";
 const CONTENT: &str = "Hello from <b>Rust</b>, ünïcode & \"quotes\".";
-
-fn same<T: PartialEq + std::fmt::Debug>(got: T, expected: T) -> Result<(), String> {
-    (got == expected)
-        .then_some(())
-        .ok_or_else(|| format!("expected {expected:?}, got {got:?}"))
-}
-
-fn report(name: &str, outcome: Result<(), String>) {
-    let result = match outcome {
-        Ok(()) => "ok".to_owned(),
-        Err(e) => e.split_whitespace().collect::<Vec<_>>().join(" "),
-    };
-    println!("{name}\t{result}");
-}
 
 fn main() {
     let url = std::env::args()
