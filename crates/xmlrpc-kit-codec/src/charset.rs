@@ -100,6 +100,11 @@ fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
 }
 
 fn utf8(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
+    // SIMD validation first (several times std's speed on text that is
+    // not all ASCII); std's, which says where, only for an invalid one.
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
+        return Ok(Cow::Borrowed(text));
+    }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(Cow::Borrowed(text)),
         Err(e) => {

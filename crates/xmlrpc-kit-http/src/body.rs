@@ -11,6 +11,7 @@ use bytes::{Buf as _, Bytes};
 use http_body_util::BodyExt as _;
 use hyper::body::Body;
 use xmlrpc_kit_front::{BodyPlan, Rejection};
+use xmlrpc_kit_server::long_work::LongWork;
 use xmlrpc_kit_transport::ContentCoding;
 
 use crate::body_budget::Reservation;
@@ -24,6 +25,11 @@ pub(crate) struct BodyRead<'r, 'b> {
     pub(crate) plan: BodyPlan,
     pub(crate) limits: &'r HttpLimits,
     pub(crate) reservation: &'r mut Reservation<'b>,
+    /// The dispatcher's [`off_runtime_above`](xmlrpc_kit_server::DispatchOptions::off_runtime_above):
+    /// a gzip body that may inflate to that much is inflated off the
+    /// runtime, in its turn with the dispatcher's other long work.
+    pub(crate) off_runtime_above: usize,
+    pub(crate) long_work: &'r LongWork,
 }
 
 impl BodyRead<'_, '_> {
@@ -55,7 +61,9 @@ impl BodyRead<'_, '_> {
             }
         };
         let sent = gathered.len();
-        let decoded = plan.finish(gathered, &limits.body)?;
+        let long = inflates_long(plan.coding(), sent, self.off_runtime_above);
+        let inflate = || plan.finish(gathered, &limits.body);
+        let decoded = self.long_work.run_if(long, inflate).await?;
         if plan.coding() != ContentCoding::Identity {
             self.reservation.cover_now(sent + decoded.len())?;
         }
@@ -168,3 +176,21 @@ impl From<Rejection> for Refused {
 
 /// An error from a request body, boxed.
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Whether a body of `sent` bytes coded as `coding` may inflate to
+/// `off_runtime_above` bytes or more: gzip shrinks XML five to ten times,
+/// so a gzip body of an eighth of that is inflated off the runtime.
+pub(crate) fn inflates_long(coding: ContentCoding, sent: usize, off_runtime_above: usize) -> bool {
+    coding != ContentCoding::Identity && sent >= off_runtime_above / 8
+}
+
+/// Whether compressing an answer of `bytes` bytes as `coding` takes as
+/// long as decoding a document of `off_runtime_above` bytes: gzip writes
+/// about a quarter as fast as the decoder reads.
+pub(crate) fn compresses_long(
+    coding: ContentCoding,
+    bytes: usize,
+    off_runtime_above: usize,
+) -> bool {
+    coding != ContentCoding::Identity && bytes >= off_runtime_above / 4
+}

@@ -21,6 +21,7 @@ use xmlrpc_kit_server::context::{Identity, RequestContext};
 use xmlrpc_kit_transport::ContentCoding;
 
 use crate::admission::{AnswersFull, Conn};
+use crate::body;
 use crate::body_budget::Reservation;
 use crate::drain;
 use crate::lifecycle::{Stop, reached, stop_settled};
@@ -389,7 +390,10 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     };
     plan.check_streamed(body.len(), &limits.body)?;
     let sent = body.len();
-    let body = plan.finish(Bytes::from(body), &limits.body)?;
+    let off_runtime_above = dispatcher.options().off_runtime_above;
+    let long = body::inflates_long(plan.coding(), sent, off_runtime_above);
+    let inflate = || plan.finish(Bytes::from(body), &limits.body);
+    let body = dispatcher.long_work().run_if(long, inflate).await?;
     let bytes_in = Some(body.len());
     if plan.coding() != ContentCoding::Identity {
         reservation.cover_now(sent + body.len())?;
@@ -397,7 +401,9 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     let _in_flight = shared.budgets.admit_request()?;
     let reply = shared.dispatch(dispatcher, body, &context).await;
     let coding = ContentCoding::choose(reply.body.len(), threshold, accepts);
-    let payload = coding.encode(reply.body);
+    let long = body::compresses_long(coding, reply.body.len(), off_runtime_above);
+    let compress = || coding.encode(reply.body);
+    let payload = dispatcher.long_work().run_if(long, compress).await;
     // Held until written, with the body's share of the budget: a front end
     // that does not read holds its answer.
     let held = shared.budgets.hold_answer(payload.len(), reservation);

@@ -25,7 +25,7 @@ use xmlrpc_kit_server::context::RequestContext;
 use xmlrpc_kit_transport::ContentCoding;
 
 use crate::admission::{AnswerHold, AnswersFull, Conn, RequestInProgress};
-use crate::body::{BodyRead, BoxError, Refused};
+use crate::body::{self, BodyRead, BoxError, Refused};
 use crate::connection_io::{Sliced, Unvectored};
 use crate::drain;
 use crate::http1::{HeaderTimer, http1_builder};
@@ -245,10 +245,13 @@ impl RpcService {
             .then(|| context.identity().map(|i| i.name().to_owned()))
             .flatten();
         let mut reservation = self.shared.budgets.reservation(plan.declared());
+        let off_runtime_above = dispatcher.options().off_runtime_above;
         let body = BodyRead {
             plan,
             limits,
             reservation: &mut reservation,
+            off_runtime_above,
+            long_work: dispatcher.long_work(),
         }
         .read(body)
         .await?;
@@ -260,7 +263,9 @@ impl RpcService {
             self.shared.config.response_gzip_threshold(),
             accepts_gzip,
         );
-        let http_response = response::xml(reply.body, coding);
+        let long = body::compresses_long(coding, reply.body.len(), off_runtime_above);
+        let compress = || response::xml(reply.body, coding);
+        let http_response = dispatcher.long_work().run_if(long, compress).await;
         // The body's share of the budget goes on to its answer.
         let length = http_response.body().len();
         match self.shared.budgets.hold_answer(length, reservation) {

@@ -495,6 +495,27 @@ fn amplifying_scgi_request(items: usize) -> Vec<u8> {
     )
 }
 
+/// Waits until the head of an answer is there to be read on each of
+/// `unread` (looked at, not read: reading would let the server give back
+/// an answer's share), for 60 s at most. Large requests take their turn
+/// to be decoded and answered (one at a time on two cores), so how long
+/// they all take depends on the machine.
+fn until_answered(unread: &[TcpStream]) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut head = [0; 1024];
+    for s in unread {
+        s.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
+        while !matches!(s.peek(&mut head), Ok(n) if head[..n].windows(4).any(|w| w == b"\r\n\r\n"))
+        {
+            assert!(
+                Instant::now() < deadline,
+                "an answer did not come within 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
 /// Reads the answers to the amplifying request of 300,000 items on
 /// `unread`: how many were the echo whole, and how many the fault saying
 /// the answer budget (of `budget_mib`) could not keep it.
@@ -547,7 +568,7 @@ fn answers_nobody_reads_are_held_within_the_answer_budget() {
     assert!(request.len() < 16 * 1024, "{}", request.len());
     let unread: Vec<TcpStream> = (0..6).map(|_| send_unread(server.addr, &request)).collect();
     // Every answer is made (or refused) before the normal call.
-    std::thread::sleep(Duration::from_millis(1500));
+    until_answered(&unread);
     still_serving(server.addr);
     assert_eq!(whole_and_refused(unread, 12), (1, 5));
     // Read, the answer's share is given back: the same request is answered whole.
@@ -740,7 +761,7 @@ fn scgi_answers_nobody_reads_are_held_within_the_answer_budget() {
         scgi_server(xmlrpc_kit::HttpLimits::default().max_buffered_answer_bytes(12 << 20));
     let request = amplifying_scgi_request(300_000);
     let unread: Vec<TcpStream> = (0..4).map(|_| send_unread(addr, &request)).collect();
-    std::thread::sleep(Duration::from_millis(1500));
+    until_answered(&unread);
     assert_eq!(whole_and_refused(unread, 12), (1, 3));
 }
 

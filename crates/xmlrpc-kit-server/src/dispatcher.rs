@@ -20,6 +20,7 @@ use crate::call_scope::{call_span, run_boxed_in, run_in, start_in};
 use crate::context::call_site::CallSite;
 use crate::context::{NO_REQUEST, RequestContext};
 use crate::handler::{CallFuture, Outcome};
+use crate::long_work::{self, LongWork};
 use crate::method::{Answer, Builtin, DispatcherView};
 use crate::methods::Methods;
 use crate::middleware::{Call, Called, Endpoint, Layers, Middleware, Next};
@@ -53,6 +54,7 @@ fn answer_room(request_bytes: usize) -> usize {
 /// assert_eq!(options.multicall_concurrency, 1);
 /// assert_eq!(options.max_answer_bytes, 64 * 1024 * 1024);
 /// assert_eq!(options.max_answer_ratio, None);
+/// assert_eq!(options.off_runtime_above, 1 << 20);
 ///
 /// let demo = DispatchOptions::default()
 ///     .allow_none(true)
@@ -100,6 +102,21 @@ pub struct DispatchOptions {
     /// empty values answers four times its size; a method that reads a
     /// file by name, far more). Default: `None`, no ratio.
     pub max_answer_ratio: Option<usize>,
+    /// Requests of at least this many bytes are decoded, and answers of
+    /// about this many bytes or more encoded (their values freed too),
+    /// where they cannot stall the other calls sharing the thread: on a
+    /// tokio multi-thread runtime, within `block_in_place`, which moves
+    /// the worker's other tasks to another thread for that long (the HTTP
+    /// server's case); elsewhere in place. Default: 1 MiB (a 1 MiB
+    /// document takes 2–4 ms to decode on one core; a 16 MiB one, tens of
+    /// milliseconds).
+    pub off_runtime_above: usize,
+    /// How many pieces of such long work (decoding, encoding, and the
+    /// HTTP server's inflating and compressing large gzip bodies) one
+    /// dispatcher runs at once; the others wait their turn without holding
+    /// a thread. Default: one fewer than the machine's cores, at least one
+    /// (see [`long_work`](crate::long_work)).
+    pub long_work_at_once: usize,
     /// The [middleware](crate::middleware) every call runs through,
     /// outermost first; see [`layer`](Self::layer). Default: none.
     layers: Layers,
@@ -118,6 +135,8 @@ impl Default for DispatchOptions {
             multicall_concurrency: 1,
             max_answer_bytes: 64 * 1024 * 1024,
             max_answer_ratio: None,
+            off_runtime_above: 1 << 20,
+            long_work_at_once: crate::long_work::default_at_once(),
             layers: Layers::default(),
         }
     }
@@ -175,6 +194,21 @@ impl DispatchOptions {
     #[must_use]
     pub fn max_answer_ratio(mut self, ratio: usize) -> Self {
         self.max_answer_ratio = Some(ratio);
+        self
+    }
+
+    /// Sets [`off_runtime_above`](Self::off_runtime_above) (`usize::MAX`:
+    /// never).
+    #[must_use]
+    pub fn off_runtime_above(mut self, bytes: usize) -> Self {
+        self.off_runtime_above = bytes;
+        self
+    }
+
+    /// Sets [`long_work_at_once`](Self::long_work_at_once) (0 counts as 1).
+    #[must_use]
+    pub fn long_work_at_once(mut self, pieces: usize) -> Self {
+        self.long_work_at_once = pieces.max(1);
         self
     }
 
@@ -331,6 +365,10 @@ struct Inner {
     /// [`Dispatcher::answers_multicall`]); the table does not change once
     /// the dispatcher has it, so this is looked up once, not per request.
     answers_multicall: bool,
+    /// Where large documents are decoded and written (see
+    /// [`DispatchOptions::off_runtime_above`]); shared with the
+    /// dispatchers made from this one.
+    long_work: Arc<LongWork>,
 }
 
 impl Dispatcher {
@@ -341,6 +379,15 @@ impl Dispatcher {
 
     /// A dispatcher for `methods` with `options`.
     pub fn with_options(methods: Methods, options: DispatchOptions) -> Self {
+        let long_work = Arc::new(LongWork::new(options.long_work_at_once));
+        Self::with_long_work(methods, options, long_work)
+    }
+
+    fn with_long_work(
+        methods: Methods,
+        options: DispatchOptions,
+        long_work: Arc<LongWork>,
+    ) -> Self {
         // Middleware sees the multicall's own call, with its parameters,
         // before its calls: so with a layer that reads them, it is decoded
         // as any call.
@@ -358,6 +405,7 @@ impl Dispatcher {
                 methods,
                 options,
                 answers_multicall,
+                long_work,
             }),
         }
     }
@@ -370,7 +418,18 @@ impl Dispatcher {
     pub fn with_outer_layer(&self, middleware: Arc<dyn Middleware>) -> Dispatcher {
         let mut options = self.inner.options.clone();
         options.layers.0.insert(0, middleware);
-        Self::with_options(self.inner.methods.clone(), options)
+        Self::with_long_work(
+            self.inner.methods.clone(),
+            options,
+            self.inner.long_work.clone(),
+        )
+    }
+
+    /// Where this dispatcher does its long work, and how much at once
+    /// (see [`DispatchOptions::off_runtime_above`]): a front end inflating
+    /// or compressing a large body takes its turn there too.
+    pub fn long_work(&self) -> &LongWork {
+        &self.inner.long_work
     }
 
     /// The method table.
@@ -407,11 +466,15 @@ impl Dispatcher {
         B: AsRef<[u8]> + Send,
     {
         let limits = &self.inner.options.limits;
-        let decoded = if self.answers_multicall() {
-            multicall::decode_request(body.as_ref(), limits)
-        } else {
-            decode_call(body.as_ref(), limits).map(Request::Call)
+        let long = body.as_ref().len() >= self.inner.options.off_runtime_above;
+        let decode = || {
+            if self.answers_multicall() {
+                multicall::decode_request(body.as_ref(), limits)
+            } else {
+                decode_call(body.as_ref(), limits).map(Request::Call)
+            }
         };
+        let decoded = self.inner.long_work.run_if(long, decode).await;
         let request_bytes = body.as_ref().len();
         drop(body);
         let mut summary = None;
@@ -466,7 +529,7 @@ impl Dispatcher {
                     let running = builtins::run_multicall(&in_request, calls);
                     match run_in(running, span, trace).await {
                         Ok(results) => {
-                            let mut reply = self.multicall_reply(&results, request_bytes);
+                            let mut reply = self.multicall_reply(&results, request_bytes).await;
                             reply.multicall = Some(MulticallSummary::of(names, &results));
                             return reply;
                         }
@@ -476,7 +539,7 @@ impl Dispatcher {
             }
             Err(e) => (None, Err(e.to_fault())),
         };
-        let mut reply = self.reply(method, result, request_bytes);
+        let mut reply = self.reply(method, result, request_bytes).await;
         reply.multicall = summary;
         reply
     }
@@ -494,31 +557,61 @@ impl Dispatcher {
     /// The reply a transport sends when it answers with `fault` itself (a
     /// call that ran out of time, say), encoded with this dispatcher's options.
     pub fn fault_reply(&self, method: Option<String>, fault: Fault) -> Reply {
-        self.reply(method, Err(fault), 0)
+        let (encoded, fault_code) = self.encode_reply(Err(fault), 0);
+        self.finish_reply(method, encoded, fault_code)
     }
 
-    /// The reply to a request of `request_bytes` (see [`answer_room`]).
-    fn reply(
+    /// The reply to a request of `request_bytes` (see [`answer_room`]),
+    /// written (and `result` freed) off the runtime when either is large.
+    async fn reply(
         &self,
         method: Option<String>,
         result: Result<Value, Fault>,
         request_bytes: usize,
     ) -> Reply {
+        let threshold = self.inner.options.off_runtime_above;
+        let long = request_bytes >= threshold
+            || result
+                .as_ref()
+                .is_ok_and(|value| long_work::writes_at_least([value], threshold));
+        let encode = move || self.encode_reply(result, request_bytes);
+        let (encoded, fault_code) = self.inner.long_work.run_if(long, encode).await;
+        self.finish_reply(method, encoded, fault_code)
+    }
+
+    /// `result` written as the answer to a request of `request_bytes`,
+    /// and its fault code; the value is freed here.
+    fn encode_reply(
+        &self,
+        result: Result<Value, Fault>,
+        request_bytes: usize,
+    ) -> (Result<Vec<u8>, EncodeError>, Option<i32>) {
         let options = &self.inner.options;
         let room = answer_room(request_bytes);
         let most = options.answer_limit(request_bytes);
         let encoded = encode_response_within(&result, &options.encode, room, most);
-        self.finish_reply(method, encoded, result.err().map(|f| f.code))
+        (encoded, result.err().map(|f| f.code))
     }
 
     /// The reply to a multicall run straight from its document, whose
     /// calls gave `results`: what [`reply`](Self::reply) writes for the
     /// built-in's answer.
-    fn multicall_reply(&self, results: &[Result<Value, Fault>], request_bytes: usize) -> Reply {
+    async fn multicall_reply(
+        &self,
+        results: &[Result<Value, Fault>],
+        request_bytes: usize,
+    ) -> Reply {
         let options = &self.inner.options;
         let room = answer_room(request_bytes);
         let most = options.answer_limit(request_bytes);
-        let encoded = multicall::encode_response(results, &options.encode, room, most);
+        let threshold = options.off_runtime_above;
+        let long = request_bytes >= threshold
+            || long_work::writes_at_least(
+                results.iter().filter_map(|r| r.as_ref().ok()),
+                threshold,
+            );
+        let encode = || multicall::encode_response(results, &options.encode, room, most);
+        let encoded = self.inner.long_work.run_if(long, encode).await;
         self.finish_reply(Some(names::MULTICALL.to_owned()), encoded, None)
     }
 

@@ -28,6 +28,7 @@ mod dispatcher;
 mod doc;
 mod handler;
 mod instance;
+pub mod long_work;
 mod method;
 mod methods;
 pub mod middleware;

@@ -290,7 +290,7 @@ pub use xmlrpc_kit_codec::serde;
 #[cfg(feature = "server")]
 pub use xmlrpc_kit_server::{
     DispatchOptions, Dispatcher, Documentation, Exports, Instance, IntoInstance, Method, MethodRef,
-    Methods, MulticallSummary, Outcome, Reply, context, middleware,
+    Methods, MulticallSummary, Outcome, Reply, context, long_work, middleware,
 };
 
 #[cfg(feature = "server")]

@@ -429,6 +429,26 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The next token, when it is neither the plainly written start tag
+    /// `likely` (then `None`, the tag read) nor the plainly written end
+    /// tag of `closing`, the innermost element (then `Close(closing)`,
+    /// read): a container's next item, or its end, without the general
+    /// path.
+    #[inline(always)]
+    fn unless_plain_open_or_close(
+        &mut self,
+        likely: Tag,
+        closing: Tag,
+    ) -> Result<Option<Tok>, DecodeError> {
+        if self.plain_open(likely) {
+            Ok(None)
+        } else if self.scan.eat_plain_close(closing) {
+            Ok(Some(Tok::Close(closing)))
+        } else {
+            self.next_structural().map(Some)
+        }
+    }
+
     /// `<param><value>…</value></param>`… up to `</params>`.
     fn params(&mut self) -> Result<Vec<Value>, DecodeError> {
         let mut params = Vec::new();
@@ -690,11 +710,11 @@ impl<'a> Parser<'a> {
         // Items gather on the shared stack and move once into a vector of
         // their exact size: no regrowing, no spare capacity kept.
         let start = stack_start(&mut self.items);
-        match self.next_structural()? {
-            Tok::Close(Tag::Array) => return self.close_value(Value::Array, Vec::new()),
-            Tok::Open(Tag::Data, true, _) => {}
-            Tok::Open(Tag::Data, false, _) => loop {
-                let value = match self.unless_plain_open(Tag::Value)? {
+        match self.unless_plain_open(Tag::Data)? {
+            Some(Tok::Close(Tag::Array)) => return self.close_value(Value::Array, Vec::new()),
+            Some(Tok::Open(Tag::Data, true, _)) => {}
+            None | Some(Tok::Open(Tag::Data, false, _)) => loop {
+                let value = match self.unless_plain_open_or_close(Tag::Value, Tag::Data)? {
                     None => Some(false),
                     Some(Tok::Open(Tag::Value, empty, _)) => Some(empty),
                     Some(Tok::Close(Tag::Data)) => None,
@@ -715,7 +735,7 @@ impl<'a> Parser<'a> {
                     }
                 }
             },
-            other => return Err(self.unexpected(other, "<data>")),
+            Some(other) => return Err(self.unexpected(other, "<data>")),
         }
         self.expect_close(Tag::Array)?;
         self.expect_close(Tag::Value)?;
@@ -747,7 +767,7 @@ impl<'a> Parser<'a> {
                     continue;
                 }
             }
-            match self.unless_plain_open(Tag::Member)? {
+            match self.unless_plain_open_or_close(Tag::Member, Tag::Struct)? {
                 Some(Tok::Close(Tag::Struct)) => break,
                 None | Some(Tok::Open(Tag::Member, false, _)) => {
                     self.check_items(self.members.len() - start)?;

@@ -155,7 +155,7 @@ macro_rules! plain_tags {
         // One arm per first byte, then its candidates in turn: generated,
         // so clippy's suggestion to fold the `if`s into guards does not fit.
         #[allow(clippy::collapsible_match)]
-        #[inline]
+        #[inline(always)]
         fn plain_start(rest: &[u8]) -> Option<(Tag, usize)> {
             match rest.first()? {
                 $($first => {
@@ -170,7 +170,7 @@ macro_rules! plain_tags {
 
         /// Whether `rest` starts with `name>` for the plainly written
         /// element `tag`: the length of that, or `None`.
-        #[inline]
+        #[inline(always)]
         fn plain_end(tag: Tag, rest: &[u8]) -> Option<usize> {
             match tag {
                 $($(Tag::$tag => rest.starts_with($text).then_some($text.len()),)+)+
@@ -226,6 +226,36 @@ const ENDS_NAME: [bool; 256] = {
     }
     table
 };
+
+/// The bytes that end a run of character data: markup, a reference, a
+/// carriage return.
+const ENDS_TEXT: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'<' as usize] = true;
+    table[b'&' as usize] = true;
+    table[b'\r' as usize] = true;
+    table
+};
+
+/// How many bytes of a run of text are looked at one at a time
+/// before `memchr3` takes over: most texts of an
+/// XML-RPC document (numbers, names, short strings) end within it, where
+/// a byte loop costs less than setting up the vector search.
+const SHORT_TEXT: usize = 16;
+
+/// The length of the character data that `bytes` starts with: the offset
+/// of its first `<`, `&` or `\r`, or `None` if it has none.
+#[inline(always)]
+fn text_end(bytes: &[u8]) -> Option<usize> {
+    let head = bytes.len().min(SHORT_TEXT);
+    if let Some(at) = bytes[..head]
+        .iter()
+        .position(|&b| ENDS_TEXT[usize::from(b)])
+    {
+        return Some(at);
+    }
+    memchr3(b'<', b'&', b'\r', &bytes[head..]).map(|at| head + at)
+}
 
 /// Where a piece of text is: a range of the document's bytes.
 #[derive(Debug, Clone, Copy)]
@@ -366,8 +396,8 @@ impl<'a> Scanner<'a> {
                     return Ok(Tok::LineEnd);
                 }
                 _ => {
-                    let end = memchr3(b'<', b'&', b'\r', &self.bytes[start..])
-                        .map_or(self.bytes.len(), |i| start + i);
+                    let end =
+                        text_end(&self.bytes[start..]).map_or(self.bytes.len(), |i| start + i);
                     self.pos = end;
                     // `start` and `end` are at ASCII bytes or the ends:
                     // character boundaries.
@@ -431,7 +461,7 @@ impl<'a> Scanner<'a> {
     #[inline]
     pub(super) fn eat_plain_text(&mut self, want: Tag, longest: usize) -> Option<&'a str> {
         let start = self.pos;
-        let len = memchr3(b'<', b'&', b'\r', &self.bytes[start..])?;
+        let len = text_end(&self.bytes[start..])?;
         if len > longest || self.bytes[start + len] != b'<' {
             return None;
         }
@@ -468,7 +498,7 @@ impl<'a> Scanner<'a> {
         } else {
             (None, start)
         };
-        let len = memchr3(b'<', b'&', b'\r', &bytes[from..])?;
+        let len = text_end(&bytes[from..])?;
         let mut at = from + len;
         if len > longest || bytes[at] != b'<' {
             return None;
@@ -530,7 +560,7 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let from = name + b"<name>".len();
-        let len = memchr3(b'<', b'&', b'\r', &bytes[from..])?;
+        let len = text_end(&bytes[from..])?;
         let to = from + len;
         if len > longest || !bytes[to..].starts_with(b"</name>") {
             return None;

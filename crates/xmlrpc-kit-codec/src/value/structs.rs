@@ -234,10 +234,21 @@ impl Struct {
     /// make it.
     pub(crate) fn from_members(members: Vec<(MemberName, Value)>) -> Self {
         let distinct = || {
-            members
-                .iter()
-                .enumerate()
-                .all(|(i, (name, _))| members[..i].iter().all(|(other, _)| other != name))
+            // Each name as its length and its first and last eight bytes,
+            // which tell two names of up to 16 bytes apart exactly and
+            // almost any two longer ones: compared pairwise as numbers,
+            // the names themselves only when those agree.
+            let mut keys = [(0usize, 0u64, 0u64); Self::INDEXED_ABOVE];
+            for ((name, _), key) in members.iter().zip(keys.iter_mut()) {
+                *key = name_key(name.as_bytes());
+            }
+            let keys = &keys[..members.len()];
+            keys.iter().enumerate().all(|(i, key)| {
+                keys[..i]
+                    .iter()
+                    .zip(&members)
+                    .all(|(other, (other_name, _))| other != key || *other_name != members[i].0)
+            })
         };
         if members.len() <= Self::INDEXED_ABOVE && distinct() {
             return Struct {
@@ -560,12 +571,59 @@ impl<'a> IntoIterator for &'a mut Struct {
     }
 }
 
+/// A name's length and its first and last (up to) eight bytes, read as
+/// numbers: equal for equal names; for names of up to 16 bytes, equal
+/// only for equal names.
+#[inline]
+fn name_key(name: &[u8]) -> (usize, u64, u64) {
+    let mut first = [0; 8];
+    let mut last = [0; 8];
+    let n = name.len().min(8);
+    first[..n].copy_from_slice(&name[..n]);
+    last[8 - n..].copy_from_slice(&name[name.len() - n..]);
+    (
+        name.len(),
+        u64::from_ne_bytes(first),
+        u64::from_ne_bytes(last),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn name(i: usize) -> String {
         format!("m{i}")
+    }
+
+    #[test]
+    fn from_members_tells_names_apart_that_share_their_ends() {
+        let member = |n: &str, v: i32| (MemberName::from(n), Value::Int(v));
+        // 17 bytes, the same length and first and last eight bytes.
+        let (a, b) = ("aaaaaaaaXbbbbbbbb", "aaaaaaaaYbbbbbbbb");
+        let s = Struct::from_members(vec![member(a, 1), member(b, 2), member("", 3)]);
+        assert_eq!(s.len(), 3);
+        assert_eq!(
+            (s.get(a), s.get(b), s.get("")),
+            (
+                Some(&Value::Int(1)),
+                Some(&Value::Int(2)),
+                Some(&Value::Int(3))
+            )
+        );
+        // A repeated name, short or long: its first place, its last value.
+        for name in ["id", a, ""] {
+            let s =
+                Struct::from_members(vec![member(name, 1), member("other", 2), member(name, 3)]);
+            let got: Vec<_> = s.iter().map(|(n, v)| (n.to_string(), v.clone())).collect();
+            assert_eq!(
+                got,
+                [
+                    (name.to_string(), Value::Int(3)),
+                    ("other".to_string(), Value::Int(2))
+                ]
+            );
+        }
     }
 
     #[test]

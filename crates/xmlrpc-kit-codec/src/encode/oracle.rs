@@ -1,82 +1,15 @@
-//! Encoding: values, calls and responses → bytes, in one buffer.
+//! The encoder as it was before it wrote a block at a time (at 8f9e298),
+//! kept as the oracle the property tests compare the encoder with: every
+//! document, and every error, must be the same byte for byte.
+
+#![allow(clippy::all, clippy::pedantic)]
 
 use base64::Engine as _;
 
-use crate::dialect::{DateTimeForm, Dialect, DoubleForm, Extension, write_decimal};
-use crate::{Fault, MethodCall, OutputEncoding, Response, Value};
+use super::{EncodeError, EncodeOptions};
+use crate::dialect::{DateTimeForm, DoubleForm, Extension, write_decimal};
+use crate::{Fault, MethodCall, Response, Value};
 
-/// How documents are written.
-///
-/// ```
-/// use xmlrpc_kit::{EncodeOptions, OutputEncoding};
-/// let opts = EncodeOptions::default().allow_none(true).encoding(OutputEncoding::new("iso-8859-1").unwrap());
-/// assert!(opts.allow_none);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct EncodeOptions {
-    /// Write [`Value::Nil`] as `<nil/>`; when off (the default, as in
-    /// Python), a nil is an [`EncodeError::NilNotAllowed`].
-    pub allow_none: bool,
-    /// The character encoding of the document. Default: UTF-8.
-    pub encoding: OutputEncoding,
-    /// How extensions, doubles and dates are spelled. Default:
-    /// [`Dialect::PYTHON`].
-    pub dialect: Dialect,
-}
-
-impl EncodeOptions {
-    /// Sets [`allow_none`](Self::allow_none).
-    #[must_use]
-    pub fn allow_none(mut self, allow: bool) -> Self {
-        self.allow_none = allow;
-        self
-    }
-    /// Sets [`encoding`](Self::encoding).
-    #[must_use]
-    pub fn encoding(mut self, encoding: OutputEncoding) -> Self {
-        self.encoding = encoding;
-        self
-    }
-    /// Sets [`dialect`](Self::dialect).
-    #[must_use]
-    pub fn dialect(mut self, dialect: Dialect) -> Self {
-        self.dialect = dialect;
-        self
-    }
-}
-
-/// Why a value could not be written.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum EncodeError {
-    /// A [`Value::Nil`] while `allow_none` is off.
-    #[error("cannot marshal nil unless allow_none is enabled")]
-    NilNotAllowed,
-    /// A NaN or infinite double, which XML-RPC cannot express.
-    #[error("cannot marshal the non-finite double {0}")]
-    NonFiniteDouble(String),
-    /// A string or name holding a character XML 1.0 cannot carry (a
-    /// control character other than tab, line feed and carriage return,
-    /// U+FFFE, U+FFFF): no XML reader would take it.
-    #[error("cannot marshal U+{:04X}: XML 1.0 cannot carry it (send such bytes as base64)", u32::from(*.0))]
-    NotXmlCharacter(char),
-    /// A nil, which the dialect does not send
-    /// ([`Extension::Refused`](crate::dialect::Extension::Refused)).
-    #[error("cannot marshal nil: the {0} dialect has no nil")]
-    NilNotInDialect(Dialect),
-    /// A 64-bit integer beyond 32 bits, which the dialect does not send
-    /// ([`Extension::Refused`](crate::dialect::Extension::Refused)).
-    #[error("cannot marshal {1}: it does not fit an <int> and the {0} dialect has no <i8>")]
-    I8NotInDialect(Dialect, i64),
-    /// The document grew past the most bytes it may take (see
-    /// [`encode_response_within`]); writing stopped there.
-    #[error("the answer is larger than the limit of {0} bytes")]
-    TooLarge(usize),
-}
-
-/// The most room a document's buffer starts with when its size is not
-/// known: a page. Larger documents double their buffer from there.
 const MOST_FIRST_ROOM: usize = 4096;
 
 /// The least: room for a small call or answer.
@@ -142,7 +75,7 @@ fn guess_size(value: &Value, nodes: &mut usize) -> usize {
 }
 
 /// Writes one `<value>…</value>` into `out`.
-pub fn encode_value(
+pub(super) fn encode_value(
     out: &mut Vec<u8>,
     value: &Value,
     opts: &EncodeOptions,
@@ -266,7 +199,7 @@ fn write_value(
 /// assert_eq!(std::str::from_utf8(&body).unwrap(),
 ///     "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<methodCall><methodName>pow</methodName><params><param><value><int>2</int></value></param><param><value><int>3</int></value></param></params></methodCall>");
 /// ```
-pub fn encode_call(call: &MethodCall, opts: &EncodeOptions) -> Result<Vec<u8>, EncodeError> {
+pub(super) fn encode_call(call: &MethodCall, opts: &EncodeOptions) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(first_room(&call.params) + call.method.len());
     header(&mut out, opts);
     open_root(&mut out, b"methodCall", opts);
@@ -283,7 +216,10 @@ pub fn encode_call(call: &MethodCall, opts: &EncodeOptions) -> Result<Vec<u8>, E
 }
 
 /// Writes a `<methodResponse>` document: the value, or the fault.
-pub fn encode_response(response: &Response, opts: &EncodeOptions) -> Result<Vec<u8>, EncodeError> {
+pub(super) fn encode_response(
+    response: &Response,
+    opts: &EncodeOptions,
+) -> Result<Vec<u8>, EncodeError> {
     let room = match response {
         Ok(value) => first_room([value]),
         Err(fault) => LEAST_FIRST_ROOM + fault.string.len(),
@@ -303,7 +239,7 @@ pub fn encode_response(response: &Response, opts: &EncodeOptions) -> Result<Vec<
 /// assert_eq!(body, encode_response(&answer, &opts).unwrap());
 /// assert!(body.capacity() >= 4096);
 /// ```
-pub fn encode_response_sized(
+pub(super) fn encode_response_sized(
     response: &Response,
     opts: &EncodeOptions,
     capacity: usize,
@@ -327,7 +263,7 @@ pub fn encode_response_sized(
 /// assert_eq!(error.to_string(), "the answer is larger than the limit of 10000 bytes");
 /// assert!(encode_response_within(&answer, &opts, 256, 1 << 20).is_ok());
 /// ```
-pub fn encode_response_within(
+pub(super) fn encode_response_within(
     response: &Response,
     opts: &EncodeOptions,
     capacity: usize,
@@ -356,7 +292,7 @@ fn response_start(opts: &EncodeOptions, capacity: usize, max_bytes: usize) -> Ve
 
 /// The response of a multicall whose calls gave `results` (see
 /// [`wire::multicall::encode_response`](crate::wire::multicall::encode_response)).
-pub(crate) fn encode_multicall_response(
+pub(super) fn encode_multicall_response(
     results: &[Result<Value, Fault>],
     opts: &EncodeOptions,
     capacity: usize,
@@ -488,169 +424,4 @@ fn escape_into(out: &mut Vec<u8>, text: &str) -> Result<(), EncodeError> {
     }
     out.extend_from_slice(&bytes[start..]);
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::{DocumentLimits, Struct, decode_response};
-
-    fn written(value: &Value) -> String {
-        let mut out = Vec::new();
-        encode_value(&mut out, value, &EncodeOptions::default().allow_none(true)).unwrap();
-        String::from_utf8(out).unwrap()
-    }
-
-    #[test]
-    fn a_buffer_starts_as_large_as_its_document_looks() {
-        let opts = EncodeOptions::default();
-        // Small: the least room, which it fits.
-        let small = encode_response(&Ok(Value::Int(5)), &opts).unwrap();
-        assert_eq!(small.capacity(), LEAST_FIRST_ROOM);
-        // A 2.5 KB struct of every type: room for all of it at once.
-        let mut members = Struct::new();
-        for i in 0..12 {
-            members.insert(
-                format!("member{i}"),
-                Value::String("some text & <more>".repeat(i % 4)),
-            );
-            members.insert(format!("n{i}"), Value::Double(f64::from(i as u8) / 7.0));
-        }
-        members.insert("blob", Value::Base64(vec![7; 96]));
-        let value = Value::Array(vec![Value::Struct(members)]);
-        let room = first_room([&value]);
-        let body = encode_response(&Ok(value), &opts).unwrap();
-        assert!((2000..4096).contains(&body.len()), "{}", body.len());
-        assert!(
-            room >= body.len() && room <= MOST_FIRST_ROOM,
-            "{room} for {}",
-            body.len()
-        );
-        assert_eq!(body.capacity(), room, "the buffer grew");
-        // Large: the guess stops at ROOM_GUESS_NODES values, at a page.
-        let large = Value::Array(vec![Value::Int(1); 10_000]);
-        assert_eq!(first_room([&large]), MOST_FIRST_ROOM);
-    }
-
-    #[test]
-    fn characters_xml_cannot_carry_are_refused_and_faults_still_encode() {
-        let opts = EncodeOptions::default();
-        for (text, c) in [
-            ("a\u{1}b", '\u{1}'),
-            ("\0", '\0'),
-            ("x\u{ffff}", '\u{ffff}'),
-            ("\u{f8ff}\u{fffe}", '\u{fffe}'),
-            ("tab\tok, then \u{1f}", '\u{1f}'),
-        ] {
-            let mut out = Vec::new();
-            let e = encode_value(&mut out, &Value::String(text.into()), &opts).unwrap_err();
-            assert_eq!(e, EncodeError::NotXmlCharacter(c));
-            let name = Value::Struct([(text.to_owned(), Value::Int(1))].into());
-            assert_eq!(
-                encode_value(&mut out, &name, &opts),
-                Err(EncodeError::NotXmlCharacter(c))
-            );
-        }
-        assert_eq!(
-            EncodeError::NotXmlCharacter('\u{1b}').to_string(),
-            "cannot marshal U+001B: XML 1.0 cannot carry it (send such bytes as base64)"
-        );
-        let call = MethodCall::new("bad\u{7}name", vec![]);
-        assert_eq!(
-            encode_call(&call, &opts),
-            Err(EncodeError::NotXmlCharacter('\u{7}'))
-        );
-        // A fault's string is a message: its unsendable characters become U+FFFD.
-        let body = encode_response(&Err(Fault::new(1, "bell \u{7} here")), &opts).unwrap();
-        let back = decode_response(&body, &DocumentLimits::default()).unwrap();
-        assert_eq!(back, Err(Fault::new(1, "bell \u{fffd} here")));
-    }
-
-    #[test]
-    fn text_is_escaped_in_one_pass_keeping_what_xml_carries() {
-        assert_eq!(
-            written(&Value::String(
-                "a&b<c>d\re\tf\ng \u{f000}\u{f8ff}\u{fffd} é 🦀 &&".into()
-            )),
-            "<value><string>a&amp;b&lt;c&gt;d&#13;e\tf\ng \u{f000}\u{f8ff}\u{fffd} é 🦀 &amp;&amp;</string></value>"
-        );
-        assert_eq!(
-            written(&Value::String(String::new())),
-            "<value><string></string></value>"
-        );
-    }
-
-    #[test]
-    fn scalars_are_written_canonically() {
-        assert_eq!(written(&Value::Int(-5)), "<value><int>-5</int></value>");
-        assert_eq!(
-            written(&Value::I8(1 << 40)),
-            "<value><i8>1099511627776</i8></value>"
-        );
-        assert_eq!(
-            written(&Value::Bool(true)),
-            "<value><boolean>1</boolean></value>"
-        );
-        assert_eq!(
-            written(&Value::Double(0.5)),
-            "<value><double>0.5</double></value>"
-        );
-        assert_eq!(
-            written(&Value::Double(3.0)),
-            "<value><double>3.0</double></value>"
-        );
-        assert_eq!(
-            written(&Value::Base64(b"hi!".to_vec())),
-            "<value><base64>aGkh</base64></value>"
-        );
-        assert_eq!(written(&Value::Nil), "<value><nil/></value>");
-        assert_eq!(
-            written(&Value::String("a<b & c>\r\n\t".into())),
-            "<value><string>a&lt;b &amp; c&gt;&#13;\n\t</string></value>"
-        );
-    }
-
-    #[test]
-    fn nil_needs_allow_none_and_nan_is_refused() {
-        let mut out = Vec::new();
-        assert_eq!(
-            encode_value(&mut out, &Value::Nil, &EncodeOptions::default()),
-            Err(EncodeError::NilNotAllowed)
-        );
-        assert!(matches!(
-            encode_value(
-                &mut out,
-                &Value::Double(f64::NAN),
-                &EncodeOptions::default()
-            ),
-            Err(EncodeError::NonFiniteDouble(_))
-        ));
-    }
-
-    #[test]
-    fn faults_round_trip() {
-        let body = encode_response(
-            &Err(Fault::new(-32601, "no <such> method")),
-            &EncodeOptions::default(),
-        )
-        .unwrap();
-        assert_eq!(
-            decode_response(&body, &DocumentLimits::default()).unwrap(),
-            Err(Fault::new(-32601, "no <such> method"))
-        );
-    }
-
-    #[test]
-    fn latin1_response_declares_its_encoding_and_round_trips() {
-        let opts = EncodeOptions::default().encoding(OutputEncoding::new("iso-8859-1").unwrap());
-        let mut s = Struct::new();
-        s.insert("clé", Value::String("é € 日本".into()));
-        let body = encode_response(&Ok(Value::Struct(s.clone())), &opts).unwrap();
-        assert!(body.starts_with(b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>"));
-        assert!(body.windows(7).any(|w| w == b"&#8364;"));
-        assert_eq!(
-            decode_response(&body, &DocumentLimits::default()).unwrap(),
-            Ok(Value::Struct(s))
-        );
-    }
 }
