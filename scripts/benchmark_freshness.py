@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Checks that the figures in benchmarks/ were measured after the last
 change to the code they measure: each figure file names the folders
-whose changes make it stale, and the commit that last changed the file
-must come after (or be) every commit that last changed those folders.
+whose changes make it stale, and from the commit that last changed the
+file to HEAD no line of code in those folders may have changed (comments
+and documentation may).
 
     python3 scripts/benchmark_freshness.py
 
@@ -45,6 +46,21 @@ def last_commit(path):
     return git("log", "-1", "--format=%H", "--", path)
 
 
+
+def code_changed(since, path):
+    """The first changed line of code (not a comment, not blank) under
+    `path` from commit `since` to HEAD, or None: a change to comments and
+    documentation alone leaves the figures as they were."""
+    diff = git("diff", "-U0", since, "HEAD", "--", path)
+    for line in diff.splitlines():
+        if line.startswith(("+++", "---")) or not line.startswith(("+", "-")):
+            continue
+        text = line[1:].strip()
+        if text and not text.startswith("//"):
+            return line
+    return None
+
+
 def main():
     try:
         if git("rev-parse", "--is-shallow-repository") == "true":
@@ -62,18 +78,14 @@ def main():
             stale += 1
             continue
         for path in measured:
-            changed_at = last_commit(path)
-            if not changed_at:
-                continue
-            after = subprocess.run(["git", "merge-base", "--is-ancestor", changed_at, measured_at])
-            if after.returncode != 0:
-                subject = git("log", "-1", "--format=%h %s", changed_at)
-                print(f"{figures} is older than the last change to {path} ({subject[:100]}): "
+            changed = code_changed(measured_at, path)
+            if changed:
+                print(f"{figures} is older than a change to the code in {path} ({changed[:100]!r}): "
                       f"measure it again: {command}", file=sys.stderr)
                 stale += 1
         if stale == 0:
-            print(f"{figures}: measured at {measured_at[:7]}, after the last change to "
-                  f"{', '.join(measured)}")
+            print(f"{figures}: recorded at {measured_at[:7]}; the code in "
+                  f"{', '.join(measured)} has not changed since (comments aside)")
     return 1 if stale else 0
 
 

@@ -17,6 +17,9 @@
 //!
 //! The dispatcher decides what is long with
 //! [`DispatchOptions::off_runtime_above`](crate::DispatchOptions::off_runtime_above).
+//! A dispatcher run from a task of a `LocalSet` on a multi-thread runtime
+//! (`spawn_local`) should set it to `usize::MAX`: tokio does not support
+//! `block_in_place` there (tokio-rs/tokio#7368).
 //!
 //! ```
 //! use xmlrpc_kit::long_work::LongWork;
