@@ -25,6 +25,9 @@ for crate in xmlrpc-kit-codec xmlrpc-kit-transport xmlrpc-kit-server xmlrpc-kit-
   echo "scripts/check-features.sh: $crate with no default features" >&2
   cargo clippy -q -p "$crate" --no-default-features -- -D warnings
 done
+# And the server's own feature, which the HTTP server turns on.
+echo "scripts/check-features.sh: xmlrpc-kit-server with tokio" >&2
+cargo clippy -q -p xmlrpc-kit-server --no-default-features --features tokio -- -D warnings
 echo "scripts/check-features.sh: the xmlrpc binary with mimalloc" >&2
 cargo clippy -q -p xmlrpc-kit-cli --features mimalloc -- -D warnings
 
