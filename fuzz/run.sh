@@ -43,6 +43,8 @@ for target in "${targets[@]}"; do
   mkdir -p "corpus/$target"
   seeds=()
   [ -d "seeds/$target" ] && seeds=("seeds/$target")
+  # The differential decoder target reads the decoders' documents.
+  [ "$target" = decode_differential ] && seeds=(seeds/decode_call seeds/decode_response)
   log="$logs/$target.log"
   status=0
   cargo fuzz run "${build[@]}" "$target" "corpus/$target" "${seeds[@]}" -- \

@@ -30,6 +30,12 @@ FIGURES = [
         "(BENCHMARKS.md, \"Instructions per request\")",
     ),
     (
+        "benchmarks/json-rpc.csv",
+        REQUEST_PATH,
+        "python3 scripts/instructions.py --json-rpc --bodies $B/workloads --only tiny,struct ... "
+        "--csv benchmarks/json-rpc.csv (BENCHMARKS.md, \"JSON-RPC beside XML-RPC\")",
+    ),
+    (
         "benchmarks/codec-after.csv",
         ["crates/xmlrpc-kit-codec/src"],
         "cargo bench -p xmlrpc-kit-codec --bench codec, then scripts/codec_table.py "

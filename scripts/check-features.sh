@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sets=("" "server" "http" "client" "blocking" "tls" "gzip" "server,gzip" "client,gzip" "http,client" "http,tls" "client,tls" "metrics" "http,metrics" "macros" "serde" "client,serde" "chrono" "time" "jiff" "serde,chrono,time,jiff" "default")
+sets=("" "server" "http" "client" "blocking" "tls" "gzip" "server,gzip" "client,gzip" "http,client" "http,tls" "client,tls" "metrics" "http,metrics" "macros" "serde" "client,serde" "chrono" "time" "jiff" "serde,chrono,time,jiff" "json-rpc" "server,json-rpc" "http,json-rpc" "client,json-rpc" "default")
 for features in "${sets[@]}"; do
   if [ "$features" = default ]; then
     args=()
@@ -28,6 +28,11 @@ done
 # And the server's own feature, which the HTTP server turns on.
 echo "scripts/check-features.sh: xmlrpc-kit-server with tokio" >&2
 cargo clippy -q -p xmlrpc-kit-server --no-default-features --features tokio -- -D warnings
+# JSON-RPC in each crate that has it, on its own.
+for crate in xmlrpc-kit-codec xmlrpc-kit-server xmlrpc-kit-http xmlrpc-kit-client; do
+  echo "scripts/check-features.sh: $crate with json-rpc" >&2
+  cargo clippy -q -p "$crate" --no-default-features --features json-rpc -- -D warnings
+done
 echo "scripts/check-features.sh: the xmlrpc binary with mimalloc" >&2
 cargo clippy -q -p xmlrpc-kit-cli --features mimalloc -- -D warnings
 

@@ -21,7 +21,9 @@ With no server named, it measures `target/release/xmlrpc-kit demo`. Bodies
 are `--bodies DIR`'s `NAME.xml` files (not `*.response.xml`), or
 `--body NAME=FILE`, or, with neither, a two-integer `add` call. Each
 figure is also given as a ratio to the server named `ceiling`'s (if one
-is) and to the first server's.
+is) and to the first server's. `--json-rpc` sends each body as the
+JSON-RPC 2.0 call it makes instead (`application/json`), each answer
+checked against the same value in its JSON form.
 """
 
 import argparse
@@ -39,6 +41,8 @@ import time
 
 from load_common import (  # noqa: E402
     AnswerCheck,
+    JsonAnswerCheck,
+    json_rpc_body,
     add_body_arguments,
     bodies_from,
     expected_answer_file,
@@ -47,9 +51,9 @@ from load_common import (  # noqa: E402
 )
 
 
-def request_bytes(port, body):
+def request_bytes(port, body, content_type="text/xml"):
     head = (
-        f"POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: text/xml\r\n"
+        f"POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: {content_type}\r\n"
         f"User-Agent: perf-lab-wrk\r\nContent-Length: {len(body)}\r\n\r\n"
     )
     return head.encode() + body
@@ -60,9 +64,9 @@ class Connection:
     connects again when a server closes it (HTTP/1.0 servers do, after
     each answer)."""
 
-    def __init__(self, port, body, answers):
+    def __init__(self, port, body, answers, content_type="text/xml"):
         self.port = port
-        self.request = request_bytes(port, body)
+        self.request = request_bytes(port, body, content_type)
         self.answers = answers
         self.sock = None
 
@@ -105,7 +109,7 @@ class Connection:
             self.sock = None
 
 
-def count(command, body, answers, warmup, requests, workdir):
+def count(command, body, answers, warmup, requests, workdir, content_type="text/xml"):
     """Instructions per request of `command` ({port} filled in) on `body`."""
     port = free_port()
     out = os.path.join(workdir, "callgrind.out")
@@ -123,7 +127,7 @@ def count(command, body, answers, warmup, requests, workdir):
     log.close()
     try:
         wait_for_port(port, proc, 120)
-        conn = Connection(port, body, answers)
+        conn = Connection(port, body, answers, content_type)
         conn.call(warmup)
         control(proc.pid, "-z")
         conn.call(requests)
@@ -163,6 +167,12 @@ def main():
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--csv", help="also write the figures here")
+    parser.add_argument(
+        "--json-rpc",
+        action="store_true",
+        help="send each body as the JSON-RPC 2.0 call it makes (application/json), "
+        "and check each answer's result against the XML-RPC answer's value",
+    )
     args = parser.parse_args()
     if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
         raise SystemExit("instructions.py: needs valgrind (Debian: apt-get install valgrind)")
@@ -175,8 +185,15 @@ def main():
             with open(path, "rb") as f:
                 body = f.read()
             answers = AnswerCheck(expected_answer_file(path, workdir))
+            content_type = "text/xml"
+            if args.json_rpc:
+                body = json_rpc_body(body)
+                answers = JsonAnswerCheck(expected_answer_file(path, workdir))
+                content_type = "application/json"
             for name, command in servers:
-                per_request = count(command, body, answers, args.warmup, args.requests, workdir)
+                per_request = count(
+                    command, body, answers, args.warmup, args.requests, workdir, content_type
+                )
                 rows.append((workload, name, per_request))
                 print(f"{workload:10s} {name:12s} {per_request:12,.0f} instructions/request", flush=True)
     # Each figure against the ceiling's (the HTTP layer alone) and the

@@ -2,7 +2,10 @@
 request bodies they load servers with, the answer each body must get,
 and starting a server on a free port of 127.0.0.1."""
 
+import base64
+import datetime
 import glob
+import json
 import os
 import socket
 import time
@@ -76,6 +79,62 @@ def read_answer(document):
         return ("fault", fault.faultCode, fault.faultString)
     except Exception as error:  # noqa: BLE001 - any parse error is a wrong answer
         return ("unreadable", f"{type(error).__name__}: {error}")
+
+
+def to_json_form(value):
+    """A value as xmlrpc.client reads it, in the JSON form our JSON-RPC
+    speaks (README.md, "JSON-RPC 2.0, from the same methods"): bytes as
+    {"$base64": …}, a date-time as {"$dateTime": …}."""
+    if isinstance(value, bytes):
+        return {"$base64": base64.b64encode(value).decode()}
+    if isinstance(value, datetime.datetime):
+        return {"$dateTime": value.strftime("%Y%m%dT%H:%M:%S")}
+    if isinstance(value, xmlrpc.client.DateTime):
+        return {"$dateTime": value.value}
+    if isinstance(value, list):
+        return [to_json_form(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json_form(v) for k, v in value.items()}
+    return value
+
+
+def json_rpc_body(xml_body):
+    """The JSON-RPC 2.0 request making the call an XML-RPC body makes."""
+    params, method = xmlrpc.client.loads(xml_body, use_builtin_types=True)
+    call = {"jsonrpc": "2.0", "method": method, "params": to_json_form(list(params)), "id": 1}
+    return json.dumps(call, separators=(",", ":")).encode()
+
+
+class JsonAnswerCheck:
+    """Checks that each JSON-RPC answer holds the value of the expected
+    XML-RPC document, in its JSON form (or its fault as the error)."""
+
+    def __init__(self, response_file):
+        with open(response_file, "rb") as f:
+            expected = read_answer(f.read())
+        if expected[0] == "value":
+            self.expected = ("value", to_json_form(expected[1][0]))
+        else:
+            self.expected = expected
+        self.right = set()
+
+    def check(self, answer):
+        """None if `answer` is right, else what is wrong with it."""
+        if answer in self.right:
+            return None
+        try:
+            document = json.loads(answer)
+            if "error" in document:
+                got = ("fault", document["error"]["code"], document["error"]["message"])
+            else:
+                got = ("value", document["result"])
+        except Exception as error:  # noqa: BLE001 - any parse error is a wrong answer
+            got = ("unreadable", f"{type(error).__name__}: {error}")
+        if got != self.expected:
+            return f"a wrong answer: {str(got)[:200]} (expected {str(self.expected)[:200]})"
+        if len(self.right) < 4:
+            self.right.add(answer)
+        return None
 
 
 class AnswerCheck:

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The interoperability suite: every peer in tests/interop/peers, our server
 against each peer client and our client against each peer server, over the
-case table of crates/xmlrpc-kit-test-support/src/interop.rs; and the real
+case table of crates/xmlrpc-kit-test-support/src/interop.rs (in XML-RPC, or
+in JSON-RPC 2.0 for a peer whose [run] protocol is "json-rpc"); and the real
 services (role "service"), each called by its typed example program
 (crates/xmlrpc-kit/examples/<example>.rs) and by the CLI.
 
@@ -42,6 +43,8 @@ CLI = ROOT / "target" / "debug" / "xmlrpc-kit"
 REPORT = ROOT / "INTEROP.md"
 SERVICES_HEADING = "## Our client and CLI × real services"
 OUTCOMES = ("ok", "unsupported", "peer bug")
+# [run] protocol: what a client or server peer speaks ("xml-rpc" unless said).
+PROTOCOLS = {"xml-rpc": "XML-RPC", "json-rpc": "JSON-RPC"}
 CLIENT_TIMEOUT = 180
 # The suite is not green with fewer peers than this run (all of them, not --only).
 MIN_CLIENTS = 15
@@ -74,6 +77,16 @@ class Peer:
         return self.spec.get("run", {})
 
     @property
+    def protocol(self):
+        """"xml-rpc" or "json-rpc" ([run] protocol)."""
+        return self.run.get("protocol", "xml-rpc")
+
+    @property
+    def dialect(self):
+        """The output dialect our side uses; JSON-RPC has none."""
+        return "–" if self.protocol == "json-rpc" else self.run.get("dialect", "python")
+
+    @property
     def expect(self):
         return self.spec.get("expect", {})
 
@@ -103,6 +116,8 @@ def load_peers(only, services_only=False):
             sys.exit(f"{toml}: role must be client, server or service")
         if services_only and spec["role"] != "service":
             continue
+        if spec.get("run", {}).get("protocol", "xml-rpc") not in PROTOCOLS:
+            sys.exit(f"{toml}: [run] protocol must be one of {', '.join(PROTOCOLS)}")
         if spec["role"] == "service" and not spec.get("unavailable"):
             if not spec.get("run", {}).get("example"):
                 sys.exit(f"{toml}: a service names its example program ([run] example)")
@@ -331,8 +346,9 @@ def run_server(peer):
             url = peer.run.get("url", "http://127.0.0.1:{port}/RPC2").format(port=port)
             profile = peer.run.get("profile", "echo")
             dialect = peer.run.get("dialect", "python")
+            protocol = ["--json-rpc"] if peer.protocol == "json-rpc" else []
             result = subprocess.run([str(EXAMPLES / "interop_client"), url, "--profile",
-                                     profile, "--dialect", dialect],
+                                     profile, "--dialect", dialect, *protocol],
                                     capture_output=True, text=True, timeout=CLIENT_TIMEOUT)
             lines = parse_lines(result.stdout)
             if not lines:
@@ -467,6 +483,13 @@ def write_report(peers, checks_by_role):
         "judges what comes back. ✓ ok · – unsupported by the peer · B a peer bug (the peer",
         "changes the value or breaks the specification) · ✗ a failure of ours (fails the suite).",
         "",
+        "JSON-RPC 2.0 peers (protocol JSON-RPC) run the same checks over JSON-RPC against the",
+        "same methods (our server answers both protocols; our client with `--json-rpc`): the",
+        "values in their JSON forms (base64 and dateTime as the tagged objects `{\"$base64\": …}`",
+        "and `{\"$dateTime\": …}`, which a peer holds as a plain object and sends back as it",
+        "came), the fault as an error object, introspection as ordinary methods, and the",
+        "multicall check as a JSON-RPC batch of the same three calls.",
+        "",
     ]
     notes = HERE / "notes.md"
     if notes.exists():
@@ -477,14 +500,14 @@ def write_report(peers, checks_by_role):
         if not group:
             continue
         lines += [f"## {heading}", "",
-                  "| peer | language | version | dialect | ok | unsupported | peer bug | failed |",
-                  "| --- | --- | --- | --- | ---: | ---: | ---: | ---: |"]
+                  "| peer | language | version | protocol | dialect | ok | unsupported | peer bug | failed |",
+                  "| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: |"]
         for p in group:
             counts = {o: sum(1 for r in p.results.values() if r[0] == o)
                       for o in ("ok", "unsupported", "peer bug", "FAILED")}
             failed = counts["FAILED"] + (1 if p.problem else 0)
             lines.append(f"| {p.title} (`{p.name}`) | {p.spec.get('language', '')} | "
-                         f"{p.version} | {p.run.get('dialect', 'python')} | {counts['ok']} | "
+                         f"{p.version} | {PROTOCOLS[p.protocol]} | {p.dialect} | {counts['ok']} | "
                          f"{counts['unsupported']} | {counts['peer bug']} | {failed} |")
         lines.append("")
         checks = checks_by_role[role]

@@ -80,6 +80,11 @@ pub(crate) struct ClientOptions {
     /// \uXXXX escapes.
     #[arg(long, conflicts_with = "xml")]
     pub(crate) json: bool,
+    /// Speak JSON-RPC 2.0 instead of XML-RPC: the same calls, arguments
+    /// and results, posted as application/json (a multicall becomes a
+    /// JSON-RPC batch).
+    #[arg(long, conflicts_with = "xml")]
+    pub(crate) json_rpc: bool,
     /// Print the exact XML of each request and response instead of the result
     /// (as sent: nothing escaped; indented on a terminal, as sent when piped).
     #[arg(long)]
@@ -595,6 +600,9 @@ impl<'a> Session<'a> {
             .allow_none(true)
             .encoding(encoding)
             .dialect(options.dialect);
+        if options.json_rpc {
+            builder = builder.protocol(xmlrpc_kit::Protocol::JsonRpc);
+        }
         if let Some(policy) = retry {
             builder = builder.retry(policy);
         }

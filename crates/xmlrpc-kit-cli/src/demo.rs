@@ -98,10 +98,12 @@ pub fn methods() -> Methods {
     methods.register_multicall_functions();
     methods
         .register_function("pow", pow)
+        .param_names(["x", "y"])
         .signatures([["i8", "i8", "i8"], ["double", "i8", "i8"]])
         .help("pow(x, y): x raised to the power y. A negative y gives a double, as Python's pow does.");
     methods
         .register_function("add", adder_function)
+        .param_names(["x", "y"])
         .signatures([
             ["int", "int", "int"],
             ["double", "double", "double"],
@@ -111,14 +113,18 @@ pub fn methods() -> Methods {
         .help("add(x, y): x + y for two numbers, two strings or two arrays. Registered from adder_function under the name add.");
     methods
         .register_function("echo", |x: Value| x)
+        .param_names(["x"])
         .help("echo(x): returns x unchanged, whatever its type. See also system.multicall to echo many values at once.");
     methods.register_instance(MyFuncs);
     methods
 }
 
-/// The demo's documentation page: title, heading and introduction.
+/// The demo's documentation page: title, heading and introduction, and a
+/// form on each method that calls it from the page
+/// ([`Documentation::try_it`], off by default elsewhere).
 pub fn documentation() -> Documentation {
     Documentation::default()
+        .try_it(true)
         .server_title("xmlrpc-kit demo")
         .server_name("The example server of Python's xmlrpc.server documentation")
         .server_documentation(
@@ -132,11 +138,13 @@ pub fn documentation() -> Documentation {
 }
 
 /// The demo's dispatcher: its [`methods`], `allow_none` on, responses in
-/// `encoding` and `dialect`.
+/// `encoding` and `dialect`; JSON-RPC 2.0 answered too (`Content-Type:
+/// application/json`).
 pub fn dispatcher(encoding: OutputEncoding, dialect: Dialect) -> Dispatcher {
     Dispatcher::with_options(
         methods(),
         DispatchOptions::default()
+            .json_rpc(true)
             .allow_none(true)
             .encoding(encoding)
             .dialect(dialect),

@@ -609,3 +609,80 @@ fn the_demos_help_names_every_access_field() {
         );
     }
 }
+
+/// `--json-rpc`: the same commands over JSON-RPC 2.0 against the demo,
+/// which answers both protocols on the same paths.
+#[test]
+fn json_rpc_calls_the_same_methods() {
+    let demo = demo();
+    let url = demo.url();
+    assert_eq!(
+        xmlrpc(&["call", "--json-rpc", &url, "add", "2", "3"]),
+        (0, "5\n".into(), String::new())
+    );
+    assert_eq!(
+        xmlrpc(&[
+            "call",
+            "--json-rpc",
+            "--json",
+            &url,
+            "echo",
+            r#"{"a": [1, "x", null]}"#
+        ]),
+        (0, "{\"a\":[1,\"x\",null]}\n".into(), String::new())
+    );
+    let (code, _, err) = xmlrpc(&["call", "--json-rpc", &url, "div", "1", "0"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            1,
+            "xmlrpc-kit: fault -32500: integer division or modulo by zero\n"
+        )
+    );
+    // A multicall becomes a JSON-RPC batch: the same output.
+    assert_eq!(
+        xmlrpc(&["multicall", "--json-rpc", &url, "pow(2, 3)", "div(1, 0)", "mul(5,2)"]),
+        (
+            1,
+            "pow(2, 3): 8\ndiv(1, 0): fault -32500: integer division or modulo by zero\nmul(5,2): 10\n".into(),
+            String::new()
+        )
+    );
+    let (code, out, _) = xmlrpc(&["list", "--json-rpc", &url]);
+    assert_eq!(code, 0);
+    assert!(out.lines().any(|l| l == "mul"), "{out}");
+    // --xml shows XML documents: not with JSON-RPC.
+    assert_eq!(
+        xmlrpc(&["call", "--json-rpc", "--xml", &url, "add", "1", "2"]).0,
+        2
+    );
+}
+
+/// README.md's JSON-RPC example, run as it is written (the demo's
+/// address for `localhost:8000`, the built binary for `xmlrpc-kit`): each
+/// command prints what the `# ` line after it says.
+#[test]
+fn the_readme_json_rpc_example_runs() {
+    let demo = demo();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let marker = "<!-- json-rpc example: run by crates/xmlrpc-kit-cli/tests/cli.rs -->\n```sh\n";
+    let start = readme.find(marker).expect("the example's marker") + marker.len();
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let lines: Vec<&str> = block.lines().collect();
+    assert_eq!(lines.len(), 4, "{block}");
+    let binary = env!("CARGO_BIN_EXE_xmlrpc-kit");
+    for pair in lines.chunks(2) {
+        let command = pair[0]
+            .replace("localhost:8000", &demo.addr.to_string())
+            .replacen("xmlrpc-kit ", &format!("{binary} "), 1);
+        let out = Command::new("sh").args(["-c", &command]).output().unwrap();
+        assert!(out.status.success(), "{command}: {out:?}");
+        let expected = pair[1].strip_prefix("# ").expect("an expected output line");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim_end(),
+            expected,
+            "{command}"
+        );
+    }
+}

@@ -181,9 +181,41 @@ impl Client {
                 matches!(call, Value::Struct(s)
                     if matches!(s.get("methodName"), Some(Value::String(m)) if self.is_idempotent(m)))
             });
+        #[cfg(feature = "json-rpc")]
+        if self.protocol() == xmlrpc_kit_codec::Protocol::JsonRpc {
+            return self.send_json_batch(calls, idempotent).await;
+        }
         let body = self.encode_call(names::MULTICALL, multicall::request(calls))?;
         let value = self.call_encoded(body, idempotent).await?;
         Ok(multicall::read_results(value, expected)?)
+    }
+
+    /// Sends `calls` (multicall's `{methodName, params}` structs) as one
+    /// JSON-RPC batch: one result or fault per call, in order, matched by
+    /// id. A batch the server answers with one error as a whole fails
+    /// with that fault.
+    #[cfg(feature = "json-rpc")]
+    async fn send_json_batch(
+        &self,
+        calls: Vec<Value>,
+        idempotent: bool,
+    ) -> Result<Vec<Result<Value, Fault>>, Error> {
+        use xmlrpc_kit_codec::json_rpc;
+
+        let mut named = Vec::with_capacity(calls.len());
+        for (index, call) in calls.into_iter().enumerate() {
+            named.push(multicall::read_call(call, index).map_err(Error::Fault)?);
+        }
+        let first = self.take_ids(named.len());
+        let body =
+            json_rpc::encode_batch(named.iter().map(|(m, p)| (m.as_str(), p.as_slice())), first);
+        let answer = self.exchange_encoded(body, idempotent).await?;
+        Ok(json_rpc::read_batch(
+            &answer,
+            self.document_limits(),
+            first,
+            named.len(),
+        )??)
     }
 
     /// Starts a `system.multicall` batch: queue calls, send them (in as

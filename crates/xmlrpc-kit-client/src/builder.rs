@@ -8,6 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use xmlrpc_kit_codec::Protocol;
 use xmlrpc_kit_codec::{EncodeOptions, OutputEncoding};
 use xmlrpc_kit_transport::TraceContext;
 
@@ -151,6 +152,7 @@ pub(crate) struct Settings {
     pub(crate) proxy: Proxy,
     pub(crate) http2: bool,
     pub(crate) off_runtime_above: Option<usize>,
+    pub(crate) protocol: Protocol,
 }
 
 impl ClientBuilder {
@@ -180,6 +182,7 @@ impl ClientBuilder {
                 proxy: Proxy::from_env(),
                 http2: true,
                 off_runtime_above: Some(1 << 20),
+                protocol: Protocol::XmlRpc,
             },
         }
     }
@@ -256,6 +259,30 @@ impl ClientBuilder {
     /// ```
     pub fn max_multicall_calls(mut self, calls: usize) -> Self {
         self.settings.max_multicall_calls = calls.max(1);
+        self
+    }
+
+    /// Speaks `protocol` (the `json-rpc` feature): XML-RPC (the default),
+    /// or JSON-RPC 2.0, each call a request object numbered by the client
+    /// and posted as `application/json`, each [`Batch`](crate::Batch) a
+    /// JSON-RPC batch (split as the server's limit asks, as a multicall
+    /// is). Values take the JSON forms
+    /// [`json_rpc`](xmlrpc_kit_codec::json_rpc) describes; an error object
+    /// is a [`Fault`](xmlrpc_kit_codec::Fault) with its code and message.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), xmlrpc_kit::client::Error> {
+    /// use xmlrpc_kit::{Client, Protocol};
+    ///
+    /// let client = Client::builder("http://127.0.0.1:8000/RPC2")
+    ///     .protocol(Protocol::JsonRpc)
+    ///     .build()?;
+    /// let sum: i64 = client.call("add", (2, 3)).await?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "json-rpc")]
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.settings.protocol = protocol;
         self
     }
 

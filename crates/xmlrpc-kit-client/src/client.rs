@@ -2,11 +2,13 @@
 //! builder's [`build`](ClientBuilder::build) that makes one.
 
 use std::sync::Arc;
+#[cfg(feature = "json-rpc")]
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 use xmlrpc_kit_codec::wire::{multicall, names};
 use xmlrpc_kit_codec::{
-    EncodeOptions, FromValue, IntoParams, MethodCall, Value, decode_response, encode_call,
+    EncodeOptions, FromValue, IntoParams, MethodCall, Protocol, Value, decode_response, encode_call,
 };
 
 use crate::builder::{ClientBuilder, Direction, Inspector};
@@ -59,6 +61,11 @@ struct Inner {
     /// The server's multicall limit from `system.getCapabilities`, once
     /// asked: `None` inside when it did not say.
     multicall_limit: tokio::sync::OnceCell<Option<usize>>,
+    /// The protocol calls speak.
+    protocol: Protocol,
+    /// The id of the next JSON-RPC request (its calls are numbered 1, 2, …).
+    #[cfg(feature = "json-rpc")]
+    next_id: AtomicU64,
 }
 
 impl Client {
@@ -177,6 +184,24 @@ impl Client {
             .await
     }
 
+    /// Sends an encoded request and returns the answer's body, as the
+    /// retry policy says for a request that is `idempotent` or not.
+    #[cfg(feature = "json-rpc")]
+    pub(crate) async fn exchange_encoded(
+        &self,
+        body: Vec<u8>,
+        idempotent: bool,
+    ) -> Result<Vec<u8>, Error> {
+        let Some(policy) = &self.inner.retry else {
+            return self.post(body).await;
+        };
+        policy
+            .run(&self.inner.transport.endpoint.target, idempotent, || {
+                self.post(body.clone())
+            })
+            .await
+    }
+
     /// The value of an answer: decoded on this task when small, on one of
     /// tokio's blocking threads when larger than the builder's
     /// [`off_runtime_above`](ClientBuilder::off_runtime_above), so that
@@ -186,7 +211,7 @@ impl Client {
             Some(above) if body.len() > above => {
                 let inner = self.inner.clone();
                 tokio::task::spawn_blocking(move || {
-                    Ok(decode_response(&body, &inner.limits.document)??)
+                    decode_answer(inner.protocol, &body, &inner.limits.document)
                 })
                 .await
                 .map_err(|e| {
@@ -200,6 +225,11 @@ impl Client {
     /// Writes the request document for a call, with this client's
     /// `allow_none` and encoding: what [`call`](Self::call) sends.
     pub fn encode_call(&self, method: &str, params: Vec<Value>) -> Result<Vec<u8>, Error> {
+        #[cfg(feature = "json-rpc")]
+        if self.inner.protocol == Protocol::JsonRpc {
+            let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+            return Ok(xmlrpc_kit_codec::json_rpc::encode_call(method, &params, id));
+        }
         Ok(encode_call(
             &MethodCall::new(method, params),
             &self.inner.encode,
@@ -241,7 +271,26 @@ impl Client {
     /// Reads a response document with this client's limits: its value, or
     /// [`Error::Fault`].
     pub fn decode_response(&self, body: &[u8]) -> Result<Value, Error> {
-        Ok(decode_response(body, &self.inner.limits.document)??)
+        decode_answer(self.inner.protocol, body, &self.inner.limits.document)
+    }
+
+    /// The protocol this client's calls speak.
+    pub fn protocol(&self) -> Protocol {
+        self.inner.protocol
+    }
+
+    /// Numbers `calls` JSON-RPC requests: the first id.
+    #[cfg(feature = "json-rpc")]
+    pub(crate) fn take_ids(&self, calls: usize) -> u64 {
+        self.inner
+            .next_id
+            .fetch_add(calls as u64, Ordering::Relaxed)
+    }
+
+    /// The document limits answers are read within.
+    #[cfg(feature = "json-rpc")]
+    pub(crate) fn document_limits(&self) -> &xmlrpc_kit_codec::DocumentLimits {
+        &self.inner.limits.document
     }
 
     /// `system.listMethods`: the names of the server's methods.
@@ -314,6 +363,7 @@ impl ClientBuilder {
                 http2: s.http2,
                 off_runtime_above: s.off_runtime_above,
                 head_inspector: self.head_inspector,
+                protocol: s.protocol,
             },
         )?;
         Ok(Client {
@@ -327,8 +377,26 @@ impl ClientBuilder {
                 off_runtime_above: s.off_runtime_above,
                 max_multicall_calls: s.max_multicall_calls,
                 multicall_limit: tokio::sync::OnceCell::new(),
+                protocol: s.protocol,
+                #[cfg(feature = "json-rpc")]
+                next_id: AtomicU64::new(1),
             }),
         })
+    }
+}
+
+/// The value of an answer in `protocol`, within `limits`, or its fault.
+fn decode_answer(
+    protocol: Protocol,
+    body: &[u8],
+    limits: &xmlrpc_kit_codec::DocumentLimits,
+) -> Result<Value, Error> {
+    match protocol {
+        #[cfg(feature = "json-rpc")]
+        Protocol::JsonRpc => Ok(xmlrpc_kit_codec::json_rpc::decode_reply(body, limits)?
+            .result
+            .map_err(Error::Fault)?),
+        _ => Ok(decode_response(body, limits)??),
     }
 }
 

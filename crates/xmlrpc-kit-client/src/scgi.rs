@@ -23,6 +23,8 @@ pub(crate) struct ScgiCall<'a> {
     pub(crate) accept_gzip: bool,
     /// The trace context sent (`HTTP_TRACEPARENT`, `HTTP_TRACESTATE`).
     pub(crate) trace: Option<&'a TraceContext>,
+    /// The body's media type (`CONTENT_TYPE`).
+    pub(crate) content_type: &'static str,
 }
 
 /// Sends `call` and reads the answer.
@@ -73,7 +75,7 @@ fn request(path: &str, call: &ScgiCall<'_>) -> Vec<u8> {
         ("SCGI", "1"),
         ("REQUEST_METHOD", "POST"),
         ("REQUEST_URI", path),
-        ("CONTENT_TYPE", "text/xml"),
+        ("CONTENT_TYPE", call.content_type),
         ("SERVER_PROTOCOL", "HTTP/1.1"),
     ];
     if let Some(coding) = call.coding.header_value() {
@@ -220,6 +222,7 @@ mod tests {
             coding: ContentCoding::Identity,
             accept_gzip: false,
             trace,
+            content_type: "text/xml",
         }
     }
 

@@ -12,6 +12,7 @@ use hyper::{Request, StatusCode};
 use hyper_util::client::legacy::Client as PooledClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
+use xmlrpc_kit_codec::Protocol;
 use xmlrpc_kit_transport::{BodyLimits, ContentCoding, InflateError, TraceContext};
 
 use crate::builder::{Direction, HeadInspector, HttpHead, TraceSource, TrustedRoots};
@@ -92,6 +93,8 @@ pub(crate) struct Transport {
     inflate_off_runtime_above: Option<usize>,
     /// Shown each HTTP head sent and received.
     head_inspector: Option<HeadInspector>,
+    /// The requests' `Content-Type`: their protocol's.
+    content_type: &'static str,
 }
 
 /// What [`Transport::new`] needs beyond the endpoint and headers.
@@ -116,6 +119,8 @@ pub(crate) struct TransportSettings {
     /// thread.
     pub(crate) off_runtime_above: Option<usize>,
     pub(crate) head_inspector: Option<HeadInspector>,
+    /// The protocol the calls speak.
+    pub(crate) protocol: Protocol,
 }
 
 /// The connector: plain TCP, and TLS when the `tls` feature is on.
@@ -291,6 +296,7 @@ impl Transport {
             // inflated off the runtime when it will likely be large.
             inflate_off_runtime_above: settings.off_runtime_above.map(|above| above / 16),
             head_inspector: settings.head_inspector,
+            content_type: settings.protocol.content_type(),
         })
     }
 
@@ -334,6 +340,7 @@ impl Transport {
                     coding,
                     accept_gzip: self.accept_gzip,
                     trace,
+                    content_type: self.content_type,
                 };
                 crate::scgi::exchange(&self.endpoint, request, &self.limits, self.connect_timeout)
                     .await?
@@ -443,7 +450,10 @@ impl Transport {
             .body(Full::new(body))
             .map_err(|e| TransportError::other(target, Box::new(e)))?;
         let headers = request.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.content_type),
+        );
         headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
         if self.accept_gzip && ContentCoding::GZIP_BUILT_IN {
             headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));

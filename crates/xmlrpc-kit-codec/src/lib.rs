@@ -33,7 +33,10 @@ mod document_limits;
 mod encode;
 mod error;
 mod fault;
+#[cfg(feature = "json-rpc")]
+pub mod json_rpc;
 mod message;
+mod protocol;
 #[cfg(feature = "serde")]
 pub mod serde;
 pub mod untrusted_text;
@@ -45,6 +48,12 @@ pub use charset::OutputEncoding;
 pub use convert::{Binary, ConvertError, FromValue, IntoParams, IntoResponse, IntoValue};
 pub use datetime::{DateTime, ParseDateTimeError, Zone};
 pub use datetime_crates::ForeignDateTime;
+/// The exact decoder alone, without its fast path: for the differential
+/// fuzz target only (feature `decoder-oracle`, off by default); not part
+/// of the API.
+#[cfg(feature = "decoder-oracle")]
+#[doc(hidden)]
+pub use decode::oracle as decoder_oracle;
 pub use decode::{decode_call, decode_response, decode_value};
 pub use dialect::Dialect;
 pub use document_limits::DocumentLimits;
@@ -55,5 +64,6 @@ pub use encode::{
 pub use error::{DecodeError, DecodeErrorKind};
 pub use fault::{Fault, codes};
 pub use message::{MethodCall, Response};
+pub use protocol::Protocol;
 pub use value::Value;
 pub use value::structs::{self, MemberName, Struct};

@@ -123,6 +123,7 @@ impl RequestHead for CgiEnv {
             Field::Host => (None, Some("host")),
             Field::ContentEncoding => (None, Some("content-encoding")),
             Field::AcceptEncoding => (None, Some("accept-encoding")),
+            Field::ContentType => (self.content_type.as_deref(), None),
             // The web server has read the chunks.
             Field::TransferEncoding => (None, None),
         };
@@ -352,7 +353,7 @@ impl CgiHandler {
             authenticator: None,
             limits: &self.limits,
         };
-        let (dispatcher, context, plan) = match admit(site, env, &context)? {
+        let (dispatcher, context, plan, protocol) = match admit(site, env, &context)? {
             Admitted::Call(call) => call.into_parts(context),
             Admitted::Page(page) => {
                 let html = page.body(ContentCoding::Identity);
@@ -373,16 +374,17 @@ impl CgiHandler {
         let body = self.read_body(&plan, stdin)?;
         let body = plan.finish(body, &self.limits)?;
         let bytes_in = Some(body.len());
-        let reply = futures::executor::block_on(dispatcher.handle_request_in(body, &context));
+        let reply = futures::executor::block_on(dispatcher.answer_in(protocol, body, &context));
+        let status = reply.status();
         let head = cgi_head(
-            None,
-            "text/xml",
+            (status != 200).then_some(status),
+            reply.content_type(),
             reply.body.len(),
             ContentCoding::Identity,
             [],
         );
         let answered = Answered {
-            status: 200,
+            status,
             length: Some(reply.body.len()),
             rpc_method: reply.method,
             fault_code: reply.fault_code,

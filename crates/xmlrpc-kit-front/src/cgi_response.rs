@@ -8,7 +8,8 @@ use crate::rejection::{Rejection, reason};
 
 /// The head of a CGI-style response, blank line included: `status`
 /// (`None` for a CGI program's 200, which says no status), the body's
-/// type, length and coding, and `extra` headers.
+/// type, length and coding (none for 204, which has no content), and
+/// `extra` headers.
 ///
 /// ```
 /// use xmlrpc_kit::front::cgi_head;
@@ -30,9 +31,12 @@ pub fn cgi_head(
     if let Some(status) = status {
         head.push_str(&format!("Status: {status} {}\r\n", reason(status)));
     }
-    head.push_str(&format!(
-        "Content-Type: {content_type}\r\nContent-Length: {length}\r\n"
-    ));
+    // 204 has no content, so no type nor length (RFC 9110 §8.6).
+    if status != Some(204) {
+        head.push_str(&format!(
+            "Content-Type: {content_type}\r\nContent-Length: {length}\r\n"
+        ));
+    }
     if let Some(coding) = coding.header_value() {
         head.push_str(&format!("Content-Encoding: {coding}\r\n"));
     }

@@ -5,6 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use xmlrpc_kit_server::ProtocolRefusal;
 use xmlrpc_kit_transport::{InflateError, UnsupportedCoding};
 
 use crate::access_log::{field, shown};
@@ -141,6 +142,29 @@ impl Rejection {
     /// 415: a `Content-Encoding` this build cannot read.
     pub fn unsupported_coding(coding: &UnsupportedCoding) -> Self {
         Self::new(415, coding.to_string())
+    }
+
+    /// 400 when a request's `Content-Type` lines name both XML-RPC and
+    /// JSON-RPC; 415 when the path does not answer the protocol they name.
+    ///
+    /// ```
+    /// use xmlrpc_kit::front::Rejection;
+    /// use xmlrpc_kit::{Protocol, ProtocolRefusal};
+    ///
+    /// let r = Rejection::protocol(&ProtocolRefusal::NotAnswered {
+    ///     named: Protocol::JsonRpc,
+    ///     answered: Protocol::XmlRpc,
+    /// });
+    /// assert_eq!(r.status(), 415);
+    /// assert_eq!(r.text(), "this path answers XML-RPC (text/xml), not JSON-RPC (application/json)");
+    /// assert_eq!(Rejection::protocol(&ProtocolRefusal::Conflicting).status(), 400);
+    /// ```
+    pub fn protocol(refusal: &ProtocolRefusal) -> Self {
+        let status = match refusal {
+            ProtocolRefusal::Conflicting => 400,
+            ProtocolRefusal::NotAnswered { .. } => 415,
+        };
+        Self::new(status, refusal.to_string())
     }
 
     /// 400: a gzip body that is corrupt or inflates past the limit.
@@ -284,6 +308,7 @@ impl fmt::Display for Rejection {
 pub fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        204 => "No Content",
         400 => "Bad Request",
         401 => "Unauthorized",
         404 => "Not Found",

@@ -5,8 +5,8 @@
 
 use std::time::Instant;
 
-use xmlrpc_kit_server::Dispatcher;
 use xmlrpc_kit_server::context::{Identity, RequestContext};
+use xmlrpc_kit_server::{Dispatcher, Protocol};
 use xmlrpc_kit_transport::{BodyLimits, ContentCoding, accepts_gzip};
 
 use crate::auth::Authenticator;
@@ -32,6 +32,9 @@ pub enum Field {
     ContentEncoding,
     /// `Accept-Encoding`: the codings the client reads.
     AcceptEncoding,
+    /// `Content-Type`: the body's media type, which tells XML-RPC from
+    /// JSON-RPC (CGI and SCGI: `CONTENT_TYPE`).
+    ContentType,
 }
 
 /// What a front end received before the body, as the one request path
@@ -111,17 +114,23 @@ pub struct Call<'s> {
     pub identity: Option<Identity>,
     /// How to read the body.
     pub body: BodyPlan,
+    /// The protocol the body speaks (told by its `Content-Type` and the
+    /// path), which the dispatcher answers in.
+    pub protocol: Protocol,
 }
 
 impl<'s> Call<'s> {
     /// The dispatcher, the request's context with the identity it
-    /// authenticated as (if any), and the body's plan.
-    pub fn into_parts(self, context: RequestContext) -> (&'s Dispatcher, RequestContext, BodyPlan) {
+    /// authenticated as (if any), the body's plan and its protocol.
+    pub fn into_parts(
+        self,
+        context: RequestContext,
+    ) -> (&'s Dispatcher, RequestContext, BodyPlan, Protocol) {
         let context = match self.identity {
             Some(identity) => context.with_identity(identity),
             None => context,
         };
-        (self.dispatcher, context, self.body)
+        (self.dispatcher, context, self.body, self.protocol)
     }
 }
 
@@ -188,7 +197,9 @@ pub fn health(serving: bool) -> (u16, &'static str) {
 /// 5. the route and the method: POST on a route is a call, GET or HEAD on
 ///    a documented route the page; an unknown path 404 (for POST, and for
 ///    GET on a site with a page); any other method 501 with `Allow`;
-/// 6. the body's coding (415), then its length (411, 413, 400).
+/// 6. the body's protocol, by its `Content-Type` (400 when its lines name
+///    both XML-RPC and JSON-RPC, 415 when the path does not answer the one
+///    it names), its coding (415), then its length (411, 413, 400).
 ///
 /// # Errors
 /// The refusal the front end answers with, in its own form.
@@ -224,8 +235,8 @@ pub fn admit<'s>(
         return Ok(Admitted::Metrics);
     }
     let endpoint = site.routes.get(path);
-    let dispatcher = match endpoint {
-        Some(endpoint) if method == "POST" => &endpoint.dispatcher,
+    let endpoint = match endpoint {
+        Some(endpoint) if method == "POST" => endpoint,
         Some(endpoint) if is_get && endpoint.page.is_some() => {
             return Ok(Admitted::Page(endpoint.page.as_deref().expect("checked")));
         }
@@ -242,6 +253,10 @@ pub fn admit<'s>(
             return Err(Rejection::unsupported_method(method, allow));
         }
     };
+    let protocol = endpoint
+        .protocols
+        .of_request(head.values(Field::ContentType))
+        .map_err(|refusal| Rejection::protocol(&refusal))?;
     let coding = ContentCoding::from_headers(head.values(Field::ContentEncoding))
         .map_err(|e| Rejection::unsupported_coding(&e))?;
     // Repeated lines must agree (RFC 9110 §8.6); hyper has refused those
@@ -266,8 +281,9 @@ pub fn admit<'s>(
         && (head.values(Field::TransferEncoding).next().is_some() || head.body_runs_to_end());
     let declared = content_length(declared, unframed, site.limits)?;
     Ok(Admitted::Call(Call {
-        dispatcher,
+        dispatcher: &endpoint.dispatcher,
         identity,
         body: BodyPlan::new(coding, declared),
+        protocol,
     }))
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
-use xmlrpc_kit_server::{Dispatcher, Documentation};
+use xmlrpc_kit_server::{Dispatcher, Documentation, Protocols};
 use xmlrpc_kit_transport::ContentCoding;
 
 /// What answers one path.
@@ -15,6 +15,9 @@ pub struct Endpoint {
     pub dispatcher: Dispatcher,
     /// The documentation page of GET requests, if the path has one.
     pub page: Option<Arc<Page>>,
+    /// The protocols POST requests may speak: the dispatcher's, or
+    /// JSON-RPC alone on a path of its own.
+    pub protocols: Protocols,
 }
 
 /// The documentation page of a dispatcher's methods, rendered on its first
@@ -69,7 +72,23 @@ impl Endpoint {
                 gzipped: OnceLock::new(),
             })
         });
-        Endpoint { dispatcher, page }
+        let protocols = dispatcher.protocols();
+        Endpoint {
+            dispatcher,
+            page,
+            protocols,
+        }
+    }
+
+    /// `dispatcher` answering JSON-RPC alone, without a page: a path of
+    /// its own for JSON-RPC (the dispatcher must answer it: see
+    /// [`Dispatcher::protocols`]).
+    pub fn json_rpc_only(dispatcher: Dispatcher) -> Self {
+        Endpoint {
+            dispatcher,
+            page: None,
+            protocols: Protocols::JsonRpc,
+        }
     }
 }
 
@@ -105,6 +124,14 @@ impl Routes {
             by_path: endpoints.into_iter().collect(),
             any_path: None,
         }
+    }
+
+    /// These routes with `endpoints` on their paths too (in place of what
+    /// answered them).
+    #[must_use]
+    pub fn with_paths(mut self, endpoints: impl IntoIterator<Item = (String, Endpoint)>) -> Self {
+        self.by_path.extend(endpoints);
+        self
     }
 
     /// The endpoint that answers `path`.

@@ -46,6 +46,7 @@ impl ServerBuilder<OneTable> {
                 methods,
                 options,
                 rpc_paths: vec!["/".into(), "/RPC2".into()],
+                json_rpc_paths: Vec::new(),
             },
             config: HttpConfig::default(),
             documentation: None,
@@ -109,6 +110,41 @@ impl ServerBuilder<OneTable> {
     pub fn layer(mut self, middleware: impl xmlrpc_kit_server::middleware::Middleware) -> Self {
         self.target.options = self.target.options.layer(middleware);
         self
+    }
+
+    /// Answers JSON-RPC 2.0 too, on the RPC paths, from the same methods
+    /// (the `json-rpc` feature): a POST whose `Content-Type` is
+    /// `application/json` is read and answered as JSON-RPC, any other as
+    /// XML-RPC. See [`DispatchOptions::json_rpc`].
+    ///
+    /// ```no_run
+    /// use xmlrpc_kit::{Methods, Server};
+    ///
+    /// let mut methods = Methods::new();
+    /// methods.register_function("add", |x: i64, y: i64| x + y).param_names(["x", "y"]);
+    /// let server = Server::builder(methods)
+    ///     .json_rpc(true)
+    ///     .json_rpc_path("/jsonrpc")
+    ///     .bind("127.0.0.1:8000")?;
+    /// // curl -H 'Content-Type: application/json' \
+    /// //   -d '{"jsonrpc": "2.0", "method": "add", "params": {"x": 2, "y": 3}, "id": 1}' \
+    /// //   http://127.0.0.1:8000/jsonrpc
+    /// server.serve_forever()?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[cfg(feature = "json-rpc")]
+    pub fn json_rpc(mut self, on: bool) -> Self {
+        self.target.options = self.target.options.json_rpc(on);
+        self
+    }
+
+    /// Adds a path that answers JSON-RPC 2.0 alone (whatever the request's
+    /// `Content-Type` but `text/xml`, which is refused with 415), as Odoo's
+    /// `/jsonrpc` does; turns [`json_rpc`](Self::json_rpc) on.
+    #[cfg(feature = "json-rpc")]
+    pub fn json_rpc_path(mut self, path: impl Into<String>) -> Self {
+        self.target.json_rpc_paths.push(path.into());
+        self.json_rpc(true)
     }
 
     /// Replaces every dispatcher option at once.
@@ -289,6 +325,18 @@ impl<T: Target> ServerBuilder<T> {
                 .unwrap_or_default()
                 .server_documentation(text),
         );
+        self
+    }
+
+    /// Gives each method on the page a form that calls it from the
+    /// browser, with the same call for Python, curl and `xmlrpc-kit call`
+    /// (see [`Documentation::try_it`]; default off). `true` makes the
+    /// server a documenting one; `false` leaves a server without a page
+    /// without one.
+    pub fn try_it(mut self, on: bool) -> Self {
+        if on || self.documentation.is_some() {
+            self.documentation = Some(self.documentation.unwrap_or_default().try_it(on));
+        }
         self
     }
 

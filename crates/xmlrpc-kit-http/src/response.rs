@@ -12,10 +12,23 @@ use xmlrpc_kit_transport::ContentCoding;
 /// slices for the server's own connections).
 pub(crate) type HttpResponse = Response<Bytes>;
 
-/// A `text/xml` answer (always 200, faults included, as the specification
-/// says), coded as given.
-pub(crate) fn xml(body: Vec<u8>, coding: ContentCoding) -> HttpResponse {
-    with_body(Bytes::from(coding.encode(body)), "text/xml", coding)
+/// A dispatcher's answer of `content_type` (`text/xml`, or
+/// `application/json`), coded as given: 200, faults included, as the
+/// specifications say; 204 with no body for JSON-RPC notifications.
+pub(crate) fn answer(
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+    coding: ContentCoding,
+) -> HttpResponse {
+    let mut response = with_body(Bytes::from(coding.encode(body)), content_type, coding);
+    if status == 204 {
+        *response.status_mut() = StatusCode::NO_CONTENT;
+        let headers = response.headers_mut();
+        headers.remove(header::CONTENT_TYPE);
+        headers.remove(header::CONTENT_LENGTH);
+    }
+    response
 }
 
 /// The documentation page in `coding`.

@@ -113,6 +113,7 @@ impl RequestHead for ScgiRequest<'_> {
             Field::ContentLength => Some("CONTENT_LENGTH"),
             Field::ContentEncoding => Some("HTTP_CONTENT_ENCODING"),
             Field::AcceptEncoding => Some("HTTP_ACCEPT_ENCODING"),
+            Field::ContentType => Some("CONTENT_TYPE"),
             // The front server has read the chunks.
             Field::TransferEncoding => None,
         };
@@ -315,7 +316,7 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
     let patience = limits.header_read_timeout;
     let accepts = request.accepts_gzip();
     let threshold = shared.config.response_gzip_threshold();
-    let (dispatcher, context, plan) = match admit(shared.site(), request, &context) {
+    let (dispatcher, context, plan, protocol) = match admit(shared.site(), request, &context) {
         Ok(Admitted::Call(call)) => call.into_parts(context),
         Ok(health_check @ (Admitted::Health | Admitted::Alive)) => {
             let readiness = match health_check {
@@ -399,7 +400,8 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
         reservation.cover_now(sent + body.len())?;
     }
     let _in_flight = shared.budgets.admit_request()?;
-    let reply = shared.dispatch(dispatcher, body, &context).await;
+    let reply = shared.dispatch(dispatcher, protocol, body, &context).await;
+    let (status, content_type) = (reply.status(), reply.content_type());
     let coding = ContentCoding::choose(reply.body.len(), threshold, accepts);
     let long = body::compresses_long(coding, reply.body.len(), off_runtime_above);
     let compress = || coding.encode(reply.body);
@@ -412,17 +414,18 @@ async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
         Err(AnswersFull) => {
             let text = answers_full(payload.len(), limits);
             drop(payload);
-            let fault = dispatcher.fault_reply(
+            let fault = dispatcher.fault_reply_in(
+                protocol,
                 reply.method.clone(),
                 Fault::new(codes::INTERNAL_ERROR, text),
             );
             (fault.body, ContentCoding::Identity, fault.fault_code, None)
         }
     };
-    let head = cgi_head(Some(200), "text/xml", payload.len(), coding, []);
+    let head = cgi_head(Some(status), content_type, payload.len(), coding, []);
     write_response(stream, head, &payload, patience).await;
     Ok(Answered {
-        status: 200,
+        status,
         length: Some(payload.len()),
         rpc_method: reply.method,
         fault_code,

@@ -15,6 +15,8 @@ pub struct OneTable {
     pub(crate) methods: Methods,
     pub(crate) options: DispatchOptions,
     pub(crate) rpc_paths: Vec<String>,
+    /// Paths answering JSON-RPC alone.
+    pub(crate) json_rpc_paths: Vec<String>,
 }
 
 /// A dispatcher per path (Python's `MultiPathXMLRPCServer`): each
@@ -51,7 +53,13 @@ pub(crate) mod sealed {
             outer: Option<&Arc<dyn Middleware>>,
         ) -> Routes {
             let dispatcher = within(Dispatcher::with_options(self.methods, self.options), outer);
+            let json_only = self
+                .json_rpc_paths
+                .into_iter()
+                .map(|path| (path, Endpoint::json_rpc_only(dispatcher.clone())))
+                .collect::<Vec<_>>();
             Routes::single(Endpoint::new(dispatcher, documentation), &self.rpc_paths)
+                .with_paths(json_only)
         }
     }
 

@@ -210,33 +210,38 @@ impl RpcService {
         let mut body = std::pin::pin!(body);
         let http_head = HttpHead(&head);
         let accepts_gzip = http_head.accepts_gzip();
-        let (dispatcher, context, plan) = match admit(self.shared.site(), &http_head, &context) {
-            Ok(Admitted::Call(call)) => call.into_parts(context),
-            Ok(Admitted::Health) => {
-                return Ok(Answer::plain(response::health(self.shared.readiness())));
-            }
-            Ok(Admitted::Alive) => return Ok(Answer::plain(response::health(Readiness::Ready))),
-            Ok(Admitted::Page(page)) => return Ok(Answer::plain(self.page(page, accepts_gzip))),
-            Ok(Admitted::Metrics) => {
-                let accept = head
-                    .headers
-                    .get(header::ACCEPT)
-                    .and_then(|v| v.to_str().ok());
-                let (media_type, text) = self
-                    .shared
-                    .metrics_text(accept)
-                    .ok_or_else(Rejection::not_found)?;
-                return Ok(Answer::plain(response::metrics(media_type, text)));
-            }
-            Err(rejection) => {
-                let drained = drain::worth_reading(&head.headers, limits)
-                    && drain::body(body.as_mut(), 0, limits).await;
-                return Err(Refused {
-                    rejection,
-                    body_unread: !drained && !body.is_end_stream(),
-                });
-            }
-        };
+        let (dispatcher, context, plan, protocol) =
+            match admit(self.shared.site(), &http_head, &context) {
+                Ok(Admitted::Call(call)) => call.into_parts(context),
+                Ok(Admitted::Health) => {
+                    return Ok(Answer::plain(response::health(self.shared.readiness())));
+                }
+                Ok(Admitted::Alive) => {
+                    return Ok(Answer::plain(response::health(Readiness::Ready)));
+                }
+                Ok(Admitted::Page(page)) => {
+                    return Ok(Answer::plain(self.page(page, accepts_gzip)));
+                }
+                Ok(Admitted::Metrics) => {
+                    let accept = head
+                        .headers
+                        .get(header::ACCEPT)
+                        .and_then(|v| v.to_str().ok());
+                    let (media_type, text) = self
+                        .shared
+                        .metrics_text(accept)
+                        .ok_or_else(Rejection::not_found)?;
+                    return Ok(Answer::plain(response::metrics(media_type, text)));
+                }
+                Err(rejection) => {
+                    let drained = drain::worth_reading(&head.headers, limits)
+                        && drain::body(body.as_mut(), 0, limits).await;
+                    return Err(Refused {
+                        rejection,
+                        body_unread: !drained && !body.is_end_stream(),
+                    });
+                }
+            };
         // Who it authenticated as, for the access log only.
         let user = self
             .shared
@@ -257,14 +262,18 @@ impl RpcService {
         .await?;
         let bytes_in = Some(body.len());
         let _in_flight = self.shared.budgets.admit_request()?;
-        let reply = self.shared.dispatch(dispatcher, body, &context).await;
+        let reply = self
+            .shared
+            .dispatch(dispatcher, protocol, body, &context)
+            .await;
         let coding = ContentCoding::choose(
             reply.body.len(),
             self.shared.config.response_gzip_threshold(),
             accepts_gzip,
         );
         let long = body::compresses_long(coding, reply.body.len(), off_runtime_above);
-        let compress = || response::xml(reply.body, coding);
+        let (status, content_type) = (reply.status(), reply.content_type());
+        let compress = || response::answer(status, content_type, reply.body, coding);
         let http_response = dispatcher.long_work().run_if(long, compress).await;
         // The body's share of the budget goes on to its answer.
         let length = http_response.body().len();
@@ -280,12 +289,15 @@ impl RpcService {
             }),
             Err(AnswersFull) => {
                 drop(http_response);
-                let fault = dispatcher.fault_reply(
+                let fault = dispatcher.fault_reply_in(
+                    protocol,
                     reply.method.clone(),
                     Fault::new(codes::INTERNAL_ERROR, answers_full(length, limits)),
                 );
+                let response =
+                    response::answer(200, content_type, fault.body, ContentCoding::Identity);
                 Ok(Answer {
-                    response: response::xml(fault.body, ContentCoding::Identity),
+                    response,
                     hold: None,
                     method: reply.method,
                     fault_code: fault.fault_code,
@@ -468,6 +480,7 @@ impl RequestHead for HttpHead<'_> {
             Field::TransferEncoding => header::TRANSFER_ENCODING,
             Field::ContentEncoding => header::CONTENT_ENCODING,
             Field::AcceptEncoding => header::ACCEPT_ENCODING,
+            Field::ContentType => header::CONTENT_TYPE,
         };
         self.0
             .headers

@@ -10,7 +10,7 @@ use tokio::sync::watch;
 use xmlrpc_kit_codec::{Fault, codes};
 use xmlrpc_kit_front::{Readiness, Routes, Site};
 use xmlrpc_kit_server::context::RequestContext;
-use xmlrpc_kit_server::{Dispatcher, Reply};
+use xmlrpc_kit_server::{Dispatcher, Protocol, Reply};
 
 use crate::admission::Budgets;
 use crate::config::HttpConfig;
@@ -152,6 +152,7 @@ impl Shared {
     pub(crate) async fn dispatch<B>(
         &self,
         dispatcher: &Dispatcher,
+        protocol: Protocol,
         body: B,
         request: &RequestContext,
     ) -> Reply
@@ -161,9 +162,10 @@ impl Shared {
         // Counted from the call's first wait: most calls end on their first
         // poll (every sync handler's does) and need no timer.
         let limit = self.config.limits.call_timeout;
-        match within(limit, dispatcher.handle_request_in(body, request)).await {
+        match within(limit, dispatcher.answer_in(protocol, body, request)).await {
             Some(reply) => reply,
-            None => dispatcher.fault_reply(
+            None => dispatcher.fault_reply_in(
+                protocol,
                 None,
                 Fault::new(
                     codes::INTERNAL_ERROR,

@@ -3,7 +3,9 @@
 //! status, the headers that matter, the XML-RPC answer or the refusal's
 //! text) by every front end it applies to. A case that does not apply to
 //! a front end says why (a CGI program has no routes, authentication,
-//! health path or drain: its web server has those).
+//! health path or drain: its web server has those). JSON-RPC requests go
+//! through the same table: the open site answers it on its RPC paths by
+//! `Content-Type` and alone on `/jsonrpc`.
 
 use std::io::Write as _;
 use std::net::TcpStream;
@@ -12,8 +14,8 @@ use std::time::Duration;
 use xmlrpc_kit::front::RateLimit;
 use xmlrpc_kit::wire::{Address, BodyLimits};
 use xmlrpc_kit::{
-    Authenticator, CgiEnv, CgiHandler, DocumentLimits, Documentation, Fault, HttpLimits, Methods,
-    Server, Value, decode_response,
+    Authenticator, CgiEnv, CgiHandler, DispatchOptions, DocumentLimits, Documentation, Fault,
+    HttpLimits, Methods, Server, Value, decode_response,
 };
 use xmlrpc_kit_test_support::raw_http::{call_body, exchange_on, scgi_head};
 use xmlrpc_kit_test_support::server::TestServer;
@@ -26,7 +28,9 @@ fn methods() -> Methods {
     let mut methods = Methods::new();
     methods.register_introspection_functions();
     methods.register_multicall_functions();
-    methods.register_function("add", |x: i32, y: i32| x + y);
+    methods
+        .register_function("add", |x: i32, y: i32| x + y)
+        .param_names(["x", "y"]);
     methods.register_function("echo", |x: Value| x);
     methods
 }
@@ -85,6 +89,8 @@ struct Outcome {
 enum Answer {
     /// A `text/xml` body: the value or fault it answers.
     Xml(Result<Value, Fault>),
+    /// An `application/json` body, as JSON.
+    Json(serde_json::Value),
     /// A `text/html` body: whether it is the documentation page.
     Page { titled: bool },
     /// A `text/plain` body.
@@ -110,6 +116,8 @@ fn outcome(status: u16, headers: &[(String, String)], body: &[u8]) -> Outcome {
     let content_type = header("content-type").unwrap_or_default();
     let answer = if content_type.starts_with("text/xml") {
         Answer::Xml(decode_response(body, &DocumentLimits::default()).expect("an XML-RPC answer"))
+    } else if content_type.starts_with("application/json") {
+        Answer::Json(serde_json::from_slice(body).expect("a JSON answer"))
     } else if content_type.starts_with("text/html") {
         Answer::Page {
             titled: String::from_utf8_lossy(body).contains("<title>Adder</title>"),
@@ -241,7 +249,11 @@ impl Case {
             variables.push(("CONTENT_LENGTH".into(), length));
         }
         for (name, value) in &self.headers {
-            let variable = format!("HTTP_{}", name.to_ascii_uppercase().replace('-', "_"));
+            // CGI names the body's type CONTENT_TYPE, without HTTP_.
+            let variable = match name.to_ascii_uppercase().replace('-', "_") {
+                name if name == "CONTENT_TYPE" => name,
+                name => format!("HTTP_{name}"),
+            };
             variables.push((variable, value.clone()));
         }
         variables
@@ -263,9 +275,15 @@ impl Case {
             request_method: Some(self.method.to_owned()),
             content_length: self.declared(),
             path: Some(self.path.to_owned()),
+            content_type: self
+                .headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+                .map(|(_, v)| v.clone()),
             http_headers: self
                 .headers
                 .iter()
+                .filter(|(n, _)| !n.eq_ignore_ascii_case("content-type"))
                 .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
                 .collect(),
             ..CgiEnv::default()
@@ -301,6 +319,17 @@ fn fault(code: i32, text: &str) -> Outcome {
         answer: Answer::Xml(Err(Fault::new(code, text))),
     }
 }
+
+fn json(text: &str) -> Outcome {
+    Outcome {
+        status: 200,
+        headers: Vec::new(),
+        answer: Answer::Json(serde_json::from_str(text).unwrap()),
+    }
+}
+
+/// How many calls a multicall or a JSON-RPC batch may hold on the open site.
+const MAX_BATCH: usize = 3;
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -368,7 +397,98 @@ fn cases() -> Vec<Case> {
         headers: Vec::new(),
         answer: Answer::Page { titled: true },
     };
+    let json_call = br#"{"jsonrpc": "2.0", "method": "add", "params": [2, 3], "id": 1}"#;
+    let json_type = |case: Case| case.header("Content-Type", "application/json");
+    let not_json = "this path answers XML-RPC (text/xml), not JSON-RPC (application/json)";
     vec![
+        json_type(Case::new("JSON-RPC by its Content-Type", "POST", "/RPC2", json_call))
+            .expect(json(r#"{"jsonrpc": "2.0", "result": 5, "id": 1}"#)),
+        Case::new("JSON-RPC, a charset said", "POST", "/", json_call)
+            .header("Content-Type", "application/json; charset=utf-8")
+            .expect(json(r#"{"jsonrpc": "2.0", "result": 5, "id": 1}"#)),
+        json_type(Case::new(
+            "JSON-RPC, parameters by name",
+            "POST",
+            "/RPC2",
+            br#"{"jsonrpc": "2.0", "method": "add", "params": {"y": 3, "x": 2}, "id": "a"}"#,
+        ))
+        .expect(json(r#"{"jsonrpc": "2.0", "result": 5, "id": "a"}"#)),
+        json_type(Case::new(
+            "a JSON-RPC batch",
+            "POST",
+            "/RPC2",
+            br#"[{"jsonrpc": "2.0", "method": "add", "params": [1, 2], "id": 1},
+                {"jsonrpc": "2.0", "method": "add", "params": [1, 1]},
+                {"jsonrpc": "2.0", "method": "nope", "id": 2}]"#,
+        ))
+        .expect(json(
+            r#"[{"jsonrpc": "2.0", "result": 3, "id": 1},
+                {"jsonrpc": "2.0", "error": {"code": -32601, "message": "method \"nope\" is not supported"}, "id": 2}]"#,
+        )),
+        json_type(Case::new(
+            "JSON-RPC notifications only",
+            "POST",
+            "/RPC2",
+            br#"[{"jsonrpc": "2.0", "method": "add", "params": [1, 2]}]"#,
+        ))
+        .expect(Outcome {
+            status: 204,
+            headers: Vec::new(),
+            answer: Answer::Text(String::new()),
+        }),
+        json_type(Case::new(
+            "a JSON-RPC batch past the limit",
+            "POST",
+            "/RPC2",
+            format!("[{}]", [&json_call[..]; MAX_BATCH + 1].map(|c| String::from_utf8_lossy(c).into_owned()).join(",")).as_bytes(),
+        ))
+        .expect(json(&format!(
+            r#"{{"jsonrpc": "2.0", "error": {{"code": -32600, "message": "Invalid Request: a batch of more than {MAX_BATCH} requests (the limit) at line 1 column {}"}}, "id": null}}"#,
+            (json_call.len() + 1) * (MAX_BATCH + 1) + 1
+        ))),
+        json_type(Case::new("not JSON", "POST", "/RPC2", b"{\"jsonrpc\": 2.0,"))
+            .expect(json(
+                r#"{"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error: EOF while parsing a value at line 1 column 16"}, "id": null}"#,
+            )),
+        json_type(Case::new("a gzip JSON-RPC body", "POST", "/RPC2", &gzip(json_call)))
+            .header("Content-Encoding", "gzip")
+            .expect(json(r#"{"jsonrpc": "2.0", "result": 5, "id": 1}"#)),
+        Case::new("JSON-RPC on its own path, no Content-Type", "POST", "/jsonrpc", json_call)
+            .expect(json(r#"{"jsonrpc": "2.0", "result": 5, "id": 1}"#))
+            .not_on(&[NOT_CGI_ROUTES]),
+        Case::new("XML-RPC on the JSON-RPC path", "POST", "/jsonrpc", &add)
+            .header("Content-Type", "text/xml")
+            .expect(refused(
+                415,
+                "this path answers JSON-RPC (application/json), not XML-RPC (text/xml)",
+            ))
+            .not_on(&[NOT_CGI_ROUTES]),
+        Case::new("XML-RPC, both types said", "POST", "/RPC2", &add)
+            .header("Content-Type", "text/xml")
+            .header("Content-Type", "application/json")
+            .expect(refused(
+                400,
+                "the Content-Type lines name both XML-RPC (text/xml) and JSON-RPC \
+                 (application/json): send one",
+            ))
+            // One CGI variable holds one value.
+            .not_on(&[(Front::Cgi, "CGI has one CONTENT_TYPE"), (Front::Scgi, "SCGI has one CONTENT_TYPE")]),
+        Case::new("XML and JSON in one Content-Type", "POST", "/RPC2", &add)
+            .header("Content-Type", "text/xml, application/json")
+            .expect(refused(
+                400,
+                "the Content-Type lines name both XML-RPC (text/xml) and JSON-RPC \
+                 (application/json): send one",
+            )),
+        Case::new("XML-RPC, said", "POST", "/RPC2", &add)
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .expect(five()),
+        Case::new("JSON-RPC where it is not answered", "POST", "/RPC2", json_call)
+            .site(Site::Guarded)
+            .header("Authorization", "Bearer good")
+            .header("Content-Type", "application/json")
+            .expect(refused(415, not_json))
+            .not_on(&[NOT_CGI_AUTH]),
         Case::new("a call", "POST", "/RPC2", &add).expect(five()),
         Case::new("a call on the other RPC path", "POST", "/", &add).expect(five()),
         Case::new(
@@ -603,6 +723,9 @@ fn serve(site: Site) -> (TestServer, String) {
     builder = match site {
         // Long enough to check the health path while it drains.
         Site::Open => builder
+            .max_multicall_calls(MAX_BATCH)
+            .json_rpc(true)
+            .json_rpc_path("/jsonrpc")
             .documentation(documentation())
             .drain(Duration::from_secs(60)),
         Site::Guarded => builder.authenticate(Authenticator::bearer("rpc", [("good", "ci")])),
@@ -623,7 +746,10 @@ fn serve(site: Site) -> (TestServer, String) {
 
 fn cgi_handler(site: Site) -> CgiHandler {
     assert_eq!(site, Site::Open, "CGI serves the open site only");
-    CgiHandler::new(methods())
+    let options = DispatchOptions::default()
+        .json_rpc(true)
+        .max_multicall_calls(MAX_BATCH);
+    CgiHandler::with_options(methods(), options)
         .documentation(documentation())
         .body_limits(body_limits())
 }
@@ -684,8 +810,9 @@ fn every_front_end_answers_every_case_alike() {
             checked += 1;
         }
     }
-    // 36 cases; 14 do not apply to CGI, and hyper refuses 2 itself.
-    assert_eq!(checked, 36 * 3 - 14 - 2);
+    // 50 cases; 18 do not apply to CGI, one to SCGI, and hyper refuses 2
+    // itself.
+    assert_eq!(checked, 50 * 3 - 18 - 1 - 2);
 
     // Draining: the health path says so on HTTP and SCGI alike, while calls
     // are still answered.

@@ -781,3 +781,110 @@ fn an_scgi_answer_its_front_end_stops_reading_is_given_up_after_the_header_timeo
     assert_eq!(whole_and_refused(vec![next], 16), (1, 0));
     drop(stalled);
 }
+
+/// A JSON-RPC request with `content_type`.
+fn json_post(content_type: &str, body: &str) -> Vec<u8> {
+    format!(
+        "POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// Hostile JSON-RPC bodies: each gets the error the JSON-RPC 2.0
+/// specification names for it (the whole body's, `id` null), at a cost
+/// bounded by the limits, and the server goes on serving both protocols.
+#[test]
+fn hostile_json_rpc_bodies_get_their_errors_and_the_server_serves() {
+    let server = TestServer::start(
+        Server::builder(methods())
+            .json_rpc(true)
+            .max_multicall_calls(1000)
+            .log_requests(false),
+    );
+    let addr = server.addr;
+    let error_code = |body: &str| {
+        let r = exchange(addr, &json_post("application/json", body));
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        let answer: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(answer["id"], serde_json::Value::Null, "{answer}");
+        answer["error"]["code"].as_i64().unwrap()
+    };
+    let call = r#"{"jsonrpc":"2.0","method":"add","params":[2,3],"id":1}"#;
+    let notification = r#"{"jsonrpc":"2.0","method":"add","params":[2,3]}"#;
+    let batch = |one: &str, n: usize| format!("[{}]", vec![one; n].join(","));
+    let cases = [
+        (
+            "duplicate keys",
+            r#"{"jsonrpc":"2.0","method":"add","params":[{"a":1,"a":2},3],"id":1}"#.to_owned(),
+            -32600,
+        ),
+        (
+            "a duplicate request member",
+            r#"{"jsonrpc":"2.0","id":1,"method":"add","id":2}"#.to_owned(),
+            -32600,
+        ),
+        (
+            "deep nesting",
+            format!(
+                r#"{{"jsonrpc":"2.0","method":"echo","params":[{}{}],"id":1}}"#,
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            ),
+            -32600,
+        ),
+        (
+            "nesting past the depth limit",
+            format!(
+                r#"{{"jsonrpc":"2.0","method":"echo","params":[{}{}],"id":1}}"#,
+                "[".repeat(65),
+                "]".repeat(65)
+            ),
+            -32600,
+        ),
+        (
+            "a huge number",
+            r#"{"jsonrpc":"2.0","method":"echo","params":[1e999999],"id":1}"#.to_owned(),
+            -32700,
+        ),
+        (
+            "a lone surrogate",
+            r#"{"jsonrpc":"2.0","method":"echo","params":["\ud800"],"id":1}"#.to_owned(),
+            -32700,
+        ),
+        ("a batch of 100,000", batch(call, 100_000), -32600),
+        (
+            "a batch of 100,000 notifications",
+            batch(notification, 100_000),
+            -32600,
+        ),
+        ("an empty batch", "[]".to_owned(), -32600),
+        ("not JSON", "<methodCall/>".to_owned(), -32700),
+    ];
+    for (what, body, code) in &cases {
+        assert_eq!(error_code(body), i64::from(*code), "{what}");
+    }
+    // A batch of notifications only: no answer at all.
+    let r = exchange(
+        addr,
+        &json_post("application/json", &batch(notification, 1000)),
+    );
+    assert_eq!((r.status, r.body.len()), (204, 0));
+    // A huge integer is a double, as JavaScript reads it.
+    let r = exchange(
+        addr,
+        &json_post(
+            "application/json",
+            r#"{"jsonrpc":"2.0","method":"echo","params":[123456789012345678901234567890],"id":1}"#,
+        ),
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(answer["result"].as_f64(), Some(1.2345678901234568e29));
+    // A body that is both XML and JSON by its headers.
+    let both = format!(
+        "POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Type: text/xml\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{call}",
+        call.len()
+    );
+    assert_eq!(status_of(addr, both.as_bytes()), 400);
+    still_serving(addr);
+}

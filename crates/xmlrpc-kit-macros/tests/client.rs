@@ -381,3 +381,26 @@ async fn a_nil_without_allow_none_fails_before_sending() {
     let error = supervisor.get_process_info("nginx").await.unwrap_err();
     assert_eq!(error.fault().unwrap().code, BAD_NAME);
 }
+
+/// The same typed client over JSON-RPC 2.0: only the client's protocol
+/// changes; structs by serde, the optional parameter and faults alike.
+#[test]
+fn the_typed_client_speaks_json_rpc_unchanged() {
+    let server = TestServer::start(
+        Server::builder(methods())
+            .allow_none(true)
+            .json_rpc(true)
+            .log_requests(false),
+    );
+    let client = xmlrpc_kit::blocking::Client::builder(&server.url())
+        .protocol(xmlrpc_kit::Protocol::JsonRpc)
+        .allow_none(true)
+        .build_blocking()
+        .unwrap();
+    let supervisor = SupervisorBlockingClient::new(client);
+    assert_eq!(supervisor.get_all_process_info().unwrap(), processes());
+    assert!(supervisor.start_process("web", None).unwrap());
+    assert!(!supervisor.start_process("web", Some(false)).unwrap());
+    let error = supervisor.get_process_info("nobody").unwrap_err();
+    assert_eq!(error.fault().map(|f| f.code), Some(BAD_NAME));
+}

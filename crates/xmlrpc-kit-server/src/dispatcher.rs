@@ -24,6 +24,7 @@ use crate::long_work::{self, LongWork};
 use crate::method::{Answer, Builtin, DispatcherView};
 use crate::methods::Methods;
 use crate::middleware::{Call, Called, Endpoint, Layers, Middleware, Next};
+use crate::protocol::{Protocol, Protocols};
 
 /// The most room an answer's buffer starts with. Room not written to is
 /// never touched, so it costs address space, not memory.
@@ -117,6 +118,9 @@ pub struct DispatchOptions {
     /// a thread. Default: one fewer than the machine's cores, at least one
     /// (see [`long_work`](crate::long_work)).
     pub long_work_at_once: usize,
+    /// Whether requests may be JSON-RPC 2.0 too (see
+    /// [`json_rpc`](Self::json_rpc)). Default: no.
+    json_rpc: bool,
     /// The [middleware](crate::middleware) every call runs through,
     /// outermost first; see [`layer`](Self::layer). Default: none.
     layers: Layers,
@@ -137,6 +141,7 @@ impl Default for DispatchOptions {
             max_answer_ratio: None,
             off_runtime_above: 1 << 20,
             long_work_at_once: crate::long_work::default_at_once(),
+            json_rpc: false,
             layers: Layers::default(),
         }
     }
@@ -212,6 +217,26 @@ impl DispatchOptions {
         self
     }
 
+    /// Answers JSON-RPC 2.0 too (the `json-rpc` feature): a request whose
+    /// `Content-Type` is `application/json` is read as JSON-RPC, and
+    /// answered in it, from the same methods, with the same limits (a
+    /// batch holds at most [`max_multicall_calls`](Self::max_multicall_calls)
+    /// calls), middleware and request context. See
+    /// [`json_rpc`](xmlrpc_kit_codec::json_rpc) for the JSON form of each
+    /// type.
+    #[cfg(feature = "json-rpc")]
+    #[must_use]
+    pub fn json_rpc(mut self, answer: bool) -> Self {
+        self.json_rpc = answer;
+        self
+    }
+
+    /// Whether requests may be JSON-RPC 2.0 too (see `json_rpc`, with the
+    /// `json-rpc` feature); never without it.
+    pub fn answers_json_rpc(&self) -> bool {
+        self.json_rpc
+    }
+
     /// Adds `middleware` around every call (each call of a
     /// `system.multicall` too), inside the layers added before it: the
     /// first added sees a call first and its result last. See
@@ -235,7 +260,7 @@ impl DispatchOptions {
     }
 
     /// The most bytes the answer to a request of `request_bytes` may take.
-    fn answer_limit(&self, request_bytes: usize) -> usize {
+    pub(crate) fn answer_limit(&self, request_bytes: usize) -> usize {
         match self.max_answer_ratio {
             None => self.max_answer_bytes,
             Some(ratio) => request_bytes
@@ -256,9 +281,24 @@ pub struct Reply {
     pub method: Option<String>,
     /// The fault code, if the answer is a fault.
     pub fault_code: Option<i32>,
-    /// For a `system.multicall` whose calls ran: how many it held, and
-    /// the first ones' methods and faults.
+    /// For a `system.multicall` whose calls ran (or a JSON-RPC batch):
+    /// how many it held, and the first ones' methods and faults.
     pub multicall: Option<MulticallSummary>,
+    /// The protocol of the answer (that of the request).
+    pub protocol: Protocol,
+}
+
+impl Reply {
+    /// The answer's HTTP status: 200, or 204 (No Content) for a JSON-RPC
+    /// request of notifications only, which is answered with nothing.
+    pub fn status(&self) -> u16 {
+        if self.body.is_empty() { 204 } else { 200 }
+    }
+
+    /// The answer's `Content-Type`.
+    pub fn content_type(&self) -> &'static str {
+        self.protocol.content_type()
+    }
 }
 
 /// What a `system.multicall` held, for the access log: how many calls,
@@ -299,7 +339,10 @@ impl MulticallSummary {
     /// The summary of calls named `names` (the first ones, at least
     /// [`SHOWN`](Self::SHOWN) of them when there are that many) whose
     /// results are `results`.
-    fn of<'n>(names: impl IntoIterator<Item = &'n str>, results: &[Result<Value, Fault>]) -> Self {
+    pub(crate) fn of<'n>(
+        names: impl IntoIterator<Item = &'n str>,
+        results: &[Result<Value, Fault>],
+    ) -> Self {
         let faults = results.iter().map(|r| r.as_ref().err().map(|f| f.code));
         MulticallSummary {
             calls: results.len(),
@@ -554,6 +597,16 @@ impl Dispatcher {
         self.inner.answers_multicall
     }
 
+    /// The protocols this dispatcher answers: XML-RPC, and JSON-RPC too
+    /// when its options say so.
+    pub fn protocols(&self) -> Protocols {
+        if self.inner.options.json_rpc {
+            Protocols::Both
+        } else {
+            Protocols::XmlRpc
+        }
+    }
+
     /// The reply a transport sends when it answers with `fault` itself (a
     /// call that ran out of time, say), encoded with this dispatcher's options.
     pub fn fault_reply(&self, method: Option<String>, fault: Fault) -> Reply {
@@ -637,6 +690,7 @@ impl Dispatcher {
             method,
             fault_code,
             multicall: None,
+            protocol: Protocol::XmlRpc,
         }
     }
 

@@ -5,6 +5,11 @@
 //! Every string that reaches the page goes through maud's escaping; links
 //! are built only from `http`, `https` and `ftp` URLs found in help text and
 //! from the names of registered methods, so no text can become markup.
+//!
+//! With [`Documentation::try_it`] on, each method also gets a form that
+//! calls it from the page (`try_it`: its data block, script and styles).
+
+mod try_it;
 
 use std::collections::HashSet;
 
@@ -23,6 +28,7 @@ use crate::Methods;
 ///     .server_documentation("Integer arithmetic over XML-RPC.");
 /// assert_eq!(doc.title, "Calculator");
 /// assert_eq!(Documentation::default().title, "XML-RPC Server Documentation");
+/// assert!(!doc.try_it);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -34,6 +40,12 @@ pub struct Documentation {
     /// The paragraph below the heading. Default, as Python's: "This server
     /// exports the following methods through the XML-RPC protocol."
     pub documentation: String,
+    /// Whether each method gets a form that calls it from the page, and
+    /// shows the request and response documents and the same call for
+    /// Python's `xmlrpc.client`, curl and `xmlrpc-kit call`; see
+    /// [`try_it`](Self::try_it). Default: off, as a production server's
+    /// page should be a page and not a console.
+    pub try_it: bool,
 }
 
 impl Default for Documentation {
@@ -43,6 +55,7 @@ impl Default for Documentation {
             name: "XML-RPC Server Documentation".into(),
             documentation:
                 "This server exports the following methods through the XML-RPC protocol.".into(),
+            try_it: false,
         }
     }
 }
@@ -64,6 +77,36 @@ impl Documentation {
     #[must_use]
     pub fn server_documentation(mut self, text: impl Into<String>) -> Self {
         self.documentation = text.into();
+        self
+    }
+    /// Gives each method a form that calls it from the page (default off).
+    ///
+    /// The form's inputs are typed from the method's first signature (a
+    /// choice of signature when it has several): numbers, a true/false
+    /// choice, text for strings, base64 and dates, and JSON for arrays,
+    /// structs and untyped parameters (a method without signatures gets
+    /// one JSON array of parameters). Pressing the button POSTs the call
+    /// with `fetch()` to the page's own address, and shows the request and
+    /// response documents and the result or fault. Beside the form, the
+    /// same call as a Python `xmlrpc.client` snippet, a curl command and an
+    /// `xmlrpc-kit call` command line, ready to copy.
+    ///
+    /// The page stays self-contained: one inline script builds the forms
+    /// with DOM calls (never HTML from strings) from a JSON data block
+    /// whose `<`, `>` and `&` are written as `\u003c`, `\u003e` and
+    /// `\u0026`, so no method name or help text can end the block.
+    ///
+    /// ```
+    /// use xmlrpc_kit::{Documentation, Methods};
+    /// let mut methods = Methods::new();
+    /// methods.register_function("add", |x: i32, y: i32| x + y);
+    /// let page = Documentation::default().try_it(true).render(&methods);
+    /// assert!(page.contains(r#"<script type="application/json" id="xmlrpc-kit-try-it">"#));
+    /// assert!(!Documentation::default().render(&methods).contains("<script"));
+    /// ```
+    #[must_use]
+    pub fn try_it(mut self, on: bool) -> Self {
+        self.try_it = on;
         self
     }
 
@@ -89,7 +132,7 @@ impl Documentation {
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     meta name="color-scheme" content="light dark";
                     title { (self.title) }
-                    style { (PreEscaped(STYLE)) }
+                    style { (PreEscaped(STYLE)) @if self.try_it { (PreEscaped(try_it::STYLE)) } }
                 }
                 body {
                     header {
@@ -107,7 +150,7 @@ impl Documentation {
                         }
                     }
                     main {
-                        @for name in &names {
+                        @for (index, name) in names.iter().enumerate() {
                             section.method id=(anchor(name)) {
                                 h3 {
                                     @let signatures = methods.method_signatures(name).unwrap_or_default();
@@ -133,12 +176,21 @@ impl Documentation {
                                 @for paragraph in paragraphs(&help) {
                                     p.help { (marked_up(paragraph, &known, Some(name))) }
                                 }
+                                @if self.try_it {
+                                    div.try data-index=(index) {}
+                                }
                             }
                         }
                     }
                     footer {
                         "XML-RPC endpoint: POST a " code { "methodCall" } " to this address. "
                         "Served by xmlrpc-kit."
+                    }
+                    @if self.try_it {
+                        script type="application/json" id=(try_it::DATA_ID) {
+                            (PreEscaped(try_it::data(methods, &names)))
+                        }
+                        script { (PreEscaped(try_it::SCRIPT)) }
                     }
                 }
             }

@@ -21,6 +21,7 @@
 //! assert_eq!(listed.as_array().unwrap().len(), 8);
 //! ```
 
+mod answer;
 mod builtins;
 mod call_scope;
 pub mod context;
@@ -28,10 +29,13 @@ mod dispatcher;
 mod doc;
 mod handler;
 mod instance;
+#[cfg(feature = "json-rpc")]
+mod json_rpc;
 pub mod long_work;
 mod method;
 mod methods;
 pub mod middleware;
+mod protocol;
 
 pub use context::call_site::CallSite;
 pub use dispatcher::{DispatchOptions, Dispatcher, MulticallSummary, Reply};
@@ -40,6 +44,7 @@ pub use handler::{CallFuture, Handler, Outcome, ReturnsFuture, ReturnsValue};
 pub use instance::{Exports, Instance, IntoInstance};
 pub use method::{Method, MethodRef};
 pub use methods::Methods;
+pub use protocol::{Protocol, ProtocolRefusal, Protocols};
 
 /// What the code `#[xmlrpc_kit::methods]` writes refers to (not an API).
 #[doc(hidden)]

@@ -1,21 +1,30 @@
 //! Our client against the interoperability suite's peer servers
 //! (`tests/interop/README.md`).
 //!
-//! `interop_client URL [--profile echo|supervisord|rtorrent] [--dialect NAME] [--trace]`
+//! `interop_client URL [--profile echo|supervisord|rtorrent] [--dialect NAME] [--json-rpc] [--trace]`
 //! prints one `NAME<TAB>RESULT` line per check: `ok`, the difference
 //! found, or `ERROR …` when the call failed. `--trace` prints each request
 //! and response body on stderr.
+//!
+//! `--json-rpc` speaks JSON-RPC 2.0 instead (`Protocol::JsonRpc`): the
+//! same checks, the values in their JSON forms (base64 and dateTime as
+//! the tagged objects `{"$base64": …}`, `{"$dateTime": …}`), the fault as
+//! an error object, introspection as ordinary methods, and the multicall
+//! check as a JSON-RPC batch of the same three calls, its results turned
+//! back into `system.multicall`'s form to be judged.
 
 use std::process::ExitCode;
 use std::str::FromStr;
 use std::time::Duration;
 
 use xmlrpc_kit::client::{Direction, Error};
-use xmlrpc_kit::{Dialect, Value, blocking::Client};
+use xmlrpc_kit::{Dialect, Protocol, Value, blocking::Client};
 use xmlrpc_kit_test_support::interop::{self, describe, difference};
 
 struct Checks {
     client: Client,
+    /// JSON-RPC 2.0: the multicall check is a batch.
+    json_rpc: bool,
 }
 
 impl Checks {
@@ -64,6 +73,45 @@ impl Checks {
             )),
             Err(e) => Err(e),
         };
+        self.report(name, outcome);
+    }
+
+    /// Sends `calls` (`system.multicall`'s array of `{methodName,
+    /// params}` structs) as one batch (a JSON-RPC batch, with
+    /// `--json-rpc`), turns the results back into `system.multicall`'s
+    /// answer (`[value]` for a result, a fault struct) and compares it
+    /// with the expected one.
+    fn batch(&self, name: &str, calls: &Value) {
+        let mut batch = self.client.batch();
+        for call in calls.as_array().unwrap_or_default() {
+            let (Some(method), Some(Value::Array(params))) = (
+                call.as_struct()
+                    .and_then(|s| s.get("methodName"))
+                    .and_then(Value::as_str),
+                call.as_struct().and_then(|s| s.get("params")),
+            ) else {
+                continue;
+            };
+            batch.add(method, params.clone());
+        }
+        let outcome = batch.send().map(|results| {
+            let got = Value::Array(
+                results
+                    .into_iter()
+                    .map(|result| match result {
+                        Ok(value) => Value::Array(vec![value]),
+                        Err(fault) => Value::Struct(
+                            [
+                                ("faultCode".to_owned(), Value::Int(fault.code)),
+                                ("faultString".to_owned(), Value::String(fault.string)),
+                            ]
+                            .into(),
+                        ),
+                    })
+                    .collect(),
+            );
+            difference(&interop::expected_multicall(), &got)
+        });
         self.report(name, outcome);
     }
 }
@@ -138,12 +186,16 @@ fn echo_profile(checks: &Checks) {
         vec![string("add")],
         is_string,
     );
-    checks.expect(
-        "multicall",
-        "system.multicall",
-        vec![interop::multicall_calls("fault")],
-        &interop::expected_multicall(),
-    );
+    if checks.json_rpc {
+        checks.batch("multicall", &interop::multicall_calls("fault"));
+    } else {
+        checks.expect(
+            "multicall",
+            "system.multicall",
+            vec![interop::multicall_calls("fault")],
+            &interop::expected_multicall(),
+        );
+    }
 }
 
 /// supervisord's own API (it has no echo).
@@ -274,6 +326,7 @@ fn main() -> ExitCode {
     let mut profile = "echo".to_owned();
     let mut dialect = Dialect::default();
     let mut trace = false;
+    let mut json_rpc = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--profile" => profile = args.next().unwrap_or_default(),
@@ -289,6 +342,7 @@ fn main() -> ExitCode {
                 }
             },
             "--trace" => trace = true,
+            "--json-rpc" => json_rpc = true,
             _ if url.is_none() && !arg.starts_with('-') => url = Some(arg),
             other => {
                 eprintln!("interop_client: unknown argument {other:?}");
@@ -298,7 +352,7 @@ fn main() -> ExitCode {
     }
     let Some(url) = url else {
         eprintln!(
-            "usage: interop_client URL [--profile echo|supervisord|rtorrent] [--dialect NAME] [--trace]"
+            "usage: interop_client URL [--profile echo|supervisord|rtorrent] [--dialect NAME] [--json-rpc] [--trace]"
         );
         return ExitCode::from(2);
     };
@@ -306,6 +360,9 @@ fn main() -> ExitCode {
         .allow_none(true)
         .dialect(dialect)
         .timeout(Duration::from_secs(30));
+    if json_rpc {
+        builder = builder.protocol(Protocol::JsonRpc);
+    }
     if trace {
         builder = builder.inspect(|direction, body| {
             let label = match direction {
@@ -323,7 +380,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let checks = Checks { client };
+    let checks = Checks { client, json_rpc };
     match profile.as_str() {
         "echo" => echo_profile(&checks),
         "supervisord" => supervisord_profile(&checks),

@@ -4,6 +4,10 @@
 //! `interop_server [--port P] [--dialect NAME] [--trace]`: prints
 //! `listening on PORT`, then serves on `http://127.0.0.1:PORT/RPC2` (and
 //! `/`) until killed. `--trace` prints every byte each way on stderr.
+//!
+//! It answers JSON-RPC 2.0 too, from the same methods: a POST whose
+//! `Content-Type` is `application/json` on those paths (what the
+//! JSON-RPC peer clients send; XML-RPC peers never send it).
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
@@ -128,6 +132,7 @@ fn main() -> ExitCode {
         .rpc_paths(["/", "/RPC2"])
         .allow_none(true)
         .dialect(args.dialect)
+        .json_rpc(true)
         .log_requests(false);
     let inner_port = if args.trace { 0 } else { args.port };
     let server = match builder.bind(("127.0.0.1", inner_port)) {

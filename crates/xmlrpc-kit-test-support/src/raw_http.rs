@@ -44,7 +44,8 @@ pub fn connect(addr: SocketAddr) -> TcpStream {
 }
 
 /// Reads one response from a buffered stream: the status line and
-/// headers, then a Content-Length body (or the rest of the stream).
+/// headers, then a Content-Length body (none for 204 and 304; without a
+/// length, the rest of the stream).
 pub fn read_from(reader: &mut impl BufRead) -> io::Result<HttpResponse> {
     let mut head = Vec::new();
     while !head.ends_with(b"\r\n\r\n") {
@@ -69,10 +70,12 @@ pub fn read_from(reader: &mut impl BufRead) -> io::Result<HttpResponse> {
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
         .collect();
+    // 204 and 304 have no body, whatever their headers say (RFC 9112 §6.3).
     let length = headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse::<usize>().ok());
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .or(matches!(status, 204 | 304).then_some(0));
     let mut body = Vec::new();
     match length {
         Some(n) => {

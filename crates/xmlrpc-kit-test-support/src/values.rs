@@ -82,3 +82,19 @@ pub fn holds_non_xml_char(value: &Value) -> bool {
         _ => false,
     }
 }
+
+/// What `value` is once it has been through JSON-RPC's JSON form: the
+/// same, but an i8 within 32 bits comes back an int.
+pub fn through_json(value: Value) -> Value {
+    match value {
+        Value::I8(i) => i32::try_from(i).map_or(Value::I8(i), Value::Int),
+        Value::Array(items) => Value::Array(items.into_iter().map(through_json).collect()),
+        Value::Struct(members) => Value::Struct(
+            members
+                .into_iter()
+                .map(|(name, value)| (name, through_json(value)))
+                .collect(),
+        ),
+        other => other,
+    }
+}

@@ -238,9 +238,10 @@
 pub use xmlrpc_kit_codec::{
     Binary, ConvertError, DateTime, DecodeError, DecodeErrorKind, Dialect, DocumentLimits,
     EncodeError, EncodeOptions, Fault, ForeignDateTime, FromValue, IntoParams, IntoResponse,
-    IntoValue, MemberName, MethodCall, OutputEncoding, ParseDateTimeError, Response, Struct, Value,
-    Zone, codes, decode_call, decode_response, decode_value, encode_call, encode_response,
-    encode_response_sized, encode_response_within, encode_value, untrusted_text, xml_chars,
+    IntoValue, MemberName, MethodCall, OutputEncoding, ParseDateTimeError, Protocol, Response,
+    Struct, Value, Zone, codes, decode_call, decode_response, decode_value, encode_call,
+    encode_response, encode_response_sized, encode_response_within, encode_value, untrusted_text,
+    xml_chars,
 };
 
 /// What crosses the wire around the documents, for both ends: the
@@ -287,10 +288,14 @@ pub mod structs {
 #[cfg(feature = "serde")]
 pub use xmlrpc_kit_codec::serde;
 
+#[cfg(feature = "json-rpc")]
+pub use xmlrpc_kit_codec::json_rpc;
+
 #[cfg(feature = "server")]
 pub use xmlrpc_kit_server::{
     DispatchOptions, Dispatcher, Documentation, Exports, Instance, IntoInstance, Method, MethodRef,
-    Methods, MulticallSummary, Outcome, Reply, context, long_work, middleware,
+    Methods, MulticallSummary, Outcome, ProtocolRefusal, Protocols, Reply, context, long_work,
+    middleware,
 };
 
 #[cfg(feature = "server")]

@@ -1,13 +1,18 @@
 //! Decoding: bytes → [`MethodCall`] / [`Response`] / [`Value`], with limits
 //! checked while reading.
 //!
-//! A recursive descent over the tokens of [`scan`], a tokeniser made for
-//! XML-RPC's small grammar. Positions are byte offsets into the (UTF-8)
-//! text and become line and column only when an error is reported; the
-//! value path is added while an error unwinds, so a document that decodes
-//! pays for neither.
+//! Two readers over the same (UTF-8) text. [`fast`] reads the common,
+//! plainly written documents in one forward pass and gives up on
+//! anything unusual; the exact reader here, a recursive descent over the
+//! tokens of [`scan`] (a tokeniser made for XML-RPC's small grammar),
+//! then reads the document from the start, so every error and its
+//! message come from it. Positions are byte offsets into the text and
+//! become line and column only when an error is reported; the value path
+//! is added while an error unwinds, so a document that decodes pays for
+//! neither.
 
 mod batch;
+mod fast;
 mod scan;
 
 use std::borrow::Cow;
@@ -26,7 +31,15 @@ use crate::{DateTime, DocumentLimits, Fault, MemberName, MethodCall, Response, S
 /// mark names; whitespace between elements is ignored.
 pub fn decode_call(body: &[u8], limits: &DocumentLimits) -> Result<MethodCall, DecodeError> {
     let text = to_utf8(body)?;
-    let mut p = Parser::new(&text, limits)?;
+    if let Some(call) = fast::call(&text, limits) {
+        return Ok(call);
+    }
+    exact_call(&text, limits)
+}
+
+/// [`decode_call`] by the exact reader alone, on text already UTF-8.
+fn exact_call(text: &str, limits: &DocumentLimits) -> Result<MethodCall, DecodeError> {
+    let mut p = Parser::new(text, limits)?;
     let method = p.method_name()?;
     let params = p.call_params()?;
     Ok(MethodCall { method, params })
@@ -44,7 +57,27 @@ pub(crate) fn decode_request(
     multicall: &str,
 ) -> Result<Request, DecodeError> {
     let text = to_utf8(body)?;
-    let mut p = Parser::new(&text, limits)?;
+    // The fast reader reads any other call; a multicall's calls are read
+    // by the batch reader (`batch.rs`), whose shape rules decide between
+    // a batch and a call.
+    if let Some(mut f) = fast::Fast::new(&text, limits) {
+        if let Some(method) = f.method_name().filter(|m| m != multicall) {
+            if let Some(params) = f.call_params() {
+                let method = method.into_owned();
+                return Ok(Request::Call(MethodCall { method, params }));
+            }
+        }
+    }
+    exact_request(&text, limits, multicall)
+}
+
+/// [`decode_request`] by the exact reader alone, on text already UTF-8.
+fn exact_request(
+    text: &str,
+    limits: &DocumentLimits,
+    multicall: &str,
+) -> Result<Request, DecodeError> {
+    let mut p = Parser::new(text, limits)?;
     let method = p.method_name()?;
     if method == multicall {
         if let Some(batch) = p.try_batch() {
@@ -61,7 +94,15 @@ pub(crate) fn decode_request(
 /// procedure with no result) decodes as [`Value::Nil`].
 pub fn decode_response(body: &[u8], limits: &DocumentLimits) -> Result<Response, DecodeError> {
     let text = to_utf8(body)?;
-    let mut p = Parser::new(&text, limits)?;
+    if let Some(response) = fast::response(&text, limits) {
+        return Ok(response);
+    }
+    exact_response(&text, limits)
+}
+
+/// [`decode_response`] by the exact reader alone, on text already UTF-8.
+fn exact_response(text: &str, limits: &DocumentLimits) -> Result<Response, DecodeError> {
+    let mut p = Parser::new(text, limits)?;
     p.root(Tag::MethodResponse)?;
     let response = match p.next_structural()? {
         Tok::Open(Tag::Params, true, _) => Ok(Value::Nil),
@@ -108,7 +149,15 @@ pub fn decode_response(body: &[u8], limits: &DocumentLimits) -> Result<Response,
 /// ```
 pub fn decode_value(body: &[u8], limits: &DocumentLimits) -> Result<Value, DecodeError> {
     let text = to_utf8(body)?;
-    let mut p = Parser::new(&text, limits)?;
+    if let Some(value) = fast::value(&text, limits) {
+        return Ok(value);
+    }
+    exact_value(&text, limits)
+}
+
+/// [`decode_value`] by the exact reader alone, on text already UTF-8.
+fn exact_value(text: &str, limits: &DocumentLimits) -> Result<Value, DecodeError> {
+    let mut p = Parser::new(text, limits)?;
     let (tag, empty, at) = p.open_or_err("<value>")?;
     let value = match tag {
         Tag::Value if empty => Value::String(String::new()),
@@ -117,6 +166,41 @@ pub fn decode_value(body: &[u8], limits: &DocumentLimits) -> Result<Value, Decod
     };
     p.end()?;
     Ok(value)
+}
+
+/// The exact reader alone, without the fast one in front: the oracle the
+/// differential tests and the `decode_differential` fuzz target compare
+/// the decoder with. Hidden, and compiled only for the crate's tests and
+/// with the `decoder-oracle` feature (off by default); not part of the
+/// API.
+#[cfg(any(test, feature = "decoder-oracle"))]
+#[cfg_attr(not(feature = "decoder-oracle"), allow(unreachable_pub))]
+#[doc(hidden)]
+pub mod oracle {
+    use super::{Request, to_utf8};
+    use crate::{DecodeError, DocumentLimits, MethodCall, Response, Value};
+
+    /// [`decode_call`](crate::decode_call) by the exact reader alone.
+    pub fn decode_call(body: &[u8], limits: &DocumentLimits) -> Result<MethodCall, DecodeError> {
+        super::exact_call(&to_utf8(body)?, limits)
+    }
+
+    /// [`decode_response`](crate::decode_response) by the exact reader alone.
+    pub fn decode_response(body: &[u8], limits: &DocumentLimits) -> Result<Response, DecodeError> {
+        super::exact_response(&to_utf8(body)?, limits)
+    }
+
+    /// [`decode_value`](crate::decode_value) by the exact reader alone.
+    pub fn decode_value(body: &[u8], limits: &DocumentLimits) -> Result<Value, DecodeError> {
+        super::exact_value(&to_utf8(body)?, limits)
+    }
+
+    /// [`wire::multicall::decode_request`](crate::wire::multicall::decode_request)
+    /// by the exact reader alone.
+    pub fn decode_request(body: &[u8], limits: &DocumentLimits) -> Result<Request, DecodeError> {
+        let multicall = crate::wire::names::MULTICALL;
+        super::exact_request(&to_utf8(body)?, limits, multicall)
+    }
 }
 
 /// Text gathered from one or more text, CDATA and reference tokens;

@@ -837,7 +837,7 @@ fn resolve(r: &str) -> Result<char, DecodeErrorKind> {
 /// in `bytes`: each `>` is found with `memchr` and the bytes before it
 /// compared. (`memmem::find` builds a searcher per call, which cost more
 /// than the search in a small document's XML declaration.)
-fn find_closing(bytes: &[u8], closing: &[u8]) -> Option<usize> {
+pub(super) fn find_closing(bytes: &[u8], closing: &[u8]) -> Option<usize> {
     debug_assert_eq!(closing.last(), Some(&b'>'));
     let before = closing.len() - 1;
     memchr_iter(b'>', bytes)

@@ -233,12 +233,13 @@ impl Struct {
     /// always); otherwise as [`insert`](Self::insert) one by one would
     /// make it.
     pub(crate) fn from_members(members: Vec<(MemberName, Value)>) -> Self {
-        let distinct = || {
-            // Each name as its length and its first and last eight bytes,
-            // which tell two names of up to 16 bytes apart exactly and
-            // almost any two longer ones: compared pairwise as numbers,
-            // the names themselves only when those agree.
-            let mut keys = [(0usize, 0u64, 0u64); Self::INDEXED_ABOVE];
+        // Each name as its length and its first and last eight bytes,
+        // which tell two names of up to 16 bytes apart exactly and almost
+        // any two longer ones: compared pairwise as numbers, the names
+        // themselves only when those agree. The keys' array is sized for
+        // the struct (a small one, the common case, clears less of it).
+        fn distinct<const N: usize>(members: &[(MemberName, Value)]) -> bool {
+            let mut keys = [(0usize, 0u64, 0u64); N];
             for ((name, _), key) in members.iter().zip(keys.iter_mut()) {
                 *key = name_key(name.as_bytes());
             }
@@ -246,9 +247,14 @@ impl Struct {
             keys.iter().enumerate().all(|(i, key)| {
                 keys[..i]
                     .iter()
-                    .zip(&members)
+                    .zip(members)
                     .all(|(other, (other_name, _))| other != key || *other_name != members[i].0)
             })
+        }
+        let distinct = || match members.len() {
+            0 | 1 => true,
+            2..=4 => distinct::<4>(&members),
+            _ => distinct::<{ Self::INDEXED_ABOVE }>(&members),
         };
         if members.len() <= Self::INDEXED_ABOVE && distinct() {
             return Struct {
@@ -576,11 +582,23 @@ impl<'a> IntoIterator for &'a mut Struct {
 /// only for equal names.
 #[inline]
 fn name_key(name: &[u8]) -> (usize, u64, u64) {
+    if let (Some(first), Some(last)) = (name.first_chunk::<8>(), name.last_chunk::<8>()) {
+        return (
+            name.len(),
+            u64::from_ne_bytes(*first),
+            u64::from_ne_bytes(*last),
+        );
+    }
+    // Shorter than eight bytes: the name at the start of one word and at
+    // the end of the other, zeros around it (byte by byte: a copy of a
+    // length not known was a call to `memcpy`, twice per name).
     let mut first = [0; 8];
     let mut last = [0; 8];
-    let n = name.len().min(8);
-    first[..n].copy_from_slice(&name[..n]);
-    last[8 - n..].copy_from_slice(&name[name.len() - n..]);
+    let skip = 8 - name.len();
+    for (i, &b) in name.iter().enumerate() {
+        first[i] = b;
+        last[skip + i] = b;
+    }
     (
         name.len(),
         u64::from_ne_bytes(first),
@@ -594,6 +612,25 @@ mod tests {
 
     fn name(i: usize) -> String {
         format!("m{i}")
+    }
+
+    #[test]
+    fn name_keys_are_the_first_and_last_eight_bytes_zero_padded() {
+        let before = |name: &[u8]| {
+            let (mut first, mut last) = ([0; 8], [0; 8]);
+            let n = name.len().min(8);
+            first[..n].copy_from_slice(&name[..n]);
+            last[8 - n..].copy_from_slice(&name[name.len() - n..]);
+            (
+                name.len(),
+                u64::from_ne_bytes(first),
+                u64::from_ne_bytes(last),
+            )
+        };
+        let text = b"abcdefghijklmnopqrstu";
+        for len in 0..=text.len() {
+            assert_eq!(name_key(&text[..len]), before(&text[..len]), "{len}");
+        }
     }
 
     #[test]

@@ -4,6 +4,12 @@ Python library: `await run(call, fault_of)` makes the calls through
 NAME<TAB>RESULT line per check. `fault_of(error)` is (code, string) when
 the error is an XML-RPC fault, else None. Runs under asyncio, or under
 Twisted (`defer.ensureDeferred`), since it only awaits `call`.
+
+A JSON-RPC client passes `batch` too: `await batch(calls)` sends the
+(method, params) pairs as one JSON-RPC batch and gives one result per
+call, in order, each `("ok", value)` or `("fault", code, message)`; the
+multicall check then goes as that batch, its results turned back into
+system.multicall's form ([value], or a fault struct) to be judged.
 """
 
 MULTICALL = [
@@ -13,7 +19,7 @@ MULTICALL = [
 ]
 
 
-async def run(call, fault_of):
+async def run(call, fault_of, batch=None):
     async def report(name, check):
         try:
             result = await check()
@@ -42,4 +48,12 @@ async def run(call, fault_of):
     await report("introspection.signature",
                  lambda: checked("introspection.signature", "system.methodSignature", "add"))
     await report("introspection.help", lambda: checked("introspection.help", "system.methodHelp", "add"))
-    await report("multicall", lambda: checked("multicall", "system.multicall", MULTICALL))
+    if batch is None:
+        await report("multicall", lambda: checked("multicall", "system.multicall", MULTICALL))
+    else:
+        async def batched():
+            results = await batch([(c["methodName"], c["params"]) for c in MULTICALL])
+            wire = [[r[1]] if r[0] == "ok" else {"faultCode": r[1], "faultString": r[2]}
+                    for r in results]
+            return await call("interop.check", "multicall", wire)
+        await report("multicall", batched)
